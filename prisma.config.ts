@@ -1,0 +1,44 @@
+/**
+ * Prisma CLI configuration. Loaded by every `prisma` command, bare `npx prisma …` included, so it
+ * is where the kit picks the database (src/db/database-url.ts) and the schema engine
+ * (src/schema-engine/select-engine.ts).
+ */
+import { defineConfig } from 'prisma/config';
+import { currentDatabaseUrl, NO_DATABASE_HINT } from './src/db/database-url.ts';
+import { selectSchemaEngine } from './src/schema-engine/select-engine.ts';
+import { CliError } from './src/cli-error.ts';
+
+function exitWith(error: unknown): never {
+  if (error instanceof CliError) {
+    console.error(`error: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  throw error;
+}
+
+let url: string | undefined;
+try {
+  const engine = selectSchemaEngine();
+  if (!process.env.KIT_QUIET_ENGINE_LINE) {
+    console.error(`schema engine: ${engine.engine === 'wasm' ? 'wasm stand-in' : engine.engine} (${engine.reason})`);
+  }
+  url = currentDatabaseUrl();
+} catch (error) {
+  exitWith(error);
+}
+
+const commandNeedsDatabase = /^(migrate|db|studio|introspect)$/.test(process.argv[2] ?? '');
+if (!url && commandNeedsDatabase) console.error(`error: ${NO_DATABASE_HINT}`);
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: {
+    path: 'prisma/migrations',
+    // `npx prisma db seed` runs the production-safe reference seed, the same as the deploy does.
+    seed: 'tsx scripts/seed-reference.ts',
+  },
+  datasource: {
+    url: url ?? '',
+    shadowDatabaseUrl: process.env.SHADOW_DATABASE_URL || undefined,
+  },
+});

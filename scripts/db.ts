@@ -1,0 +1,44 @@
+/**
+ * `npm run db:start | db:stop | db:status`: the embedded PostgreSQL that the kit uses when no
+ * DATABASE_URL is set. Start returns once the server accepts connections; it keeps running.
+ */
+import { redactUrl } from '../src/db/connection-url.ts';
+import { embeddedPostgresStatus, embeddedUrl, startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/embedded-db/server.ts';
+import { configuredDatabaseUrl } from '../src/db/database-url.ts';
+import { CliError } from '../src/cli-error.ts';
+import { runCli } from '../src/run-cli.ts';
+
+runCli(async (args) => {
+  const command = args[0];
+  const external = configuredDatabaseUrl();
+  if (external && command !== 'status') {
+    console.log(`DATABASE_URL is set (${redactUrl(external)}): the embedded server is not used, nothing to ${command}.`);
+    return;
+  }
+  switch (command) {
+    case 'start': {
+      const started = await startEmbeddedPostgres();
+      if (started.note) console.log(`note: ${started.note}`);
+      console.log(`${started.reused ? 'embedded PostgreSQL already running' : 'embedded PostgreSQL started'}: ${redactUrl(started.url)}`);
+      return;
+    }
+    case 'stop': {
+      const result = await stopEmbeddedPostgres();
+      console.log(result === 'stopped' ? 'embedded PostgreSQL stopped' : 'embedded PostgreSQL is not running');
+      return;
+    }
+    case 'status': {
+      if (external) {
+        console.log(`using DATABASE_URL: ${redactUrl(external)} (the embedded server is not used)`);
+        return;
+      }
+      const { running, state } = await embeddedPostgresStatus();
+      if (running && state) console.log(`embedded PostgreSQL running: ${redactUrl(embeddedUrl(state))} (data in ${state.clusterDir})`);
+      else console.log('embedded PostgreSQL is not running; start it with: npm run db:start');
+      process.exitCode = running ? 0 : 3;
+      return;
+    }
+    default:
+      throw new CliError(`Unknown command "${command ?? ''}". Use one of: start, stop, status.`);
+  }
+});

@@ -1,0 +1,18 @@
+/** Loads `.env` from the project root once. Variables already set in the environment win. */
+import { join } from 'node:path';
+import { config } from 'dotenv';
+import { projectRoot } from './project-paths.ts';
+
+let loaded = false;
+
+export function loadEnv(): void {
+  if (loaded) return;
+  loaded = true;
+  config({ path: join(projectRoot, '.env'), quiet: true });
+}
+
+/** The kit treats a run as production when NODE_ENV or APP_ENV says so. */
+export function isProduction(): boolean {
+  loadEnv();
+  return process.env.NODE_ENV === 'production' || process.env.APP_ENV === 'production';
+}

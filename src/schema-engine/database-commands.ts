@@ -1,0 +1,57 @@
+/**
+ * The engine's connection-level commands, which the CLI runs before any migration work:
+ * `cli can-connect-to-database`, `cli create-database`, `cli drop-database`, and the RPC
+ * `createDatabase`. The wasm engine has no equivalent (it connects through an adapter, which
+ * needs the database to exist), so these talk to the server directly with node-postgres.
+ */
+import pg from 'pg';
+import { databaseName, withDatabase } from '../db/connection-url.ts';
+import { connectionFailure, type EngineFailure } from './engine-errors.ts';
+
+export class EngineCommandError extends Error {
+  constructor(readonly failure: EngineFailure) {
+    super(failure.message);
+  }
+}
+
+/** `reportAs` is the URL errors are described for (the target database, not the maintenance one). */
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>, reportAs = url): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new EngineCommandError(connectionFailure(error, reportAs));
+  }
+  try {
+    return await work(client);
+  } catch (error) {
+    throw new EngineCommandError(connectionFailure(error, reportAs));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Connect to the server's maintenance database to create or drop the target one. */
+function maintenanceUrl(url: string): string {
+  return withDatabase(url, databaseName(url) === 'postgres' ? 'template1' : 'postgres');
+}
+
+export async function canConnectToDatabase(url: string): Promise<void> {
+  await withClient(url, async () => undefined);
+}
+
+export async function createDatabase(url: string): Promise<string> {
+  const name = databaseName(url);
+  await withClient(maintenanceUrl(url), (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`), url);
+  return name;
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  await withClient(maintenanceUrl(url), (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
+    url,
+  );
+}

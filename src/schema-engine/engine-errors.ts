@@ -1,0 +1,76 @@
+/**
+ * Turns failures into what the Prisma CLI expects from a schema engine: a user-facing message
+ * plus Prisma's error code (P1001 and friends), which the CLI prints and some commands act on
+ * (`migrate dev` creates the database on P1003, for instance).
+ */
+
+export interface EngineFailure {
+  message: string;
+  errorCode: string | undefined;
+}
+
+interface PgConnectionError {
+  code?: string;
+  message?: string;
+}
+
+/** Prisma's wording for connection failures, keyed by what node-postgres reports. */
+export function connectionFailure(error: unknown, url: string): EngineFailure {
+  const { hostname, port: rawPort, username } = new URL(url);
+  const port = rawPort || '5432';
+  const database = decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
+  const { code, message } = (error ?? {}) as PgConnectionError;
+  switch (code) {
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ETIMEDOUT':
+    case 'ECONNRESET':
+      return {
+        errorCode: 'P1001',
+        message: `Can't reach database server at \`${hostname}:${port}\`\n\nPlease make sure your database server is running at \`${hostname}:${port}\`.`,
+      };
+    case '28P01':
+    case '28000':
+      return {
+        errorCode: 'P1000',
+        message: `Authentication failed against database server, the provided database credentials for \`${username}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at \`${hostname}:${port}\`.`,
+      };
+    case '3D000':
+      return {
+        errorCode: 'P1003',
+        message: `Database \`${database}\` does not exist on the database server at \`${hostname}:${port}\`.`,
+      };
+    case '42P04':
+      return { errorCode: 'P1009', message: `Database \`${database}\` already exists on the database server at \`${hostname}:${port}\`` };
+    default:
+      if (/timeout/i.test(message ?? '')) {
+        return {
+          errorCode: 'P1001',
+          message: `Can't reach database server at \`${hostname}:${port}\`\n\nPlease make sure your database server is running at \`${hostname}:${port}\`.`,
+        };
+      }
+      return { errorCode: undefined, message: message ?? String(error) };
+  }
+}
+
+// The wasm engine rejects with plain Errors carrying the same user-facing messages as the native
+// engine but not their codes; these are the ones the CLI or a user would act on.
+const CODES_BY_MESSAGE: Array<[RegExp, string]> = [
+  [/^Can't reach database server/, 'P1001'],
+  [/^Authentication failed against database server/, 'P1000'],
+  [/^Database `[^`]*` does not exist/, 'P1003'],
+  [/^A migration failed to apply/, 'P3018'],
+  [/failed to apply cleanly to the shadow database/, 'P3006'],
+  [/found failed migrations in the target database/, 'P3009'],
+  [/is already recorded as applied in the database/, 'P3008'],
+  [/^Timed out trying to acquire a postgres advisory lock/, 'P1002'],
+];
+
+export function engineFailure(error: unknown): EngineFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = CODES_BY_MESSAGE.find(([pattern]) => pattern.test(message));
+  return { message: message.trimEnd(), errorCode: match?.[1] };
+}

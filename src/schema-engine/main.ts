@@ -1,0 +1,175 @@
+/**
+ * A stand-in for Prisma's native `schema-engine` executable, built on Prisma's own wasm build of
+ * the same engine (@prisma/schema-engine-wasm) and @prisma/adapter-pg. The Prisma CLI spawns it
+ * (via PRISMA_SCHEMA_ENGINE_BINARY, set in prisma.config.ts) exactly as it spawns the native one:
+ *
+ *   <exe> --version                                   one version line
+ *   <exe> --datasource '{"url":…}' cli <command>      can-connect-to-database | create-database | drop-database
+ *   <exe> --datamodels <path>… --datasource '{…}'     JSON-RPC 2.0, one request per stdin line,
+ *                                                     one response per stdout line, JSON logs on stderr
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
+import { createMigrationAdapterFactory, type MigrationDatasource } from './pg-migration-adapter.ts';
+import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError } from './database-commands.ts';
+import { engineFailure, type EngineFailure } from './engine-errors.ts';
+
+interface EngineArgs {
+  version: boolean;
+  datamodels: string[];
+  datasource: Partial<MigrationDatasource> | undefined;
+  cliCommand: string | undefined;
+}
+
+function parseArgs(argv: string[]): EngineArgs {
+  const args: EngineArgs = { version: false, datamodels: [], datasource: undefined, cliCommand: undefined };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => argv[++i] ?? '';
+    if (arg === '--version' || arg === '-V') args.version = true;
+    else if (arg === '--datamodels' || arg === '-d') args.datamodels.push(value());
+    else if (arg === '--datasource') args.datasource = JSON.parse(value()) as Partial<MigrationDatasource>;
+    else if (arg === '--enabled-preview-features' || arg === '--extension-types') value(); // no effect on PostgreSQL
+    else if (arg === 'cli') args.cliCommand = argv[++i];
+  }
+  return args;
+}
+
+function log(level: 'INFO' | 'ERROR', message: string, extra: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ level, target: 'schema_engine::logger', fields: { message, ...extra } })}\n`);
+}
+
+async function runCliCommand(command: string, url: string | undefined): Promise<number> {
+  // The CLI skips the first stderr line and JSON-parses the rest.
+  log('INFO', `Starting schema engine CLI (wasm stand-in): ${command}`);
+  try {
+    if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'No datasource URL was given to the schema engine.' });
+    if (command === 'can-connect-to-database') await canConnectToDatabase(url);
+    else if (command === 'create-database') await createDatabase(url);
+    else if (command === 'drop-database') await dropDatabase(url);
+    else throw new EngineCommandError({ errorCode: undefined, message: `Unknown schema engine CLI command: ${command}` });
+    return 0;
+  } catch (error) {
+    const failure: EngineFailure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
+    log('ERROR', failure.message, failure.errorCode ? { error_code: failure.errorCode } : {});
+    return 1;
+  }
+}
+
+interface RpcRequest {
+  id: number | string;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+function rpcError(id: RpcRequest['id'], failure: EngineFailure, isPanic: boolean) {
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: {
+      code: 4466,
+      message: 'An error happened. Check the data field for details.',
+      data: {
+        is_panic: isPanic,
+        message: failure.message,
+        ...(failure.errorCode ? { error_code: failure.errorCode, meta: {} } : {}),
+        ...(isPanic ? { error: { message: failure.message } } : {}),
+      },
+    },
+  };
+}
+
+function connectionUrl(params: Record<string, unknown> | undefined): string | undefined {
+  const datasource = params?.datasource as { tag?: string; url?: string } | undefined;
+  return datasource?.tag === 'ConnectionString' ? datasource.url : undefined;
+}
+
+function serveRpc(args: EngineArgs): void {
+  let engine: Promise<WasmSchemaEngine> | undefined;
+  const getEngine = () => {
+    engine ??= (async () => {
+      const { SchemaEngine } = await loadWasmSchemaEngine();
+      const url = args.datasource?.url;
+      if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'The datasource has no URL. Set DATABASE_URL or run `npm run db:start`.' });
+      const factory = bindMigrationAwareSqlAdapterFactory(
+        createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
+      );
+      const datamodels = args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
+      return SchemaEngine.new({ datamodels }, (line: string) => process.stderr.write(`${line.trim()}\n`), factory);
+    })();
+    return engine;
+  };
+
+  const handle = async (request: RpcRequest): Promise<unknown> => {
+    const params = request.params ?? {};
+    switch (request.method) {
+      case 'createDatabase': {
+        const url = connectionUrl(params) ?? args.datasource?.url;
+        if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'createDatabase needs a connection string.' });
+        return { databaseName: await createDatabase(url) };
+      }
+      case 'getDatabaseVersion':
+        return (await getEngine()).version(params.datasource ? (params as never) : null);
+      default: {
+        const instance = (await getEngine()) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+        const method = instance[request.method];
+        if (typeof method !== 'function') {
+          throw new EngineCommandError({ errorCode: undefined, message: `Method not supported by the wasm stand-in: ${request.method}` });
+        }
+        return method.call(instance, params);
+      }
+    }
+  };
+
+  // Some wasm failures (e.g. a request it can't deserialize) are thrown from a detached task
+  // instead of rejecting the call's promise; fail the request in flight with them.
+  let failInFlight: ((error: unknown) => void) | undefined;
+  process.on('uncaughtException', (error) => {
+    if (failInFlight) failInFlight(error);
+    else throw error;
+  });
+  const settle = (request: RpcRequest) =>
+    new Promise<unknown>((resolve, reject) => {
+      failInFlight = reject;
+      handle(request).then(resolve, reject);
+    }).finally(() => (failInFlight = undefined));
+
+  // Requests are answered one at a time, in order, as the native engine does.
+  let queue = Promise.resolve();
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    if (!line.trim()) return;
+    queue = queue.then(async () => {
+      const request = JSON.parse(line) as RpcRequest;
+      try {
+        const result = await settle(request);
+        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: request.id, result: result ?? {} })}\n`);
+      } catch (error) {
+        const panicked = panicRegistry.message !== undefined;
+        const failure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
+        process.stdout.write(`${JSON.stringify(rpcError(request.id, failure, panicked))}\n`);
+        // A panicked wasm instance can't be trusted with another request; the native engine exits 101.
+        if (panicked) process.exit(101);
+      }
+    });
+  });
+  lines.on('close', () => {
+    void queue.then(() => process.exit(0));
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  if (args.version) {
+    const { version } = await loadWasmSchemaEngine();
+    process.stdout.write(`schema-engine-wasm-stand-in ${version}\n`);
+    return;
+  }
+  if (args.cliCommand) {
+    process.exitCode = await runCliCommand(args.cliCommand, args.datasource?.url);
+    return;
+  }
+  serveRpc(args);
+}

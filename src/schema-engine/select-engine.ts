@@ -1,0 +1,91 @@
+/**
+ * Chooses which schema engine the Prisma CLI spawns; called from prisma.config.ts, so it applies
+ * to bare `npx prisma …` as well as to the npm scripts.
+ *
+ *   PRISMA_SCHEMA_ENGINE=native  Prisma's own binary (downloaded by the CLI at first use)
+ *   PRISMA_SCHEMA_ENGINE=wasm    the stand-in in scripts/schema-engine-wasm.mjs
+ *   PRISMA_SCHEMA_ENGINE=auto    (default) native when it runs or can be fetched within
+ *                                PRISMA_ENGINE_PROBE_TIMEOUT_MS (default 20 s), else wasm; the
+ *                                answer is remembered in .data/schema-engine.json per Prisma version
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError } from '../cli-error.ts';
+import { dataDir, prismaCli, projectRoot } from '../project-paths.ts';
+
+export const standInPath = join(projectRoot, 'scripts', 'schema-engine-wasm.mjs');
+const rememberedFile = join(dataDir, 'schema-engine.json');
+const MODES = ['native', 'wasm', 'auto'] as const;
+type Mode = (typeof MODES)[number];
+
+export interface EngineSelection {
+  engine: 'native' | 'wasm' | 'custom';
+  reason: string;
+}
+
+interface Remembered {
+  engine: 'native' | 'wasm';
+  prismaVersion: string;
+  reason: string;
+}
+
+function prismaVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'prisma', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function probeNative(): Omit<Remembered, 'prismaVersion'> {
+  const timeout = Number(process.env.PRISMA_ENGINE_PROBE_TIMEOUT_MS ?? 20_000);
+  // The child loads this config too; PRISMA_SCHEMA_ENGINE=native makes it leave the engine alone.
+  const probe = spawnSync(process.execPath, [prismaCli, '--version'], {
+    cwd: projectRoot,
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE: 'native', PRISMA_SCHEMA_ENGINE_BINARY: '' },
+    timeout,
+    encoding: 'utf8',
+  });
+  if (probe.status === 0) return { engine: 'native', reason: 'the native engine is installed or could be fetched' };
+  const why = probe.error?.message.includes('ETIMEDOUT')
+    ? `fetching it took longer than ${timeout} ms`
+    : ((probe.stderr || probe.stdout).match(/Error: .*/)?.[0] ?? 'it did not run').replace(/https?:\/\/\S+/g, '<engine host>');
+  return { engine: 'wasm', reason: `the native engine is unavailable (${why.slice(0, 120)})` };
+}
+
+function remembered(version: string): Remembered | undefined {
+  if (!existsSync(rememberedFile)) return undefined;
+  const entry = JSON.parse(readFileSync(rememberedFile, 'utf8')) as Remembered;
+  return entry.prismaVersion === version ? entry : undefined;
+}
+
+function useStandIn(): void {
+  process.env.PRISMA_SCHEMA_ENGINE_BINARY = standInPath;
+}
+
+export function selectSchemaEngine(): EngineSelection {
+  const custom = process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+  if (custom && custom !== standInPath) {
+    return { engine: 'custom', reason: `PRISMA_SCHEMA_ENGINE_BINARY=${custom}` };
+  }
+  const mode = (process.env.PRISMA_SCHEMA_ENGINE || 'auto') as Mode;
+  if (!MODES.includes(mode)) {
+    throw new CliError(`PRISMA_SCHEMA_ENGINE must be one of ${MODES.join(', ')} (got "${mode}"). Fix it in .env or unset it.`);
+  }
+  if (mode === 'native') {
+    delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+    return { engine: 'native', reason: 'PRISMA_SCHEMA_ENGINE=native' };
+  }
+  if (mode === 'wasm') {
+    useStandIn();
+    return { engine: 'wasm', reason: 'PRISMA_SCHEMA_ENGINE=wasm' };
+  }
+  const version = prismaVersion();
+  let choice = remembered(version);
+  if (!choice) {
+    choice = { ...probeNative(), prismaVersion: version };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(rememberedFile, `${JSON.stringify(choice, null, 2)}\n`);
+  }
+  if (choice.engine === 'wasm') useStandIn();
+  else delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+  return { engine: choice.engine, reason: `auto: ${choice.reason}; remembered in .data/schema-engine.json` };
+}
