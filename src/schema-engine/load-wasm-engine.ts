@@ -23,6 +23,11 @@ export const panicRegistry: PanicRegistry = {
   },
 };
 
+// Node has WebAssembly; the ES lib typings don't declare it (only lib.dom does).
+declare const WebAssembly: {
+  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+};
+
 let loaded: Promise<{ SchemaEngine: WasmSchemaEngineClass; version: string }> | undefined;
 
 export function loadWasmSchemaEngine(): Promise<{ SchemaEngine: WasmSchemaEngineClass; version: string }> {
@@ -32,9 +37,9 @@ export function loadWasmSchemaEngine(): Promise<{ SchemaEngine: WasmSchemaEngine
     // The .wasm file isn't in the package's exports map; it sits next to the entry point.
     const wasmPath = new URL('./schema_engine_bg.wasm', import.meta.resolve('@prisma/schema-engine-wasm'));
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': glue,
     });
-    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start(): void };
+    const exports = instance.exports as { __wbindgen_start(): void };
     glue.__wbg_set_wasm(exports);
     exports.__wbindgen_start();
     return { SchemaEngine: glue.SchemaEngine as unknown as WasmSchemaEngineClass, version: glue.version() };

@@ -1,0 +1,48 @@
+/**
+ * `npm run seed:dev [-- --users N] [--seed N] [--posts-per-user N] [--force-non-local]`
+ * Local sample data built with the test factories. Refuses production and non-local databases.
+ */
+import { parseArgs } from 'node:util';
+import { CliError } from '../src/cli-error.ts';
+import { createPrismaClient } from '../src/db/client.ts';
+import { redactUrl } from '../src/db/connection-url.ts';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { assertDevSeedAllowed, NAMED_ACCOUNTS, seedDevData } from '../src/seeding/dev-seed.ts';
+import { parseCount } from '../src/parse-count.ts';
+import { runCli } from '../src/run-cli.ts';
+
+runCli(async (argv) => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        users: { type: 'string', default: '20' },
+        seed: { type: 'string', default: '1' },
+        'posts-per-user': { type: 'string', default: '3' },
+        'force-non-local': { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. Usage: npm run seed:dev -- [--users N] [--seed N] [--posts-per-user N] [--force-non-local]`);
+  }
+  const options = {
+    users: parseCount('--users', values.users, 0),
+    seed: parseCount('--seed', values.seed, 0),
+    postsPerUser: parseCount('--posts-per-user', values['posts-per-user'], 0),
+    forceNonLocal: values['force-non-local'],
+  };
+  const url = requireDatabaseUrl();
+  assertDevSeedAllowed(url, options.forceNonLocal);
+  const db = createPrismaClient(url);
+  try {
+    const started = performance.now();
+    const result = await seedDevData(db, options);
+    console.log(`dev seed → ${redactUrl(url)} (seed ${options.seed}, ${Math.round(performance.now() - started)} ms)`);
+    console.log(`  users created ${result.usersCreated}, posts created ${result.postsCreated} (re-runs with the same --seed create none)`);
+    console.log('  sign in as (no passwords in this kit; wire these emails to your auth provider):');
+    for (const account of NAMED_ACCOUNTS) console.log(`    ${account.email.padEnd(22)} ${account.hint}`);
+  } finally {
+    await db.$disconnect();
+  }
+});

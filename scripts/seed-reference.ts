@@ -1,0 +1,24 @@
+/**
+ * `npm run seed:reference [-- --update-checksums]`, also what `npx prisma db seed` runs.
+ * Production-safe: the deploy workflow runs it right after `prisma migrate deploy`.
+ */
+import { redactUrl } from '../src/db/connection-url.ts';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { runCli } from '../src/run-cli.ts';
+import { CliError } from '../src/cli-error.ts';
+import { seedReferenceData, updateChecksums } from '../src/seeding/reference-seed.ts';
+import { formatSeedResults } from '../src/seeding/format-results.ts';
+
+runCli(async (args) => {
+  const unknown = args.filter((arg) => arg !== '--update-checksums');
+  if (unknown.length > 0) throw new CliError(`Unknown argument ${unknown[0]}. Usage: npm run seed:reference [-- --update-checksums]`);
+  if (args.includes('--update-checksums')) {
+    console.log(`reference manifest updated (version ${updateChecksums()})`);
+    return;
+  }
+  const url = requireDatabaseUrl();
+  const started = performance.now();
+  const results = await seedReferenceData(url);
+  console.log(`reference seed → ${redactUrl(url)} (${Math.round(performance.now() - started)} ms)`);
+  console.log(formatSeedResults(results));
+});

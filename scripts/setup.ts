@@ -1,0 +1,67 @@
+/**
+ * `npm run setup`: everything a fresh clone needs, idempotent.
+ * Database (embedded unless DATABASE_URL) → generate client → migrate deploy → reference seed →
+ * dev seed (not in production) → summary. A second run changes nothing and says so.
+ */
+import { CliError } from '../src/cli-error.ts';
+import { redactUrl } from '../src/db/connection-url.ts';
+import { ensureDatabase } from '../src/db/database-url.ts';
+import { isProduction } from '../src/env.ts';
+import { runPrisma } from '../src/prisma-cli.ts';
+import { runCli } from '../src/run-cli.ts';
+import { generateClientIfStale } from '../src/setup/generate-client.ts';
+import { appliedMigrationCount, rowCounts } from '../src/setup/database-summary.ts';
+import { seedReferenceData } from '../src/seeding/reference-seed.ts';
+import { formatSeedResults } from '../src/seeding/format-results.ts';
+
+const step = (label: string, detail: string) => console.log(`✓ ${label.padEnd(15)} ${detail}`);
+
+runCli(async (args) => {
+  if (args.length > 0) throw new CliError(`npm run setup takes no arguments (got ${args.join(' ')}).`);
+  const started = performance.now();
+
+  const database = await ensureDatabase();
+  if (database.note) console.log(`note: ${database.note}`);
+  const how = database.source === 'DATABASE_URL' ? 'DATABASE_URL' : `embedded PostgreSQL, ${database.embedded}`;
+  step('database', `${redactUrl(database.url)} (${how})`);
+
+  const generated = await generateClientIfStale();
+  step('prisma client', generated.ran ? `generated (${generated.engineLine})` : 'up to date');
+
+  const before = await appliedMigrationCount(database.url);
+  const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
+  if (deploy.code !== 0) {
+    process.stderr.write(deploy.stdout + deploy.stderr);
+    throw new CliError('prisma migrate deploy failed (output above). Fix the migration, or see docs/migrations/recovering-a-failed-migration.md.');
+  }
+  const after = await appliedMigrationCount(database.url);
+  step('migrations', `${after - before} applied now, ${after} in total`);
+
+  const reference = await seedReferenceData(database.url);
+  const referenceWrites = reference.reduce((sum, r) => sum + r.created + r.updated + r.removed, 0);
+  step('reference seed', referenceWrites === 0 ? 'unchanged' : `${referenceWrites} rows written`);
+  if (referenceWrites > 0) console.log(formatSeedResults(reference));
+
+  let devRows = 0;
+  if (isProduction()) {
+    step('dev seed', 'skipped (production)');
+  } else {
+    const { seedDevData, assertDevSeedAllowed } = await import('../src/seeding/dev-seed.ts');
+    const { createPrismaClient } = await import('../src/db/client.ts');
+    assertDevSeedAllowed(database.url, false);
+    const db = createPrismaClient(database.url);
+    try {
+      const result = await seedDevData(db, { users: 20, seed: 1, postsPerUser: 3, forceNonLocal: false });
+      devRows = result.usersCreated + result.postsCreated;
+      step('dev seed', devRows === 0 ? 'unchanged' : `${result.usersCreated} users, ${result.postsCreated} posts (npm run seed:dev for more)`);
+    } finally {
+      await db.$disconnect();
+    }
+  }
+
+  const counts = await rowCounts(database.url);
+  console.log(`  rows: ${counts.map(({ table, rows }) => `${table} ${rows}`).join(', ')}`);
+  const changed = database.embedded === 'started' || generated.ran || after > before || referenceWrites > 0 || devRows > 0;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(changed ? `setup done in ${seconds}s. Next: npm test` : `nothing to do: everything was already set up (${seconds}s).`);
+});

@@ -1,0 +1,51 @@
+/**
+ * Runs the real Prisma CLI (node_modules/prisma) as a child process. Scripts and tests use this
+ * instead of imitating a command; prisma.config.ts in the child picks the engine and, from
+ * DATABASE_URL set here, the database.
+ */
+import { spawn } from 'node:child_process';
+import { prismaCli, projectRoot } from './project-paths.ts';
+
+export interface PrismaRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PrismaRunOptions {
+  /** The database the command works on; defaults to what prisma.config.ts resolves. */
+  url?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Pass output through to this process's terminal as well as capturing it. */
+  echo?: boolean;
+  timeoutMs?: number;
+}
+
+export function runPrisma(args: string[], options: PrismaRunOptions = {}): Promise<PrismaRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [prismaCli, ...args], {
+      cwd: options.cwd ?? projectRoot,
+      env: {
+        ...process.env,
+        ...(options.url ? { DATABASE_URL: options.url } : {}),
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 120_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.echo) process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.echo) process.stderr.write(chunk);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * The dev seed: a realistic local dataset built with the test factories (one definition of a valid
+ * row), never reference data and never production. Deterministic for a given `seed`; idempotent:
+ * named accounts are upserted by email, generated users have seed-derived emails and are skipped
+ * when they already exist.
+ */
+import { faker } from '@faker-js/faker';
+import { CliError } from '../cli-error.ts';
+import { isLocalUrl } from '../db/connection-url.ts';
+import { isProduction } from '../env.ts';
+import type { PrismaClient } from '../db/client.ts';
+// Dev-only code: the dataset is made with the same factories the tests use.
+import { postFactory, userFactory, type Db } from '../../test/factories/index.ts';
+
+export interface DevSeedOptions {
+  users: number;
+  seed: number;
+  postsPerUser: number;
+  forceNonLocal: boolean;
+}
+
+export const NAMED_ACCOUNTS = [
+  { email: 'admin@example.com', name: 'Ada Admin', active: true, role: 'admin', hint: 'admin role: manages users and roles' },
+  { email: 'user@example.com', name: 'Uma User', active: true, role: 'member', hint: 'regular member' },
+  { email: 'inactive@example.com', name: 'Ian Inactive', active: false, role: 'member', hint: 'deactivated account' },
+] as const;
+
+/** Throws unless the dev seed may write to this database. */
+export function assertDevSeedAllowed(url: string, forceNonLocal: boolean): void {
+  if (isProduction()) {
+    throw new CliError('Refusing to run the dev seed in production (NODE_ENV or APP_ENV is "production"). Use npm run seed:reference for production data.');
+  }
+  if (!isLocalUrl(url) && !forceNonLocal) {
+    throw new CliError(
+      `Refusing to run the dev seed against a non-local database (${new URL(url).host}). Pass --force-non-local if it is a non-production database.`,
+    );
+  }
+}
+
+export interface DevSeedResult {
+  namedAccounts: number;
+  usersCreated: number;
+  postsCreated: number;
+}
+
+/** All of it in one transaction: a failure leaves the database as it was. */
+export async function seedDevData(client: PrismaClient, options: DevSeedOptions): Promise<DevSeedResult> {
+  return client.$transaction((db) => seedInTransaction(db, options), { timeout: 10 * 60_000, maxWait: 30_000 });
+}
+
+async function seedInTransaction(db: Db, options: DevSeedOptions): Promise<DevSeedResult> {
+  faker.seed(options.seed);
+  for (const account of NAMED_ACCOUNTS) {
+    const user = await db.user.upsert({
+      where: { email: account.email },
+      update: {},
+      create: { email: account.email, name: account.name, active: account.active },
+    });
+    // Roles are reference data: the dev seed uses them but never creates them.
+    const role = await db.role.findUnique({ where: { name: account.role } });
+    if (!role) throw new CliError(`Role "${account.role}" is missing: run npm run seed:reference before the dev seed.`);
+    await db.userRole.upsert({
+      where: { userId_roleId: { userId: user.id, roleId: role.id } },
+      update: {},
+      create: { userId: user.id, roleId: role.id },
+    });
+  }
+
+  // Seed-derived emails make a re-run with the same seed find the same users.
+  const emails = Array.from({ length: options.users }, (_, i) => `dev-${options.seed}-${i + 1}@example.test`);
+  const existing = new Set(
+    (await db.user.findMany({ where: { email: { in: emails } }, select: { email: true } })).map((u) => u.email),
+  );
+  const missing = emails.filter((email) => !existing.has(email));
+  const users = await userFactory.createMany(db, missing.length, (i) => ({ email: missing[i] }));
+  const posts = await postFactory.createMany(
+    db,
+    users.length * options.postsPerUser,
+    (i) => ({ authorId: (users[Math.floor(i / options.postsPerUser)] as { id: number }).id }),
+    'published',
+  );
+  return { namedAccounts: NAMED_ACCOUNTS.length, usersCreated: users.length, postsCreated: posts.length };
+}

@@ -1,0 +1,37 @@
+/** Read-only facts about a database for summaries: applied migrations and rows per table. */
+import pg from 'pg';
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function appliedMigrationCount(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`);
+    if (!exists.rows[0]?.present) return 0;
+    const result = await client.query(
+      'SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    return result.rows[0].n as number;
+  });
+}
+
+export function rowCounts(url: string): Promise<Array<{ table: string; rows: number }>> {
+  return withClient(url, async (client) => {
+    const tables = await client.query<{ name: string }>(
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '\\_prisma%' ORDER BY tablename`,
+    );
+    const counts = [];
+    for (const { name } of tables.rows) {
+      const result = await client.query(`SELECT count(*)::int AS n FROM ${client.escapeIdentifier(name)}`);
+      counts.push({ table: name, rows: result.rows[0].n as number });
+    }
+    return counts;
+  });
+}

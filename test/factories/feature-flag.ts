@@ -1,0 +1,9 @@
+import { faker } from '@faker-js/faker';
+import type { FeatureFlag, Prisma } from '../../src/generated/prisma/client.ts';
+import { defineFactory } from './define-factory.ts';
+
+export const featureFlagFactory = defineFactory<Prisma.FeatureFlagCreateManyInput, FeatureFlag, 'enabled'>({
+  defaults: (n) => ({ key: `${faker.word.verb()}-${n}`, enabled: false, description: faker.lorem.sentence() }),
+  traits: { enabled: { enabled: true } },
+  insert: (db, rows) => db.featureFlag.createManyAndReturn({ data: rows }),
+});

@@ -1,0 +1,20 @@
+import { faker } from '@faker-js/faker';
+import type { Prisma, User } from '../../src/generated/prisma/client.ts';
+import { defineFactory } from './define-factory.ts';
+
+type UserInput = Prisma.UserCreateManyInput;
+
+export const userFactory = defineFactory<UserInput, User, 'inactive'>({
+  defaults: (n) => {
+    const first = faker.person.firstName();
+    const last = faker.person.lastName();
+    return {
+      // The sequence keeps emails unique however many users a test makes.
+      email: `${first}.${last}.${n}@example.test`.toLowerCase(),
+      name: `${first} ${last}`,
+      active: true,
+    };
+  },
+  traits: { inactive: { active: false } },
+  insert: (db, rows) => db.user.createManyAndReturn({ data: rows }),
+});
