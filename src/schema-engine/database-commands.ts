@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { databaseName, withDatabase } from '../db/connection-url.ts';
 import { connectionFailure, type EngineFailure } from './engine-errors.ts';
+import { runScriptOnOwnConnection } from './pg-migration-adapter.ts';
 
 export class EngineCommandError extends Error {
   constructor(readonly failure: EngineFailure) {
@@ -54,4 +55,18 @@ export async function dropDatabase(url: string): Promise<void> {
     client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
     url,
   );
+}
+
+/** `prisma db execute`: the script statement by statement on one connection, as migrations run. */
+export async function executeScript(url: string, script: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
+  try {
+    await runScriptOnOwnConnection(pool, script);
+  } catch (error) {
+    const failure = connectionFailure(error, url);
+    // A failing statement (not a connection problem) reads as PostgreSQL reported it.
+    throw new EngineCommandError(failure.errorCode ? failure : { errorCode: undefined, message: `ERROR: ${failure.message}` });
+  } finally {
+    await pool.end();
+  }
 }

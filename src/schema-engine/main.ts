@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
 import { createMigrationAdapterFactory, type MigrationDatasource } from './pg-migration-adapter.ts';
-import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError } from './database-commands.ts';
+import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError, executeScript } from './database-commands.ts';
 import { engineFailure, type EngineFailure } from './engine-errors.ts';
 
 interface EngineArgs {
@@ -97,10 +97,25 @@ function serveRpc(args: EngineArgs): void {
         createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
       );
       const datamodels = args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
+      // Commands such as `migrate diff` and `db execute` start the engine without a schema. The
+      // native engine then takes the provider from the URL; the wasm one has no connector at all
+      // ("unreachable"), so give it a schema that names only the provider.
+      if (datamodels.length === 0) datamodels.push(['datasource.prisma', 'datasource db {\n  provider = "postgresql"\n}\n']);
       return SchemaEngine.new({ datamodels }, (line: string) => process.stderr.write(`${line.trim()}\n`), factory);
     })();
     return engine;
   };
+
+  // The native engine prints `migrate diff` output by asking the CLI to print it (a JSON-RPC
+  // request the other way); the wasm engine returns it instead. Forward it the native way.
+  let nextPrintId = 1;
+  const pendingPrints = new Map<number, () => void>();
+  const printViaCli = (content: string) =>
+    new Promise<void>((resolve) => {
+      const id = nextPrintId++;
+      pendingPrints.set(id, resolve);
+      process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'print', params: { content } })}\n`);
+    });
 
   const handle = async (request: RpcRequest): Promise<unknown> => {
     const params = request.params ?? {};
@@ -110,8 +125,22 @@ function serveRpc(args: EngineArgs): void {
         if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'createDatabase needs a connection string.' });
         return { databaseName: await createDatabase(url) };
       }
+      case 'dbExecute': {
+        // The wasm engine's dbExecute cuts scripts apart on every `;` (a `$$` body fails with an
+        // opaque "External error"), so scripts run here, the same way migrations do.
+        const target = params.datasourceType as { tag: string; url?: string } | undefined;
+        const url = (target?.tag === 'url' ? target.url : undefined) ?? args.datasource?.url;
+        if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'db execute needs a datasource URL.' });
+        await executeScript(url, String(params.script ?? ''));
+        return null;
+      }
       case 'getDatabaseVersion':
         return (await getEngine()).version(params.datasource ? (params as never) : null);
+      case 'diff': {
+        const result = (await (await getEngine()).diff(params as never)) as { exitCode: number; stdout: string | null };
+        if (result.stdout) await printViaCli(result.stdout.replace(/\n$/, ''));
+        return { exitCode: result.exitCode, stdout: null };
+      }
       default: {
         const instance = (await getEngine()) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
         const method = instance[request.method];
@@ -141,8 +170,15 @@ function serveRpc(args: EngineArgs): void {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on('line', (line) => {
     if (!line.trim()) return;
+    const message = JSON.parse(line) as RpcRequest & { result?: unknown };
+    if (message.method === undefined) {
+      // The CLI's answer to one of our print requests.
+      pendingPrints.get(Number(message.id))?.();
+      pendingPrints.delete(Number(message.id));
+      return;
+    }
     queue = queue.then(async () => {
-      const request = JSON.parse(line) as RpcRequest;
+      const request = message;
       try {
         const result = await settle(request);
         process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: request.id, result: result ?? {} })}\n`);

@@ -1,0 +1,242 @@
+/**
+ * Engine conformance: every Prisma command the README documents, run through the real Prisma CLI
+ * with the wasm stand-in as its schema engine, against a real PostgreSQL, checking the outcome
+ * Prisma documents. The steps build on each other, so they run in order in one scratch project.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDatabase } from '../../src/db/connection-url.ts';
+import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
+import { dataDir } from '../../src/project-paths.ts';
+import { standInPath } from '../../src/schema-engine/select-engine.ts';
+
+// Inside the project so that `import 'prisma/config'` in the scratch config resolves.
+const project = join(dataDir, 'tmp', `conformance-${process.pid}`);
+const migrations = join(project, 'migrations');
+let url: string;
+
+const baseSchema = `
+generator client {
+  provider = "prisma-client"
+  output   = "./generated"
+}
+datasource db {
+  provider = "postgresql"
+}
+model Account {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+`;
+
+function writeSchema(extraFields: string[] = [], blockAttributes: string[] = []) {
+  writeFileSync(join(project, 'schema.prisma'), `${baseSchema}${[...extraFields, ...blockAttributes].map((l) => `  ${l}\n`).join('')}}\n`);
+}
+
+function addMigration(name: string, sql: string) {
+  mkdirSync(join(migrations, name), { recursive: true });
+  writeFileSync(join(migrations, name, 'migration.sql'), sql);
+}
+
+function prisma(...args: string[]): Promise<PrismaRun> {
+  return runPrisma(args, {
+    cwd: project,
+    url,
+    env: {
+      PRISMA_SCHEMA_ENGINE_BINARY: standInPath,
+      // `migrate reset` refuses when the CLI thinks an AI agent drives it. This test resets a
+      // scratch database it created itself moments earlier, which is the consent the CLI asks for.
+      PRISMA_USER_CONSENT_FOR_DANGEROUS_AI_ACTION: 'scratch database created by this test',
+    },
+  });
+}
+
+const output = (run: PrismaRun) => run.stdout + run.stderr;
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const columnExists = async (column: string) =>
+  (await query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = $1`, [column])).length === 1;
+
+describe('the wasm stand-in runs the documented prisma commands', () => {
+  beforeAll(() => {
+    rmSync(project, { recursive: true, force: true });
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, 'prisma.config.ts'),
+      `import { defineConfig } from 'prisma/config';
+export default defineConfig({
+  schema: 'schema.prisma',
+  migrations: { path: 'migrations', seed: 'node seed.mjs' },
+  datasource: { url: process.env.DATABASE_URL ?? '' },
+});\n`,
+    );
+    writeFileSync(
+      join(project, 'seed.mjs'),
+      `import pg from 'pg';
+const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+await client.connect();
+await client.query(\`INSERT INTO "Account" (email) VALUES ('seeded@example.test') ON CONFLICT DO NOTHING\`);
+await client.end();\n`,
+    );
+    writeSchema();
+    // A database that does not exist yet: migrate dev must create it.
+    url = withDatabase(inject('testServerUrl'), `kit_test_conformance_${process.pid}`);
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('generate writes the client', async () => {
+    const run = await prisma('generate');
+    expect(run.code, output(run)).toBe(0);
+    expect(existsSync(join(project, 'generated', 'client.ts'))).toBe(true);
+  });
+
+  it('migrate dev --name creates the database, writes the migration and applies it', async () => {
+    const run = await prisma('migrate', 'dev', '--name', 'init');
+    expect(run.code, output(run)).toBe(0);
+    const created = readdirSync(migrations).filter((name) => name.endsWith('_init'));
+    expect(created).toHaveLength(1);
+    expect(readFileSync(join(migrations, created[0] as string, 'migration.sql'), 'utf8')).toContain('CREATE TABLE "Account"');
+    expect(await query(`SELECT to_regclass('"Account"') IS NOT NULL AS present`)).toEqual([{ present: true }]);
+  });
+
+  it('migrate status says up to date and exits 0', async () => {
+    const run = await prisma('migrate', 'status');
+    expect(run.code, output(run)).toBe(0);
+    expect(output(run)).toContain('Database schema is up to date');
+  });
+
+  it('migrate dev --create-only writes a migration without applying it; status then exits 1', async () => {
+    writeSchema(['name String?']);
+    const run = await prisma('migrate', 'dev', '--create-only', '--name', 'add_name');
+    expect(run.code, output(run)).toBe(0);
+    expect(readdirSync(migrations).some((name) => name.endsWith('_add_name'))).toBe(true);
+    expect(await columnExists('name')).toBe(false);
+
+    const status = await prisma('migrate', 'status');
+    expect(status.code).toBe(1);
+    expect(output(status)).toMatch(/have not yet been applied[\s\S]*_add_name/);
+  });
+
+  it('migrate deploy applies pending migrations, including a CREATE INDEX CONCURRENTLY one', async () => {
+    writeSchema(['name String?'], ['@@index([name])']);
+    addMigration('29990101000000_index_account_name', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Account_name_idx" ON "Account"("name");\n');
+    const run = await prisma('migrate', 'deploy');
+    expect(run.code, output(run)).toBe(0);
+    expect(await columnExists('name')).toBe(true);
+    const index = await query(
+      `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'Account_name_idx'`,
+    );
+    expect(index).toEqual([{ indisvalid: true }]);
+  });
+
+  it('migrate deploy runs a BEGIN … COMMIT migration whose trigger function has `;` inside $$', async () => {
+    addMigration(
+      '29990101000001_lowercase_emails',
+      `-- The kit's rule: a multi-statement migration wraps itself in BEGIN/COMMIT to be all-or-nothing.
+BEGIN;
+CREATE FUNCTION account_email_lower() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.email := lower(NEW.email); RETURN NEW; END $$;
+CREATE TRIGGER account_email_lower BEFORE INSERT ON "Account" FOR EACH ROW EXECUTE FUNCTION account_email_lower();
+COMMIT;
+`,
+    );
+    const run = await prisma('migrate', 'deploy');
+    expect(run.code, output(run)).toBe(0);
+    await query(`INSERT INTO "Account" (email) VALUES ('MiXed@Example.TEST')`);
+    expect(await query(`SELECT email FROM "Account"`)).toEqual([{ email: 'mixed@example.test' }]);
+    await query(`DELETE FROM "Account"`);
+  });
+
+  it('migrate diff --from-migrations --to-schema --exit-code gives 0 in sync and 2 on drift', async () => {
+    const args = ['migrate', 'diff', '--from-migrations', 'migrations', '--to-schema', 'schema.prisma', '--exit-code'];
+    const inSync = await prisma(...args);
+    expect(inSync.code, output(inSync)).toBe(0);
+
+    writeSchema(['name String?', 'nickname String?'], ['@@index([name])']);
+    const drift = await prisma(...args);
+    expect(drift.code, output(drift)).toBe(2);
+    expect(output(drift)).toContain('nickname');
+    writeSchema(['name String?'], ['@@index([name])']);
+  });
+
+  it('a failed migration fails deploy, shows in status, and migrate resolve --rolled-back clears it', async () => {
+    addMigration('29990102000000_broken', 'BEGIN;\nCREATE TABLE atom_probe (id int);\nSELECT 1/0;\nCOMMIT;\n');
+    const deploy = await prisma('migrate', 'deploy');
+    expect(deploy.code).not.toBe(0);
+    expect(output(deploy)).toMatch(/P3018|division by zero/);
+    // Wrapped in BEGIN/COMMIT, the failed migration left nothing half-done behind.
+    expect(await query(`SELECT to_regclass('atom_probe') IS NULL AS absent`)).toEqual([{ absent: true }]);
+
+    const status = await prisma('migrate', 'status');
+    expect(status.code).toBe(1);
+    expect(output(status)).toMatch(/29990102000000_broken/);
+
+    const resolve = await prisma('migrate', 'resolve', '--rolled-back', '29990102000000_broken');
+    expect(resolve.code, output(resolve)).toBe(0);
+    const rows = await query<{ rolled_back: boolean }>(
+      `SELECT rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations WHERE migration_name = '29990102000000_broken'`,
+    );
+    expect(rows).toEqual([{ rolled_back: true }]);
+    rmSync(join(migrations, '29990102000000_broken'), { recursive: true });
+  });
+
+  it('migrate resolve --applied records a migration that was applied by hand', async () => {
+    addMigration('29990103000000_manual', 'CREATE TABLE manual_step (id int);\n');
+    await query('CREATE TABLE manual_step (id int)');
+    const resolve = await prisma('migrate', 'resolve', '--applied', '29990103000000_manual');
+    expect(resolve.code, output(resolve)).toBe(0);
+    const status = await prisma('migrate', 'status');
+    expect(status.code, output(status)).toBe(0);
+  });
+
+  it('db execute runs a script, $$ bodies included', async () => {
+    const file = join(project, 'script.sql');
+    writeFileSync(
+      file,
+      `CREATE TABLE executed (note text);
+CREATE FUNCTION executed_note() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'a;b'; END $$;
+INSERT INTO executed SELECT executed_note();\n`,
+    );
+    const run = await prisma('db', 'execute', '--file', file);
+    expect(run.code, output(run)).toBe(0);
+    expect(await query('SELECT note FROM executed')).toEqual([{ note: 'a;b' }]);
+  });
+
+  it('db seed runs the configured seed command', async () => {
+    const run = await prisma('db', 'seed');
+    expect(run.code, output(run)).toBe(0);
+    expect(await query(`SELECT email FROM "Account"`)).toEqual([{ email: 'seeded@example.test' }]);
+  });
+
+  it('migrate reset --force drops everything and re-applies the migrations', async () => {
+    const run = await prisma('migrate', 'reset', '--force');
+    expect(run.code, output(run)).toBe(0);
+    expect(await query(`SELECT count(*)::int AS n FROM "Account"`)).toEqual([{ n: 0 }]);
+    expect(await query(`SELECT to_regclass('executed') IS NULL AS gone`)).toEqual([{ gone: true }]);
+    expect(await columnExists('name')).toBe(true);
+  });
+
+  it('an unreachable server gives P1001 and a non-zero exit, not a hang or a stack trace', async () => {
+    const unreachable = 'postgresql://postgres:secret-pw@127.0.0.1:1/nowhere';
+    const run = await runPrisma(['migrate', 'status'], {
+      cwd: project,
+      url: unreachable,
+      env: { PRISMA_SCHEMA_ENGINE_BINARY: standInPath },
+      timeoutMs: 60_000,
+    });
+    expect(run.code).not.toBe(0);
+    expect(output(run)).toContain('P1001');
+    expect(output(run)).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+    expect(output(run)).not.toContain('secret-pw');
+  });
+});
