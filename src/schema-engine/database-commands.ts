@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { databaseName, withDatabase } from '../db/connection-url.ts';
-import { connectionFailure, type EngineFailure } from './engine-errors.ts';
+import { connectionFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { runScriptOnOwnConnection } from './pg-migration-adapter.ts';
 
 export class EngineCommandError extends Error {

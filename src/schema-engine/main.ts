@@ -14,7 +14,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
 import { createMigrationAdapterFactory, type MigrationDatasource } from './pg-migration-adapter.ts';
 import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError, executeScript } from './database-commands.ts';
-import { engineFailure, type EngineFailure } from './engine-errors.ts';
+import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 
 interface EngineArgs {
   version: boolean;

@@ -1,7 +1,8 @@
 /**
- * Turns failures into what the Prisma CLI expects from a schema engine: a user-facing message
- * plus Prisma's error code (P1001 and friends), which the CLI prints and some commands act on
- * (`migrate dev` creates the database on P1003, for instance).
+ * Database failures described the way Prisma describes them: a user-facing message plus Prisma's
+ * error code (P1001 and friends). The schema-engine stand-in returns these to the Prisma CLI,
+ * which prints them and acts on some (`migrate dev` creates the database on P1003); the kit's own
+ * scripts print the same words, so a user sees one vocabulary.
  */
 
 export interface EngineFailure {

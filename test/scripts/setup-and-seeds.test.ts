@@ -1,0 +1,95 @@
+/**
+ * The command-line entry points as a user runs them: `npm run setup` twice, the dev seed's
+ * guards, and bad database URLs. Each runs against this file's own cloned database.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/project-paths.ts';
+import { useTestDatabase } from '../setup/test-database.ts';
+
+const t = useTestDatabase();
+const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+
+function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(tsx, [join(projectRoot, 'scripts', script), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, KIT_QUIET_ENGINE_LINE: '1', NODE_ENV: 'development', ...env },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+describe('npm run setup', () => {
+  it('sets up the database, and a second run has nothing to do', async () => {
+    const first = await run('setup.ts', [], { DATABASE_URL: t.url });
+    expect(first.code, first.out).toBe(0);
+    expect(first.out).toMatch(/reference seed\s+6 rows written/);
+    expect(first.out).toMatch(/dev seed\s+20 users, 60 posts/);
+    expect(first.out).not.toContain(new URL(t.url).password);
+
+    const second = await run('setup.ts', [], { DATABASE_URL: t.url });
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).toContain('nothing to do');
+    expect(await t.db.user.count()).toBe(23);
+  });
+});
+
+describe('dev seed', () => {
+  it('is deterministic and idempotent for the same --seed', async () => {
+    const a = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
+    expect(a.code, a.out).toBe(0);
+    const names = await t.db.user.findMany({ where: { email: { startsWith: 'dev-7-' } }, orderBy: { email: 'asc' }, select: { name: true } });
+    const again = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
+    expect(again.out).toContain('users created 0, posts created 0');
+    expect(names).toHaveLength(5);
+    expect(await t.db.user.count({ where: { email: { startsWith: 'dev-7-' } } })).toBe(5);
+  });
+
+  it.each([
+    ['NODE_ENV=production', { NODE_ENV: 'production' }, /Refusing to run the dev seed in production/],
+    ['APP_ENV=production', { APP_ENV: 'production' }, /Refusing to run the dev seed in production/],
+  ])('refuses when %s, writing nothing', async (_, env, message) => {
+    const before = await t.db.user.count();
+    const result = await run('seed-dev.ts', [], { DATABASE_URL: t.url, ...env });
+    expect(result.code).not.toBe(0);
+    expect(result.out).toMatch(message);
+    expect(await t.db.user.count()).toBe(before);
+  });
+
+  it('refuses a non-local database unless --force-non-local', async () => {
+    const remote = 'postgresql://app:hunter2@db.example.internal:5432/app';
+    const result = await run('seed-dev.ts', [], { DATABASE_URL: remote });
+    expect(result.code).not.toBe(0);
+    expect(result.out).toMatch(/non-local database \(db\.example\.internal:5432\).*--force-non-local/);
+    expect(result.out).not.toContain('hunter2');
+  });
+
+  it('rejects a bad --users value with one line', async () => {
+    const result = await run('seed-dev.ts', ['--users', 'many'], { DATABASE_URL: t.url });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim()).toBe('error: --users must be a whole number ≥ 0 (got "many").');
+  });
+});
+
+describe('bad database URLs', () => {
+  it('a malformed DATABASE_URL gets one line naming the fix', async () => {
+    const result = await run('seed-reference.ts', [], { DATABASE_URL: 'not a url' });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim()).toMatch(/^error: DATABASE_URL is not a valid URL\. Use postgresql:\/\//);
+  });
+
+  it('a wrong password gets one line and does not print the password', async () => {
+    const wrong = new URL(t.url);
+    wrong.password = 'definitely-wrong-pw';
+    const result = await run('seed-reference.ts', [], { DATABASE_URL: wrong.toString() });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim().split('\n')).toHaveLength(1);
+    expect(result.out).toMatch(/^error: P1000: Authentication failed against database server/);
+    expect(result.out).not.toContain('definitely-wrong-pw');
+  });
+});
