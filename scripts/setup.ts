@@ -32,7 +32,7 @@ runCli(async (args) => {
   const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
   if (deploy.code !== 0) {
     process.stderr.write(deploy.stdout + deploy.stderr);
-    throw new CliError('prisma migrate deploy failed (output above). Fix the migration, or see docs/migrations/recovering-a-failed-migration.md.');
+    throw new CliError('prisma migrate deploy failed (output above). Fix the migration, or see docs/migrations/how-prisma-runs-a-migration.md.');
   }
   const after = await appliedMigrationCount(database.url);
   step('migrations', `${after - before} applied now, ${after} in total`);
