@@ -134,6 +134,18 @@ function lastLine(text: string): string {
   return text.trim().split('\n').filter(Boolean).at(-1) ?? 'no output';
 }
 
+/** The app's database exists as soon as the server does, so `npx prisma migrate status` works at once. */
+async function ensureAppDatabase(state: EmbeddedState): Promise<void> {
+  const client = new pg.Client({ connectionString: embeddedUrl(state, 'postgres') });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(EMBEDDED_DATABASE)}`);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface StartResult {
   url: string;
   reused: boolean;
@@ -189,6 +201,7 @@ export async function startEmbeddedPostgres(): Promise<StartResult> {
   }
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await ensureAppDatabase(state);
   return { url: embeddedUrl(state), reused: false, note: location.note };
 }
 

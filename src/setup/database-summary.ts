@@ -11,7 +11,17 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-export function appliedMigrationCount(url: string): Promise<number> {
+/** 0 for a database that doesn't exist yet (`migrate deploy` will create it). */
+export async function appliedMigrationCount(url: string): Promise<number> {
+  try {
+    return await countApplied(url);
+  } catch (error) {
+    if ((error as { code?: string }).code === '3D000') return 0;
+    throw error;
+  }
+}
+
+function countApplied(url: string): Promise<number> {
   return withClient(url, async (client) => {
     const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`);
     if (!exists.rows[0]?.present) return 0;
