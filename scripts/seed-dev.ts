@@ -7,7 +7,7 @@ import { CliError } from '../src/cli-error.ts';
 import { createPrismaClient } from '../src/db/client.ts';
 import { redactUrl } from '../src/db/connection-url.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { assertDevSeedAllowed, NAMED_ACCOUNTS, seedDevData } from '../src/seeding/dev-seed.ts';
+import { assertDevSeedAllowed, DEV_SEED_DEFAULTS, NAMED_ACCOUNTS, seedDevData } from '../src/seeding/dev-seed.ts';
 import { parseCount } from '../src/parse-count.ts';
 import { runCli } from '../src/run-cli.ts';
 
@@ -17,9 +17,9 @@ runCli(async (argv) => {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        users: { type: 'string', default: '20' },
-        seed: { type: 'string', default: '1' },
-        'posts-per-user': { type: 'string', default: '3' },
+        users: { type: 'string', default: String(DEV_SEED_DEFAULTS.users) },
+        seed: { type: 'string', default: String(DEV_SEED_DEFAULTS.seed) },
+        'posts-per-user': { type: 'string', default: String(DEV_SEED_DEFAULTS.postsPerUser) },
         'force-non-local': { type: 'boolean', default: false },
       },
     }));

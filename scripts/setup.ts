@@ -46,12 +46,13 @@ runCli(async (args) => {
   if (isProduction()) {
     step('dev seed', 'skipped (production)');
   } else {
-    const { seedDevData, assertDevSeedAllowed } = await import('../src/seeding/dev-seed.ts');
+    // Imported only outside production: the dev seed needs faker, a dev dependency.
+    const { seedDevData, assertDevSeedAllowed, DEV_SEED_DEFAULTS } = await import('../src/seeding/dev-seed.ts');
     const { createPrismaClient } = await import('../src/db/client.ts');
     assertDevSeedAllowed(database.url, false);
     const db = createPrismaClient(database.url);
     try {
-      const result = await seedDevData(db, { users: 20, seed: 1, postsPerUser: 3, forceNonLocal: false });
+      const result = await seedDevData(db, DEV_SEED_DEFAULTS);
       devRows = result.usersCreated + result.postsCreated;
       step('dev seed', devRows === 0 ? 'unchanged' : `${result.usersCreated} users, ${result.postsCreated} posts (npm run seed:dev for more)`);
     } finally {

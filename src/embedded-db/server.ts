@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
+import { withPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import { dataDir } from '../project-paths.ts';
 import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
@@ -37,16 +37,7 @@ export function embeddedUrl(state: EmbeddedState, database = EMBEDDED_DATABASE):
 }
 
 export async function isAcceptingConnections(state: EmbeddedState): Promise<boolean> {
-  const client = new pg.Client({ connectionString: embeddedUrl(state, 'postgres'), connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return withPgClient(embeddedUrl(state, 'postgres'), async () => true).catch(() => false);
 }
 
 function run(bin: string, args: string[], runAs: OsUser | undefined): Promise<{ code: number; output: string }> {
@@ -136,14 +127,10 @@ function lastLine(text: string): string {
 
 /** The app's database exists as soon as the server does, so `npx prisma migrate status` works at once. */
 async function ensureAppDatabase(state: EmbeddedState): Promise<void> {
-  const client = new pg.Client({ connectionString: embeddedUrl(state, 'postgres') });
-  await client.connect();
-  try {
+  await withPgClient(embeddedUrl(state, 'postgres'), async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
     if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(EMBEDDED_DATABASE)}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export interface StartResult {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { databaseName, withDatabase } from '../db/connection-url.ts';
 import { connectionFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { runScriptOnOwnConnection } from './pg-migration-adapter.ts';
+import { withPgClient } from '../db/pg-client.ts';
 
 export class EngineCommandError extends Error {
   constructor(readonly failure: EngineFailure) {
@@ -17,20 +18,10 @@ export class EngineCommandError extends Error {
 
 /** `reportAs` is the URL errors are described for (the target database, not the maintenance one). */
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>, reportAs = url): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => undefined);
   try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw new EngineCommandError(connectionFailure(error, reportAs));
-  }
-  try {
-    return await work(client);
+    return await withPgClient(url, work);
   } catch (error) {
     throw new EngineCommandError(connectionFailure(error, reportAs));
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

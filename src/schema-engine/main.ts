@@ -178,14 +178,13 @@ function serveRpc(args: EngineArgs): void {
       return;
     }
     queue = queue.then(async () => {
-      const request = message;
       try {
-        const result = await settle(request);
-        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: request.id, result: result ?? {} })}\n`);
+        const result = await settle(message);
+        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: result ?? {} })}\n`);
       } catch (error) {
         const panicked = panicRegistry.message !== undefined;
         const failure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
-        process.stdout.write(`${JSON.stringify(rpcError(request.id, failure, panicked))}\n`);
+        process.stdout.write(`${JSON.stringify(rpcError(message.id, failure, panicked))}\n`);
         // A panicked wasm instance can't be trusted with another request; the native engine exits 101.
         if (panicked) process.exit(101);
       }

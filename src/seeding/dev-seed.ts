@@ -19,6 +19,9 @@ export interface DevSeedOptions {
   forceNonLocal: boolean;
 }
 
+/** What `npm run setup` and a bare `npm run seed:dev` build. */
+export const DEV_SEED_DEFAULTS: DevSeedOptions = { users: 20, seed: 1, postsPerUser: 3, forceNonLocal: false };
+
 export const NAMED_ACCOUNTS = [
   { email: 'admin@example.com', name: 'Ada Admin', active: true, role: 'admin', hint: 'admin role: manages users and roles' },
   { email: 'user@example.com', name: 'Uma User', active: true, role: 'member', hint: 'regular member' },

@@ -1,15 +1,5 @@
 /** Read-only facts about a database for summaries: applied migrations and rows per table. */
-import pg from 'pg';
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+import { withPgClient } from '../db/pg-client.ts';
 
 /** 0 for a database that doesn't exist yet (`migrate deploy` will create it). */
 export async function appliedMigrationCount(url: string): Promise<number> {
@@ -22,7 +12,7 @@ export async function appliedMigrationCount(url: string): Promise<number> {
 }
 
 function countApplied(url: string): Promise<number> {
-  return withClient(url, async (client) => {
+  return withPgClient(url, async (client) => {
     const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`);
     if (!exists.rows[0]?.present) return 0;
     const result = await client.query(
@@ -33,7 +23,7 @@ function countApplied(url: string): Promise<number> {
 }
 
 export function rowCounts(url: string): Promise<Array<{ table: string; rows: number }>> {
-  return withClient(url, async (client) => {
+  return withPgClient(url, async (client) => {
     const tables = await client.query<{ name: string }>(
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '\\_prisma%' ORDER BY tablename`,
     );

@@ -5,7 +5,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { withPgClient } from '../../src/db/pg-client.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
@@ -54,15 +55,8 @@ function prisma(...args: string[]): Promise<PrismaRun> {
 
 const output = (run: PrismaRun) => run.stdout + run.stderr;
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  withPgClient(url, async (client) => (await client.query<T>(sql, params)).rows);
 
 const columnExists = async (column: string) =>
   (await query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = $1`, [column])).length === 1;

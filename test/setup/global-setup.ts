@@ -3,7 +3,7 @@
  * database is migrated with the real `prisma migrate deploy`. Test files clone it (fast) rather
  * than migrating their own database (slow).
  */
-import pg from 'pg';
+import { withPgClient } from '../../src/db/pg-client.ts';
 import type { TestProject } from 'vitest/node';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../../src/embedded-db/server.ts';
@@ -19,9 +19,7 @@ declare module 'vitest' {
 }
 
 async function dropTestDatabases(serverUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
+  await withPgClient(serverUrl, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE datname LIKE $1`,
       [`${TEST_DATABASE_PREFIX.replace(/_/g, '\\_')}%`],
@@ -29,9 +27,7 @@ async function dropTestDatabases(serverUrl: string): Promise<void> {
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export default async function setup(project: TestProject) {

@@ -6,33 +6,24 @@
  *   it('…', async () => { await userFactory.create(t.db); … });
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.ts';
-import { withDatabase } from '../../src/db/connection-url.ts';
+import { databaseName, withDatabase } from '../../src/db/connection-url.ts';
+import { withPgClient } from '../../src/db/pg-client.ts';
 import { TEMPLATE_DATABASE, TEST_DATABASE_PREFIX } from './test-server.ts';
 
 export async function cloneTemplateDatabase(name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`): Promise<string> {
   const serverUrl = inject('testServerUrl');
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(TEMPLATE_DATABASE)}`);
-  } finally {
-    await client.end();
-  }
+  await withPgClient(serverUrl, (client) =>
+    client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(TEMPLATE_DATABASE)}`),
+  );
   return withDatabase(serverUrl, name);
 }
 
 export async function dropDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
-  await client.connect();
-  try {
-    const name = decodeURIComponent(new URL(url).pathname.slice(1));
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await withPgClient(withDatabase(url, 'postgres'), (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName(url))} WITH (FORCE)`),
+  );
 }
 
 export interface TestDatabase {
