@@ -13,7 +13,7 @@ export interface FactorySpec<Input, Row, Trait extends string> {
   /** Fresh default values; called once per row so sequences and faker advance. */
   defaults(sequence: number): Input;
   traits: Record<Trait, Partial<Input>>;
-  /** Inserts rows and returns them; used for create and, in chunks, for createMany. */
+  /** Inserts rows and returns them (see bulk-insert.ts); used for create and, in chunks, for createMany. */
   insert(db: Db, rows: Input[]): Promise<Row[]>;
 }
 

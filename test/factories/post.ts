@@ -1,5 +1,6 @@
 import { faker } from '@faker-js/faker';
 import type { Post, Prisma, User } from '../../src/generated/prisma/client.ts';
+import { bulkInsert } from './bulk-insert.ts';
 import { defineFactory, type Db } from './define-factory.ts';
 import { userFactory } from './user.ts';
 
@@ -8,7 +9,19 @@ type PostInput = Omit<Prisma.PostCreateManyInput, 'authorId'> & { authorId?: num
 const postRows = defineFactory<PostInput, Post, 'published' | 'archived'>({
   defaults: () => ({ title: faker.lorem.sentence({ min: 3, max: 8 }), body: faker.lorem.paragraphs(2), status: 'DRAFT' }),
   traits: { published: { status: 'PUBLISHED' }, archived: { status: 'ARCHIVED' } },
-  insert: (db, rows) => db.post.createManyAndReturn({ data: rows as Prisma.PostCreateManyInput[] }),
+  insert: (db, rows) =>
+    bulkInsert<PostInput, Post>(db, {
+      table: 'posts',
+      columns: {
+        id: ['id', 'int8'],
+        authorId: ['author_id', 'int4'],
+        title: ['title', 'text'],
+        body: ['body', 'text'],
+        status: ['status', 'post_status'],
+        createdAt: ['created_at', 'timestamptz'],
+        updatedAt: ['updated_at', 'timestamptz'],
+      },
+    }, rows),
 });
 
 type PostOverrides = Partial<PostInput> & { author?: Pick<User, 'id'> };

@@ -1,11 +1,16 @@
 import { faker } from '@faker-js/faker';
 import type { Prisma, Role, User } from '../../src/generated/prisma/client.ts';
+import { bulkInsert } from './bulk-insert.ts';
 import { defineFactory, type Db } from './define-factory.ts';
 
 export const roleFactory = defineFactory<Prisma.RoleCreateManyInput, Role, never>({
   defaults: (n) => ({ name: `${faker.word.noun()}-${n}`, description: faker.lorem.sentence() }),
   traits: {},
-  insert: (db, rows) => db.role.createManyAndReturn({ data: rows }),
+  insert: (db, rows) =>
+    bulkInsert<Prisma.RoleCreateManyInput, Role>(db, {
+      table: 'roles',
+      columns: { id: ['id', 'int4'], name: ['name', 'text'], description: ['description', 'text'] },
+    }, rows),
 });
 
 /** Gives a user a role by name, creating the role when the database doesn't have it yet. */

@@ -1,5 +1,6 @@
 import { faker } from '@faker-js/faker';
 import type { Prisma, User } from '../../src/generated/prisma/client.ts';
+import { bulkInsert } from './bulk-insert.ts';
 import { defineFactory } from './define-factory.ts';
 
 type UserInput = Prisma.UserCreateManyInput;
@@ -16,5 +17,15 @@ export const userFactory = defineFactory<UserInput, User, 'inactive'>({
     };
   },
   traits: { inactive: { active: false } },
-  insert: (db, rows) => db.user.createManyAndReturn({ data: rows }),
+  insert: (db, rows) =>
+    bulkInsert<UserInput, User>(db, {
+      table: 'users',
+      columns: {
+        id: ['id', 'int4'],
+        email: ['email', 'text'],
+        name: ['name', 'text'],
+        active: ['active', 'bool'],
+        createdAt: ['created_at', 'timestamptz'],
+      },
+    }, rows),
 });

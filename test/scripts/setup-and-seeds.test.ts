@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/project-paths.ts';
-import { useTestDatabase } from '../setup/test-database.ts';
+import { dropDatabase } from '../../src/db/scratch-databases.ts';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { cloneTemplateDatabase, useTestDatabase } from '../setup/test-database.ts';
 
 const t = useTestDatabase();
 const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
@@ -59,6 +61,21 @@ describe('dev seed', () => {
     expect(result.code).not.toBe(0);
     expect(result.out).toMatch(message);
     expect(await t.db.user.count()).toBe(before);
+  });
+
+  it('never writes reference data: without the roles it stops and writes nothing', async () => {
+    const empty = await cloneTemplateDatabase();
+    try {
+      const result = await run('seed-dev.ts', [], { DATABASE_URL: empty });
+      expect(result.code).not.toBe(0);
+      expect(result.out).toContain('run npm run seed:reference before the dev seed');
+      const counts = await withPgClient(empty, async (client) =>
+        (await client.query('SELECT (SELECT count(*) FROM roles)::int AS roles, (SELECT count(*) FROM users)::int AS users')).rows[0],
+      );
+      expect(counts).toEqual({ roles: 0, users: 0 });
+    } finally {
+      await dropDatabase(empty);
+    }
   });
 
   it('refuses a non-local database unless --force-non-local', async () => {

@@ -8,22 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../src/db/client.ts';
-import { databaseName, withDatabase } from '../../src/db/connection-url.ts';
-import { withPgClient } from '../../src/db/pg-client.ts';
+import { cloneDatabase, dropDatabase } from '../../src/db/scratch-databases.ts';
 import { TEMPLATE_DATABASE, TEST_DATABASE_PREFIX } from './test-server.ts';
 
-export async function cloneTemplateDatabase(name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`): Promise<string> {
-  const serverUrl = inject('testServerUrl');
-  await withPgClient(serverUrl, (client) =>
-    client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(TEMPLATE_DATABASE)}`),
-  );
-  return withDatabase(serverUrl, name);
-}
-
-export async function dropDatabase(url: string): Promise<void> {
-  await withPgClient(withDatabase(url, 'postgres'), (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName(url))} WITH (FORCE)`),
-  );
+export function cloneTemplateDatabase(name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`): Promise<string> {
+  return cloneDatabase(inject('testServerUrl'), TEMPLATE_DATABASE, name);
 }
 
 export interface TestDatabase {

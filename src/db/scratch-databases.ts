@@ -1,0 +1,41 @@
+/**
+ * Throwaway databases on a server: migrate one with the real `prisma migrate deploy`, clone it
+ * with `CREATE DATABASE … TEMPLATE` (tens of milliseconds), drop them when done. The test setup
+ * and the benchmarks use these; local snapshots can too.
+ */
+import { CliError } from '../cli-error.ts';
+import { runPrisma } from '../prisma-cli.ts';
+import { databaseName, withDatabase } from './connection-url.ts';
+import { withPgClient } from './pg-client.ts';
+
+/** Creates (if missing) and migrates the database at `url`; Prisma creates it on P1003. */
+export async function migrateDatabase(url: string): Promise<void> {
+  const deploy = await runPrisma(['migrate', 'deploy'], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
+  if (deploy.code !== 0) {
+    throw new CliError(`prisma migrate deploy into ${databaseName(url)} failed:\n${deploy.stdout}${deploy.stderr}`);
+  }
+}
+
+/** Clones `template` (a database on the same server as `serverUrl`) as `name`; returns its URL. */
+export async function cloneDatabase(serverUrl: string, template: string, name: string): Promise<string> {
+  await withPgClient(withDatabase(serverUrl, 'postgres'), (client) =>
+    client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`),
+  );
+  return withDatabase(serverUrl, name);
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  await withPgClient(withDatabase(url, 'postgres'), (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName(url))} WITH (FORCE)`),
+  );
+}
+
+/** Drops every database whose name starts with `prefix` (e.g. leftovers of a killed run). */
+export async function dropDatabasesWithPrefix(serverUrl: string, prefix: string): Promise<void> {
+  await withPgClient(withDatabase(serverUrl, 'postgres'), async (client) => {
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix]);
+    for (const { datname } of rows) {
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
+    }
+  });
+}
