@@ -26,6 +26,7 @@ export const userFactory = defineFactory<UserInput, User, 'inactive'>({
         name: ['name', 'text'],
         active: ['active', 'bool'],
         createdAt: ['created_at', 'timestamptz'],
+        timezone: ['timezone', 'text'],
       },
     }, rows),
 });

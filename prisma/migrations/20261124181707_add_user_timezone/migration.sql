@@ -1,0 +1,16 @@
+-- Pattern: phased NOT NULL column, step 1 (expand): users.timezone, nullable, with a default for
+--   new rows set *before* the backfill, so rows written by old code during the backfill are not
+--   left NULL (the order "backfill, then default" leaves that window and the final SET NOT NULL
+--   fails). Next: `npm run backfill -- user-timezone`, then the NOT NULL tightening migrations.
+-- Lock: ACCESS EXCLUSIVE on users for milliseconds; both statements change only the catalog
+--   (no rewrite, no scan). lock_timeout makes a deploy fail fast instead of queueing writers
+--   behind a long-running transaction.
+-- Ships before: nothing; code that doesn't know the column keeps working.
+-- Note: a constant default alone could be added in one step (PostgreSQL 11+ keeps it in the
+--   catalog). The phased path is for values computed per row; the kit's backfill stands in for one.
+SET lock_timeout = '3s';
+BEGIN;
+ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "timezone" TEXT;
+ALTER TABLE "users" ALTER COLUMN "timezone" SET DEFAULT 'UTC';
+COMMIT;
+RESET lock_timeout;

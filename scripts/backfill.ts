@@ -1,0 +1,107 @@
+/**
+ * `npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run]`
+ * `npm run backfill -- --list`
+ * Runs a data migration from src/backfills/ in small, throttled, resumable batches.
+ * Ctrl-C / SIGTERM finish the current batch and exit 0; run the same command again to resume.
+ */
+import { parseArgs } from 'node:util';
+import { BackfillRunner } from '../src/backfill/run-backfill.ts';
+import { backfillJobs } from '../src/backfills/index.ts';
+import { CliError } from '../src/cli-error.ts';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { parseCount } from '../src/parse-count.ts';
+import { createProgress } from '../src/progress.ts';
+import { runCli } from '../src/run-cli.ts';
+
+const USAGE = 'Usage: npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run] | --list';
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
+
+async function listJobs(url: string): Promise<void> {
+  for (const job of backfillJobs) {
+    const runner = await BackfillRunner.connect(url, job);
+    try {
+      const [checkpoint, pending] = [await runner.checkpoint(), await runner.pendingRows()];
+      const state = !checkpoint
+        ? 'never run'
+        : checkpoint.finished_at
+          ? `finished run ${checkpoint.run} at ${checkpoint.finished_at.toISOString()}`
+          : `run ${checkpoint.run} stopped after ${job.key} ${checkpoint.last_key} (${checkpoint.batches} batches)`;
+      console.log(`${job.name.padEnd(20)} ${state}; ${n(pending)} rows pending — ${job.description}`);
+    } finally {
+      await runner.close();
+    }
+  }
+}
+
+runCli(async (argv) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        list: { type: 'boolean', default: false },
+        'batch-size': { type: 'string', default: '1000' },
+        'sleep-ms': { type: 'string', default: '0' },
+        'target-ms': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. ${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const url = requireDatabaseUrl();
+  if (values.list) return listJobs(url);
+
+  const name = positionals[0];
+  const job = backfillJobs.find((candidate) => candidate.name === name);
+  if (!job) {
+    const known = backfillJobs.map((candidate) => candidate.name).join(', ');
+    throw new CliError(name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`);
+  }
+  const options = {
+    batchSize: parseCount('--batch-size', values['batch-size'], 1),
+    sleepMs: parseCount('--sleep-ms', values['sleep-ms'], 0),
+    targetBatchMs: values['target-ms'] === undefined ? undefined : parseCount('--target-ms', values['target-ms'], 1),
+    dryRun: values['dry-run'],
+  };
+
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping after the current batch…`);
+      stop.abort();
+    });
+  }
+
+  const runner = await BackfillRunner.connect(url, job);
+  let progress: ReturnType<typeof createProgress> | undefined;
+  try {
+    const outcome = await runner.run({
+      ...options,
+      signal: stop.signal,
+      onBatch: ({ rowsChanged, pendingAtStart }) => {
+        progress ??= createProgress({ label: job.name, total: pendingAtStart });
+        progress.update(rowsChanged);
+      },
+    });
+    progress?.finish();
+    switch (outcome.kind) {
+      case 'nothing-to-do':
+        console.log(`${job.name}: nothing to do (no pending rows).`);
+        return;
+      case 'dry-run':
+        console.log(`${job.name}: dry run, ${n(outcome.pendingRows)} rows would change; nothing was changed.`);
+        return;
+      default: {
+        const resumed = outcome.resumedFrom > 0n ? `, resumed after ${job.key} ${outcome.resumedFrom}` : '';
+        const summary = `${n(outcome.rowsChanged)} rows changed in ${n(outcome.batches)} batches, ${(outcome.elapsedMs / 1000).toFixed(1)} s, longest batch ${n(outcome.maxBatchMs)} ms (run ${outcome.run}${resumed})`;
+        if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
+        else console.log(`${job.name}: stopped after ${job.key} ${outcome.lastKey}. ${summary}. Resume with: npm run backfill -- ${job.name}`);
+      }
+    }
+  } finally {
+    await runner.close();
+  }
+});

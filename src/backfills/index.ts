@@ -1,0 +1,5 @@
+/** Every backfill job `npm run backfill` knows. Add a job: write its file, list it here. */
+import type { BackfillJob } from '../backfill/job.ts';
+import { userTimezone } from './user-timezone.ts';
+
+export const backfillJobs: BackfillJob[] = [userTimezone];

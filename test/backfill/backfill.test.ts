@@ -1,0 +1,202 @@
+/**
+ * The backfill runner as an operator uses it (`npm run backfill`), against a real PostgreSQL:
+ * killed and resumed, raced, stopped, dry-run, under a concurrent writer, and given bad input.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { dropDatabase } from '../../src/db/scratch-databases.ts';
+import { projectRoot } from '../../src/project-paths.ts';
+import { cloneTemplateDatabase } from '../setup/test-database.ts';
+
+const created: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(created.splice(0).map((url) => dropDatabase(url)));
+});
+
+/** A database with `rows` users whose timezone is NULL, as if created before the column existed. */
+async function databaseWithUsers(rows: number): Promise<string> {
+  const url = await cloneTemplateDatabase();
+  created.push(url);
+  await withPgClient(url, (client) =>
+    client.query(`INSERT INTO users (email, name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, $1) g`, [rows]),
+  );
+  return url;
+}
+
+interface Run {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
+}
+
+function backfill(url: string, ...args: string[]): Run {
+  // One process (node with tsx's loader), not the tsx wrapper, so SIGKILL hits the runner itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: url },
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, out })),
+  );
+  return { child, done };
+}
+
+const query = <T>(url: string, sql: string) => withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
+const batchesCommitted = async (url: string) =>
+  Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM backfill_batches'))[0]?.n ?? 0);
+
+async function waitForBatches(url: string, atLeast: number): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    if ((await batchesCommitted(url)) >= atLeast) return;
+    await sleep(25);
+  }
+  throw new Error(`no ${atLeast} batches within 15 s`);
+}
+
+/** A digest of the whole table: equal digests mean equal final tables. */
+const tableDigest = async (url: string) =>
+  (await query<{ digest: string }>(url, `SELECT md5(string_agg(id || ':' || coalesce(timezone, '∅'), ',' ORDER BY id)) AS digest FROM users`))[0]?.digest;
+
+async function expectEachBatchAppliedOnce(url: string, totalRows: number) {
+  const batches = await query<{ from_key: string; to_key: string; rows: number }>(
+    url,
+    'SELECT from_key, to_key, rows FROM backfill_batches ORDER BY run, batch',
+  );
+  // Consecutive key ranges that never overlap, adding up to every row exactly once.
+  batches.forEach((batch, i) => {
+    if (i > 0) expect(batch.from_key).toBe(batches[i - 1]?.to_key);
+  });
+  expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(totalRows);
+}
+
+describe('npm run backfill', () => {
+  it('resumes after SIGKILL: same final table as an uninterrupted run, no batch applied twice', async () => {
+    const rows = 20_000;
+    const [killed, reference] = await Promise.all([databaseWithUsers(rows), databaseWithUsers(rows)]);
+
+    const first = backfill(killed, 'user-timezone', '--batch-size', '200', '--sleep-ms', '10');
+    await waitForBatches(killed, 10);
+    first.child.kill('SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+    const leftAfterKill = Number((await query<{ n: string }>(killed, 'SELECT count(*) AS n FROM users WHERE timezone IS NULL'))[0]?.n);
+    expect(leftAfterKill).toBeGreaterThan(0);
+
+    const resumed = await backfill(killed, 'user-timezone', '--batch-size', '500').done;
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toMatch(/done\. .*resumed after id \d+/);
+
+    const uninterrupted = await backfill(reference, 'user-timezone', '--batch-size', '500').done;
+    expect(uninterrupted.code, uninterrupted.out).toBe(0);
+    expect(await tableDigest(killed)).toBe(await tableDigest(reference));
+    await expectEachBatchAppliedOnce(killed, rows);
+
+    const again = await backfill(killed, 'user-timezone').done;
+    expect(again.out).toContain('nothing to do');
+  });
+
+  it('lets one of two runners started together run, and the other refuse', async () => {
+    const url = await databaseWithUsers(5_000);
+    const [a, b] = [backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20'), backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20')];
+    const results = await Promise.all([a.done, b.done]);
+    const codes = results.map((r) => r.code).sort();
+    expect(codes, results.map((r) => r.out).join('\n')).toEqual([0, 3]);
+    expect(results.find((r) => r.code === 3)?.out).toContain('is already running');
+    await expectEachBatchAppliedOnce(url, 5_000);
+  });
+
+  it('stops on SIGTERM after the current batch with exit 0, and resumes', async () => {
+    const url = await databaseWithUsers(10_000);
+    const run = backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20');
+    await waitForBatches(url, 5);
+    run.child.kill('SIGTERM');
+    const stopped = await run.done;
+    expect(stopped.code, stopped.out).toBe(0);
+    expect(stopped.out).toContain('Resume with: npm run backfill -- user-timezone');
+
+    const resumed = await backfill(url, 'user-timezone', '--batch-size', '1000').done;
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(await query(url, 'SELECT count(*)::int AS n FROM users WHERE timezone IS NULL')).toEqual([{ n: 0 }]);
+    await expectEachBatchAppliedOnce(url, 10_000);
+  });
+
+  it('--dry-run reports the rows that would change and changes none', async () => {
+    const url = await databaseWithUsers(1_234);
+    const before = await tableDigest(url);
+    const dry = await backfill(url, 'user-timezone', '--dry-run').done;
+    expect(dry.code, dry.out).toBe(0);
+    expect(dry.out).toContain('1,234 rows would change; nothing was changed');
+    expect(await tableDigest(url)).toBe(before);
+    expect(await batchesCommitted(url)).toBe(0);
+  });
+
+  it('keeps a concurrent writer flowing: no failed write, none waits over 250 ms', async () => {
+    const url = await databaseWithUsers(50_000);
+    const latencies: number[] = [];
+    const failures: unknown[] = [];
+    let writing = true;
+    const writer = withPgClient(url, async (client) => {
+      for (let i = 0; writing; i += 1) {
+        const started = performance.now();
+        try {
+          // The app's traffic: a new user, and an update to an existing one the backfill may be touching.
+          await client.query(`INSERT INTO users (email, name) VALUES ($1, 'writer')`, [`writer-${i}@example.test`]);
+          await client.query(`UPDATE users SET name = name || '.' WHERE id = $1`, [1 + ((i * 7919) % 50_000)]);
+        } catch (error) {
+          failures.push(error);
+        }
+        latencies.push(performance.now() - started);
+      }
+      return latencies.length;
+    });
+    const run = await backfill(url, 'user-timezone', '--batch-size', '1000').done;
+    writing = false;
+    const writes = await writer;
+    expect(run.code, run.out).toBe(0);
+    expect(failures).toEqual([]);
+    expect(writes).toBeGreaterThan(50);
+    expect(Math.max(...latencies)).toBeLessThan(250);
+    expect(await query(url, `SELECT count(*)::int AS n FROM users WHERE timezone IS NULL`)).toEqual([{ n: 0 }]);
+  });
+
+  it('rejects an unknown job and bad batch sizes with one line', async () => {
+    const url = await databaseWithUsers(10);
+    const cases: Array<[string[], string]> = [
+      [['no-such-job'], 'error: Unknown backfill job "no-such-job". Jobs: user-timezone.'],
+      [['user-timezone', '--batch-size', '0'], 'error: --batch-size must be a whole number ≥ 1 (got "0").'],
+      [['user-timezone', '--batch-size', 'lots'], 'error: --batch-size must be a whole number ≥ 1 (got "lots").'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await backfill(url, ...args).done;
+      expect(result.code).not.toBe(0);
+      expect(result.out.trim()).toBe(message);
+    }
+    expect(await batchesCommitted(url)).toBe(0);
+  });
+
+  it('a failing update rolls back its batch, keeps the earlier ones and exits non-zero', async () => {
+    const url = await databaseWithUsers(5_000);
+    // Failure injected on the database side: updating user 3,000 raises.
+    await query(
+      url,
+      `CREATE FUNCTION refuse_3000() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.id = 3000 THEN RAISE EXCEPTION 'user 3000 is special'; END IF; RETURN NEW; END $$;
+       CREATE TRIGGER refuse_3000 BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_3000();`,
+    );
+    const result = await backfill(url, 'user-timezone', '--batch-size', '500').done;
+    expect(result.code).not.toBe(0);
+    expect(result.out).toMatch(/Batch 6 \(id > 2500\) of "user-timezone" failed and was rolled back: user 3000 is special/);
+    expect(result.out).not.toMatch(/\n\s+at /);
+    const state = await query(
+      url,
+      `SELECT count(*) FILTER (WHERE id <= 2500 AND timezone = 'UTC')::int AS kept,
+              count(*) FILTER (WHERE id > 2500 AND timezone IS NULL)::int AS untouched FROM users`,
+    );
+    expect(state).toEqual([{ kept: 2500, untouched: 2500 }]);
+  });
+});
