@@ -10,6 +10,7 @@ import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { startConcurrentWriter } from '../support/concurrent-writer.ts';
 
 const created: string[] = [];
 
@@ -137,30 +138,13 @@ describe('npm run backfill', () => {
 
   it('keeps a concurrent writer flowing: no failed write, none waits over 250 ms', async () => {
     const url = await databaseWithUsers(50_000);
-    const latencies: number[] = [];
-    const failures: unknown[] = [];
-    let writing = true;
-    const writer = withPgClient(url, async (client) => {
-      for (let i = 0; writing; i += 1) {
-        const started = performance.now();
-        try {
-          // The app's traffic: a new user, and an update to an existing one the backfill may be touching.
-          await client.query(`INSERT INTO users (email, name) VALUES ($1, 'writer')`, [`writer-${i}@example.test`]);
-          await client.query(`UPDATE users SET name = name || '.' WHERE id = $1`, [1 + ((i * 7919) % 50_000)]);
-        } catch (error) {
-          failures.push(error);
-        }
-        latencies.push(performance.now() - started);
-      }
-      return latencies.length;
-    });
+    const writer = startConcurrentWriter(url, 50_000);
     const run = await backfill(url, 'user-timezone', '--batch-size', '1000').done;
-    writing = false;
-    const writes = await writer;
+    const stats = await writer.stop();
     expect(run.code, run.out).toBe(0);
-    expect(failures).toEqual([]);
-    expect(writes).toBeGreaterThan(50);
-    expect(Math.max(...latencies)).toBeLessThan(250);
+    expect(stats.failures).toEqual([]);
+    expect(stats.writes).toBeGreaterThan(50);
+    expect(stats.maxMs).toBeLessThan(250);
     expect(await query(url, `SELECT count(*)::int AS n FROM users WHERE timezone IS NULL`)).toEqual([{ n: 0 }]);
   });
 
