@@ -1,5 +1,5 @@
 /**
- * `npm run bench:backfill [-- --rows N] [--batch-size N]` (default 1,000,000 rows, batches of 5,000).
+ * `npm run bench:backfill [-- --rows N] [--batch-size N]` (default 1,000,000 rows, batches of 2,000).
  * The user-timezone backfill as the runner does it (no throttle) vs one `UPDATE` of the same rows,
  * each with a concurrent writer inserting and updating users: total time and the writer's
  * longest, p50 and p99 write. Works in throwaway kit_bench_* databases on the kit's server.
@@ -15,25 +15,20 @@ import { parseCount } from '../src/parse-count.ts';
 import { createProgress } from '../src/progress.ts';
 import { runCli } from '../src/run-cli.ts';
 import { startConcurrentWriter, type WriterStats } from '../test/support/concurrent-writer.ts';
+import { addUsersAwaitingTimezone } from '../test/support/users-awaiting-backfill.ts';
 
 const PREFIX = 'kit_bench_';
 
 async function databaseWithUsers(server: string, template: string, name: string, rows: number): Promise<string> {
   const url = await cloneDatabase(server, template, name);
-  await withPgClient(url, async (client) => {
-    await client.query(
-      `INSERT INTO users (email, name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, $1) g`,
-      [rows],
-    );
-    await client.query('VACUUM ANALYZE users');
-  });
+  await addUsersAwaitingTimezone(url, rows);
   return url;
 }
 
 const fmt = (ms: number) => `${Math.round(ms).toLocaleString('en-US')} ms`;
 
 runCli(async (argv) => {
-  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '5000' } } });
+  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '2000' } } });
   const rows = parseCount('--rows', values.rows, 1);
   const batchSize = parseCount('--batch-size', values['batch-size'], 1);
   const server = withDatabase((await ensureDatabase()).url, 'postgres');

@@ -11,6 +11,7 @@ import { dropDatabase } from '../../src/db/scratch-databases.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';
 import { startConcurrentWriter } from '../support/concurrent-writer.ts';
+import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
 
 const created: string[] = [];
 
@@ -22,9 +23,7 @@ afterEach(async () => {
 async function databaseWithUsers(rows: number): Promise<string> {
   const url = await cloneTemplateDatabase();
   created.push(url);
-  await withPgClient(url, (client) =>
-    client.query(`INSERT INTO users (email, name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, $1) g`, [rows]),
-  );
+  await addUsersAwaitingTimezone(url, rows);
   return url;
 }
 

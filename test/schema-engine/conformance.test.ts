@@ -3,19 +3,16 @@
  * with the wasm stand-in as its schema engine, against a real PostgreSQL, checking the outcome
  * Prisma documents. The steps build on each other, so they run in order in one scratch project.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../../src/db/connection-url.ts';
-import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
-import { dataDir } from '../../src/project-paths.ts';
-import { standInPath } from '../../src/schema-engine/select-engine.ts';
+import type { PrismaRun } from '../../src/prisma-cli.ts';
+import { createScratchProject } from '../support/scratch-project.ts';
 
-// Inside the project so that `import 'prisma/config'` in the scratch config resolves.
-const project = join(dataDir, 'tmp', `conformance-${process.pid}`);
-const migrations = join(project, 'migrations');
+const project = createScratchProject('conformance', { seedCommand: 'node seed.mjs' });
 let url: string;
 
 const baseSchema = `
@@ -32,26 +29,12 @@ model Account {
 `;
 
 function writeSchema(extraFields: string[] = [], blockAttributes: string[] = []) {
-  writeFileSync(join(project, 'schema.prisma'), `${baseSchema}${[...extraFields, ...blockAttributes].map((l) => `  ${l}\n`).join('')}}\n`);
+  writeFileSync(join(project.dir, 'schema.prisma'), `${baseSchema}${[...extraFields, ...blockAttributes].map((l) => `  ${l}\n`).join('')}}\n`);
 }
 
-function addMigration(name: string, sql: string) {
-  mkdirSync(join(migrations, name), { recursive: true });
-  writeFileSync(join(migrations, name, 'migration.sql'), sql);
-}
-
-function prisma(...args: string[]): Promise<PrismaRun> {
-  return runPrisma(args, {
-    cwd: project,
-    url,
-    env: {
-      PRISMA_SCHEMA_ENGINE_BINARY: standInPath,
-      // `migrate reset` refuses when the CLI thinks an AI agent drives it. This test resets a
-      // scratch database it created itself moments earlier, which is the consent the CLI asks for.
-      PRISMA_USER_CONSENT_FOR_DANGEROUS_AI_ACTION: 'scratch database created by this test',
-    },
-  });
-}
+const migrations = project.migrationsDir;
+const addMigration = project.addMigration;
+const prisma = (...args: string[]) => project.prisma(url, ...args);
 
 const output = (run: PrismaRun) => run.stdout + run.stderr;
 
@@ -63,19 +46,8 @@ const columnExists = async (column: string) =>
 
 describe('the wasm stand-in runs the documented prisma commands', () => {
   beforeAll(() => {
-    rmSync(project, { recursive: true, force: true });
-    mkdirSync(project, { recursive: true });
     writeFileSync(
-      join(project, 'prisma.config.ts'),
-      `import { defineConfig } from 'prisma/config';
-export default defineConfig({
-  schema: 'schema.prisma',
-  migrations: { path: 'migrations', seed: 'node seed.mjs' },
-  datasource: { url: process.env.DATABASE_URL ?? '' },
-});\n`,
-    );
-    writeFileSync(
-      join(project, 'seed.mjs'),
+      join(project.dir, 'seed.mjs'),
       `import pg from 'pg';
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await client.connect();
@@ -86,12 +58,12 @@ await client.end();\n`,
     // A database that does not exist yet: migrate dev must create it.
     url = withDatabase(inject('testServerUrl'), `kit_test_conformance_${process.pid}`);
   });
-  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  afterAll(() => project.remove());
 
   it('generate writes the client', async () => {
     const run = await prisma('generate');
     expect(run.code, output(run)).toBe(0);
-    expect(existsSync(join(project, 'generated', 'client.ts'))).toBe(true);
+    expect(existsSync(join(project.dir, 'generated', 'client.ts'))).toBe(true);
   });
 
   it('migrate dev --name creates the database, writes the migration and applies it', async () => {
@@ -194,7 +166,7 @@ COMMIT;
   });
 
   it('db execute runs a script, $$ bodies included', async () => {
-    const file = join(project, 'script.sql');
+    const file = join(project.dir, 'script.sql');
     writeFileSync(
       file,
       `CREATE TABLE executed (note text);
@@ -222,12 +194,7 @@ INSERT INTO executed SELECT executed_note();\n`,
 
   it('an unreachable server gives P1001 and a non-zero exit, not a hang or a stack trace', async () => {
     const unreachable = 'postgresql://postgres:secret-pw@127.0.0.1:1/nowhere';
-    const run = await runPrisma(['migrate', 'status'], {
-      cwd: project,
-      url: unreachable,
-      env: { PRISMA_SCHEMA_ENGINE_BINARY: standInPath },
-      timeoutMs: 60_000,
-    });
+    const run = await project.prisma(unreachable, 'migrate', 'status');
     expect(run.code).not.toBe(0);
     expect(output(run)).toContain('P1001');
     expect(output(run)).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);

@@ -1,0 +1,64 @@
+/**
+ * A throwaway Prisma project (config, schema, migrations folder) for tests that need their own
+ * migration history: the real Prisma CLI runs in it with the wasm stand-in as its engine.
+ * It lives under .data/tmp so that `import 'prisma/config'` in its config resolves.
+ */
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
+import { dataDir, migrationsDir } from '../../src/project-paths.ts';
+import { standInPath } from '../../src/schema-engine/select-engine.ts';
+
+export interface ScratchProject {
+  dir: string;
+  migrationsDir: string;
+  /** Copies one of the kit's own migrations (by folder name) into the project. */
+  copyKitMigration(name: string): void;
+  addMigration(name: string, sql: string): void;
+  prisma(url: string, ...args: string[]): Promise<PrismaRun>;
+  remove(): void;
+}
+
+export function createScratchProject(name: string, options: { seedCommand?: string } = {}): ScratchProject {
+  const dir = join(dataDir, 'tmp', `${name}-${process.pid}`);
+  const migrations = join(dir, 'migrations');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(migrations, { recursive: true });
+  writeFileSync(join(migrations, 'migration_lock.toml'), 'provider = "postgresql"\n');
+  writeFileSync(
+    join(dir, 'prisma.config.ts'),
+    `import { defineConfig } from 'prisma/config';
+export default defineConfig({
+  schema: 'schema.prisma',
+  migrations: { path: 'migrations'${options.seedCommand ? `, seed: ${JSON.stringify(options.seedCommand)}` : ''} },
+  datasource: { url: process.env.DATABASE_URL ?? '' },
+});\n`,
+  );
+  writeFileSync(join(dir, 'schema.prisma'), 'datasource db {\n  provider = "postgresql"\n}\n');
+  return {
+    dir,
+    migrationsDir: migrations,
+    copyKitMigration(migration) {
+      cpSync(join(migrationsDir, migration), join(migrations, migration), { recursive: true });
+    },
+    addMigration(migration, sql) {
+      mkdirSync(join(migrations, migration), { recursive: true });
+      writeFileSync(join(migrations, migration, 'migration.sql'), sql);
+    },
+    prisma(url, ...args) {
+      return runPrisma(args, {
+        cwd: dir,
+        url,
+        env: {
+          PRISMA_SCHEMA_ENGINE_BINARY: standInPath,
+          // `migrate reset` refuses when the CLI thinks an AI agent drives it. Scratch projects
+          // only ever reset databases their test created moments earlier: that is the consent.
+          PRISMA_USER_CONSENT_FOR_DANGEROUS_AI_ACTION: 'scratch database created by this test',
+        },
+      });
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
