@@ -4,23 +4,20 @@
  * keeps inserting and updating users. The naive version (one UPDATE, then SET NOT NULL with its
  * scan) runs the same way as the negative control, so the test can tell safe from unsafe.
  */
-import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import { userTimezone } from '../../src/backfills/user-timezone.ts';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
-import { migrationsDir } from '../../src/project-paths.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
-import { createScratchProject, type ScratchProject } from '../support/scratch-project.ts';
+import { createScratchProject, kitMigrations, kitMigrationsBefore, type ScratchProject } from '../support/scratch-project.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 
 const ROWS = 200_000;
 /** No write may wait longer than this on the safe path. */
 const BOUND_MS = 200;
 
-const kitMigrations = readdirSync(migrationsDir).filter((name) => /^\d/.test(name)).sort();
-const upToStep1 = kitMigrations.slice(0, kitMigrations.findIndex((name) => name.endsWith('_add_user_timezone')) + 1);
+const upToStep1 = kitMigrationsBefore('_users_timezone_check_not_valid');
 const tightening = kitMigrations.filter((name) => /_users_timezone_(check_not_valid|validate_check|set_not_null)$/.test(name));
 
 const projects: ScratchProject[] = [];

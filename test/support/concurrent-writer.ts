@@ -1,5 +1,5 @@
 /**
- * The app's write traffic, stood in for by one connection that keeps inserting a user and
+ * The app's write traffic, stood in for by one connection that keeps inserting a row and
  * updating an existing one, timing every write. Tests and benchmarks run it next to a schema or
  * data change to see whether the change blocks writers.
  */
@@ -24,8 +24,21 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/** Starts writing to `users` (ids 1..`existingRows` are updated in a spread-out order). */
-export function startConcurrentWriter(url: string, existingRows: number): ConcurrentWriter {
+/** Per table: insert a new row, and update existing row $1 (ids 1..existingRows, spread out). */
+const WRITES = {
+  users: {
+    insert: `INSERT INTO users (email, name) VALUES ('writer-' || gen_random_uuid() || '@example.test', 'writer')`,
+    update: `UPDATE users SET name = name || '.' WHERE id = $1`,
+  },
+  posts: {
+    insert: `INSERT INTO posts (author_id, title) VALUES ((SELECT min(id) FROM users), 'writer')`,
+    update: `UPDATE posts SET title = title || '.', updated_at = now() WHERE id = $1`,
+  },
+} as const;
+
+/** Starts writing to `table`: one insert and one update of an existing row per iteration. */
+export function startConcurrentWriter(url: string, existingRows: number, table: keyof typeof WRITES = 'users'): ConcurrentWriter {
+  const writes = WRITES[table];
   let running = true;
   const samples: Array<[number, number]> = [];
   const failures: string[] = [];
@@ -34,8 +47,8 @@ export function startConcurrentWriter(url: string, existingRows: number): Concur
     for (let i = 0; running; i += 1) {
       const started = performance.now();
       try {
-        await client.query(`INSERT INTO users (email, name) VALUES ($1, 'writer')`, [`writer-${process.pid}-${i}@example.test`]);
-        await client.query(`UPDATE users SET name = name || '.' WHERE id = $1`, [1 + ((i * 7919) % existingRows)]);
+        await client.query(writes.insert);
+        await client.query(writes.update, [1 + ((i * 7919) % existingRows)]);
       } catch (error) {
         failures.push((error as Error).message);
       }

@@ -3,7 +3,7 @@
  * migration history: the real Prisma CLI runs in it with the wasm stand-in as its engine.
  * It lives under .data/tmp so that `import 'prisma/config'` in its config resolves.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
 import { dataDir, migrationsDir } from '../../src/project-paths.ts';
@@ -61,4 +61,14 @@ export default defineConfig({
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The kit's migration folder names, oldest first. */
+export const kitMigrations = readdirSync(migrationsDir).filter((name) => /^\d/.test(name)).sort();
+
+/** The kit's migrations before the first one whose name ends with `suffix`. */
+export function kitMigrationsBefore(suffix: string): string[] {
+  const index = kitMigrations.findIndex((name) => name.endsWith(suffix));
+  if (index < 0) throw new Error(`no kit migration ends with ${suffix}`);
+  return kitMigrations.slice(0, index);
 }

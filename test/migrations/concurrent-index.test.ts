@@ -1,0 +1,90 @@
+/**
+ * Proof under load for the index pattern: the kit's CREATE INDEX CONCURRENTLY migration applied
+ * with `prisma migrate deploy` while a writer keeps inserting and updating posts, against the
+ * naive CREATE INDEX as the negative control; and recovery from a build that failed half-way.
+ */
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { withDatabase } from '../../src/db/connection-url.ts';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
+import { createScratchProject, kitMigrations, kitMigrationsBefore, type ScratchProject } from '../support/scratch-project.ts';
+import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
+
+const POSTS = 1_000_000;
+const BOUND_MS = 200;
+const INDEX = 'posts_status_created_at_idx';
+const before = kitMigrationsBefore('_posts_status_created_at_index');
+const indexMigration = kitMigrations.find((name) => name.endsWith('_posts_status_created_at_index')) as string;
+
+const projects: ScratchProject[] = [];
+afterAll(() => projects.forEach((project) => project.remove()));
+
+async function busyPostsTable(name: string): Promise<{ project: ScratchProject; url: string }> {
+  const project = createScratchProject(`index-${name}`);
+  projects.push(project);
+  before.forEach((migration) => project.copyKitMigration(migration));
+  const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}index_${name}_${process.pid}`);
+  const deploy = await project.prisma(url, 'migrate', 'deploy');
+  expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+  await withPgClient(url, async (client) => {
+    await client.query(`INSERT INTO users (email, name) VALUES ('author@example.test', 'Author')`);
+    await client.query(
+      `INSERT INTO posts (author_id, title, status, created_at)
+       SELECT (SELECT min(id) FROM users), 'Post ' || g, (ARRAY['DRAFT','PUBLISHED','ARCHIVED'])[1 + g % 3]::post_status, now() - g * interval '1 second'
+       FROM generate_series(1, $1) g`,
+      [POSTS],
+    );
+    await client.query('VACUUM ANALYZE posts');
+  });
+  return { project, url };
+}
+
+const indexState = (url: string) =>
+  withPgClient(url, async (client) =>
+    (await client.query(`SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [INDEX])).rows,
+  );
+
+const postCount = (url: string) => withPgClient(url, async (client) => (await client.query('SELECT count(*)::int AS n FROM posts')).rows[0].n as number);
+
+describe('index without blocking writes, under a concurrent writer', () => {
+  let safe: WriterStats;
+
+  it('CREATE INDEX CONCURRENTLY through migrate deploy: no failed write, none waits over the bound', async () => {
+    const { project, url } = await busyPostsTable('safe');
+    project.copyKitMigration(indexMigration);
+    const writer = startConcurrentWriter(url, POSTS, 'posts');
+    const deploy = await project.prisma(url, 'migrate', 'deploy');
+    safe = await writer.stop();
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect(safe.failures).toEqual([]);
+    expect(safe.maxMs).toBeLessThan(BOUND_MS);
+    expect(await indexState(url)).toEqual([{ valid: true }]);
+    expect(await postCount(url)).toBe(POSTS + safe.writes);
+  });
+
+  it('plain CREATE INDEX (the naive version) measurably blocks the same writer', async () => {
+    const { project, url } = await busyPostsTable('naive');
+    project.addMigration('29990101000000_naive_index', `CREATE INDEX "${INDEX}" ON "posts" ("status", "created_at");\n`);
+    const writer = startConcurrentWriter(url, POSTS, 'posts');
+    const deploy = await project.prisma(url, 'migrate', 'deploy');
+    const naive = await writer.stop();
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect(naive.maxMs).toBeGreaterThan(5 * safe.maxMs);
+    expect(await postCount(url)).toBe(POSTS + naive.writes);
+  });
+
+  it('a build that failed half-way leaves an INVALID index; the migration re-run replaces it', async () => {
+    const { project, url } = await busyPostsTable('recover');
+    // Fail a concurrent build part-way, as a deploy killed by a timeout would.
+    await withPgClient(url, async (client) => {
+      await client.query(`SET statement_timeout = '100ms'`);
+      await expect(client.query(`CREATE INDEX CONCURRENTLY "${INDEX}" ON "posts" ("status", "created_at")`)).rejects.toThrow(/statement timeout/);
+    });
+    expect(await indexState(url)).toEqual([{ valid: false }]);
+
+    project.copyKitMigration(indexMigration);
+    const deploy = await project.prisma(url, 'migrate', 'deploy');
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    expect(await indexState(url)).toEqual([{ valid: true }]);
+  });
+});
