@@ -3,12 +3,10 @@
  * with `prisma migrate deploy` while a writer keeps inserting and updating posts, against the
  * naive CREATE INDEX as the negative control; and recovery from a build that failed half-way.
  */
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { withDatabase } from '../../src/db/connection-url.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
-import { createScratchProject, kitMigrations, kitMigrationsBefore, type ScratchProject } from '../support/scratch-project.ts';
-import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
+import { kitMigrations, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
 
 const POSTS = 1_000_000;
 const BOUND_MS = 200;
@@ -20,12 +18,8 @@ const projects: ScratchProject[] = [];
 afterAll(() => projects.forEach((project) => project.remove()));
 
 async function busyPostsTable(name: string): Promise<{ project: ScratchProject; url: string }> {
-  const project = createScratchProject(`index-${name}`);
+  const { project, url } = await migratedScratchDatabase(`index-${name}`, before);
   projects.push(project);
-  before.forEach((migration) => project.copyKitMigration(migration));
-  const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}index_${name}_${process.pid}`);
-  const deploy = await project.prisma(url, 'migrate', 'deploy');
-  expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
   await withPgClient(url, async (client) => {
     await client.query(`INSERT INTO users (email, name) VALUES ('author@example.test', 'Author')`);
     await client.query(

@@ -4,14 +4,12 @@
  * keeps inserting and updating users. The naive version (one UPDATE, then SET NOT NULL with its
  * scan) runs the same way as the negative control, so the test can tell safe from unsafe.
  */
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import { userTimezone } from '../../src/backfills/user-timezone.ts';
-import { withDatabase } from '../../src/db/connection-url.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
-import { createScratchProject, kitMigrations, kitMigrationsBefore, type ScratchProject } from '../support/scratch-project.ts';
-import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
+import { kitMigrations, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
 
 const ROWS = 200_000;
 /** No write may wait longer than this on the safe path. */
@@ -25,12 +23,8 @@ afterAll(() => projects.forEach((project) => project.remove()));
 
 /** A scratch project holding the kit's history up to step 1, and a database migrated to it with ROWS NULL timezones. */
 async function atStep1(name: string): Promise<{ project: ScratchProject; url: string }> {
-  const project = createScratchProject(`phased-${name}`);
+  const { project, url } = await migratedScratchDatabase(`phased-${name}`, upToStep1);
   projects.push(project);
-  upToStep1.forEach((migration) => project.copyKitMigration(migration));
-  const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}phased_${name}_${process.pid}`);
-  const deploy = await project.prisma(url, 'migrate', 'deploy');
-  expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
   await withPgClient(url, async (client) => {
     // Rows written before the column existed: NULL, not the default new rows get.
     await client.query(

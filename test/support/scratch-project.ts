@@ -5,7 +5,10 @@
  */
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inject } from 'vitest';
+import { withDatabase } from '../../src/db/connection-url.ts';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
+import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { dataDir, migrationsDir } from '../../src/project-paths.ts';
 import { standInPath } from '../../src/schema-engine/select-engine.ts';
 
@@ -71,4 +74,18 @@ export function kitMigrationsBefore(suffix: string): string[] {
   const index = kitMigrations.findIndex((name) => name.endsWith(suffix));
   if (index < 0) throw new Error(`no kit migration ends with ${suffix}`);
   return kitMigrations.slice(0, index);
+}
+
+/**
+ * A scratch project holding `migrations` (kit migration names) and a new database on the test
+ * server migrated to them with `prisma migrate deploy`. The database is dropped with the others
+ * at the end of the run; call `project.remove()` when done with the files.
+ */
+export async function migratedScratchDatabase(name: string, migrations: string[]): Promise<{ project: ScratchProject; url: string }> {
+  const project = createScratchProject(name);
+  migrations.forEach((migration) => project.copyKitMigration(migration));
+  const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}${name.replace(/-/g, '_')}_${process.pid}`);
+  const deploy = await project.prisma(url, 'migrate', 'deploy');
+  if (deploy.code !== 0) throw new Error(`migrate deploy into ${name} failed:\n${deploy.stdout}${deploy.stderr}`);
+  return { project, url };
 }
