@@ -9,8 +9,10 @@
 -- Note: a constant default alone could be added in one step (PostgreSQL 11+ keeps it in the
 --   catalog). The phased path is for values computed per row; the kit's backfill stands in for one.
 SET lock_timeout = '3s';
+SET statement_timeout = '5s';
 BEGIN;
 ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "timezone" TEXT;
 ALTER TABLE "users" ALTER COLUMN "timezone" SET DEFAULT 'UTC';
 COMMIT;
+RESET statement_timeout;
 RESET lock_timeout;

@@ -6,6 +6,8 @@
 --   `npm run backfill -- user-timezone`. The guard refuses to go on while NULLs remain, so a
 --   deploy that skipped the backfill stops here with the fix in its message, changing nothing.
 SET lock_timeout = '3s';
+-- The guard reads the whole table (no lock on writers); the ALTER after it is catalog-only.
+SET statement_timeout = '10min';
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM "users" WHERE "timezone" IS NULL) THEN
@@ -16,4 +18,5 @@ BEGIN
     ALTER TABLE "users" ADD CONSTRAINT "users_timezone_not_null" CHECK ("timezone" IS NOT NULL) NOT VALID;
   END IF;
 END $$;
+RESET statement_timeout;
 RESET lock_timeout;

@@ -4,8 +4,10 @@
 --   that lock (measured: 850 ms of blocked writes on 2M rows).
 -- Ships before: step 4 (users_timezone_validate_check), and schema.prisma says `timezone String`.
 SET lock_timeout = '3s';
+SET statement_timeout = '5s';
 BEGIN;
 ALTER TABLE "users" ALTER COLUMN "timezone" SET NOT NULL;
 ALTER TABLE "users" DROP CONSTRAINT IF EXISTS "users_timezone_not_null";
 COMMIT;
+RESET statement_timeout;
 RESET lock_timeout;

@@ -2,14 +2,15 @@
 --   outside BEGIN/COMMIT: PostgreSQL refuses CONCURRENTLY inside a transaction block.
 -- Lock: SHARE UPDATE EXCLUSIVE on posts for the whole build: inserts, updates and deletes go on;
 --   the build waits for transactions already touching posts to finish, twice. lock_timeout
---   bounds the wait for the lock itself; the build has no statement timeout (it takes minutes on
---   big tables).
+--   bounds the wait for the lock itself; statement_timeout (1h) bounds the build.
 -- Ships before: nothing. schema.prisma declares the same index (@@index([status, createdAt])), so
 --   Migrate sees no drift.
 -- Re-run after a failed build: a build that fails half-way leaves an INVALID index of this name,
 --   which IF NOT EXISTS would keep. The DO block drops it first (plain DROP INDEX: a brief
 --   ACCESS EXCLUSIVE lock, catalog only; DROP INDEX CONCURRENTLY isn't allowed inside DO).
 SET lock_timeout = '5s';
+-- A build that runs out of time fails and leaves an INVALID index, which a re-run replaces.
+SET statement_timeout = '1h';
 DO $$
 BEGIN
   IF EXISTS (
@@ -20,4 +21,5 @@ BEGIN
   END IF;
 END $$;
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "posts_status_created_at_idx" ON "posts" ("status", "created_at");
+RESET statement_timeout;
 RESET lock_timeout;

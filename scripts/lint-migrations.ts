@@ -1,0 +1,44 @@
+/**
+ * `npm run lint:migrations [-- --all] [--base <ref>] [--no-database]`
+ * Lints the migrations this branch adds (all of them with --all): squawk's SQL rules and the
+ * kit's Prisma rules, then schema drift and edited-after-applied checks against the database.
+ * Exits 1 while a finding stands. Silence one only with `-- lint-ignore <rule>: <reason>`.
+ */
+import { parseArgs } from 'node:util';
+import { CliError } from '../src/cli-error.ts';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { lintMigrations } from '../src/migration-lint/lint-migrations.ts';
+import { ruleInfo } from '../src/migration-lint/rules.ts';
+import { runCli } from '../src/run-cli.ts';
+
+const USAGE = 'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database]';
+
+runCli(async (argv) => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        all: { type: 'boolean', default: false },
+        base: { type: 'string' },
+        'no-database': { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. ${USAGE}`);
+  }
+  const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
+  const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl });
+
+  for (const finding of report.findings) {
+    const info = ruleInfo(finding.rule);
+    console.log(`${finding.file}:${finding.line}  ${finding.rule}\n  ${finding.message}\n  lock: ${info.lock}\n  fix:  ${info.fix}\n`);
+  }
+  const scope = values.all ? 'all' : `not on ${report.comparedWith}`;
+  const checks = databaseUrl ? 'SQL rules, drift, applied checksums' : 'SQL rules only (--no-database)';
+  const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)`;
+  if (report.findings.length > 0) {
+    throw new CliError(`${summary}. Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`);
+  }
+  console.log(summary);
+});

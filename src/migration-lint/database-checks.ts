@@ -1,0 +1,63 @@
+/**
+ * The linter's checks that need a database: schema drift between schema.prisma and the
+ * migrations (`prisma migrate diff … --exit-code`, the same command CI runs), and applied
+ * migrations whose file no longer matches the checksum Migrate recorded.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CliError } from '../cli-error.ts';
+import { databaseName } from '../db/connection-url.ts';
+import { withPgClient } from '../db/pg-client.ts';
+import { runPrisma } from '../prisma-cli.ts';
+import { migrationsDir, projectRoot, schemaPath } from '../project-paths.ts';
+import type { Finding } from './finding.ts';
+
+export async function schemaDrift(url: string): Promise<Finding[]> {
+  const diff = await runPrisma(
+    ['migrate', 'diff', '--from-migrations', migrationsDir, '--to-schema', schemaPath, '--exit-code'],
+    { url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
+  );
+  if (diff.code === 0) return [];
+  if (diff.code !== 2) {
+    const reason = (diff.stderr || diff.stdout).trim().split('\n').find((line) => line.trim()) ?? `exit ${diff.code}`;
+    throw new CliError(`the drift check (prisma migrate diff) failed: ${reason}`);
+  }
+  const changes = diff.stdout.split('\n').filter((line) => /^\s*\[[+\-*]\]/.test(line)).map((line) => line.trim());
+  return [
+    {
+      file: relative(projectRoot, schemaPath),
+      line: 1,
+      rule: 'schema-drift',
+      message: `schema.prisma differs from what the migrations build${changes.length ? `: ${changes.slice(0, 5).join('; ')}` : ''}`,
+    },
+  ];
+}
+
+/** Prisma's checksum of a migration file: SHA-256 of its bytes, hex. */
+export const migrationChecksum = (sql: Buffer | string) => createHash('sha256').update(sql).digest('hex');
+
+export async function editedAfterApplied(url: string, folders: string[]): Promise<Finding[]> {
+  const applied = await withPgClient(url, async (client) => {
+    const exists = await client.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
+    if (!exists.rows[0].present) return [];
+    const result = await client.query<{ migration_name: string; checksum: string }>(
+      `SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    return result.rows;
+  });
+  const findings: Finding[] = [];
+  for (const { migration_name: name, checksum } of applied) {
+    if (!folders.includes(name)) continue;
+    const path = join(migrationsDir, name, 'migration.sql');
+    if (migrationChecksum(readFileSync(path)) !== checksum) {
+      findings.push({
+        file: relative(projectRoot, path),
+        line: 1,
+        rule: 'applied-migration-edited',
+        message: `applied to database "${databaseName(url)}" with a different checksum: the file was edited after it ran`,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,192 @@
+/**
+ * The per-file part of the linter: squawk's findings, read in the light of how Prisma runs a
+ * migration, plus the rules only a Prisma project needs.
+ *
+ * - A statement on a table created earlier in the same file blocks nobody: the table is new and
+ *   empty (Prisma's generated CREATE TABLE + CREATE INDEX + ADD FOREIGN KEY), so squawk's
+ *   findings on it are dropped.
+ * - Re-run safety (`prefer-robust-stmts`) is asked of hand-written migrations only, the ones
+ *   that open with a `-- Pattern:` header. Prisma generates the others and records a failed one
+ *   for `migrate resolve`.
+ * - `SET NOT NULL` is fine when a validated `CHECK (col IS NOT NULL)` exists: PostgreSQL then
+ *   skips the scan. Checks validated by earlier migrations count.
+ * - Timeouts are the kit's own rules (same names as squawk's, which reports only the first
+ *   statement of a file): every statement that locks an existing table needs `SET lock_timeout`
+ *   and `SET statement_timeout` earlier in the file. Creating new objects needs neither.
+ * - VALIDATE CONSTRAINT is re-runnable as it is (validating a valid constraint does nothing).
+ * - A finding is silenced only by `-- lint-ignore <rule>[, <rule>]: <reason>` in the comments
+ *   right above its statement.
+ */
+import { splitSqlStatements, stripComments, type SqlStatement } from '../sql/split-statements.ts';
+import type { Finding } from './finding.ts';
+import type { SquawkFinding } from './run-squawk.ts';
+
+export interface MigrationFile {
+  /** Path relative to the project root. */
+  file: string;
+  sql: string;
+}
+
+/**
+ * NOT NULL checks seen so far in the migration history: `table.column` keys of validated ones,
+ * and the checks added NOT VALID (constraint name → key) that a later VALIDATE may complete.
+ */
+export interface NotNullChecks {
+  validated: Set<string>;
+  notValid: Map<string, string>;
+}
+
+export const noNotNullChecks = (): NotNullChecks => ({ validated: new Set(), notValid: new Map() });
+
+const copyChecks = (checks: NotNullChecks): NotNullChecks => ({ validated: new Set(checks.validated), notValid: new Map(checks.notValid) });
+
+const unquote = (name: string) => name.replace(/"/g, '').split('.').at(-1)!.toLowerCase();
+const IDENT = String.raw`("?[\w$]+"?(?:\."?[\w$]+"?)?)`;
+
+/** The table a statement works on, if it names one. */
+function targetTable(code: string): string | undefined {
+  const match =
+    new RegExp(String.raw`^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${IDENT}`, 'i').exec(code) ??
+    new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}`, 'i').exec(code) ??
+    new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[\s\S]*?\bON\s+(?:ONLY\s+)?${IDENT}`, 'i').exec(code);
+  return match?.[1] ? unquote(match[1]) : undefined;
+}
+
+/** Adds the NOT NULL checks a script adds or validates (also inside DO blocks) to `checks`. */
+export function collectNotNullChecks(sql: string, checks: NotNullChecks): void {
+  const code = stripComments(sql);
+  const addCheck = new RegExp(
+    String.raw`ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}\s+ADD\s+CONSTRAINT\s+${IDENT}\s+CHECK\s*\(\s*${IDENT}\s+IS\s+NOT\s+NULL\s*\)(\s+NOT\s+VALID)?`,
+    'gi',
+  );
+  for (const [, table, constraint, column, notValid] of code.matchAll(addCheck)) {
+    const key = `${unquote(table!)}.${unquote(column!)}`;
+    if (notValid) checks.notValid.set(unquote(constraint!), key);
+    else checks.validated.add(key);
+  }
+  for (const [, constraint] of code.matchAll(new RegExp(String.raw`VALIDATE\s+CONSTRAINT\s+${IDENT}`, 'gi'))) {
+    const key = checks.notValid.get(unquote(constraint!));
+    if (key) checks.validated.add(key);
+  }
+}
+
+/** Statements that take a lock on a table that already exists (and so make writers wait). */
+function locksExistingTable(code: string, createdHere: Map<string, number>): boolean {
+  const table = targetTable(code);
+  if (table !== undefined && createdHere.has(table)) return false;
+  if (/^DO\b/i.test(code)) return /\b(ALTER\s+TABLE|DROP\s+(TABLE|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|LOCK\s+TABLE)\b/i.test(code);
+  return /^(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|INDEX)|TRUNCATE|LOCK|CLUSTER|REINDEX|VACUUM\s+FULL|CREATE\s+(OR\s+REPLACE\s+)?TRIGGER|DROP\s+TRIGGER)\b/i.test(code);
+}
+
+function setNotNullColumn(code: string): string | undefined {
+  const match = new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}\s+ALTER\s+COLUMN\s+${IDENT}\s+SET\s+NOT\s+NULL`, 'i').exec(code);
+  return match ? `${unquote(match[1]!)}.${unquote(match[2]!)}` : undefined;
+}
+
+interface IgnoreComment {
+  line: number;
+  rules: string[];
+  reason: string;
+}
+
+function ignoreComments(sql: string): IgnoreComment[] {
+  const found: IgnoreComment[] = [];
+  sql.split('\n').forEach((text, index) => {
+    const match = /^\s*--\s*lint-ignore\s+([\w-]+(?:\s*,\s*[\w-]+)*)\s*(?::\s*(.*))?$/.exec(text);
+    if (match) found.push({ line: index + 1, rules: match[1]!.split(',').map((rule) => rule.trim()), reason: (match[2] ?? '').trim() });
+  });
+  return found;
+}
+
+/** The statement a 1-based line belongs to: the last one starting at or before it. */
+function statementAt(statements: SqlStatement[], line: number): SqlStatement | undefined {
+  return statements.filter((statement) => statement.line <= line).at(-1);
+}
+
+/**
+ * Lints one migration. `checks` holds what the earlier migrations established and is updated
+ * with this file's checks, so lint the history oldest first.
+ */
+export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFinding[], checks: NotNullChecks): Finding[] {
+  const { file, sql } = migration;
+  const statements = splitSqlStatements(sql);
+  const codeOf = (statement: SqlStatement) => stripComments(statement.text).trim();
+  const handWritten = /^\s*--\s*Pattern:/.test(sql);
+  const findings: Finding[] = [];
+
+  const createdHere = new Map<string, number>();
+  for (const statement of statements) {
+    const code = codeOf(statement);
+    if (/^CREATE\s+TABLE/i.test(code)) createdHere.set(targetTable(code)!, statement.line);
+  }
+  const onNewTable = (statement: SqlStatement | undefined) => {
+    if (!statement) return false;
+    const table = targetTable(codeOf(statement));
+    const created = table === undefined ? undefined : createdHere.get(table);
+    return created !== undefined && created <= statement.line;
+  };
+
+  for (const finding of squawk) {
+    const statement = statementAt(statements, finding.line);
+    if (onNewTable(statement)) continue;
+    if (finding.rule === 'prefer-robust-stmts' && (!handWritten || /^ALTER\s+TABLE\b[\s\S]*\bVALIDATE\s+CONSTRAINT\b/i.test(codeOf(statement!)))) continue;
+    if (finding.rule === 'adding-not-nullable-field' && statement) {
+      const column = setNotNullColumn(codeOf(statement));
+      const earlier = copyChecks(checks);
+      collectNotNullChecks(sql.split('\n').slice(0, statement.line - 1).join('\n'), earlier);
+      if (column && earlier.validated.has(column)) continue;
+    }
+    findings.push({ file, line: statement?.line ?? finding.line, rule: finding.rule, message: finding.message });
+  }
+
+  const timeoutsSet = { lock_timeout: false, statement_timeout: false };
+  for (const statement of statements) {
+    const code = codeOf(statement);
+    const set = /^SET\s+(?:SESSION\s+)?(lock_timeout|statement_timeout)\b/i.exec(code);
+    if (set) timeoutsSet[set[1]!.toLowerCase() as keyof typeof timeoutsSet] = true;
+    if (!locksExistingTable(code, createdHere)) continue;
+    for (const [setting, isSet] of Object.entries(timeoutsSet)) {
+      if (isSet) continue;
+      findings.push({
+        file,
+        line: statement.line,
+        rule: `require-${setting.replace('_', '-')}`,
+        message: `this statement locks a table that exists, and no \`SET ${setting}\` comes before it in the file`,
+      });
+    }
+  }
+
+  const concurrent = statements.filter((statement) => /\bCONCURRENTLY\b/i.test(codeOf(statement)));
+  if (concurrent.length > 0) {
+    const companions = statements.filter((statement) => !concurrent.includes(statement) && !/^(SET|RESET|DO)\b/i.test(codeOf(statement)));
+    const extra = concurrent.length > 1 ? concurrent.slice(1) : companions;
+    for (const statement of extra) {
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'concurrently-not-alone',
+        message: `this file runs CONCURRENTLY (line ${concurrent[0]!.line}); this statement belongs in a migration of its own`,
+      });
+    }
+  }
+
+  for (const comment of ignoreComments(sql)) {
+    if (!comment.reason) {
+      findings.push({ file, line: comment.line, rule: 'ignore-without-reason', message: `lint-ignore ${comment.rules.join(', ')} gives no reason` });
+      continue;
+    }
+    const silenced = statements.find((statement) => statement.line > comment.line);
+    for (let i = findings.length - 1; i >= 0; i -= 1) {
+      const finding = findings[i]!;
+      if (finding.line === silenced?.line && comment.rules.includes(finding.rule)) findings.splice(i, 1);
+    }
+  }
+  sql.split('\n').forEach((text, index) => {
+    if (/--\s*squawk-ignore/.test(text)) {
+      findings.push({ file, line: index + 1, rule: 'squawk-ignore-comment', message: 'squawk-ignore silences a rule without a reason' });
+    }
+  });
+
+  collectNotNullChecks(sql, checks);
+  return findings.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run lint:migrations`: squawk plus the kit's Prisma rules over the migrations this branch
+ * adds (or all of them), plus drift and edited-after-applied checks against a database.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { migrationsDir, projectRoot } from '../project-paths.ts';
+import { editedAfterApplied, schemaDrift } from './database-checks.ts';
+import type { Finding } from './finding.ts';
+import { lintMigrationFile, noNotNullChecks } from './lint-migration-file.ts';
+import { runSquawk } from './run-squawk.ts';
+import { selectMigrations } from './select-migrations.ts';
+
+export interface LintOptions {
+  all: boolean;
+  base?: string;
+  /** The database for the drift and checksum checks; undefined skips them. */
+  databaseUrl?: string;
+}
+
+export interface LintReport {
+  linted: string[];
+  comparedWith: string;
+  findings: Finding[];
+}
+
+export async function lintMigrations(options: LintOptions): Promise<LintReport> {
+  const selection = selectMigrations(options);
+  const fileOf = (folder: string) => relative(projectRoot, join(migrationsDir, folder, 'migration.sql'));
+  const squawk = runSquawk(selection.selected.map(fileOf));
+
+  const findings: Finding[] = [...selection.edited];
+  const checks = noNotNullChecks();
+  // Oldest first over the whole history, so a NOT NULL check validated earlier is known.
+  for (const folder of selection.all) {
+    const file = fileOf(folder);
+    const sql = readFileSync(join(projectRoot, file), 'utf8');
+    const own = squawk.filter((finding) => finding.file === file);
+    const found = lintMigrationFile({ file, sql }, own, checks);
+    if (selection.selected.includes(folder)) findings.push(...found);
+  }
+  if (options.databaseUrl) {
+    findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));
+    findings.push(...(await schemaDrift(options.databaseUrl)));
+  }
+  const unique = new Map(findings.map((finding) => [`${finding.file}:${finding.line}:${finding.rule}`, finding]));
+  return { linted: selection.selected, comparedWith: selection.comparedWith, findings: [...unique.values()] };
+}

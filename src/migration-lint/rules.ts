@@ -1,0 +1,121 @@
+/**
+ * What each finding means for a running app: the lock it takes and the playbook that gives the
+ * safe recipe. Rules come from squawk (SQL-level) and from the kit (what only a Prisma project
+ * needs); a finding's rule name is what `-- lint-ignore <rule>: <reason>` silences.
+ */
+export interface RuleInfo {
+  lock: string;
+  fix: string;
+}
+
+const INDEX = 'docs/migrations/index-without-blocking-writes.md';
+const NOT_NULL = 'docs/migrations/phased-not-null-column.md';
+const RENAME = 'docs/migrations/rename-expand-contract.md';
+const DROP = 'docs/migrations/drop-last.md';
+const RULES_OF_THE_FILE = 'docs/migrations/how-prisma-runs-a-migration.md';
+const LINTER = 'docs/migrations/migration-linter.md';
+
+export const RULES: Record<string, RuleInfo> = {
+  // squawk rules
+  'require-concurrent-index-creation': {
+    lock: 'SHARE on the table for the whole index build: inserts, updates and deletes wait',
+    fix: `CREATE INDEX CONCURRENTLY IF NOT EXISTS in a migration of its own (${INDEX})`,
+  },
+  'require-concurrent-index-deletion': {
+    lock: 'ACCESS EXCLUSIVE on the table while the index is dropped: reads and writes wait',
+    fix: `DROP INDEX CONCURRENTLY IF EXISTS in a migration of its own (${INDEX})`,
+  },
+  'ban-concurrent-index-creation-in-transaction': {
+    lock: 'none: PostgreSQL refuses CONCURRENTLY inside a transaction block and the deploy fails',
+    fix: `move the CONCURRENTLY statement out of BEGIN/COMMIT into a file of its own (${RULES_OF_THE_FILE})`,
+  },
+  'adding-required-field': {
+    lock: 'ACCESS EXCLUSIVE on the table; on a table with rows the statement fails outright',
+    fix: `add the column nullable with a default, backfill, then tighten (${NOT_NULL})`,
+  },
+  'adding-not-nullable-field': {
+    lock: 'ACCESS EXCLUSIVE on the table for a full scan: reads and writes wait',
+    fix: `CHECK (col IS NOT NULL) NOT VALID, VALIDATE in its own migration, then SET NOT NULL (${NOT_NULL})`,
+  },
+  'changing-column-type': {
+    lock: 'ACCESS EXCLUSIVE on the table while it is rewritten: reads and writes wait',
+    fix: `add a column of the new type, sync and backfill it, switch, drop the old one (${RENAME})`,
+  },
+  'adding-field-with-default': {
+    lock: 'ACCESS EXCLUSIVE on the table while a volatile default rewrites every row',
+    fix: `add the column with a constant default (or none) and backfill in batches (${NOT_NULL})`,
+  },
+  'adding-foreign-key-constraint': {
+    lock: 'SHARE ROW EXCLUSIVE on both tables while every row is checked: writes wait',
+    fix: `ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later migration (${NOT_NULL})`,
+  },
+  'constraint-missing-not-valid': {
+    lock: 'ACCESS EXCLUSIVE on the table while every row is checked: reads and writes wait',
+    fix: `ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later migration (${NOT_NULL})`,
+  },
+  'disallowed-unique-constraint': {
+    lock: 'ACCESS EXCLUSIVE on the table while the unique index is built',
+    fix: `CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX (${INDEX})`,
+  },
+  'adding-primary-key-constraint': {
+    lock: 'ACCESS EXCLUSIVE on the table while the primary key index is built',
+    fix: `CREATE UNIQUE INDEX CONCURRENTLY first, then ADD PRIMARY KEY USING INDEX (${INDEX})`,
+  },
+  'renaming-column': {
+    lock: 'ACCESS EXCLUSIVE, brief; but every running copy of the app still uses the old name and fails',
+    fix: `rename by expand and contract (${RENAME})`,
+  },
+  'renaming-table': {
+    lock: 'ACCESS EXCLUSIVE, brief; but every running copy of the app still uses the old name and fails',
+    fix: `rename by expand and contract (${RENAME})`,
+  },
+  'ban-drop-column': {
+    lock: 'ACCESS EXCLUSIVE, brief; but a running app whose client still selects the column fails',
+    fix: `drop only after a release that no longer reads it, and say so in a lint-ignore reason (${DROP})`,
+  },
+  'ban-drop-table': {
+    lock: 'ACCESS EXCLUSIVE, brief; but a running app that still queries the table fails',
+    fix: `drop only after a release that no longer uses it, and say so in a lint-ignore reason (${DROP})`,
+  },
+  'ban-drop-not-null': {
+    lock: 'ACCESS EXCLUSIVE, brief; running code may rely on the column never being NULL',
+    fix: `relax constraints only after the code that relies on them is gone (${DROP})`,
+  },
+  'require-lock-timeout': {
+    lock: 'queues behind any long transaction, and every later reader and writer queues behind it',
+    fix: `SET lock_timeout = '3s'; before the statement, RESET after (${RULES_OF_THE_FILE})`,
+  },
+  'require-statement-timeout': {
+    lock: 'holds its lock for as long as it runs, with nothing to stop it',
+    fix: `SET statement_timeout to what the statement needs, RESET after (${RULES_OF_THE_FILE})`,
+  },
+  'prefer-robust-stmts': {
+    lock: 'none; a re-run after a partial failure fails on what already exists',
+    fix: `IF [NOT] EXISTS, or a DO block that checks the catalog (${RULES_OF_THE_FILE})`,
+  },
+  // the kit's own rules
+  'concurrently-not-alone': {
+    lock: 'none; with other statements in the file the engine may run it in one transaction, and PostgreSQL refuses',
+    fix: `one CONCURRENTLY statement per file; only SET/RESET and a guard DO block may accompany it (${RULES_OF_THE_FILE})`,
+  },
+  'applied-migration-edited': {
+    lock: 'none; Migrate finds the checksum changed and stops every later deploy of this database',
+    fix: `restore the file and make the change in a new migration (${LINTER})`,
+  },
+  'schema-drift': {
+    lock: 'none; schema.prisma and the migrations disagree, so the next `migrate dev` generates surprises',
+    fix: `run \`npx prisma migrate dev --create-only\` and review the migration it writes (${LINTER})`,
+  },
+  'ignore-without-reason': {
+    lock: 'none; a silenced finding needs a reason reviewers can check',
+    fix: `write it as \`-- lint-ignore <rule>: <why this is safe here>\` (${LINTER})`,
+  },
+  'squawk-ignore-comment': {
+    lock: 'none; `squawk-ignore` silences a rule without a reason',
+    fix: `use \`-- lint-ignore <rule>: <why this is safe here>\` instead (${LINTER})`,
+  },
+};
+
+export function ruleInfo(rule: string, squawkHelp?: string): RuleInfo {
+  return RULES[rule] ?? { lock: 'see the squawk rule', fix: squawkHelp ?? `https://squawkhq.com/docs/${rule}` };
+}

@@ -1,0 +1,52 @@
+/**
+ * Runs squawk (squawk-cli from npm) over migration files and returns its findings. Its settings
+ * are in .squawk.toml at the project root: the PostgreSQL version, and no assumed transaction,
+ * because Prisma does not wrap a migration file in one.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { CliError } from '../cli-error.ts';
+import { projectRoot } from '../project-paths.ts';
+
+export interface SquawkFinding {
+  file: string;
+  line: number;
+  rule: string;
+  message: string;
+  help?: string;
+}
+
+interface SquawkJsonViolation {
+  file: string;
+  line: number;
+  rule_name: string;
+  message: string;
+  help: string | null;
+}
+
+const squawkBin = join(dirname(createRequire(import.meta.url).resolve('squawk-cli/package.json')), 'js', 'bin', 'squawk');
+
+export function runSquawk(files: string[]): SquawkFinding[] {
+  if (files.length === 0) return [];
+  const run = spawnSync(process.execPath, [squawkBin, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...files], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  // squawk exits 1 when it found something; anything it can't report as JSON is a failure to run.
+  let violations: SquawkJsonViolation[];
+  try {
+    violations = JSON.parse(run.stdout) as SquawkJsonViolation[];
+  } catch {
+    const reason = (run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n')[0];
+    throw new CliError(`squawk could not lint the migrations: ${reason}. Run \`npm ci\` to install squawk-cli.`);
+  }
+  return violations.map((violation) => ({
+    file: relative(projectRoot, violation.file),
+    line: violation.line + 1, // squawk counts lines from 0
+    rule: violation.rule_name,
+    message: violation.message,
+    help: violation.help ?? undefined,
+  }));
+}

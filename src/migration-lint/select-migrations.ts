@@ -1,0 +1,79 @@
+/**
+ * Which migrations to lint: by default the ones not yet on the main branch (new on this branch,
+ * committed or not), found with git. A migration that exists on the main branch but differs here
+ * was edited after it shipped: Migrate would refuse every database it was applied to.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CliError } from '../cli-error.ts';
+import { migrationsDir, projectRoot } from '../project-paths.ts';
+import type { Finding } from './finding.ts';
+
+export interface MigrationSelection {
+  /** Every migration folder name, oldest first. */
+  all: string[];
+  /** The folder names to lint. */
+  selected: string[];
+  /** Migrations on the base that were changed or deleted here. */
+  edited: Finding[];
+  /** What the selection was compared with, for the report. */
+  comparedWith: string;
+}
+
+const DEFAULT_BASES = ['origin/main', 'main'];
+
+function git(args: string[]): { ok: boolean; out: string } {
+  const run = spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' });
+  return { ok: run.status === 0, out: run.stdout ?? '' };
+}
+
+export function migrationFolders(): string[] {
+  return readdirSync(migrationsDir)
+    .filter((name) => existsSync(join(migrationsDir, name, 'migration.sql')))
+    .sort();
+}
+
+const folderOf = (path: string) => /^prisma\/migrations\/([^/]+)\/migration\.sql$/.exec(path)?.[1];
+
+export function selectMigrations(options: { all: boolean; base?: string }): MigrationSelection {
+  const all = migrationFolders();
+  const insideGit = git(['rev-parse', '--is-inside-work-tree']).ok;
+  if (!insideGit) {
+    if (options.base) throw new CliError(`--base ${options.base} needs a git checkout; run from one, or use --all.`);
+    return { all, selected: all, edited: [], comparedWith: 'nothing (not a git checkout): linting all' };
+  }
+  const candidates = options.base ? [options.base] : DEFAULT_BASES;
+  const base = candidates.find((ref) => git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok);
+  if (!base) {
+    if (options.base) throw new CliError(`--base ${options.base} is not a commit, branch or tag here; fetch it (git fetch origin ${options.base}) or use --all.`);
+    return { all, selected: all, edited: [], comparedWith: 'nothing (no main branch here): linting all' };
+  }
+  // Compare with where this branch left the base, so migrations merged to main since don't count.
+  const forkPoint = git(['merge-base', base, 'HEAD']).out.trim() || base;
+  const rel = relative(projectRoot, migrationsDir);
+  const changed = git(['diff', '--name-status', '--no-renames', forkPoint, '--', rel]).out.split('\n').filter(Boolean);
+  const untracked = git(['ls-files', '--others', '--exclude-standard', '--', rel]).out.split('\n').filter(Boolean);
+
+  const added = new Set<string>();
+  const edited: Finding[] = [];
+  for (const line of changed) {
+    const [status, path] = line.split('\t') as [string, string];
+    const folder = folderOf(path);
+    if (!folder) continue;
+    if (status === 'A') added.add(folder);
+    else
+      edited.push({
+        file: path,
+        line: 1,
+        rule: 'applied-migration-edited',
+        message: `${status === 'D' ? 'deleted' : 'changed'} here, but ${base} already has it (so do the databases it was deployed to)`,
+      });
+  }
+  for (const path of untracked) {
+    const folder = folderOf(path);
+    if (folder) added.add(folder);
+  }
+  const selected = options.all ? all : all.filter((name) => added.has(name));
+  return { all, selected, edited, comparedWith: base };
+}
