@@ -1,0 +1,5 @@
+-- expect: none
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_fkey" FOREIGN KEY ("editor_id") REFERENCES "users"("id") NOT VALID;
+ALTER TABLE "posts" ADD CONSTRAINT "posts_title_length" CHECK (length("title") < 500) NOT VALID;

@@ -1,0 +1,4 @@
+-- expect: adding-foreign-key-constraint, constraint-missing-not-valid
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_fkey" FOREIGN KEY ("editor_id") REFERENCES "users"("id");

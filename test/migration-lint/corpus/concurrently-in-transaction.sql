@@ -1,0 +1,6 @@
+-- expect: ban-concurrent-index-creation-in-transaction, concurrently-not-alone
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+BEGIN;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "posts_title_idx" ON "posts" ("title");
+COMMIT;

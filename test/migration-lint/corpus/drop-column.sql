@@ -1,0 +1,4 @@
+-- expect: ban-drop-column
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+ALTER TABLE "users" DROP COLUMN IF EXISTS "name";

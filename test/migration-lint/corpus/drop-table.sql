@@ -1,0 +1,4 @@
+-- expect: ban-drop-table
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+DROP TABLE IF EXISTS "posts";

@@ -1,0 +1,4 @@
+-- expect: renaming-column
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+ALTER TABLE "users" RENAME COLUMN "name" TO "display_name";

@@ -1,0 +1,4 @@
+-- expect: renaming-table
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+ALTER TABLE "posts" RENAME TO "articles";

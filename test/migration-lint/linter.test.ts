@@ -1,0 +1,82 @@
+/**
+ * The migration linter: every blocking operation in the corpus is flagged with the right rule,
+ * safe variants are not, silencing needs a reason, and the kit's own migrations pass the real
+ * `npm run lint:migrations -- --all` against a migrated database.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
+import { RULES } from '../../src/migration-lint/rules.ts';
+import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
+import { projectRoot } from '../../src/project-paths.ts';
+import { useTestDatabase } from '../setup/test-database.ts';
+
+const corpusDir = join(import.meta.dirname, 'corpus');
+const corpus = readdirSync(corpusDir).filter((name) => name.endsWith('.sql')).sort();
+
+function lintCorpusFile(name: string) {
+  const file = relative(projectRoot, join(corpusDir, name));
+  const sql = readFileSync(join(projectRoot, file), 'utf8');
+  return { sql, findings: lintMigrationFile({ file, sql }, runSquawk([file]), noNotNullChecks()) };
+}
+
+const expected = (sql: string) => {
+  const rules = /^-- expect: (.*)$/m.exec(sql)![1]!.trim();
+  return rules === 'none' ? [] : rules.split(',').map((rule) => rule.trim()).sort();
+};
+
+describe('migration linter: test corpus', () => {
+  it.each(corpus)('%s', (name) => {
+    const { sql, findings } = lintCorpusFile(name);
+    expect([...new Set(findings.map((finding) => finding.rule))].sort()).toEqual(expected(sql));
+    for (const finding of findings) {
+      // Every finding names its line, and the catalog gives it a lock and a recipe.
+      expect(finding.line).toBeGreaterThan(0);
+      expect(RULES[finding.rule], finding.rule).toBeDefined();
+    }
+  });
+
+  it('points at the line the offending statement starts on', () => {
+    const { sql, findings } = lintCorpusFile('concurrently-with-other-statements.sql');
+    const line = sql.split('\n').findIndex((text) => text.startsWith('ALTER TABLE')) + 1;
+    expect(findings.map((finding) => finding.line)).toEqual([line]);
+  });
+});
+
+describe('npm run lint:migrations', () => {
+  const database = useTestDatabase();
+  const lint = (url: string, ...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lint-migrations.ts', ...args], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: url },
+    });
+
+  it("passes the kit's own migrations, drift and checksums included", () => {
+    const run = lint(database.url, '--all');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/migration\(s\) linted \(all; SQL rules, drift, applied checksums\): 0 finding\(s\)/);
+  });
+
+  it('flags a migration whose file no longer matches the checksum the database recorded', async () => {
+    const migration = await withPgClient(database.url, async (client) => {
+      const row = (await client.query(`UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name LIKE '%_add_user_timezone' RETURNING migration_name`)).rows[0];
+      return row.migration_name as string;
+    });
+    const run = lint(database.url, '--all');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`prisma/migrations/${migration}/migration.sql:1  applied-migration-edited`);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: .*1 finding\(s\)/);
+  });
+
+  it('rejects an unknown option in one line', () => {
+    const run = lint(database.url, '--everything');
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^error: Unknown option '--everything'.*Usage: npm run lint:migrations/);
+  });
+});
