@@ -117,6 +117,7 @@ function serveRpc(args: EngineArgs): void {
       process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'print', params: { content } })}\n`);
     });
 
+  let lastDevDiagnostic: Record<string, unknown> | undefined;
   const handle = async (request: RpcRequest): Promise<unknown> => {
     const params = request.params ?? {};
     switch (request.method) {
@@ -136,6 +137,18 @@ function serveRpc(args: EngineArgs): void {
       }
       case 'getDatabaseVersion':
         return (await getEngine()).version(params.datasource ? (params as never) : null);
+      case 'devDiagnostic':
+        lastDevDiagnostic = params;
+        return (await getEngine()).devDiagnostic(params as never);
+      case 'applyMigrations': {
+        const instance = await getEngine();
+        const result = (await instance.applyMigrations(params as never)) as { appliedMigrationNames: string[] };
+        // Applying a migration leaves the wasm engine without its shadow database: `migrate dev`
+        // then fails in evaluateDataLoss with "PostgreSQL shadow DB must be provided through an
+        // external factory". Running the diagnostic again restores it.
+        if (result.appliedMigrationNames.length > 0 && lastDevDiagnostic) await instance.devDiagnostic(lastDevDiagnostic as never);
+        return result;
+      }
       case 'diff': {
         const result = (await (await getEngine()).diff(params as never)) as { exitCode: number; stdout: string | null };
         if (result.stdout) await printViaCli(result.stdout.replace(/\n$/, ''));

@@ -93,6 +93,14 @@ await client.end();\n`,
     expect(output(status)).toMatch(/have not yet been applied[\s\S]*_add_name/);
   });
 
+  it('migrate dev applies a pending migration (an edited --create-only one) and then reports in sync', async () => {
+    // The kit's everyday loop: --create-only, edit the SQL, then `migrate dev` to apply it.
+    const run = await prisma('migrate', 'dev');
+    expect(run.code, output(run)).toBe(0);
+    expect(output(run)).toMatch(/_add_name[\s\S]*in sync/);
+    expect(await columnExists('name')).toBe(true);
+  });
+
   it('migrate deploy applies pending migrations, including a CREATE INDEX CONCURRENTLY one', async () => {
     writeSchema(['name String?'], ['@@index([name])']);
     addMigration('29990101000000_index_account_name', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Account_name_idx" ON "Account"("name");\n');
