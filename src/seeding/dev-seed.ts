@@ -23,9 +23,9 @@ export interface DevSeedOptions {
 export const DEV_SEED_DEFAULTS: DevSeedOptions = { users: 20, seed: 1, postsPerUser: 3, forceNonLocal: false };
 
 export const NAMED_ACCOUNTS = [
-  { email: 'admin@example.com', name: 'Ada Admin', active: true, role: 'admin', hint: 'admin role: manages users and roles' },
-  { email: 'user@example.com', name: 'Uma User', active: true, role: 'member', hint: 'regular member' },
-  { email: 'inactive@example.com', name: 'Ian Inactive', active: false, role: 'member', hint: 'deactivated account' },
+  { email: 'admin@example.com', displayName: 'Ada Admin', active: true, role: 'admin', hint: 'admin role: manages users and roles' },
+  { email: 'user@example.com', displayName: 'Uma User', active: true, role: 'member', hint: 'regular member' },
+  { email: 'inactive@example.com', displayName: 'Ian Inactive', active: false, role: 'member', hint: 'deactivated account' },
 ] as const;
 
 /** Throws unless the dev seed may write to this database. */
@@ -57,7 +57,7 @@ async function seedInTransaction(db: Db, options: DevSeedOptions): Promise<DevSe
     const user = await db.user.upsert({
       where: { email: account.email },
       update: {},
-      create: { email: account.email, name: account.name, active: account.active },
+      create: { email: account.email, displayName: account.displayName, active: account.active },
     });
     // Roles are reference data: the dev seed uses them but never creates them.
     const role = await db.role.findUnique({ where: { name: account.role } });

@@ -150,7 +150,7 @@ describe('npm run backfill', () => {
   it('rejects an unknown job and bad batch sizes with one line', async () => {
     const url = await databaseWithUsers(10);
     const cases: Array<[string[], string]> = [
-      [['no-such-job'], 'error: Unknown backfill job "no-such-job". Jobs: user-timezone.'],
+      [['no-such-job'], 'error: Unknown backfill job "no-such-job". Jobs: user-timezone, user-display-name.'],
       [['user-timezone', '--batch-size', '0'], 'error: --batch-size must be a whole number ≥ 1 (got "0").'],
       [['user-timezone', '--batch-size', 'lots'], 'error: --batch-size must be a whole number ≥ 1 (got "lots").'],
     ];

@@ -7,8 +7,8 @@ const t = useTestDatabase();
 
 describe('factories', () => {
   it('build makes a plain object with overrides and traits, without touching the database', async () => {
-    const user = userFactory.build({ name: 'Grace' }, 'inactive');
-    expect(user).toMatchObject({ name: 'Grace', active: false });
+    const user = userFactory.build({ displayName: 'Grace' }, 'inactive');
+    expect(user).toMatchObject({ displayName: 'Grace', active: false });
     expect(user.email).toMatch(/@example\.test$/);
     expect(await t.db.user.count({ where: { email: user.email } })).toBe(0);
   });

@@ -12,7 +12,7 @@ export const userFactory = defineFactory<UserInput, User, 'inactive'>({
     return {
       // The sequence keeps emails unique however many users a test makes.
       email: `${first}.${last}.${n}@example.test`.toLowerCase(),
-      name: `${first} ${last}`,
+      displayName: `${first} ${last}`,
       active: true,
     };
   },
@@ -23,7 +23,7 @@ export const userFactory = defineFactory<UserInput, User, 'inactive'>({
       columns: {
         id: ['id', 'int4'],
         email: ['email', 'text'],
-        name: ['name', 'text'],
+        displayName: ['display_name', 'text'],
         active: ['active', 'bool'],
         createdAt: ['created_at', 'timestamptz'],
         timezone: ['timezone', 'text'],

@@ -57,7 +57,7 @@ describe('phased NOT NULL column under a concurrent writer', () => {
 
   it('safe path: default first, batched backfill, CHECK NOT VALID, VALIDATE, SET NOT NULL', async () => {
     const { project, url } = await atStep1('safe');
-    const writer = startConcurrentWriter(url, ROWS);
+    const writer = startConcurrentWriter(url, ROWS, 'usersBeforeRename');
     const runner = await BackfillRunner.connect(url, userTimezone);
     try {
       const outcome = await runner.run({ batchSize: 1000, sleepMs: 0 });
@@ -78,7 +78,7 @@ describe('phased NOT NULL column under a concurrent writer', () => {
 
   it('naive path (one UPDATE, then SET NOT NULL with its scan) measurably blocks the same writer', async () => {
     const { project, url } = await atStep1('naive');
-    const writer = startConcurrentWriter(url, ROWS);
+    const writer = startConcurrentWriter(url, ROWS, 'usersBeforeRename');
     project.addMigration(
       '29990101000000_naive_timezone_not_null',
       `UPDATE "users" SET "timezone" = 'UTC' WHERE "timezone" IS NULL;\nALTER TABLE "users" ALTER COLUMN "timezone" SET NOT NULL;\n`,

@@ -45,7 +45,7 @@ describe('dev seed', () => {
   it('is deterministic and idempotent for the same --seed', async () => {
     const a = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
     expect(a.code, a.out).toBe(0);
-    const names = await t.db.user.findMany({ where: { email: { startsWith: 'dev-7-' } }, orderBy: { email: 'asc' }, select: { name: true } });
+    const names = await t.db.user.findMany({ where: { email: { startsWith: 'dev-7-' } }, orderBy: { email: 'asc' }, select: { displayName: true } });
     const again = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
     expect(again.out).toContain('users created 0, posts created 0');
     expect(names).toHaveLength(5);

@@ -24,9 +24,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/** Per table: insert a new row, and update existing row $1 (ids 1..existingRows, spread out). */
+/**
+ * Workloads: insert a new row, and update existing row $1 (ids 1..existingRows, spread out).
+ * `users` is the app as the kit's schema stands; `usersBeforeRename` is an app release from before
+ * users.name became users.display_name, for tests that run on the older schema (or that play the
+ * old release during the rename).
+ */
 const WRITES = {
   users: {
+    insert: `INSERT INTO users (email, display_name) VALUES ('writer-' || gen_random_uuid() || '@example.test', 'writer')`,
+    update: `UPDATE users SET display_name = display_name || '.' WHERE id = $1`,
+  },
+  usersBeforeRename: {
     insert: `INSERT INTO users (email, name) VALUES ('writer-' || gen_random_uuid() || '@example.test', 'writer')`,
     update: `UPDATE users SET name = name || '.' WHERE id = $1`,
   },
@@ -36,9 +45,11 @@ const WRITES = {
   },
 } as const;
 
-/** Starts writing to `table`: one insert and one update of an existing row per iteration. */
-export function startConcurrentWriter(url: string, existingRows: number, table: keyof typeof WRITES = 'users'): ConcurrentWriter {
-  const writes = WRITES[table];
+export type WriterWorkload = keyof typeof WRITES;
+
+/** Starts a workload: one insert and one update of an existing row per iteration. */
+export function startConcurrentWriter(url: string, existingRows: number, workload: WriterWorkload = 'users'): ConcurrentWriter {
+  const writes = WRITES[workload];
   let running = true;
   const samples: Array<[number, number]> = [];
   const failures: string[] = [];

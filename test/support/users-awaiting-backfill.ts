@@ -9,7 +9,7 @@ export async function addUsersAwaitingTimezone(url: string, rows: number): Promi
   await withPgClient(url, async (client) => {
     await client.query('ALTER TABLE users ALTER COLUMN timezone DROP NOT NULL');
     await client.query(
-      `INSERT INTO users (email, name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, $1) g`,
+      `INSERT INTO users (email, display_name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, $1) g`,
       [rows],
     );
     await client.query('VACUUM ANALYZE users');

@@ -1,0 +1,99 @@
+/**
+ * Proof under load for rename by expand and contract (users.name → users.display_name): the
+ * kit's migrations applied with the real `prisma migrate deploy` around the real backfill runner,
+ * while the app's releases keep writing: the old release (knows only `name`) throughout the
+ * expand and tightening steps, the new release (knows only `display_name`) from the tightening
+ * on and through the contract. The naive RENAME COLUMN runs the same way as the negative control.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
+import { userDisplayName } from '../../src/backfills/user-display-name.ts';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { startConcurrentWriter } from '../support/concurrent-writer.ts';
+import { kitMigrations, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
+
+const ROWS = 200_000;
+/** No write may wait longer than this on the safe path. */
+const BOUND_MS = 200;
+
+const beforeExpand = kitMigrationsBefore('_users_display_name_expand');
+const step = (suffix: string) => kitMigrations.find((name) => name.endsWith(suffix)) as string;
+const expand = step('_users_display_name_expand');
+const tightening = ['_users_display_name_check_not_valid', '_users_display_name_validate_check', '_users_display_name_set_not_null'].map(step);
+const contract = step('_users_name_contract');
+
+const projects: ScratchProject[] = [];
+afterAll(() => projects.forEach((project) => project.remove()));
+
+async function beforeTheRename(name: string): Promise<{ project: ScratchProject; url: string }> {
+  const { project, url } = await migratedScratchDatabase(`rename-${name}`, beforeExpand);
+  projects.push(project);
+  await withPgClient(url, async (client) => {
+    await client.query(`INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, $1) g`, [ROWS]);
+    await client.query('VACUUM ANALYZE users');
+  });
+  return { project, url };
+}
+
+const query = <T>(url: string, sql: string) => withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
+
+async function deploy(project: ScratchProject, url: string, migrations: string[]): Promise<void> {
+  migrations.forEach((migration) => project.copyKitMigration(migration));
+  const run = await project.prisma(url, 'migrate', 'deploy');
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+}
+
+describe('rename by expand and contract under concurrent writers', () => {
+  it('expand, backfill, tighten, contract: no write of either release fails or waits past the bound', async () => {
+    const { project, url } = await beforeTheRename('safe');
+    const oldRelease = startConcurrentWriter(url, ROWS, 'usersBeforeRename');
+
+    await deploy(project, url, [expand]);
+    const runner = await BackfillRunner.connect(url, userDisplayName);
+    try {
+      expect((await runner.run({ batchSize: 2000, sleepMs: 0 })).kind).toBe('finished');
+    } finally {
+      await runner.close();
+    }
+
+    // The new release rolls out while the old one still runs.
+    const newRelease = startConcurrentWriter(url, ROWS, 'users');
+    await deploy(project, url, tightening);
+    // Both columns agree on every row, whichever release wrote it.
+    expect(await query(url, `SELECT count(*)::int AS n FROM users WHERE name IS DISTINCT FROM display_name`)).toEqual([{ n: 0 }]);
+
+    // The old release is retired; only then does the contract drop its column.
+    const old = await oldRelease.stop();
+    await deploy(project, url, [contract]);
+    const current = await newRelease.stop();
+
+    for (const writer of [old, current]) {
+      expect(writer.failures).toEqual([]);
+      expect(writer.writes).toBeGreaterThan(100);
+      expect(writer.maxMs).toBeLessThan(BOUND_MS);
+    }
+    expect(
+      await query(
+        url,
+        `SELECT (SELECT count(*)::int FROM users) AS users,
+                (SELECT count(*)::int FROM users WHERE display_name IS NULL) AS nulls,
+                (SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name') AS old_column,
+                (SELECT count(*)::int FROM pg_trigger WHERE tgname = 'users_sync_name_display_name') AS triggers`,
+      ),
+    ).toEqual([{ users: ROWS + old.writes + current.writes, nulls: 0, old_column: 0, triggers: 0 }]);
+  });
+
+  it('naive RENAME COLUMN breaks the release that is still running', async () => {
+    const { project, url } = await beforeTheRename('naive');
+    const oldRelease = startConcurrentWriter(url, ROWS, 'usersBeforeRename');
+    project.addMigration('29990101000000_naive_rename', `ALTER TABLE "users" RENAME COLUMN "name" TO "display_name";\n`);
+    const run = await project.prisma(url, 'migrate', 'deploy');
+    // Give the old release a moment of writing against the renamed table.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const old = await oldRelease.stop();
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(old.failures.length).toBeGreaterThan(0);
+    expect(old.failures[0]).toMatch(/column "name" .*does not exist/);
+  });
+});
