@@ -171,8 +171,9 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   }
 
   for (const comment of ignoreComments(sql)) {
-    if (!comment.reason) {
-      findings.push({ file, line: comment.line, rule: 'ignore-without-reason', message: `lint-ignore ${comment.rules.join(', ')} gives no reason` });
+    if (!comment.reason || /^TODO\b/i.test(comment.reason)) {
+      const message = `lint-ignore ${comment.rules.join(', ')} gives ${comment.reason ? 'only a TODO as its' : 'no'} reason`;
+      findings.push({ file, line: comment.line, rule: 'ignore-without-reason', message });
       continue;
     }
     const silenced = statements.find((statement) => statement.line > comment.line);

@@ -1,0 +1,58 @@
+/**
+ * `npm run migration:new -- <pattern> <name> --table <t> [--column c] [--columns a,b] [--to c]
+ *   [--type t] [--default expr] [--unique] [--backfill job]`
+ * Writes the migration folders of a zero-downtime pattern into prisma/migrations.
+ */
+import { parseArgs } from 'node:util';
+import { CliError } from '../src/cli-error.ts';
+import { scaffoldMigration } from '../src/migration-scaffold/scaffold-migration.ts';
+import { PATTERNS } from '../src/migration-scaffold/templates.ts';
+import { migrationsDir } from '../src/project-paths.ts';
+import { runCli } from '../src/run-cli.ts';
+
+const USAGE = 'Usage: npm run migration:new -- <pattern> <name> --table <table> [options]; `npm run migration:new -- --help` lists patterns';
+
+function help(): void {
+  console.log(`${USAGE.split(';')[0]}\n\nPatterns:`);
+  for (const [name, pattern] of Object.entries(PATTERNS)) {
+    const options = pattern.requires.map((option) => `--${option}`).join(' ');
+    console.log(`  ${name.padEnd(17)} ${pattern.summary}${options ? ` (needs ${options})` : ''}`);
+  }
+  console.log('\nOptions: --column c, --columns a,b, --to new_name, --type text, --default "\'x\'", --unique, --backfill job');
+}
+
+runCli(async (argv) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        table: { type: 'string' },
+        column: { type: 'string' },
+        columns: { type: 'string' },
+        to: { type: 'string' },
+        type: { type: 'string' },
+        default: { type: 'string' },
+        unique: { type: 'boolean' },
+        backfill: { type: 'string' },
+        'migrations-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. ${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return help();
+  if (positionals.length > 2) throw new CliError(`Unexpected argument "${positionals[2]}". ${USAGE}`);
+  const result = scaffoldMigration({
+    pattern: positionals[0],
+    name: positionals[1],
+    args: { ...values, columns: values.columns?.split(',').map((column) => column.trim()) },
+    migrationsDir: values['migrations-dir'] ?? migrationsDir,
+  });
+  for (const folder of result.folders) console.log(`created prisma/migrations/${folder}/migration.sql`);
+  for (const line of result.next) console.log(`next: ${line}`);
+  console.log(`then: npm run lint:migrations, and npx prisma migrate dev to apply. Recipe: ${result.playbook}`);
+});

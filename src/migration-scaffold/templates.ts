@@ -1,0 +1,278 @@
+/**
+ * The SQL of each zero-downtime pattern, as `npm run migration:new` writes it: header comment
+ * (pattern, lock, what must ship first), timeouts, re-runnable statements. The kit's own
+ * migrations were written from the same recipes; the playbooks in docs/migrations/ explain them.
+ */
+export interface PatternArgs {
+  table: string;
+  column?: string;
+  columns?: string[];
+  to?: string;
+  type?: string;
+  default?: string;
+  unique?: boolean;
+  backfill?: string;
+}
+
+/** One migration folder to write: its name suffix after the timestamp, and its SQL. */
+export interface ScaffoldedMigration {
+  name: string;
+  sql: string;
+}
+
+export interface Pattern {
+  summary: string;
+  /** Options the pattern needs, besides --table. */
+  requires: Array<keyof PatternArgs>;
+  playbook: string;
+  build(name: string, args: PatternArgs): ScaffoldedMigration[];
+  /** What the person does next, one short line each. */
+  next(name: string, args: PatternArgs): string[];
+}
+
+const q = (identifier: string) => `"${identifier}"`;
+const timeouts = (lock: string, statement: string) => `SET lock_timeout = '${lock}';\nSET statement_timeout = '${statement}';\n`;
+const reset = 'RESET statement_timeout;\nRESET lock_timeout;\n';
+
+const header = (lines: string[]) => lines.map((line) => `-- ${line}\n`).join('');
+
+const concurrentIndex: Pattern = {
+  summary: 'CREATE INDEX CONCURRENTLY in a migration of its own, replacing an INVALID leftover',
+  requires: ['columns'],
+  playbook: 'docs/migrations/index-without-blocking-writes.md',
+  build(name, { table, columns = [], unique }) {
+    const index = `${table}_${columns.join('_')}_${unique ? 'key' : 'idx'}`;
+    return [
+      {
+        name,
+        sql:
+          header([
+            `Pattern: index without blocking writes (CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY), alone in its file.`,
+            `Lock: SHARE UPDATE EXCLUSIVE on ${table} for the whole build: writes go on.`,
+            `Ships before: nothing. schema.prisma must declare the same index (@@${unique ? 'unique' : 'index'}([…])) or Migrate sees drift.`,
+          ]) +
+          timeouts('5s', '1h') +
+          `-- A build that failed half-way leaves an INVALID index that IF NOT EXISTS would keep: drop it.
+DO $$
+BEGIN
+  IF EXISTS (
+    SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+    WHERE c.relname = '${index}' AND NOT i.indisvalid
+  ) THEN
+    DROP INDEX ${q(index)};
+  END IF;
+END $$;
+CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${q(index)} ON ${q(table)} (${columns.map(q).join(', ')});
+` +
+          reset,
+      },
+    ];
+  },
+  next: (_name, { columns = [], unique }) => [`Declare it in schema.prisma: @@${unique ? 'unique' : 'index'}([${columns.join(', ')}]) with the field names.`],
+};
+
+const addColumn: Pattern = {
+  summary: 'a nullable column, with the default for new rows set in the same transaction',
+  requires: ['column', 'type'],
+  playbook: 'docs/migrations/phased-not-null-column.md',
+  build(name, { table, column = '', type = '', default: value }) {
+    return [
+      {
+        name,
+        sql:
+          header([
+            `Pattern: add a column without blocking writes: ${table}.${column}, nullable${value ? ', default set before any backfill' : ''}.`,
+            `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds (catalog only: no rewrite, no scan).`,
+            'Ships before: nothing; code that does not know the column keeps working.',
+          ]) +
+          timeouts('3s', '5s') +
+          `BEGIN;
+ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(column)} ${type};
+${value ? `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET DEFAULT ${value};\n` : ''}COMMIT;
+` +
+          reset,
+      },
+    ];
+  },
+  next: (_name, { column }) => [
+    `Add the field to schema.prisma as optional (with @default if you gave --default) and @map("${column}").`,
+    'To make it NOT NULL later: a backfill job in src/backfills/, then `npm run migration:new -- not-null …`.',
+  ],
+};
+
+const notNull: Pattern = {
+  summary: 'CHECK NOT VALID behind a guard, VALIDATE, then SET NOT NULL: three migrations',
+  requires: ['column'],
+  playbook: 'docs/migrations/phased-not-null-column.md',
+  build(name, { table, column = '', backfill }) {
+    const check = `${table}_${column}_not_null`;
+    const fix = backfill ? `run \`npm run backfill -- ${backfill}\`` : 'backfill the NULL rows';
+    return [
+      {
+        name: `${name}_check_not_valid`,
+        sql:
+          header([
+            `Pattern: phased NOT NULL, step 1 of 3: CHECK (${column} IS NOT NULL) NOT VALID, behind a guard.`,
+            `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds (no scan); the guard's read blocks no writer.`,
+            `Ships before: the column's default for new rows and a finished backfill. The guard refuses while NULLs remain.`,
+          ]) +
+          timeouts('3s', '10min') +
+          `DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM ${q(table)} WHERE ${q(column)} IS NULL) THEN
+    RAISE EXCEPTION '${table}.${column} still has NULL rows: ${fix}, then \`npx prisma migrate resolve --rolled-back <this migration>\` and deploy again';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${check}' AND conrelid = '${q(table)}'::regclass) THEN
+    ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(check)} CHECK (${q(column)} IS NOT NULL) NOT VALID;
+  END IF;
+END $$;
+` +
+          reset,
+      },
+      {
+        name: `${name}_validate_check`,
+        sql:
+          header([
+            'Pattern: phased NOT NULL, step 2 of 3: validate the CHECK against existing rows.',
+            `Lock: SHARE UPDATE EXCLUSIVE on ${table} for a full scan; reads and writes go on.`,
+            `Ships before: ${name}_check_not_valid. Re-running it is a no-op.`,
+          ]) +
+          timeouts('3s', '30min') +
+          `ALTER TABLE ${q(table)} VALIDATE CONSTRAINT ${q(check)};\n` +
+          reset,
+      },
+      {
+        name: `${name}_set_not_null`,
+        sql:
+          header([
+            'Pattern: phased NOT NULL, step 3 of 3: SET NOT NULL (no scan: the validated CHECK proves it), drop the CHECK.',
+            `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds.`,
+            `Ships before: ${name}_validate_check; schema.prisma marks the field required.`,
+          ]) +
+          timeouts('3s', '5s') +
+          `BEGIN;
+ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET NOT NULL;
+ALTER TABLE ${q(table)} DROP CONSTRAINT IF EXISTS ${q(check)};
+COMMIT;
+` +
+          reset,
+      },
+    ];
+  },
+  next: () => ['Make the field required in schema.prisma (remove the `?`).'],
+};
+
+const renameExpand: Pattern = {
+  summary: 'the new column plus a trigger that keeps old and new in sync (the expand half)',
+  requires: ['column', 'to', 'type'],
+  playbook: 'docs/migrations/rename-expand-contract.md',
+  build(name, { table, column = '', to = '', type = '' }) {
+    const sync = `${table}_sync_${column}_${to}`;
+    return [
+      {
+        name,
+        sql:
+          header([
+            `Pattern: rename by expand and contract, expand: ${table}.${column} becomes ${table}.${to}.`,
+            'A trigger keeps both columns equal on every write, from old and new releases alike.',
+            `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds (catalog only); SHARE ROW EXCLUSIVE briefly for the trigger.`,
+            `Ships before: nothing. Next: a backfill job (${to} = ${column} WHERE ${to} IS NULL), switch the app, then rename-contract.`,
+          ]) +
+          timeouts('3s', '5s') +
+          `BEGIN;
+ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(to)} ${type};
+
+CREATE OR REPLACE FUNCTION ${q(sync)}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW.${q(to)} := COALESCE(NEW.${q(to)}, NEW.${q(column)});
+    NEW.${q(column)} := COALESCE(NEW.${q(column)}, NEW.${q(to)});
+  ELSIF NEW.${q(column)} IS DISTINCT FROM OLD.${q(column)} AND NEW.${q(to)} IS NOT DISTINCT FROM OLD.${q(to)} THEN
+    NEW.${q(to)} := NEW.${q(column)};
+  ELSIF NEW.${q(to)} IS DISTINCT FROM OLD.${q(to)} AND NEW.${q(column)} IS NOT DISTINCT FROM OLD.${q(column)} THEN
+    NEW.${q(column)} := NEW.${q(to)};
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER ${q(sync)}
+  BEFORE INSERT OR UPDATE OF ${q(column)}, ${q(to)} ON ${q(table)}
+  FOR EACH ROW EXECUTE FUNCTION ${q(sync)}();
+COMMIT;
+` +
+          reset,
+      },
+    ];
+  },
+  next: (_name, { column, to }) => [
+    `Add the new field to schema.prisma as optional with @map("${to}").`,
+    `Then: a backfill job (${to} = ${column} where ${to} IS NULL), not-null if it must be required, mark the old field @ignore, and later rename-contract.`,
+  ],
+};
+
+const renameContract: Pattern = {
+  summary: 'drop the sync trigger and the old column (the contract half); ships a release later',
+  requires: ['column', 'to'],
+  playbook: 'docs/migrations/rename-expand-contract.md',
+  build(name, { table, column = '', to = '' }) {
+    const sync = `${table}_sync_${column}_${to}`;
+    return [
+      {
+        name,
+        sql:
+          header([
+            `Pattern: rename by expand and contract, contract: drop the sync trigger and ${table}.${column}.`,
+            `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds.`,
+            `Ships before: a release that neither reads nor writes ${column} (schema.prisma: @ignore) runs everywhere.`,
+          ]) +
+          timeouts('3s', '5s') +
+          `BEGIN;
+DROP TRIGGER IF EXISTS ${q(sync)} ON ${q(table)};
+DROP FUNCTION IF EXISTS ${q(sync)}();
+-- lint-ignore ban-drop-column: TODO say which release stopped using ${table}.${column}
+ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)};
+COMMIT;
+` +
+          reset,
+      },
+    ];
+  },
+  next: (_name, { column }) => [`Remove ${column} from schema.prisma, and replace the TODO in the lint-ignore reason.`],
+};
+
+const drop: Pattern = {
+  summary: 'drop a column (--column) or a whole table, after no running code uses it',
+  requires: [],
+  playbook: 'docs/migrations/drop-last.md',
+  build(name, { table, column }) {
+    const what = column ? `${table}.${column}` : `table ${table}`;
+    const rule = column ? 'ban-drop-column' : 'ban-drop-table';
+    const statement = column ? `ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)};` : `DROP TABLE IF EXISTS ${q(table)};`;
+    return [
+      {
+        name,
+        sql:
+          header([
+            `Pattern: drop last: ${what}.`,
+            `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds.`,
+            `Ships before: a release that no longer uses ${what} (schema.prisma: ${column ? '@ignore' : '@@ignore'}) runs everywhere.`,
+          ]) +
+          timeouts('3s', '5s') +
+          `-- lint-ignore ${rule}: TODO say which release stopped using ${what}\n${statement}\n` +
+          reset,
+      },
+    ];
+  },
+  next: (_name, { column }) => [`Remove the ${column ? 'field' : 'model'} from schema.prisma, and replace the TODO in the lint-ignore reason.`],
+};
+
+export const PATTERNS: Record<string, Pattern> = {
+  'concurrent-index': concurrentIndex,
+  'add-column': addColumn,
+  'not-null': notNull,
+  'rename-expand': renameExpand,
+  'rename-contract': renameContract,
+  drop,
+};

@@ -1,0 +1,5 @@
+-- expect: ignore-without-reason, ban-drop-column
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+-- lint-ignore ban-drop-column: TODO say which release stopped using it
+ALTER TABLE "users" DROP COLUMN IF EXISTS "name";
