@@ -1,11 +1,13 @@
 /**
  * `npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run]`
  * `npm run backfill -- --list`
+ * `npm run backfill -- --pending`   every job that has pending rows, one after another (deploys use it)
  * Runs a data migration from src/backfills/ in small, throttled, resumable batches.
  * Ctrl-C / SIGTERM finish the current batch and exit 0; run the same command again to resume.
  */
 import { parseArgs } from 'node:util';
-import { BackfillRunner } from '../src/backfill/run-backfill.ts';
+import type { BackfillJob } from '../src/backfill/job.ts';
+import { BackfillRunner, type BackfillOptions } from '../src/backfill/run-backfill.ts';
 import { backfillJobs } from '../src/backfills/index.ts';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
@@ -13,7 +15,7 @@ import { parseCount } from '../src/parse-count.ts';
 import { createProgress } from '../src/progress.ts';
 import { runCli } from '../src/run-cli.ts';
 
-const USAGE = 'Usage: npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run] | --list';
+const USAGE = 'Usage: npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run] | --pending | --list';
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
 async function listJobs(url: string): Promise<void> {
@@ -41,6 +43,7 @@ runCli(async (argv) => {
       allowPositionals: true,
       options: {
         list: { type: 'boolean', default: false },
+        pending: { type: 'boolean', default: false },
         'batch-size': { type: 'string', default: '1000' },
         'sleep-ms': { type: 'string', default: '0' },
         'target-ms': { type: 'string' },
@@ -54,11 +57,15 @@ runCli(async (argv) => {
   const url = requireDatabaseUrl();
   if (values.list) return listJobs(url);
 
-  const name = positionals[0];
-  const job = backfillJobs.find((candidate) => candidate.name === name);
-  if (!job) {
-    const known = backfillJobs.map((candidate) => candidate.name).join(', ');
-    throw new CliError(name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`);
+  let jobs: BackfillJob[] = backfillJobs;
+  if (!values.pending) {
+    const name = positionals[0];
+    const job = backfillJobs.find((candidate) => candidate.name === name);
+    if (!job) {
+      const known = backfillJobs.map((candidate) => candidate.name).join(', ');
+      throw new CliError(name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`);
+    }
+    jobs = [job];
   }
   const options = {
     batchSize: parseCount('--batch-size', values['batch-size'], 1),
@@ -74,13 +81,29 @@ runCli(async (argv) => {
       stop.abort();
     });
   }
+  for (const job of jobs) {
+    if (!(await runJob(url, job, { ...options, signal: stop.signal }, values.pending))) return;
+  }
+});
 
+/** Runs one job until it finishes or is stopped; false when it stopped early. */
+async function runJob(url: string, job: BackfillJob, options: BackfillOptions, skipRetired: boolean): Promise<boolean> {
   const runner = await BackfillRunner.connect(url, job);
   let progress: ReturnType<typeof createProgress> | undefined;
   try {
+    if (skipRetired) {
+      // --pending also meets jobs whose columns a later migration dropped: they are retired.
+      const retired = await runner.pendingRows().then(
+        () => undefined,
+        (error: { code?: string; message: string }) => (error.code === '42703' || error.code === '42P01' ? error.message : Promise.reject(error)),
+      );
+      if (retired) {
+        console.log(`${job.name}: skipped, retired (${retired}).`);
+        return true;
+      }
+    }
     const outcome = await runner.run({
       ...options,
-      signal: stop.signal,
       onBatch: ({ rowsChanged, pendingAtStart }) => {
         progress ??= createProgress({ label: job.name, total: pendingAtStart });
         progress.update(rowsChanged);
@@ -90,18 +113,19 @@ runCli(async (argv) => {
     switch (outcome.kind) {
       case 'nothing-to-do':
         console.log(`${job.name}: nothing to do (no pending rows).`);
-        return;
+        return true;
       case 'dry-run':
         console.log(`${job.name}: dry run, ${n(outcome.pendingRows)} rows would change; nothing was changed.`);
-        return;
+        return true;
       default: {
         const resumed = outcome.resumedFrom > 0n ? `, resumed after ${job.key} ${outcome.resumedFrom}` : '';
         const summary = `${n(outcome.rowsChanged)} rows changed in ${n(outcome.batches)} batches, ${(outcome.elapsedMs / 1000).toFixed(1)} s, longest batch ${n(outcome.maxBatchMs)} ms (run ${outcome.run}${resumed})`;
         if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
         else console.log(`${job.name}: stopped after ${job.key} ${outcome.lastKey}. ${summary}. Resume with: npm run backfill -- ${job.name}`);
+        return outcome.kind === 'finished';
       }
     }
   } finally {
     await runner.close();
   }
-});
+}

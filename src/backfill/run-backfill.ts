@@ -157,6 +157,14 @@ export class BackfillRunner {
     }
 
     await this.client.query('UPDATE backfill_checkpoints SET finished_at = now(), updated_at = now() WHERE job = $1', [this.job.name]);
+    // A backfill leaves a dead row version for every row it changed, which wakes autovacuum on
+    // the table. If that happens just as the next migration's ALTER TABLE asks for its lock, the
+    // ALTER waits for autovacuum to be cancelled (deadlock_timeout, 1 s by default) and every
+    // writer queues behind it: bench:locks caught exactly 1 s stalls. Vacuuming here, under a
+    // lock that blocks no writer, leaves autovacuum nothing to start on.
+    await this.client.query(`SET lock_timeout = 0`);
+    await this.client.query(`VACUUM (ANALYZE) ${this.client.escapeIdentifier(this.job.table)}`);
+    await this.client.query(`SET lock_timeout = '2s'`);
     return { kind: 'finished', run: start.run, resumedFrom: start.from, lastKey, rowsChanged, batches, elapsedMs: performance.now() - started, maxBatchMs };
   }
 

@@ -6,8 +6,7 @@
  */
 import { faker } from '@faker-js/faker';
 import { CliError } from '../cli-error.ts';
-import { isLocalUrl } from '../db/connection-url.ts';
-import { isProduction } from '../env.ts';
+import { assertLocalOnly } from '../db/local-only.ts';
 import type { PrismaClient } from '../db/client.ts';
 // Dev-only code: the dataset is made with the same factories the tests use.
 import { postFactory, userFactory, type Db } from '../../test/factories/index.ts';
@@ -30,14 +29,11 @@ export const NAMED_ACCOUNTS = [
 
 /** Throws unless the dev seed may write to this database. */
 export function assertDevSeedAllowed(url: string, forceNonLocal: boolean): void {
-  if (isProduction()) {
-    throw new CliError('Refusing to run the dev seed in production (NODE_ENV or APP_ENV is "production"). Use npm run seed:reference for production data.');
-  }
-  if (!isLocalUrl(url) && !forceNonLocal) {
-    throw new CliError(
-      `Refusing to run the dev seed against a non-local database (${new URL(url).host}). Pass --force-non-local if it is a non-production database.`,
-    );
-  }
+  assertLocalOnly(url, 'the dev seed', {
+    forceNonLocal,
+    productionHint: 'Use npm run seed:reference for production data.',
+    nonLocalHint: 'Pass --force-non-local if it is a non-production database.',
+  });
 }
 
 export interface DevSeedResult {

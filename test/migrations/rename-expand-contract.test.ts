@@ -10,17 +10,16 @@ import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import { userDisplayName } from '../../src/backfills/user-display-name.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter } from '../support/concurrent-writer.ts';
-import { kitMigrations, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
+import { kitMigration, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
 
 const ROWS = 200_000;
 /** No write may wait longer than this on the safe path. */
 const BOUND_MS = 200;
 
 const beforeExpand = kitMigrationsBefore('_users_display_name_expand');
-const step = (suffix: string) => kitMigrations.find((name) => name.endsWith(suffix)) as string;
-const expand = step('_users_display_name_expand');
-const tightening = ['_users_display_name_check_not_valid', '_users_display_name_validate_check', '_users_display_name_set_not_null'].map(step);
-const contract = step('_users_name_contract');
+const expand = kitMigration('_users_display_name_expand');
+const tightening = ['_users_display_name_check_not_valid', '_users_display_name_validate_check', '_users_display_name_set_not_null'].map(kitMigration);
+const contract = kitMigration('_users_name_contract');
 
 const projects: ScratchProject[] = [];
 afterAll(() => projects.forEach((project) => project.remove()));

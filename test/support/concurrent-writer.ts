@@ -47,13 +47,28 @@ const WRITES = {
 
 export type WriterWorkload = keyof typeof WRITES;
 
-/** Starts a workload: one insert and one update of an existing row per iteration. */
-export function startConcurrentWriter(url: string, existingRows: number, workload: WriterWorkload = 'users'): ConcurrentWriter {
+/** Writes, failures and latency percentiles of a run, from its samples. */
+export function writerStats(samples: Array<[number, number]>, failures: string[]): WriterStats {
+  const sorted = samples.map(([, ms]) => ms).sort((a, b) => a - b);
+  return {
+    writes: samples.length,
+    failures,
+    maxMs: sorted.at(-1) ?? 0,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    samples,
+  };
+}
+
+/**
+ * Starts a workload: one insert and one update of an existing row per iteration. Sample times
+ * count from `t0` (default: now), so writers that take turns can share one clock.
+ */
+export function startConcurrentWriter(url: string, existingRows: number, workload: WriterWorkload = 'users', t0 = performance.now()): ConcurrentWriter {
   const writes = WRITES[workload];
   let running = true;
   const samples: Array<[number, number]> = [];
   const failures: string[] = [];
-  const t0 = performance.now();
   const loop = withPgClient(url, async (client) => {
     for (let i = 0; running; i += 1) {
       const started = performance.now();
@@ -71,15 +86,7 @@ export function startConcurrentWriter(url: string, existingRows: number, workloa
     async stop() {
       running = false;
       await loop;
-      const sorted = samples.map(([, ms]) => ms).sort((a, b) => a - b);
-      return {
-        writes: samples.length,
-        failures,
-        maxMs: sorted.at(-1) ?? 0,
-        p50Ms: percentile(sorted, 50),
-        p99Ms: percentile(sorted, 99),
-        samples,
-      };
+      return writerStats(samples, failures);
     },
   };
 }

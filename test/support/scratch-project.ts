@@ -3,13 +3,14 @@
  * migration history: the real Prisma CLI runs in it with the wasm stand-in as its engine.
  * It lives under .data/tmp so that `import 'prisma/config'` in its config resolves.
  */
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { dataDir, migrationsDir } from '../../src/project-paths.ts';
+export { kitMigration, kitMigrations, kitMigrationsBefore } from './kit-migrations.ts';
 import { standInPath } from '../../src/schema-engine/select-engine.ts';
 
 export interface ScratchProject {
@@ -64,16 +65,6 @@ export default defineConfig({
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** The kit's migration folder names, oldest first. */
-export const kitMigrations = readdirSync(migrationsDir).filter((name) => /^\d/.test(name)).sort();
-
-/** The kit's migrations before the first one whose name ends with `suffix`. */
-export function kitMigrationsBefore(suffix: string): string[] {
-  const index = kitMigrations.findIndex((name) => name.endsWith(suffix));
-  if (index < 0) throw new Error(`no kit migration ends with ${suffix}`);
-  return kitMigrations.slice(0, index);
 }
 
 /**

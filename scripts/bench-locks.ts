@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:locks [-- --rows N] [--only index,not-null,rename] [--out DIR]`
+ * For each zero-downtime pattern, the naive change and the kit's safe one on a table of N rows
+ * (default 1,000,000) while a writer keeps inserting and updating it: total time, the writer's
+ * longest, p50 and p99 write, and failed writes. Prints a table and writes DIR/bench-locks.md and
+ * DIR/bench-locks.svg (write latency over time, naive and safe side by side).
+ *
+ * The changes run as SQL, statement by statement the way Migrate runs a file, so the totals
+ * compare the SQL and not the CLI's start-up; the tests in test/migrations/ run the same files
+ * through `prisma migrate deploy`. Works in throwaway kit_bench_* databases on the kit's server.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError } from '../src/cli-error.ts';
+import { withDatabase } from '../src/db/connection-url.ts';
+import { ensureDatabase } from '../src/db/database-url.ts';
+import { withPgClient } from '../src/db/pg-client.ts';
+import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '../src/db/scratch-databases.ts';
+import { parseCount } from '../src/parse-count.ts';
+import { createProgress } from '../src/progress.ts';
+import { dataDir, projectRoot } from '../src/project-paths.ts';
+import { runCli } from '../src/run-cli.ts';
+import { startConcurrentWriter, writerStats, type WriterStats, type WriterWorkload } from '../test/support/concurrent-writer.ts';
+import { kitMigrationsBefore } from '../test/support/kit-migrations.ts';
+import { renderLatencyChart, type ChartRow } from '../test/support/latency-chart.ts';
+import { applyKitMigrations, LOCK_BENCH_PATTERNS, type LockBenchPattern } from '../test/support/lock-bench-patterns.ts';
+
+const PREFIX = 'kit_bench_';
+/** How long the writer goes on after a change finishes. */
+const SETTLE_MS = 500;
+const USAGE = 'Usage: npm run bench:locks -- [--rows N] [--only index,not-null,rename] [--out DIR]';
+
+interface Measured {
+  label: string;
+  ms: number;
+  writer: WriterStats;
+}
+
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : n(value)} ms`;
+
+/** Runs one change while the pattern's writer (or writers, in turn) keeps writing. */
+async function measure(url: string, rows: number, pattern: LockBenchPattern, variant: 'naive' | 'safe'): Promise<Measured> {
+  const change = pattern[variant];
+  const t0 = performance.now();
+  const finished: WriterStats[] = [];
+  let writer = startConcurrentWriter(url, rows, pattern.workload, t0);
+  const progress = createProgress({ label: `${pattern.key} ${variant} backfill`, total: rows });
+  let backfilling = false;
+  await change.run(url, {
+    async swapWriter(workload: WriterWorkload) {
+      finished.push(await writer.stop());
+      writer = startConcurrentWriter(url, rows, workload, t0);
+    },
+    onBackfillProgress(done) {
+      backfilling = true;
+      progress.update(done);
+    },
+  });
+  const total = performance.now() - t0;
+  if (backfilling) progress.finish();
+  // The app keeps running after the change; a moment of that shows whether it recovered.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  finished.push(await writer.stop());
+  const samples = finished.flatMap((stats) => stats.samples);
+  return { label: change.label, ms: total, writer: writerStats(samples, finished.flatMap((stats) => stats.failures)) };
+}
+
+async function prepareBase(server: string, pattern: LockBenchPattern, rows: number): Promise<string> {
+  const base = withDatabase(server, `${PREFIX}${pattern.key.replace(/-/g, '_')}`);
+  await withPgClient(withDatabase(server, 'postgres'), (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(`${PREFIX}${pattern.key.replace(/-/g, '_')}`)}`));
+  await applyKitMigrations(base, kitMigrationsBefore(pattern.firstMigration));
+  await pattern.fill(base, rows);
+  await withPgClient(base, (client) => client.query('VACUUM ANALYZE'));
+  return base;
+}
+
+function verdict(naive: Measured, safe: Measured): string {
+  const share = (safe.writer.maxMs / naive.writer.maxMs) * 100;
+  const ratio = safe.ms / naive.ms;
+  if (naive.writer.failures.length > 0) {
+    // A naive path that breaks the app is no baseline for time: only failures compare.
+    return `naive broke ${n(naive.writer.failures.length)} writes, safe ${n(safe.writer.failures.length)}; safe longest write ${ms(safe.writer.maxMs)}`;
+  }
+  return `safe longest write = ${share < 0.1 ? share.toFixed(2) : share.toFixed(1)}% of naive (goal < 1%); safe total = ${ratio.toFixed(2)}× naive (goal ≤ 2×)`;
+}
+
+function markdown(rows: number, results: Array<{ pattern: LockBenchPattern; naive: Measured; safe: Measured }>, machine: string): string {
+  const lines = [
+    `# bench:locks, ${n(rows)} rows`,
+    '',
+    `Machine: ${machine}`,
+    '',
+    'Each change ran on a table of this many rows while one connection kept inserting a row and updating another.',
+    `A safe path includes its backfill; the writer goes on for ${SETTLE_MS} ms after the change. Latencies are per write (insert + update). Produced by \`npm run bench:locks\`.`,
+    '',
+    '| pattern | path | total | writes | failed | longest write | p50 | p99 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const { pattern, naive, safe } of results) {
+    for (const [path, m] of [['naive', naive], ['safe', safe]] as const) {
+      lines.push(
+        `| ${pattern.key} | ${path}: ${m.label} | ${ms(m.ms)} | ${n(m.writer.writes)} | ${n(m.writer.failures.length)} | ${ms(m.writer.maxMs)} | ${ms(m.writer.p50Ms)} | ${ms(m.writer.p99Ms)} |`,
+      );
+    }
+  }
+  lines.push('', ...results.map(({ pattern, naive, safe }) => `- **${pattern.key}**: ${verdict(naive, safe)}`), '', '![write latency over time, naive and safe](bench-locks.svg)', '');
+  return lines.join('\n');
+}
+
+runCli(async (argv) => {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' }, out: { type: 'string' } } }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. ${USAGE}`);
+  }
+  const rows = parseCount('--rows', values.rows, 1000);
+  const wanted = values.only?.split(',').map((key) => key.trim());
+  const unknown = wanted?.filter((key) => !LOCK_BENCH_PATTERNS.some((pattern) => pattern.key === key));
+  if (unknown?.length) throw new CliError(`Unknown pattern ${unknown.join(', ')} for --only. Patterns: ${LOCK_BENCH_PATTERNS.map((p) => p.key).join(', ')}.`);
+  const patterns = LOCK_BENCH_PATTERNS.filter((pattern) => !wanted || wanted.includes(pattern.key));
+  const outDir = resolve(values.out ?? join(dataDir, 'bench-locks'));
+
+  const server = withDatabase((await ensureDatabase()).url, 'postgres');
+  const version = await withPgClient(server, async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string);
+  const results: Array<{ pattern: LockBenchPattern; naive: Measured; safe: Measured }> = [];
+  await dropDatabasesWithPrefix(server, PREFIX);
+  try {
+    for (const pattern of patterns) {
+      console.log(`${pattern.key}: filling ${n(rows)} rows…`);
+      const base = await prepareBase(server, pattern, rows);
+      const naiveUrl = await cloneDatabase(server, new URL(base).pathname.slice(1), `${PREFIX}${pattern.key.replace(/-/g, '_')}_naive`);
+      const safeUrl = await cloneDatabase(server, new URL(base).pathname.slice(1), `${PREFIX}${pattern.key.replace(/-/g, '_')}_safe`);
+      // Each run starts from a clean checkpoint and without the other's leftovers (dirty pages,
+      // dead rows for autovacuum), which otherwise show up as stray stalls in the next run.
+      const isolate = async (done?: string) => {
+        if (done) await dropDatabase(done);
+        await withPgClient(server, (client) => client.query('CHECKPOINT'));
+      };
+      await isolate();
+      console.log(`${pattern.key}: naive…`);
+      const naive = await measure(naiveUrl, rows, pattern, 'naive');
+      await isolate(naiveUrl);
+      console.log(`${pattern.key}: safe…`);
+      const safe = await measure(safeUrl, rows, pattern, 'safe');
+      results.push({ pattern, naive, safe });
+      await dropDatabasesWithPrefix(server, PREFIX);
+    }
+  } finally {
+    await dropDatabasesWithPrefix(server, PREFIX);
+  }
+
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${osType()} ${release()}, Node ${process.version}, PostgreSQL ${version}, ${new Date().toISOString().slice(0, 10)}`;
+  const report = markdown(rows, results, machine);
+  const rowsForChart: ChartRow[] = results.map(({ pattern, naive, safe }) => ({
+    label: pattern.key,
+    naive: { title: `${pattern.key}, naive: ${naive.label} (longest ${ms(naive.writer.maxMs)})`, samples: naive.writer.samples, color: '#c0392b' },
+    safe: { title: `${pattern.key}, safe (longest ${ms(safe.writer.maxMs)})`, samples: safe.writer.samples, color: '#16807a' },
+  }));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'bench-locks.md'), report);
+  writeFileSync(join(outDir, 'bench-locks.svg'), renderLatencyChart(rowsForChart, `Write latency while the change runs (${n(rows)} rows, log scale)`));
+  console.log(`\n${report.split('\n').filter((line) => line.startsWith('|') || line.startsWith('- **')).join('\n')}`);
+  console.log(`\nwrote ${relative(projectRoot, join(outDir, 'bench-locks.md'))} and bench-locks.svg`);
+});

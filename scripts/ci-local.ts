@@ -1,0 +1,26 @@
+/**
+ * `npm run ci:local -- <workflow file> <job>`, e.g. `npm run ci:local -- ci.yml migrations`
+ * Runs a GitHub Actions job's run-steps here, against the embedded PostgreSQL, and lists what
+ * it skipped because only GitHub can do it.
+ */
+import { CliError } from '../src/cli-error.ts';
+import { runWorkflowJob } from '../src/ci-local/run-job.ts';
+import { withDatabase } from '../src/db/connection-url.ts';
+import { ensureDatabase } from '../src/db/database-url.ts';
+import { runCli } from '../src/run-cli.ts';
+
+const USAGE = 'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy)';
+
+runCli(async (argv) => {
+  const [file, job, extra] = argv;
+  if (!file || !job || extra !== undefined || file.startsWith('-')) throw new CliError(USAGE);
+  const started = performance.now();
+  // Validate the workflow and job before starting anything.
+  const server = withDatabase((await ensureDatabase()).url, 'postgres');
+  const report = await runWorkflowJob(file, job, server, (line) => console.log(line));
+  const counts = (outcome: string) => report.steps.filter((step) => step.outcome === outcome).length;
+  console.log(`\nci:local ${file} ${job}: ${counts('passed')} passed, ${counts('failed')} failed, ${counts('skipped')} skipped in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  for (const step of report.steps.filter((entry) => entry.outcome !== 'passed')) console.log(`  ${step.outcome}: ${step.name} (${step.detail})`);
+  for (const note of report.notes) console.log(`  note: ${note}`);
+  if (!report.passed) throw new CliError(`${file} ${job} failed at "${report.steps.find((step) => step.outcome === 'failed')?.name}".`);
+});

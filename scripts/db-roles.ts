@@ -1,0 +1,38 @@
+/**
+ * `npm run db:roles [-- --migrator app_migrator --app app_runtime]`
+ * As an admin on DATABASE_URL's database: creates (or updates) the migrator and app roles and
+ * their grants. Passwords come from MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD, never arguments.
+ * Then: migrations run with the migrator's URL (secret MIGRATION_DATABASE_URL), the app with the
+ * app role's.
+ */
+import { parseArgs } from 'node:util';
+import { CliError } from '../src/cli-error.ts';
+import { redactUrl } from '../src/db/connection-url.ts';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { setUpRoles } from '../src/db/roles.ts';
+import { runCli } from '../src/run-cli.ts';
+
+const USAGE = 'Usage: MIGRATOR_DB_PASSWORD=… APP_DB_PASSWORD=… npm run db:roles [-- --migrator <role> --app <role>]';
+
+runCli(async (argv) => {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { migrator: { type: 'string', default: 'app_migrator' }, app: { type: 'string', default: 'app_runtime' } } }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. ${USAGE}`);
+  }
+  const migratorPassword = process.env.MIGRATOR_DB_PASSWORD;
+  const appPassword = process.env.APP_DB_PASSWORD;
+  if (!migratorPassword || !appPassword) throw new CliError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD. ${USAGE}`);
+  const url = requireDatabaseUrl();
+  await setUpRoles(url, { migrator: values.migrator, app: values.app }, { migrator: migratorPassword, app: appPassword });
+  const as = (role: string) => {
+    const next = new URL(url);
+    next.username = role;
+    next.password = 'secret';
+    return redactUrl(next.toString());
+  };
+  console.log(`roles ready on ${redactUrl(url)}:`);
+  console.log(`  migrations: ${as(values.migrator)}  (owner of the schema; lock_timeout 5s)`);
+  console.log(`  the app:    ${as(values.app)}  (rows only: no DDL)`);
+});

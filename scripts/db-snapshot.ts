@@ -1,0 +1,42 @@
+/**
+ * `npm run db:snapshot -- <name>` | `-- --list` | `-- --delete <name>`, and `npm run db:restore -- <name>`
+ * Copies the local dev database with CREATE DATABASE … TEMPLATE, and puts a copy back.
+ */
+import { parseArgs } from 'node:util';
+import { CliError } from '../src/cli-error.ts';
+import { databaseName } from '../src/db/connection-url.ts';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { deleteSnapshot, listSnapshots, restoreSnapshot, takeSnapshot } from '../src/db/snapshots.ts';
+import { runCli } from '../src/run-cli.ts';
+
+const USAGE = 'Usage: npm run db:snapshot -- <name> | --list | --delete <name>; npm run db:restore -- <name>';
+
+runCli(async (argv) => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { list: { type: 'boolean', default: false }, delete: { type: 'string' } } });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}. ${USAGE}`);
+  }
+  const [mode, name, extra] = parsed.positionals;
+  if (extra !== undefined) throw new CliError(`Unexpected argument "${extra}". ${USAGE}`);
+  const url = requireDatabaseUrl();
+  const database = databaseName(url);
+  const started = performance.now();
+  const took = () => `${Math.round(performance.now() - started)} ms`;
+
+  if (mode === 'restore') {
+    await restoreSnapshot(url, name);
+    console.log(`restored ${database} from snapshot "${name}" (${took()}).`);
+  } else if (parsed.values.list) {
+    const snapshots = await listSnapshots(url);
+    if (snapshots.length === 0) console.log(`no snapshots of ${database}.`);
+    for (const snapshot of snapshots) console.log(`${snapshot.name.padEnd(24)} ${snapshot.size.padStart(8)}  taken ${snapshot.takenAt}`);
+  } else if (parsed.values.delete !== undefined) {
+    await deleteSnapshot(url, parsed.values.delete);
+    console.log(`deleted snapshot "${parsed.values.delete}".`);
+  } else {
+    await takeSnapshot(url, name);
+    console.log(`snapshot "${name}" of ${database} taken (${took()}). Undo later changes with: npm run db:restore -- ${name}`);
+  }
+});

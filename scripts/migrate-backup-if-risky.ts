@@ -1,0 +1,43 @@
+/**
+ * `npm run migrate:backup-if-risky`: the deploy step before `prisma migrate deploy`. When a
+ * pending migration destroys or rewrites data (drops, type changes, deletes, updates), it runs
+ * BACKUP_COMMAND (your platform's snapshot command) and stops the deploy if that fails or is not
+ * set. BACKUP_COMMAND=skip deploys without a backup, on purpose.
+ */
+import { spawnSync } from 'node:child_process';
+import { CliError } from '../src/cli-error.ts';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { migrationSql, readMigrationHistory } from '../src/migrations/migration-history.ts';
+import { riskyStatements } from '../src/migrations/risky-migrations.ts';
+import { runCli } from '../src/run-cli.ts';
+
+runCli(async () => {
+  const history = await readMigrationHistory(requireDatabaseUrl());
+  if (history.applied.length === 0) {
+    console.log(`fresh database (no migration applied yet): nothing to back up.`);
+    return;
+  }
+  const risky = history.pending
+    .map((name) => ({ name, reasons: riskyStatements(migrationSql(name)) }))
+    .filter((migration) => migration.reasons.length > 0);
+  if (risky.length === 0) {
+    console.log(`${history.pending.length} pending migration(s), none destroys data: no backup needed.`);
+    return;
+  }
+  for (const migration of risky) console.log(`risky: ${migration.name} (${migration.reasons.join('; ')})`);
+  const command = process.env.BACKUP_COMMAND?.trim();
+  if (!command) {
+    throw new CliError(`${risky.length} pending migration(s) destroy data and BACKUP_COMMAND is not set: set it to your platform's snapshot command, or to "skip" to deploy without a backup.`);
+  }
+  if (command === 'skip') {
+    console.log('BACKUP_COMMAND=skip: deploying without a backup, as configured.');
+    return;
+  }
+  console.log('backing up: BACKUP_COMMAND');
+  const run = spawnSync('bash', ['-eo', 'pipefail', '-c', command], {
+    stdio: 'inherit',
+    env: { ...process.env, RISKY_MIGRATIONS: risky.map((migration) => migration.name).join(' ') },
+  });
+  if (run.status !== 0) throw new CliError(`BACKUP_COMMAND failed (exit ${run.status ?? run.signal}); not migrating.`);
+  console.log('backup done.');
+});

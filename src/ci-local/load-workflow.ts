@@ -1,0 +1,54 @@
+/**
+ * Reads a workflow from .github/workflows, checks it with GitHub's own workflow parser
+ * (@actions/workflow-parser, the one behind the Actions language service), and returns its
+ * jobs as plain data for the local runner.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import { parse } from 'yaml';
+import { CliError } from '../cli-error.ts';
+import { projectRoot } from '../project-paths.ts';
+
+export const workflowsDir = join(projectRoot, '.github', 'workflows');
+
+export interface WorkflowStep {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  shell?: string;
+  env?: Record<string, string>;
+  'working-directory'?: string;
+}
+
+export interface WorkflowJob {
+  env?: Record<string, string>;
+  steps?: WorkflowStep[];
+  services?: Record<string, unknown>;
+  environment?: string | { name: string };
+}
+
+export interface Workflow {
+  file: string;
+  env?: Record<string, string>;
+  jobs: Record<string, WorkflowJob>;
+}
+
+/** Errors GitHub's parser reports for a workflow file's text; empty when valid. */
+export function workflowErrors(file: string, content: string): string[] {
+  const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+  return result.context.errors.getErrors().map((error) => error.message);
+}
+
+export function loadWorkflow(file: string | undefined): Workflow {
+  const known = existsSync(workflowsDir) ? readdirSync(workflowsDir).filter((name) => /\.ya?ml$/.test(name)) : [];
+  if (!file || !known.includes(file)) {
+    throw new CliError(`${file ? `No workflow "${file}" in .github/workflows` : 'Name a workflow'}. Workflows: ${known.join(', ') || 'none'}.`);
+  }
+  const content = readFileSync(join(workflowsDir, file), 'utf8');
+  const errors = workflowErrors(file, content);
+  if (errors.length > 0) throw new CliError(`${file} is not a valid workflow: ${errors[0]}`);
+  return { file, ...(parse(content) as Omit<Workflow, 'file'>) };
+}

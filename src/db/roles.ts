@@ -1,0 +1,97 @@
+/**
+ * Least-privilege roles for one database:
+ * - the migrator owns the schema and everything in it, so `prisma migrate deploy` (and only it)
+ *   can change the schema; it gets a default lock_timeout so no migration queues writers for long;
+ * - the app role reads and writes rows and nothing else: no CREATE, ALTER, DROP or TRUNCATE, and
+ *   no access to Migrate's history table.
+ * Run once per environment as an admin (`npm run db:roles`); it is idempotent, so re-running it
+ * after new migrations also re-grants on tables created since (default privileges cover those
+ * the migrator creates).
+ */
+import type pg from 'pg';
+import { CliError } from '../cli-error.ts';
+import { databaseName } from './connection-url.ts';
+import { withPgClient } from './pg-client.ts';
+
+export interface RoleNames {
+  migrator: string;
+  app: string;
+}
+
+export interface RolePasswords {
+  migrator: string;
+  app: string;
+}
+
+const ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+async function ensureLoginRole(client: pg.Client, role: string, password: string): Promise<void> {
+  const id = client.escapeIdentifier(role);
+  const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
+  await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${id} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(password)}`);
+}
+
+export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: RolePasswords): Promise<void> {
+  for (const [flag, role] of Object.entries(names)) {
+    if (!ROLE.test(role)) throw new CliError(`--${flag} "${role}" is not a PostgreSQL role name (a-z, 0-9, _).`);
+  }
+  if (names.migrator === names.app) throw new CliError('The migrator and the app role must differ.');
+  for (const [which, password] of Object.entries(passwords)) {
+    if (password.length < 12) throw new CliError(`The ${which} password must be at least 12 characters.`);
+  }
+  const database = databaseName(adminUrl);
+  await withPgClient(adminUrl, async (client) => {
+    const migrator = client.escapeIdentifier(names.migrator);
+    const app = client.escapeIdentifier(names.app);
+    await client.query('BEGIN');
+    try {
+      await ensureLoginRole(client, names.migrator, passwords.migrator);
+      await ensureLoginRole(client, names.app, passwords.app);
+      // Migrations fail fast instead of queueing every writer behind a blocked ALTER, even in
+      // a file that can't say SET itself (a lone CREATE INDEX CONCURRENTLY).
+      await client.query(`ALTER ROLE ${migrator} IN DATABASE ${client.escapeIdentifier(database)} SET lock_timeout = '5s'`);
+      await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${migrator}`);
+      await client.query(`ALTER SCHEMA public OWNER TO ${migrator}`);
+      await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      // Everything the schema already holds (tables, sequences, views, enums, functions) moves
+      // to the migrator, so later migrations can alter it.
+      await client.query(`
+        DO $$
+        DECLARE object record;
+        BEGIN
+          FOR object IN
+            SELECT format('ALTER %s %s OWNER TO %I',
+                          CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
+                          c.oid::regclass, ${client.escapeLiteral(names.migrator)}) AS ddl
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i') AND c.relkind = 'S')
+            UNION ALL
+            SELECT format('ALTER TYPE %s OWNER TO %I', t.oid::regtype, ${client.escapeLiteral(names.migrator)})
+            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE n.nspname = 'public' AND t.typtype = 'e'
+            UNION ALL
+            SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, ${client.escapeLiteral(names.migrator)})
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public'
+          LOOP
+            EXECUTE object.ddl;
+          END LOOP;
+        END $$`);
+      await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${app}`);
+      await client.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
+      await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
+      await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
+      await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`);
+      await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`);
+      // The migration history is the migrator's business only.
+      if ((await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`)).rows[0].present) {
+        await client.query(`REVOKE ALL ON public._prisma_migrations FROM ${app}`);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

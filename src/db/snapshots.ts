@@ -1,0 +1,90 @@
+/**
+ * Local snapshots of the dev database: `CREATE DATABASE … TEMPLATE` copies it file by file in
+ * about a second, so a risky local migration can be tried and undone. A snapshot is a database
+ * named `<db>__snap_<name>` on the same server. Local only: copying needs every other connection
+ * to the source closed, which is never acceptable on a shared server.
+ */
+import type pg from 'pg';
+import { CliError } from '../cli-error.ts';
+import { databaseName, withDatabase } from './connection-url.ts';
+import { assertLocalOnly } from './local-only.ts';
+import { withPgClient } from './pg-client.ts';
+
+const NAME = /^[a-z0-9][a-z0-9_]{0,30}$/;
+const snapshotDatabase = (database: string, name: string) => `${database}__snap_${name}`;
+
+export interface Snapshot {
+  name: string;
+  size: string;
+  takenAt: string;
+}
+
+function checkName(name: string | undefined): string {
+  if (!name || !NAME.test(name)) {
+    throw new CliError(`Snapshot name "${name ?? ''}" must be 1-31 characters of a-z, 0-9 and _, starting with a letter or digit.`);
+  }
+  return name;
+}
+
+async function withServer<T>(url: string, command: string, work: (client: pg.Client, database: string) => Promise<T>): Promise<T> {
+  assertLocalOnly(url, command, { nonLocalHint: 'Snapshots are for your own database; use your platform\'s backups elsewhere.' });
+  const database = databaseName(url);
+  return withPgClient(withDatabase(url, 'postgres'), (client) => work(client, database));
+}
+
+export function listSnapshots(url: string): Promise<Snapshot[]> {
+  return withServer(url, 'db:snapshot --list', async (client, database) => {
+    const prefix = snapshotDatabase(database, '');
+    const result = await client.query<{ datname: string; size: string; comment: string | null }>(
+      `SELECT datname, pg_size_pretty(pg_database_size(oid)) AS size, shobj_description(oid, 'pg_database') AS comment
+       FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
+      [prefix],
+    );
+    return result.rows.map((row) => ({ name: row.datname.slice(prefix.length), size: row.size, takenAt: row.comment ?? '' }));
+  });
+}
+
+const exists = async (client: pg.Client, database: string) =>
+  (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1;
+
+/** Closes every other connection to `database`: TEMPLATE copies and drops require it. */
+const disconnectOthers = (client: pg.Client, database: string) =>
+  client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+
+export function takeSnapshot(url: string, rawName: string | undefined): Promise<string> {
+  const name = checkName(rawName);
+  return withServer(url, 'db:snapshot', async (client, database) => {
+    const target = snapshotDatabase(database, name);
+    if (await exists(client, target)) throw new CliError(`Snapshot "${name}" exists; restore it, delete it (npm run db:snapshot -- --delete ${name}), or pick another name.`);
+    await disconnectOthers(client, database);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(target)} TEMPLATE ${client.escapeIdentifier(database)}`);
+    await client.query(`COMMENT ON DATABASE ${client.escapeIdentifier(target)} IS ${client.escapeLiteral(new Date().toISOString())}`);
+    return target;
+  });
+}
+
+export function restoreSnapshot(url: string, rawName: string | undefined): Promise<void> {
+  const name = checkName(rawName);
+  return withServer(url, 'db:restore', async (client, database) => {
+    const source = snapshotDatabase(database, name);
+    if (!(await exists(client, source))) {
+      const known = (await listSnapshots(url)).map((snapshot) => snapshot.name);
+      throw new CliError(`No snapshot "${name}" of ${database}. ${known.length ? `Snapshots: ${known.join(', ')}.` : 'Take one with npm run db:snapshot -- <name>.'}`);
+    }
+    // Copy first, swap after: if the copy fails, the current database is untouched.
+    const staging = `${database}__restoring`;
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(staging)}`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(staging)} TEMPLATE ${client.escapeIdentifier(source)}`);
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+    await client.query(`ALTER DATABASE ${client.escapeIdentifier(staging)} RENAME TO ${client.escapeIdentifier(database)}`);
+  });
+}
+
+export function deleteSnapshot(url: string, rawName: string | undefined): Promise<void> {
+  const name = checkName(rawName);
+  return withServer(url, 'db:snapshot --delete', async (client, database) => {
+    const target = snapshotDatabase(database, name);
+    if (!(await exists(client, target))) throw new CliError(`No snapshot "${name}" of ${database}.`);
+    await client.query(`DROP DATABASE ${client.escapeIdentifier(target)} WITH (FORCE)`);
+  });
+}

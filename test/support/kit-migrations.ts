@@ -1,0 +1,18 @@
+/** The kit's own migration folders, for tests and benchmarks that replay part of the history. */
+import { readdirSync } from 'node:fs';
+import { migrationsDir } from '../../src/project-paths.ts';
+
+/** The kit's migration folder names, oldest first. */
+export const kitMigrations = readdirSync(migrationsDir).filter((name) => /^\d/.test(name)).sort();
+
+/** The kit's migration whose name ends with `suffix`. */
+export function kitMigration(suffix: string): string {
+  const folder = kitMigrations.find((name) => name.endsWith(suffix));
+  if (!folder) throw new Error(`no kit migration ends with ${suffix}`);
+  return folder;
+}
+
+/** The kit's migrations before the one whose name ends with `suffix`. */
+export function kitMigrationsBefore(suffix: string): string[] {
+  return kitMigrations.slice(0, kitMigrations.indexOf(kitMigration(suffix)));
+}

@@ -1,0 +1,112 @@
+/**
+ * The patterns `npm run bench:locks` measures, each as a naive change and the kit's safe one,
+ * applied to a table of N rows while the app's writer keeps going. The safe paths run the kit's
+ * own migration files (statement by statement, as Migrate runs them) and backfill jobs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
+import type { BackfillJob } from '../../src/backfill/job.ts';
+import { userDisplayName } from '../../src/backfills/user-display-name.ts';
+import { userTimezone } from '../../src/backfills/user-timezone.ts';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { migrationsDir } from '../../src/project-paths.ts';
+import { executeScript } from '../../src/schema-engine/database-commands.ts';
+import type { WriterWorkload } from './concurrent-writer.ts';
+import { kitMigration } from './kit-migrations.ts';
+
+export interface ChangeContext {
+  /** Replaces the running writer with another release's (the rename's switch-over). */
+  swapWriter(workload: WriterWorkload): Promise<void>;
+  /** Called with rows done while a backfill runs. */
+  onBackfillProgress(rowsDone: number): void;
+}
+
+export interface LockBenchPattern {
+  key: string;
+  /** The kit's migrations before this one are applied before the rows go in. */
+  firstMigration: string;
+  workload: WriterWorkload;
+  fill(url: string, rows: number): Promise<void>;
+  naive: { label: string; run(url: string, context: ChangeContext): Promise<void> };
+  safe: { label: string; run(url: string, context: ChangeContext): Promise<void> };
+}
+
+/** Runs kit migrations (by name suffix) the way Migrate does: each file statement by statement. */
+export async function applyKitMigrations(url: string, suffixes: string[]): Promise<void> {
+  for (const suffix of suffixes) {
+    await executeScript(url, readFileSync(join(migrationsDir, kitMigration(suffix), 'migration.sql'), 'utf8'));
+  }
+}
+
+async function backfill(url: string, job: BackfillJob, context: ChangeContext): Promise<void> {
+  const runner = await BackfillRunner.connect(url, job);
+  let done = 0;
+  try {
+    await runner.run({ batchSize: 2000, sleepMs: 0, onBatch: ({ rowsChanged }) => context.onBackfillProgress((done += rowsChanged)) });
+  } finally {
+    await runner.close();
+  }
+}
+
+const sql = (url: string, text: string) => withPgClient(url, async (client) => void (await client.query(text)));
+
+export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
+  {
+    key: 'index',
+    firstMigration: '_posts_status_created_at_index',
+    workload: 'posts',
+    async fill(url, rows) {
+      await sql(url, `INSERT INTO users (email, name) VALUES ('author@example.test', 'Author')`);
+      await sql(
+        url,
+        `INSERT INTO posts (author_id, title, status, created_at)
+         SELECT (SELECT min(id) FROM users), 'Post ' || g, (ARRAY['DRAFT','PUBLISHED','ARCHIVED'])[1 + g % 3]::post_status, now() - g * interval '1 second'
+         FROM generate_series(1, ${rows}) g`,
+      );
+    },
+    naive: { label: 'CREATE INDEX', run: (url) => sql(url, `CREATE INDEX "posts_status_created_at_idx" ON "posts" ("status", "created_at")`) },
+    safe: { label: 'CREATE INDEX CONCURRENTLY (kit migration)', run: (url) => applyKitMigrations(url, ['_posts_status_created_at_index']) },
+  },
+  {
+    key: 'not-null',
+    firstMigration: '_users_timezone_check_not_valid',
+    workload: 'usersBeforeRename',
+    fill: (url, rows) =>
+      sql(url, `INSERT INTO users (email, name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, ${rows}) g`),
+    naive: {
+      label: 'one UPDATE, then SET NOT NULL (scan)',
+      run: async (url) => {
+        await sql(url, `UPDATE "users" SET "timezone" = 'UTC' WHERE "timezone" IS NULL`);
+        await sql(url, `ALTER TABLE "users" ALTER COLUMN "timezone" SET NOT NULL`);
+      },
+    },
+    safe: {
+      label: 'batched backfill, CHECK NOT VALID, VALIDATE, SET NOT NULL',
+      run: async (url, context) => {
+        await backfill(url, userTimezone, context);
+        await applyKitMigrations(url, ['_users_timezone_check_not_valid', '_users_timezone_validate_check', '_users_timezone_set_not_null']);
+      },
+    },
+  },
+  {
+    key: 'rename',
+    firstMigration: '_users_display_name_expand',
+    workload: 'usersBeforeRename',
+    fill: (url, rows) => sql(url, `INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, ${rows}) g`),
+    naive: {
+      label: 'RENAME COLUMN (old release still running)',
+      run: (url) => sql(url, `ALTER TABLE "users" RENAME COLUMN "name" TO "display_name"`),
+    },
+    safe: {
+      label: 'expand + trigger, backfill, NOT NULL, switch release, contract',
+      run: async (url, context) => {
+        await applyKitMigrations(url, ['_users_display_name_expand']);
+        await backfill(url, userDisplayName, context);
+        await applyKitMigrations(url, ['_users_display_name_check_not_valid', '_users_display_name_validate_check', '_users_display_name_set_not_null']);
+        await context.swapWriter('users');
+        await applyKitMigrations(url, ['_users_name_contract']);
+      },
+    },
+  },
+];
