@@ -14,6 +14,13 @@
  *    then closed so that nothing it SET leaks into later work. That matches how Prisma 7's native
  *    engine applies a migration (one statement at a time, not one implicit transaction), and is
  *    the rule the kit's migrations are written for; see docs/migrations/how-prisma-runs-a-migration.md.
+ *    The connection is a new one, never one of the pool's: the engine holds its migration lock
+ *    (a session advisory lock) on a pool connection, and closing that one released the lock
+ *    mid-deploy, so two racing deploys both applied the first migration.
+ * 4. The engine waits for that lock inside `SELECT pg_advisory_lock(…)`, a statement that holds a
+ *    snapshot while it waits. A concurrent deploy's CREATE INDEX CONCURRENTLY waits for every
+ *    older snapshot, so the two blocked each other until the waiting one timed out (10 s). The
+ *    lock is taken here instead, by polling (src/schema-engine/migration-lock.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -25,7 +32,8 @@ import type {
   SqlResultSet,
   Transaction,
 } from '@prisma/driver-adapter-utils';
-import type pg from 'pg';
+import pg from 'pg';
+import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
 import { splitSqlStatements } from '../sql/split-statements.ts';
 import { withDatabase } from '../db/connection-url.ts';
 
@@ -74,16 +82,33 @@ function acceptCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: 
 
 /** Runs a script statement by statement on one connection that is closed afterwards. */
 export async function runScriptOnOwnConnection(pool: pg.Pool, script: string): Promise<void> {
-  const connection = await pool.connect();
+  const connection = new pg.Client(pool.options);
+  connection.on('error', () => undefined); // a dropped connection surfaces as the failing query's error
+  await connection.connect();
   try {
     for (const statement of splitSqlStatements(script)) {
       await connection.query(statement.text);
     }
   } finally {
-    // Destroying the connection ends any transaction a failed `BEGIN; … COMMIT;` left open
-    // (the server rolls it back) and discards every SET the script made.
-    connection.release(true);
+    // Closing the connection ends any transaction a failed `BEGIN; … COMMIT;` left open (the
+    // server rolls it back) and discards every SET the script made.
+    await connection.end().catch(() => undefined);
   }
+}
+
+const ENGINE_LOCK_QUERY = new RegExp(String.raw`^\s*SELECT\s+pg_advisory_lock\(\s*${MIGRATION_LOCK_KEY}\s*\)\s*;?\s*$`, 'i');
+
+/** Takes the engine's migration lock by polling, then answers its lock query as PostgreSQL would. */
+function lockByPolling(adapter: SqlDriverAdapter, url: string): void {
+  const internals = adapter as unknown as PgQueryableInternals;
+  const performIO = internals.performIO.bind(adapter);
+  internals.performIO = async (query) => {
+    if (!ENGINE_LOCK_QUERY.test(query.sql)) return performIO(query);
+    await acquireMigrationLock(url, {
+      onWait: () => process.stderr.write('Another migrate command holds the migration lock on this database; waiting for it to finish…\n'),
+    });
+    return performIO({ ...query, sql: "SELECT ''::void AS pg_advisory_lock" });
+  };
 }
 
 function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
@@ -113,7 +138,11 @@ export function createMigrationAdapterFactory(datasource: MigrationDatasource): 
   return {
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: async () => decorate(await main.connect()),
+    connect: async () => {
+      const adapter = decorate(await main.connect());
+      lockByPolling(adapter, datasource.url);
+      return adapter;
+    },
     connectToShadowDb: async () => {
       if (datasource.shadowDatabaseUrl) {
         return decorate(await new PrismaPg({ connectionString: datasource.shadowDatabaseUrl }).connect());
