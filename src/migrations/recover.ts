@@ -29,7 +29,9 @@ export function explainFailure(failed: MigrationRecord, url: string): string[] {
   } catch {
     // The folder is gone; the explanation still stands.
   }
-  const error = (failed.logs ?? '').split('\n').map((line) => line.trim()).find((line) => /error|timeout|violat|exception/i.test(line)) ?? 'no log recorded';
+  // Migrate's log holds a wrapper message, PostgreSQL's own error line and a trace; show the middle one.
+  const logLines = (failed.logs ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const error = (logLines.find((line) => /\bERROR:/.test(line)) ?? logLines.find((line) => /error|timeout/i.test(line)) ?? 'no log recorded').replace(/^Error querying the database:\s*/, '');
   const leftovers = sql && isAtomic(sql)
     ? 'nothing: it runs in one BEGIN … COMMIT, which PostgreSQL rolled back'
     : 'possibly part of it: its statements commit one by one, so check which ran before the failing one';

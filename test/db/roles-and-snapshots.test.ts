@@ -1,0 +1,118 @@
+/**
+ * Least-privilege roles (the app role can read and write rows but not change the schema; the
+ * migrator can) and local snapshots (taken and restored with CREATE DATABASE … TEMPLATE), both
+ * through their real commands.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { withDatabase } from '../../src/db/connection-url.ts';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { projectRoot } from '../../src/project-paths.ts';
+import { cloneTemplateDatabase } from '../setup/test-database.ts';
+
+function script(name: string, url: string, args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: url, ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const as = (url: string, role: string, password: string) => {
+  const next = new URL(url);
+  next.username = role;
+  next.password = password;
+  return next.toString();
+};
+
+describe('npm run db:roles', () => {
+  const suffix = process.pid;
+  const roles = { migrator: `kit_test_migrator_${suffix}`, app: `kit_test_app_${suffix}` };
+  const passwords = { MIGRATOR_DB_PASSWORD: 'migrator-secret-1', APP_DB_PASSWORD: 'app-secret-12345' };
+  let url: string;
+
+  afterAll(async () => {
+    // Roles are cluster-wide: drop the database that depends on them, then the roles.
+    await withPgClient(withDatabase(inject('testServerUrl'), 'postgres'), async (client) => {
+      if (url) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(new URL(url).pathname.slice(1))} WITH (FORCE)`);
+      for (const role of Object.values(roles)) await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(role)}`);
+    });
+  });
+
+  it('the app role reads and writes rows but cannot change the schema; the migrator can', async () => {
+    url = await cloneTemplateDatabase();
+    const setup = script('db-roles', url, ['--migrator', roles.migrator, '--app', roles.app], passwords);
+    expect(setup.code, setup.stderr).toBe(0);
+    expect(setup.stdout + setup.stderr).not.toContain(passwords.APP_DB_PASSWORD);
+    // Idempotent: a second run (after new migrations, say) succeeds too.
+    expect(script('db-roles', url, ['--migrator', roles.migrator, '--app', roles.app], passwords).code).toBe(0);
+
+    await withPgClient(as(url, roles.app, passwords.APP_DB_PASSWORD), async (app) => {
+      await app.query(`INSERT INTO users (email, display_name) VALUES ('app@example.test', 'App')`);
+      expect((await app.query(`SELECT count(*)::int AS n FROM users`)).rows[0].n).toBeGreaterThan(0);
+      await app.query(`UPDATE users SET active = false WHERE email = 'app@example.test'`);
+      for (const ddl of [
+        'CREATE TABLE app_scratch (id int)',
+        'ALTER TABLE users ADD COLUMN nickname text',
+        'DROP TABLE posts',
+        'TRUNCATE users CASCADE',
+        'CREATE INDEX users_active_idx ON users (active)',
+        'SELECT * FROM _prisma_migrations',
+      ]) {
+        await expect(app.query(ddl), ddl).rejects.toThrow(/permission denied|must be owner/);
+      }
+    });
+
+    await withPgClient(as(url, roles.migrator, passwords.MIGRATOR_DB_PASSWORD), async (migrator) => {
+      expect((await migrator.query('SHOW lock_timeout')).rows[0].lock_timeout).toBe('5s');
+      await migrator.query('ALTER TABLE users ADD COLUMN nickname text');
+      await migrator.query('CREATE TABLE migrator_made (id int)');
+    });
+    // Tables the migrator creates later are open to the app through default privileges.
+    await withPgClient(as(url, roles.app, passwords.APP_DB_PASSWORD), (app) => app.query('INSERT INTO migrator_made VALUES (1)'));
+  });
+
+  it('needs both passwords from the environment', () => {
+    const run = script('db-roles', inject('testServerUrl'), [], { MIGRATOR_DB_PASSWORD: '', APP_DB_PASSWORD: '' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^error: Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD\./);
+  });
+});
+
+describe('npm run db:snapshot / db:restore', () => {
+  it('undoes a local change in one command, and refuses what it cannot do without changing anything', async () => {
+    const url = await cloneTemplateDatabase();
+    const snapshot = (args: string[], env: Record<string, string> = {}) => script('db-snapshot', url, ['snapshot', ...args], env);
+    const restore = (args: string[], env: Record<string, string> = {}) => script('db-snapshot', url, ['restore', ...args], env);
+    const userCount = () => withPgClient(url, async (client) => (await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n as number);
+
+    await withPgClient(url, (client) => client.query(`INSERT INTO users (email, display_name) VALUES ('kept@example.test', 'Kept')`));
+    const taken = snapshot(['before_risky']);
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toMatch(/snapshot "before_risky" of .* taken/);
+
+    // The "risky local migration".
+    await withPgClient(url, (client) => client.query('DROP TABLE posts; DELETE FROM users'));
+    const restored = restore(['before_risky']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await userCount()).toBe(1);
+    expect(await withPgClient(url, async (client) => (await client.query(`SELECT to_regclass('posts') IS NOT NULL AS present`)).rows[0].present)).toBe(true);
+    expect(snapshot(['--list']).stdout).toMatch(/^before_risky\s/m);
+
+    const before = await userCount();
+    const cases: Array<[ReturnType<typeof snapshot>, RegExp]> = [
+      [restore(['never_taken']), /^error: No snapshot "never_taken" of kit_test_\w+\. Snapshots: before_risky\.$/],
+      [snapshot(['before_risky']), /^error: Snapshot "before_risky" exists/],
+      [snapshot(['Bad Name!']), /^error: Snapshot name "Bad Name!" must be/],
+      [restore(['before_risky'], { NODE_ENV: 'production' }), /^error: Refusing to run db:restore in production/],
+      [script('db-snapshot', url.replace('127.0.0.1', 'db.example.com'), ['restore', 'before_risky']), /^error: Refusing to run db:restore against a non-local database \(db\.example\.com:\d+\)/],
+    ];
+    for (const [run, message] of cases) {
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toMatch(message);
+    }
+    expect(await userCount()).toBe(before);
+    expect(snapshot(['--delete', 'before_risky']).code).toBe(0);
+  });
+});
