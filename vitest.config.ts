@@ -9,9 +9,6 @@ export default defineConfig({
     setupFiles: ['test/setup/seed-faker.ts'],
     // Files run in parallel, each in its own database cloned from the template.
     pool: 'forks',
-    // GitHub's workflow parser imports its JSON schema without an import attribute, which Node
-    // refuses; let Vite transform it as it does for tsx.
-    server: { deps: { inline: ['@actions/workflow-parser'] } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

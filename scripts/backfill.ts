@@ -5,7 +5,6 @@
  * Runs a data migration from src/backfills/ in small, throttled, resumable batches.
  * Ctrl-C / SIGTERM finish the current batch and exit 0; run the same command again to resume.
  */
-import { parseArgs } from 'node:util';
 import type { BackfillJob } from '../src/backfill/job.ts';
 import { BackfillRunner, type BackfillOptions } from '../src/backfill/run-backfill.ts';
 import { backfillJobs } from '../src/backfills/index.ts';
@@ -13,6 +12,7 @@ import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { parseCount } from '../src/parse-count.ts';
 import { createProgress } from '../src/progress.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run] | --pending | --list';
@@ -36,23 +36,18 @@ async function listJobs(url: string): Promise<void> {
 }
 
 runCli(async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        list: { type: 'boolean', default: false },
-        pending: { type: 'boolean', default: false },
-        'batch-size': { type: 'string', default: '1000' },
-        'sleep-ms': { type: 'string', default: '0' },
-        'target-ms': { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const parsed = parseCliArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      list: { type: 'boolean', default: false },
+      pending: { type: 'boolean', default: false },
+      'batch-size': { type: 'string', default: '1000' },
+      'sleep-ms': { type: 'string', default: '0' },
+      'target-ms': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  }, USAGE);
   const { values, positionals } = parsed;
   const url = requireDatabaseUrl();
   if (values.list) return listJobs(url);

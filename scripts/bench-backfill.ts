@@ -4,7 +4,6 @@
  * each with a concurrent writer inserting and updating users: total time and the writer's
  * longest, p50 and p99 write. Works in throwaway kit_bench_* databases on the kit's server.
  */
-import { parseArgs } from 'node:util';
 import { BackfillRunner } from '../src/backfill/run-backfill.ts';
 import { userTimezone } from '../src/backfills/user-timezone.ts';
 import { withDatabase } from '../src/db/connection-url.ts';
@@ -13,6 +12,7 @@ import { withPgClient } from '../src/db/pg-client.ts';
 import { cloneDatabase, dropDatabasesWithPrefix, migrateDatabase } from '../src/db/scratch-databases.ts';
 import { parseCount } from '../src/parse-count.ts';
 import { createProgress } from '../src/progress.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 import { startConcurrentWriter, type WriterStats } from '../test/support/concurrent-writer.ts';
 import { addUsersAwaitingTimezone } from '../test/support/users-awaiting-backfill.ts';
@@ -28,7 +28,7 @@ async function databaseWithUsers(server: string, template: string, name: string,
 const fmt = (ms: number) => `${Math.round(ms).toLocaleString('en-US')} ms`;
 
 runCli(async (argv) => {
-  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '2000' } } });
+  const { values } = parseCliArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '2000' } } }, 'Usage: npm run bench:backfill -- [--rows N] [--batch-size N]');
   const rows = parseCount('--rows', values.rows, 1);
   const batchSize = parseCount('--batch-size', values['batch-size'], 1);
   const server = withDatabase((await ensureDatabase()).url, 'postgres');

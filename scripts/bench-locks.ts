@@ -12,7 +12,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli-error.ts';
 import { withDatabase } from '../src/db/connection-url.ts';
 import { ensureDatabase } from '../src/db/database-url.ts';
@@ -21,6 +20,7 @@ import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '../src/db/
 import { parseCount } from '../src/parse-count.ts';
 import { createProgress } from '../src/progress.ts';
 import { dataDir, projectRoot } from '../src/project-paths.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 import { startConcurrentWriter, writerStats, type WriterStats, type WriterWorkload } from '../test/support/concurrent-writer.ts';
 import { kitMigrationsBefore } from '../test/support/kit-migrations.ts';
@@ -111,12 +111,7 @@ function markdown(rows: number, results: Array<{ pattern: LockBenchPattern; naiv
 }
 
 runCli(async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' }, out: { type: 'string' } } }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const { values } = parseCliArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' }, out: { type: 'string' } } }, USAGE);
   const rows = parseCount('--rows', values.rows, 1000);
   const wanted = values.only?.split(',').map((key) => key.trim());
   const unknown = wanted?.filter((key) => !LOCK_BENCH_PATTERNS.some((pattern) => pattern.key === key));

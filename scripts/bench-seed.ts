@@ -5,7 +5,6 @@
  *  (c) a fresh database: clone from a migrated template vs `prisma migrate deploy`
  * Works in throwaway kit_bench_* databases on the kit's server; never touches the dev database.
  */
-import { parseArgs } from 'node:util';
 import { faker } from '@faker-js/faker';
 import { createPrismaClient } from '../src/db/client.ts';
 import { withDatabase } from '../src/db/connection-url.ts';
@@ -13,6 +12,7 @@ import { ensureDatabase } from '../src/db/database-url.ts';
 import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix, migrateDatabase } from '../src/db/scratch-databases.ts';
 import { parseCount } from '../src/parse-count.ts';
 import { createProgress } from '../src/progress.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 import { seedReferenceData } from '../src/seeding/reference-seed.ts';
 import { DEV_SEED_DEFAULTS, seedDevData } from '../src/seeding/dev-seed.ts';
@@ -30,7 +30,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
 
 runCli(async (argv) => {
-  const { values } = parseArgs({ args: argv, options: { users: { type: 'string', default: '100000' } } });
+  const { values } = parseCliArgs({ args: argv, options: { users: { type: 'string', default: '100000' } } }, 'Usage: npm run bench:seed -- [--users N]');
   const users = parseCount('--users', values.users, 1);
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   await dropDatabasesWithPrefix(server, PREFIX);

@@ -2,16 +2,26 @@
  * `npm run ci:local -- <workflow file> <job>`, e.g. `npm run ci:local -- ci.yml migrations`
  * Runs a GitHub Actions job's run-steps here, against the embedded PostgreSQL, and lists what
  * it skipped because only GitHub can do it.
+ * `npm run ci:local -- --check` checks every workflow with GitHub's workflow parser.
  */
 import { CliError } from '../src/cli-error.ts';
+import { checkWorkflows } from '../src/ci-local/load-workflow.ts';
 import { runWorkflowJob } from '../src/ci-local/run-job.ts';
 import { withDatabase } from '../src/db/connection-url.ts';
 import { ensureDatabase } from '../src/db/database-url.ts';
 import { runCli } from '../src/run-cli.ts';
 
-const USAGE = 'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy)';
+const USAGE = 'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';
+
+function check(): void {
+  const results = checkWorkflows();
+  for (const { file, errors } of results) console.log(errors.length === 0 ? `${file}: valid` : `${file}:\n  ${errors.join('\n  ')}`);
+  const invalid = results.filter((result) => result.errors.length > 0).length;
+  if (invalid > 0) throw new CliError(`${invalid} of ${results.length} workflow(s) invalid (GitHub's workflow parser).`);
+}
 
 runCli(async (argv) => {
+  if (argv.length === 1 && argv[0] === '--check') return check();
   const [file, job, extra] = argv;
   if (!file || !job || extra !== undefined || file.startsWith('-')) throw new CliError(USAGE);
   const started = performance.now();

@@ -5,22 +5,17 @@
  * Then: migrations run with the migrator's URL (secret MIGRATION_DATABASE_URL), the app with the
  * app role's.
  */
-import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli-error.ts';
 import { redactUrl } from '../src/db/connection-url.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { setUpRoles } from '../src/db/roles.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: MIGRATOR_DB_PASSWORD=… APP_DB_PASSWORD=… npm run db:roles [-- --migrator <role> --app <role>]';
 
 runCli(async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { migrator: { type: 'string', default: 'app_migrator' }, app: { type: 'string', default: 'app_runtime' } } }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const { values } = parseCliArgs({ args: argv, options: { migrator: { type: 'string', default: 'app_migrator' }, app: { type: 'string', default: 'app_runtime' } } }, USAGE);
   const migratorPassword = process.env.MIGRATOR_DB_PASSWORD;
   const appPassword = process.env.APP_DB_PASSWORD;
   if (!migratorPassword || !appPassword) throw new CliError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD. ${USAGE}`);

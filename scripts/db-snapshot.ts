@@ -2,22 +2,17 @@
  * `npm run db:snapshot -- <name>` | `-- --list` | `-- --delete <name>`, and `npm run db:restore -- <name>`
  * Copies the local dev database with CREATE DATABASE … TEMPLATE, and puts a copy back.
  */
-import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli-error.ts';
 import { databaseName } from '../src/db/connection-url.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { deleteSnapshot, listSnapshots, restoreSnapshot, takeSnapshot } from '../src/db/snapshots.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: npm run db:snapshot -- <name> | --list | --delete <name>; npm run db:restore -- <name>';
 
 runCli(async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { list: { type: 'boolean', default: false }, delete: { type: 'string' } } });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const parsed = parseCliArgs({ args: argv, allowPositionals: true, options: { list: { type: 'boolean', default: false }, delete: { type: 'string' } } }, USAGE);
   const [mode, name, extra] = parsed.positionals;
   if (extra !== undefined) throw new CliError(`Unexpected argument "${extra}". ${USAGE}`);
   const url = requireDatabaseUrl();

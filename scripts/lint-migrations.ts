@@ -4,29 +4,24 @@
  * kit's Prisma rules, then schema drift and edited-after-applied checks against the database.
  * Exits 1 while a finding stands. Silence one only with `-- lint-ignore <rule>: <reason>`.
  */
-import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { lintMigrations } from '../src/migration-lint/lint-migrations.ts';
 import { ruleInfo } from '../src/migration-lint/rules.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database]';
 
 runCli(async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        all: { type: 'boolean', default: false },
-        base: { type: 'string' },
-        'no-database': { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const { values } = parseCliArgs({
+    args: argv,
+    options: {
+      all: { type: 'boolean', default: false },
+      base: { type: 'string' },
+      'no-database': { type: 'boolean', default: false },
+    },
+  }, USAGE);
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl });
 

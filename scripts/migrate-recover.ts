@@ -3,24 +3,19 @@
  * Without a flag: explains the failed migration and the ways out (exit 1 while one is failed).
  * With one: performs it with `prisma migrate resolve` (and, for --retry, deploys again).
  */
-import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { recover, type RecoveryAction } from '../src/migrations/recover.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:recover [-- --retry | --rolled-back | --applied]';
 
 runCli(async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { retry: { type: 'boolean', default: false }, 'rolled-back': { type: 'boolean', default: false }, applied: { type: 'boolean', default: false } },
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const { values } = parseCliArgs({
+    args: argv,
+    options: { retry: { type: 'boolean', default: false }, 'rolled-back': { type: 'boolean', default: false }, applied: { type: 'boolean', default: false } },
+  }, USAGE);
   const chosen = (['retry', 'rolled-back', 'applied'] as const).filter((action) => values[action]);
   if (chosen.length > 1) throw new CliError(`Choose one of --retry, --rolled-back, --applied. ${USAGE}`);
   const action: RecoveryAction | undefined = chosen[0];

@@ -3,21 +3,16 @@
  * Rolls back the newest applied migration with its down.sql and records it as rolled back.
  * Refuses when down.sql is missing or the named migration is not the newest applied.
  */
-import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { rollbackNewestMigration } from '../src/migrations/rollback.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:rollback [-- <newest applied migration>]';
 
 runCli(async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const parsed = parseCliArgs({ args: argv, allowPositionals: true, options: {} }, USAGE);
   if (parsed.positionals.length > 1) throw new CliError(`Name at most one migration. ${USAGE}`);
   const name = await rollbackNewestMigration(requireDatabaseUrl(), parsed.positionals[0]);
   console.log(`rolled back ${name}: its down.sql ran and Migrate records it as rolled back.`);

@@ -3,23 +3,18 @@
  * Writes prisma/migrations/<migration>/down.sql with `prisma migrate diff` (schema after →
  * schema before), for a rehearsed `npm run migrate:rollback`. Review it before you rely on it.
  */
-import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { writeDownMigration } from '../src/migrations/down-migration.ts';
 import { projectRoot } from '../src/project-paths.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: npm run migration:down -- <migration folder name> [--force]';
 
 runCli(async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const parsed = parseCliArgs({ args: argv, allowPositionals: true, options: { force: { type: 'boolean', default: false } } }, USAGE);
   const migration = parsed.positionals[0];
   if (!migration || parsed.positionals.length > 1) throw new CliError(`Name one migration. ${USAGE}`);
   // The diff replays migrations in shadow databases on this server.

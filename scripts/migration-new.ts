@@ -3,11 +3,11 @@
  *   [--type t] [--default expr] [--unique] [--backfill job]`
  * Writes the migration folders of a zero-downtime pattern into prisma/migrations.
  */
-import { parseArgs } from 'node:util';
 import { CliError } from '../src/cli-error.ts';
 import { scaffoldMigration } from '../src/migration-scaffold/scaffold-migration.ts';
 import { PATTERNS } from '../src/migration-scaffold/templates.ts';
 import { migrationsDir } from '../src/project-paths.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 const USAGE = 'Usage: npm run migration:new -- <pattern> <name> --table <table> [options]; `npm run migration:new -- --help` lists patterns';
@@ -22,27 +22,22 @@ function help(): void {
 }
 
 runCli(async (argv) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        table: { type: 'string' },
-        column: { type: 'string' },
-        columns: { type: 'string' },
-        to: { type: 'string' },
-        type: { type: 'string' },
-        default: { type: 'string' },
-        unique: { type: 'boolean' },
-        backfill: { type: 'string' },
-        'migrations-dir': { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. ${USAGE}`);
-  }
+  const parsed = parseCliArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      table: { type: 'string' },
+      column: { type: 'string' },
+      columns: { type: 'string' },
+      to: { type: 'string' },
+      type: { type: 'string' },
+      default: { type: 'string' },
+      unique: { type: 'boolean' },
+      backfill: { type: 'string' },
+      'migrations-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  }, USAGE);
   const { values, positionals } = parsed;
   if (values.help) return help();
   if (positionals.length > 2) throw new CliError(`Unexpected argument "${positionals[2]}". ${USAGE}`);

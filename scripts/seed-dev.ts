@@ -2,30 +2,24 @@
  * `npm run seed:dev [-- --users N] [--seed N] [--posts-per-user N] [--force-non-local]`
  * Local sample data built with the test factories. Refuses production and non-local databases.
  */
-import { parseArgs } from 'node:util';
-import { CliError } from '../src/cli-error.ts';
 import { createPrismaClient } from '../src/db/client.ts';
 import { redactUrl } from '../src/db/connection-url.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { assertDevSeedAllowed, DEV_SEED_DEFAULTS, NAMED_ACCOUNTS, seedDevData } from '../src/seeding/dev-seed.ts';
 import { parseCount } from '../src/parse-count.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 runCli(async (argv) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        users: { type: 'string', default: String(DEV_SEED_DEFAULTS.users) },
-        seed: { type: 'string', default: String(DEV_SEED_DEFAULTS.seed) },
-        'posts-per-user': { type: 'string', default: String(DEV_SEED_DEFAULTS.postsPerUser) },
-        'force-non-local': { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}. Usage: npm run seed:dev -- [--users N] [--seed N] [--posts-per-user N] [--force-non-local]`);
-  }
+  const { values } = parseCliArgs({
+    args: argv,
+    options: {
+      users: { type: 'string', default: String(DEV_SEED_DEFAULTS.users) },
+      seed: { type: 'string', default: String(DEV_SEED_DEFAULTS.seed) },
+      'posts-per-user': { type: 'string', default: String(DEV_SEED_DEFAULTS.postsPerUser) },
+      'force-non-local': { type: 'boolean', default: false },
+    },
+  }, 'Usage: npm run seed:dev -- [--users N] [--seed N] [--posts-per-user N] [--force-non-local]');
   const options = {
     users: parseCount('--users', values.users, 0),
     seed: parseCount('--seed', values.seed, 0),
