@@ -52,7 +52,9 @@ const concurrentIndex: Pattern = {
             `Ships before: nothing. schema.prisma must declare the same index (@@${unique ? 'unique' : 'index'}([…])) or Migrate sees drift.`,
           ]) +
           timeouts('5s', '1h') +
-          `-- A build that failed half-way leaves an INVALID index that IF NOT EXISTS would keep: drop it.
+          `-- One build process, so the app keeps CPU for its writes (docs/migrations/index-without-blocking-writes.md).
+SET max_parallel_maintenance_workers = 0;
+-- A build that failed half-way leaves an INVALID index that IF NOT EXISTS would keep: drop it.
 DO $$
 BEGIN
   IF EXISTS (
@@ -63,6 +65,7 @@ BEGIN
   END IF;
 END $$;
 CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${q(index)} ON ${q(table)} (${columns.map(q).join(', ')});
+RESET max_parallel_maintenance_workers;
 ` +
           reset,
       },
