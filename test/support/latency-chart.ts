@@ -2,7 +2,7 @@
  * An SVG chart of write latency over time: one row per pattern, naive and safe side by side on
  * the same axes, so a stall reads as a spike on the left and its absence on the right. Latency
  * is on a log scale (a 5 ms write and a 5 s stall both stay visible); each plotted point is the
- * longest write in its slice of time, so no stall is averaged away. Plain SVG, no dependencies:
+ * longest write in flight during its slice of time, so no stall is averaged away. Plain SVG, no dependencies:
  * it opens in a browser and renders on GitHub.
  */
 export interface LatencySeries {
@@ -28,15 +28,17 @@ const SLICES = 220;
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const msLabel = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
 
-/** The longest latency per time slice, as [time, latency] points. */
+/**
+ * For each slice of time, the longest write that was in flight during it: a write that waited
+ * 500 ms counts in every slice it spanned, so a stall reads as a plateau, not a late dot.
+ */
 function slicePeaks(samples: Array<[number, number]>, spanMs: number): Array<[number, number]> {
-  const peaks = new Map<number, [number, number]>();
-  for (const [t, ms] of samples) {
-    const slice = Math.min(SLICES - 1, Math.floor((t / spanMs) * SLICES));
-    const current = peaks.get(slice);
-    if (!current || ms > current[1]) peaks.set(slice, [t, ms]);
+  const peaks = new Array<number>(SLICES).fill(0);
+  const slice = (t: number) => Math.max(0, Math.min(SLICES - 1, Math.floor((t / spanMs) * SLICES)));
+  for (const [end, ms] of samples) {
+    for (let i = slice(end - ms); i <= slice(end); i += 1) peaks[i] = Math.max(peaks[i]!, ms);
   }
-  return [...peaks.entries()].sort(([a], [b]) => a - b).map(([, point]) => point);
+  return peaks.flatMap((ms, i): Array<[number, number]> => (ms > 0 ? [[((i + 0.5) / SLICES) * spanMs, ms]] : []));
 }
 
 function panel(series: LatencySeries, x0: number, y0: number, spanMs: number, topMs: number): string {

@@ -95,7 +95,7 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
     workload: 'usersBeforeRename',
     fill: (url, rows) => sql(url, `INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, ${rows}) g`),
     naive: {
-      label: 'RENAME COLUMN (old release still running)',
+      label: 'RENAME COLUMN',
       run: (url) => sql(url, `ALTER TABLE "users" RENAME COLUMN "name" TO "display_name"`),
     },
     safe: {
