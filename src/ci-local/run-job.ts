@@ -7,7 +7,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { dropDatabasesWithPrefix } from '../db/scratch-databases.ts';
-import { withDatabase } from '../db/connection-url.ts';
 import { CliError } from '../cli-error.ts';
 import { projectRoot } from '../project-paths.ts';
 import { expandTemplate, type Contexts } from './expressions.ts';
@@ -108,7 +107,7 @@ export async function runWorkflowJob(file: string | undefined, jobName: string |
       }
     }
   } finally {
-    await dropDatabasesWithPrefix(withDatabase(serverUrl, 'postgres'), LOCAL_DATABASE_PREFIX);
+    await dropDatabasesWithPrefix(serverUrl, LOCAL_DATABASE_PREFIX);
   }
   return { steps, notes, passed: !failed };
 }

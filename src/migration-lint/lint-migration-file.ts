@@ -159,8 +159,7 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   const concurrent = statements.filter((statement) => /\bCONCURRENTLY\b/i.test(codeOf(statement)));
   if (concurrent.length > 0) {
     const companions = statements.filter((statement) => !concurrent.includes(statement) && !/^(SET|RESET|DO)\b/i.test(codeOf(statement)));
-    const extra = concurrent.length > 1 ? concurrent.slice(1) : companions;
-    for (const statement of extra) {
+    for (const statement of [...concurrent.slice(1), ...companions].sort((a, b) => a.line - b.line)) {
       findings.push({
         file,
         line: statement.line,
