@@ -5,7 +5,7 @@
  * order of steps), and proven by running their jobs' steps with `npm run ci:local`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject, afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -87,6 +87,24 @@ describe('npm run ci:local', () => {
     if (file === 'deploy.yml') {
       expect(run.stdout).toContain("skipped: Deploy the app (your platform's deploy)");
       expect(run.stdout).toMatch(/All migrations have been successfully applied/);
+    }
+  });
+
+  it('deploy.yml deploy with a migration that fails: stops before the app ships and says how to recover', () => {
+    const broken = join(copy.dir, 'prisma', 'migrations', '29990101000000_broken');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'migration.sql'), 'BEGIN;\nCREATE TABLE "half_done" (id int);\nSELECT 1/0;\nCOMMIT;\n');
+    try {
+      const run = ciLocal('deploy.yml', 'deploy');
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain('✗ Apply migrations');
+      expect(run.stdout).toContain('failed migration: 29990101000000_broken');
+      expect(run.stdout).toContain('npm run migrate:recover -- --rolled-back');
+      // Nothing after the failed migration ran: no seed, no app, no backfills.
+      expect(run.stdout).not.toMatch(/▶ (Reference seed|Start pending backfills)/);
+      expect(run.stderr.trim().split('\n').at(-1)).toBe('error: deploy.yml deploy failed at "Apply migrations".');
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
     }
   });
 
