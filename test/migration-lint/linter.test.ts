@@ -4,15 +4,17 @@
  * `npm run lint:migrations -- --all` against a migrated database.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
 import { RULES } from '../../src/migration-lint/rules.ts';
 import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
+import { copyProject } from '../support/project-copy.ts';
+import { withDatabase } from '../../src/db/connection-url.ts';
 
 const corpusDir = join(import.meta.dirname, 'corpus');
 const corpus = readdirSync(corpusDir).filter((name) => name.endsWith('.sql')).sort();
@@ -78,5 +80,42 @@ describe('npm run lint:migrations', () => {
     const run = lint(database.url, '--everything');
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toMatch(/^error: Unknown option '--everything'.*Usage: npm run lint:migrations/);
+  });
+});
+
+describe('npm run lint:migrations on a branch', () => {
+  const copy = copyProject('lint-branch');
+  afterAll(() => copy.remove());
+  const git = (...args: string[]) => {
+    const run = spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], { cwd: copy.dir, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+  };
+  const lint = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lint-migrations.ts', ...args], {
+      cwd: copy.dir,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: withDatabase(inject('testServerUrl'), 'postgres') },
+    });
+
+  it('lints only what the branch adds, and flags an edited migration and schema drift', () => {
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'main');
+    git('checkout', '-q', '-b', 'feature');
+    expect(lint('--no-database').stdout).toMatch(/^0 migration\(s\) linted \(not on main; SQL rules only/m);
+
+    const added = join(copy.dir, 'prisma', 'migrations', '29990101000000_posts_title_index');
+    mkdirSync(added);
+    writeFileSync(join(added, 'migration.sql'), `SET lock_timeout = '3s';\nSET statement_timeout = '5s';\nCREATE INDEX "posts_title_idx" ON "posts" ("title");\n`);
+    const edited = `prisma/migrations/${readdirSync(join(copy.dir, 'prisma', 'migrations')).filter((name) => /^\d/.test(name)).sort()[1]}/migration.sql`;
+    appendFileSync(join(copy.dir, edited), '-- a harmless-looking comment\n');
+    appendFileSync(join(copy.dir, 'prisma', 'schema.prisma'), '\nmodel Orphan {\n  id Int @id\n}\n');
+
+    const run = lint();
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('prisma/migrations/29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation');
+    expect(run.stdout).toContain(`${edited}:1  applied-migration-edited`);
+    expect(run.stdout).toContain('prisma/schema.prisma:1  schema-drift');
+    expect(run.stderr).toMatch(/error: 1 migration\(s\) linted \(not on main; SQL rules, drift, applied checksums\): 3 finding\(s\)/);
   });
 });
