@@ -68,9 +68,11 @@ async function measure(url: string, rows: number, pattern: LockBenchPattern, var
   return { label: change.label, ms: total, writer: writerStats(samples, finished.flatMap((stats) => stats.failures)) };
 }
 
+const baseDatabase = (pattern: LockBenchPattern) => `${PREFIX}${pattern.key.replace(/-/g, '_')}`;
+
 async function prepareBase(server: string, pattern: LockBenchPattern, rows: number): Promise<string> {
-  const base = withDatabase(server, `${PREFIX}${pattern.key.replace(/-/g, '_')}`);
-  await withPgClient(withDatabase(server, 'postgres'), (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(`${PREFIX}${pattern.key.replace(/-/g, '_')}`)}`));
+  const base = withDatabase(server, baseDatabase(pattern));
+  await withPgClient(server, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(baseDatabase(pattern))}`));
   await applyKitMigrations(base, kitMigrationsBefore(pattern.firstMigration));
   await pattern.fill(base, rows);
   await withPgClient(base, (client) => client.query('VACUUM ANALYZE'));
@@ -131,9 +133,9 @@ runCli(async (argv) => {
   try {
     for (const pattern of patterns) {
       console.log(`${pattern.key}: filling ${n(rows)} rows…`);
-      const base = await prepareBase(server, pattern, rows);
-      const naiveUrl = await cloneDatabase(server, new URL(base).pathname.slice(1), `${PREFIX}${pattern.key.replace(/-/g, '_')}_naive`);
-      const safeUrl = await cloneDatabase(server, new URL(base).pathname.slice(1), `${PREFIX}${pattern.key.replace(/-/g, '_')}_safe`);
+      await prepareBase(server, pattern, rows);
+      const naiveUrl = await cloneDatabase(server, baseDatabase(pattern), `${baseDatabase(pattern)}_naive`);
+      const safeUrl = await cloneDatabase(server, baseDatabase(pattern), `${baseDatabase(pattern)}_safe`);
       // Each run starts from a clean checkpoint and without the other's leftovers (dirty pages,
       // dead rows for autovacuum), which otherwise show up as stray stalls in the next run.
       const isolate = async (done?: string) => {

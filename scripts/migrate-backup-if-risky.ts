@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { migrationSql, readMigrationHistory } from '../src/migrations/migration-history.ts';
+import { migrationSql } from '../src/migrations/migration-folders.ts';
+import { readMigrationHistory } from '../src/migrations/migration-history.ts';
 import { riskyStatements } from '../src/migrations/risky-migrations.ts';
 import { runCli } from '../src/run-cli.ts';
 

@@ -22,6 +22,12 @@ export interface PrismaRunOptions {
   timeoutMs?: number;
 }
 
+/** The line of a failed run worth showing a person: the first that mentions an error, else the first. */
+export function prismaFailureLine(run: PrismaRun): string {
+  const lines = `${run.stderr}\n${run.stdout}`.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /error/i.test(line)) ?? lines[0] ?? `exit ${run.code}`;
+}
+
 export function runPrisma(args: string[], options: PrismaRunOptions = {}): Promise<PrismaRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCli, ...args], {

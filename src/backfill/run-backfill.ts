@@ -162,9 +162,8 @@ export class BackfillRunner {
     // ALTER waits for autovacuum to be cancelled (deadlock_timeout, 1 s by default) and every
     // writer queues behind it: bench:locks caught exactly 1 s stalls. Vacuuming here, under a
     // lock that blocks no writer, leaves autovacuum nothing to start on.
-    await this.client.query(`SET lock_timeout = 0`);
+    await this.client.query('RESET lock_timeout');
     await this.client.query(`VACUUM (ANALYZE) ${this.client.escapeIdentifier(this.job.table)}`);
-    await this.client.query(`SET lock_timeout = '2s'`);
     return { kind: 'finished', run: start.run, resumedFrom: start.from, lastKey, rowsChanged, batches, elapsedMs: performance.now() - started, maxBatchMs };
   }
 

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { databaseName } from '../db/connection-url.ts';
 import { withPgClient } from '../db/pg-client.ts';
-import { runPrisma } from '../prisma-cli.ts';
+import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { migrationsDir, projectRoot, schemaPath } from '../project-paths.ts';
 import type { Finding } from './finding.ts';
 
@@ -20,8 +20,7 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
   );
   if (diff.code === 0) return [];
   if (diff.code !== 2) {
-    const reason = (diff.stderr || diff.stdout).trim().split('\n').find((line) => line.trim()) ?? `exit ${diff.code}`;
-    throw new CliError(`the drift check (prisma migrate diff) failed: ${reason}`);
+    throw new CliError(`the drift check (prisma migrate diff) failed: ${prismaFailureLine(diff)}`);
   }
   const changes = diff.stdout.split('\n').filter((line) => /^\s*\[[+\-*]\]/.test(line)).map((line) => line.trim());
   return [

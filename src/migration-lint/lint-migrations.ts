@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { migrationsDir, projectRoot } from '../project-paths.ts';
 import { editedAfterApplied, schemaDrift } from './database-checks.ts';
 import type { Finding } from './finding.ts';
-import { lintMigrationFile, noNotNullChecks } from './lint-migration-file.ts';
+import { collectNotNullChecks, lintMigrationFile, noNotNullChecks } from './lint-migration-file.ts';
 import { runSquawk } from './run-squawk.ts';
 import { selectMigrations } from './select-migrations.ts';
 
@@ -35,9 +35,11 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
   for (const folder of selection.all) {
     const file = fileOf(folder);
     const sql = readFileSync(join(projectRoot, file), 'utf8');
-    const own = squawk.filter((finding) => finding.file === file);
-    const found = lintMigrationFile({ file, sql }, own, checks);
-    if (selection.selected.includes(folder)) findings.push(...found);
+    if (!selection.selected.includes(folder)) {
+      collectNotNullChecks(sql, checks);
+      continue;
+    }
+    findings.push(...lintMigrationFile({ file, sql }, squawk.filter((finding) => finding.file === file), checks));
   }
   if (options.databaseUrl) {
     findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));

@@ -4,10 +4,10 @@
  * was edited after it shipped: Migrate would refuse every database it was applied to.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { migrationsDir, projectRoot } from '../project-paths.ts';
+import { migrationFolders } from '../migrations/migration-folders.ts';
 import type { Finding } from './finding.ts';
 
 export interface MigrationSelection {
@@ -26,12 +26,6 @@ const DEFAULT_BASES = ['origin/main', 'main'];
 function git(args: string[]): { ok: boolean; out: string } {
   const run = spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' });
   return { ok: run.status === 0, out: run.stdout ?? '' };
-}
-
-export function migrationFolders(): string[] {
-  return readdirSync(migrationsDir)
-    .filter((name) => existsSync(join(migrationsDir, name, 'migration.sql')))
-    .sort();
 }
 
 const folderOf = (path: string) => /^prisma\/migrations\/([^/]+)\/migration\.sql$/.exec(path)?.[1];

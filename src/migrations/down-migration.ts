@@ -7,10 +7,9 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
-import { migrationFolders } from '../migration-lint/select-migrations.ts';
-import { runPrisma } from '../prisma-cli.ts';
+import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { dataDir, migrationsDir } from '../project-paths.ts';
-import { migrationSql } from './migration-history.ts';
+import { migrationFolders, migrationSql } from './migration-folders.ts';
 
 const UNTRACKED = /\b(CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|TRIGGER|PROCEDURE|EXTENSION|VIEW|POLICY)|DO\s+\$|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b/i;
 
@@ -40,8 +39,7 @@ export async function writeDownMigration(url: string, migration: string, options
       { url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
     );
     if (diff.code !== 0) {
-      const reason = (diff.stderr || diff.stdout).trim().split('\n').find((line) => line.trim()) ?? `exit ${diff.code}`;
-      throw new CliError(`prisma migrate diff could not compute the down migration: ${reason}`);
+      throw new CliError(`prisma migrate diff could not compute the down migration: ${prismaFailureLine(diff)}`);
     }
     const review = UNTRACKED.test(migrationSql(migration));
     writeFileSync(

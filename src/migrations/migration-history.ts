@@ -3,11 +3,8 @@
  * which migrations are applied, which one failed, which are still pending. The deploy scripts
  * (backup, recover, rollback) read it; Prisma's own commands do the writing.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { withPgClient } from '../db/pg-client.ts';
-import { migrationFolders } from '../migration-lint/select-migrations.ts';
-import { migrationsDir } from '../project-paths.ts';
+import { migrationFolders } from './migration-folders.ts';
 
 export interface MigrationRecord {
   name: string;
@@ -46,5 +43,3 @@ export async function readMigrationHistory(url: string): Promise<MigrationHistor
   const known = new Set(live.map((record) => record.name));
   return { applied, failed, pending: migrationFolders().filter((name) => !known.has(name)) };
 }
-
-export const migrationSql = (name: string) => readFileSync(join(migrationsDir, name, 'migration.sql'), 'utf8');

@@ -9,9 +9,10 @@
  */
 import { CliError } from '../cli-error.ts';
 import { scrubSecret } from '../db/connection-url.ts';
-import { runPrisma, type PrismaRun } from '../prisma-cli.ts';
+import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
-import { migrationSql, readMigrationHistory, type MigrationRecord } from './migration-history.ts';
+import { migrationSql } from './migration-folders.ts';
+import { readMigrationHistory, type MigrationRecord } from './migration-history.ts';
 
 export type RecoveryAction = 'retry' | 'rolled-back' | 'applied';
 
@@ -46,8 +47,6 @@ export function explainFailure(failed: MigrationRecord, url: string): string[] {
   ];
 }
 
-const output = (run: PrismaRun) => `${run.stdout}${run.stderr}`.trim();
-
 export async function recover(url: string, action: RecoveryAction | undefined): Promise<{ lines: string[]; needsAttention: boolean }> {
   const history = await readMigrationHistory(url);
   const failed = history.failed[0];
@@ -58,7 +57,7 @@ export async function recover(url: string, action: RecoveryAction | undefined): 
 
   const env = { KIT_QUIET_ENGINE_LINE: '1' };
   const resolve = await runPrisma(['migrate', 'resolve', action === 'applied' ? '--applied' : '--rolled-back', failed.name], { url, env });
-  if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${output(resolve).split('\n').at(-1)}`);
+  if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
   const lines = [`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`];
   if (action !== 'retry') return { lines: [...lines, 'next: npx prisma migrate deploy'], needsAttention: false };
 

@@ -8,12 +8,10 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { withPgClient } from '../db/pg-client.ts';
-import { runPrisma } from '../prisma-cli.ts';
+import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { projectRoot } from '../project-paths.ts';
 import { downPath } from './down-migration.ts';
 import { readMigrationHistory } from './migration-history.ts';
-
-const firstLine = (text: string) => text.trim().split('\n').find((line) => /error/i.test(line)) ?? text.trim().split('\n')[0] ?? '';
 
 export async function rollbackNewestMigration(url: string, requested: string | undefined): Promise<string> {
   const history = await readMigrationHistory(url);
@@ -32,7 +30,7 @@ export async function rollbackNewestMigration(url: string, requested: string | u
 
   const execute = await runPrisma(['db', 'execute', '--file', down], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
   if (execute.code !== 0) {
-    throw new CliError(`${relative(projectRoot, down)} failed, and its transaction rolled back, so nothing changed: ${firstLine(execute.stderr || execute.stdout)}`);
+    throw new CliError(`${relative(projectRoot, down)} failed, and its transaction rolled back, so nothing changed: ${prismaFailureLine(execute)}`);
   }
   // `prisma migrate resolve --rolled-back` accepts only a failed migration (P3012 otherwise).
   // Mark the record unfinished first, then let Prisma record the rollback its own way.
@@ -41,7 +39,7 @@ export async function rollbackNewestMigration(url: string, requested: string | u
   );
   const resolve = await runPrisma(['migrate', 'resolve', '--rolled-back', newest.name], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
   if (resolve.code !== 0) {
-    throw new CliError(`down.sql ran, but marking ${newest.name} rolled back failed: ${firstLine(resolve.stderr || resolve.stdout)}. Run npx prisma migrate resolve --rolled-back ${newest.name}.`);
+    throw new CliError(`down.sql ran, but marking ${newest.name} rolled back failed: ${prismaFailureLine(resolve)}. Run npx prisma migrate resolve --rolled-back ${newest.name}.`);
   }
   return newest.name;
 }

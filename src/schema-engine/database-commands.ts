@@ -50,14 +50,11 @@ export async function dropDatabase(url: string): Promise<void> {
 
 /** `prisma db execute`: the script statement by statement on one connection, as migrations run. */
 export async function executeScript(url: string, script: string): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
   try {
-    await runScriptOnOwnConnection(pool, script);
+    await runScriptOnOwnConnection({ connectionString: url, connectionTimeoutMillis: 10_000 }, script);
   } catch (error) {
     const failure = connectionFailure(error, url);
     // A failing statement (not a connection problem) reads as PostgreSQL reported it.
     throw new EngineCommandError(failure.errorCode ? failure : { errorCode: undefined, message: `ERROR: ${failure.message}` });
-  } finally {
-    await pool.end();
   }
 }

@@ -81,8 +81,8 @@ function acceptCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: 
 }
 
 /** Runs a script statement by statement on one connection that is closed afterwards. */
-export async function runScriptOnOwnConnection(pool: pg.Pool, script: string): Promise<void> {
-  const connection = new pg.Client(pool.options);
+export async function runScriptOnOwnConnection(config: pg.ClientConfig, script: string): Promise<void> {
+  const connection = new pg.Client(config);
   connection.on('error', () => undefined); // a dropped connection surfaces as the failing query's error
   await connection.connect();
   try {
@@ -116,7 +116,7 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const internals = adapter as unknown as PgQueryableInternals;
   adapter.executeScript = async (script: string) => {
     try {
-      await runScriptOnOwnConnection(internals.client as pg.Pool, script);
+      await runScriptOnOwnConnection((internals.client as pg.Pool).options, script);
     } catch (error) {
       if (error instanceof DriverAdapterError) throw error;
       internals.onError(error); // converts a pg error into the DriverAdapterError the engine reads

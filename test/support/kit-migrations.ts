@@ -1,9 +1,8 @@
 /** The kit's own migration folders, for tests and benchmarks that replay part of the history. */
-import { readdirSync } from 'node:fs';
-import { migrationsDir } from '../../src/project-paths.ts';
+import { migrationFolders } from '../../src/migrations/migration-folders.ts';
 
 /** The kit's migration folder names, oldest first. */
-export const kitMigrations = readdirSync(migrationsDir).filter((name) => /^\d/.test(name)).sort();
+export const kitMigrations = migrationFolders();
 
 /** The kit's migration whose name ends with `suffix`. */
 export function kitMigration(suffix: string): string {
