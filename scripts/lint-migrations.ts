@@ -8,6 +8,7 @@ import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { lintMigrations } from '../src/migration-lint/lint-migrations.ts';
 import { ruleInfo } from '../src/migration-lint/rules.ts';
+import { describePlan } from '../src/sql/native-script-plan.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
@@ -25,6 +26,8 @@ runCli(async (argv) => {
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl });
 
+  for (const { file, plan } of report.plans) console.log(`${file}\n  native engine: ${describePlan(plan)}`);
+  if (report.plans.length > 0) console.log('');
   for (const finding of report.findings) {
     const info = ruleInfo(finding.rule);
     console.log(`${finding.file}:${finding.line}  ${finding.rule}\n  ${finding.message}\n  lock: ${info.lock}\n  fix:  ${info.fix}\n`);

@@ -8,3 +8,5 @@ export const prismaDir = join(projectRoot, 'prisma');
 export const schemaPath = join(prismaDir, 'schema.prisma');
 export const migrationsDir = join(prismaDir, 'migrations');
 export const prismaCli = join(projectRoot, 'node_modules', 'prisma', 'build', 'index.js');
+/** The wasm schema engine the prisma CLI package ships, built from the engines commit it pins. */
+export const cliSchemaEngineWasm = join(projectRoot, 'node_modules', 'prisma', 'build', 'schema_engine_bg.wasm');

@@ -13,12 +13,16 @@
  * - Timeouts are the kit's own rules (same names as squawk's, which reports only the first
  *   statement of a file): every statement that locks an existing table needs `SET lock_timeout`
  *   and `SET statement_timeout` earlier in the file. Creating new objects needs neither.
- * - VALIDATE CONSTRAINT is re-runnable as it is (validating a valid constraint does nothing).
+ * - VALIDATE CONSTRAINT, SET/DROP DEFAULT and SET/DROP NOT NULL are re-runnable as they are.
+ * - How Prisma's native engine runs the file (src/sql/native-script-plan.ts): sent whole, it is
+ *   one transaction, so nothing PostgreSQL refuses in one may be in it; split, an explicit
+ *   BEGIN hides a failure's cause (25P02).
  * - A finding is silenced only by `-- lint-ignore <rule>[, <rule>]: <reason>` in the comments
  *   right above its statement.
  */
 import { splitSqlStatements, stripComments, type SqlStatement } from '../sql/split-statements.ts';
 import type { Finding } from './finding.ts';
+import { planScript } from '../sql/native-script-plan.ts';
 import type { SquawkFinding } from './run-squawk.ts';
 
 export interface MigrationFile {
@@ -78,9 +82,37 @@ function locksExistingTable(code: string, createdHere: Map<string, number>): boo
   return /^(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|INDEX)|TRUNCATE|LOCK|CLUSTER|REINDEX|VACUUM\s+FULL|CREATE\s+(OR\s+REPLACE\s+)?TRIGGER|DROP\s+TRIGGER)\b/i.test(code);
 }
 
+/**
+ * Statements that give the same result when run twice, so a re-run after a partial failure is
+ * safe without IF [NOT] EXISTS (squawk asks for a transaction around them instead, which the
+ * native engine's split execution makes a trap: see begin-in-split-file).
+ */
+function rerunsAsItIs(code: string): boolean {
+  return (
+    /^ALTER\s+TABLE\b[\s\S]*\bVALIDATE\s+CONSTRAINT\b/i.test(code) ||
+    /^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?\S+\s+ALTER\s+(COLUMN\s+)?\S+\s+(SET|DROP)\s+(DEFAULT|NOT\s+NULL)\b/i.test(code)
+  );
+}
+
 function setNotNullColumn(code: string): string | undefined {
   const match = new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}\s+ALTER\s+COLUMN\s+${IDENT}\s+SET\s+NOT\s+NULL`, 'i').exec(code);
   return match ? `${unquote(match[1]!)}.${unquote(match[2]!)}` : undefined;
+}
+
+/** What PostgreSQL refuses inside a transaction block, if this statement is one of those. */
+function refusedInTransactionBlock(code: string): string | undefined {
+  const refused: Array<[RegExp, string]> = [
+    [/^(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX\b[\s\S]*?)\s+CONCURRENTLY\b/i, 'CONCURRENTLY'],
+    [/^ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b/i, 'DETACH PARTITION … CONCURRENTLY'],
+    [/^REINDEX\s+(\([^)]*\)\s*)?(SCHEMA|DATABASE|SYSTEM)\b/i, 'REINDEX of a whole schema or database'],
+    [/^VACUUM\b/i, 'VACUUM'],
+    [/^ALTER\s+SYSTEM\b/i, 'ALTER SYSTEM'],
+    [/^(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b/i, 'CREATE/DROP DATABASE or TABLESPACE'],
+    [/^(CREATE|DROP)\s+SUBSCRIPTION\b/i, 'CREATE/DROP SUBSCRIPTION'],
+    [/^CLUSTER\s*$/i, 'CLUSTER of every table'],
+    [/^DISCARD\s+ALL\b/i, 'DISCARD ALL'],
+  ];
+  return refused.find(([pattern]) => pattern.test(code))?.[1];
 }
 
 interface IgnoreComment {
@@ -129,7 +161,7 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   for (const finding of squawk) {
     const statement = statementAt(statements, finding.line);
     if (onNewTable(statement)) continue;
-    if (finding.rule === 'prefer-robust-stmts' && (!handWritten || /^ALTER\s+TABLE\b[\s\S]*\bVALIDATE\s+CONSTRAINT\b/i.test(codeOf(statement!)))) continue;
+    if (finding.rule === 'prefer-robust-stmts' && (!handWritten || rerunsAsItIs(codeOf(statement!)))) continue;
     if (finding.rule === 'adding-not-nullable-field' && statement) {
       const column = setNotNullColumn(codeOf(statement));
       const earlier = copyChecks(checks);
@@ -145,6 +177,9 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     const set = /^SET\s+(?:SESSION\s+)?(lock_timeout|statement_timeout)\b/i.exec(code);
     if (set) timeoutsSet[set[1]!.toLowerCase() as keyof typeof timeoutsSet] = true;
     if (!locksExistingTable(code, createdHere)) continue;
+    // Alone in its file it can't have SETs beside it (they make the file whole and PostgreSQL
+    // then refuses it); the migrator role's own lock_timeout (npm run db:roles) bounds its wait.
+    if (statements.length === 1 && /^DROP\s+INDEX\s+CONCURRENTLY\b/i.test(code)) continue;
     for (const [setting, isSet] of Object.entries(timeoutsSet)) {
       if (isSet) continue;
       findings.push({
@@ -156,9 +191,35 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     }
   }
 
-  const concurrent = statements.filter((statement) => /\bCONCURRENTLY\b/i.test(codeOf(statement)));
+  const plan = planScript(sql);
+  if (plan.mode === 'whole' && statements.length > 1) {
+    const why = `line ${plan.because.line} does not parse (${plan.because.error})`;
+    for (const statement of statements) {
+      const refused = refusedInTransactionBlock(codeOf(statement));
+      if (!refused) continue;
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'refused-in-one-transaction',
+        message: `the native engine sends this file whole, as one transaction, because ${why}; PostgreSQL refuses ${refused} in a transaction`,
+      });
+    }
+  }
+  if (plan.mode === 'split') {
+    const begin = statements.find((statement) => /^(BEGIN|START\s+TRANSACTION)\b/i.test(codeOf(statement)));
+    if (begin) {
+      findings.push({
+        file,
+        line: begin.line,
+        rule: 'begin-in-split-file',
+        message: 'the native engine runs this file statement by statement; a failure after BEGIN leaves its connection in an aborted transaction, so the error is not recorded (25P02)',
+      });
+    }
+  }
+
+  const concurrent = statements.filter((statement) => /^(CREATE|DROP|REINDEX)\b[\s\S]*\bCONCURRENTLY\b/i.test(codeOf(statement)));
   if (concurrent.length > 0) {
-    const companions = statements.filter((statement) => !concurrent.includes(statement) && !/^(SET|RESET|DO)\b/i.test(codeOf(statement)));
+    const companions = statements.filter((statement) => !concurrent.includes(statement) && !/^(SET|RESET)\b/i.test(codeOf(statement)));
     for (const statement of [...concurrent.slice(1), ...companions].sort((a, b) => a.line - b.line)) {
       findings.push({
         file,

@@ -9,6 +9,7 @@ import { editedAfterApplied, schemaDrift } from './database-checks.ts';
 import type { Finding } from './finding.ts';
 import { collectNotNullChecks, lintMigrationFile, noNotNullChecks } from './lint-migration-file.ts';
 import { runSquawk } from './run-squawk.ts';
+import { loadNativeParser, planScript, type ScriptPlan } from '../sql/native-script-plan.ts';
 import { selectMigrations } from './select-migrations.ts';
 
 export interface LintOptions {
@@ -20,16 +21,20 @@ export interface LintOptions {
 
 export interface LintReport {
   linted: string[];
+  /** How Prisma's native engine will run each linted file (src/sql/native-script-plan.ts). */
+  plans: Array<{ file: string; plan: ScriptPlan }>;
   comparedWith: string;
   findings: Finding[];
 }
 
 export async function lintMigrations(options: LintOptions): Promise<LintReport> {
+  await loadNativeParser();
   const selection = selectMigrations(options);
   const fileOf = (folder: string) => relative(projectRoot, join(migrationsDir, folder, 'migration.sql'));
   const squawk = runSquawk(selection.selected.map(fileOf));
 
   const findings: Finding[] = [...selection.edited];
+  const plans: LintReport['plans'] = [];
   const checks = noNotNullChecks();
   // Oldest first over the whole history, so a NOT NULL check validated earlier is known.
   for (const folder of selection.all) {
@@ -39,6 +44,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
       collectNotNullChecks(sql, checks);
       continue;
     }
+    plans.push({ file, plan: planScript(sql) });
     findings.push(...lintMigrationFile({ file, sql }, squawk.filter((finding) => finding.file === file), checks));
   }
   if (options.databaseUrl) {
@@ -46,5 +52,5 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
     findings.push(...(await schemaDrift(options.databaseUrl)));
   }
   const unique = new Map(findings.map((finding) => [`${finding.file}:${finding.line}:${finding.rule}`, finding]));
-  return { linted: selection.selected, comparedWith: selection.comparedWith, findings: [...unique.values()] };
+  return { linted: selection.selected, plans, comparedWith: selection.comparedWith, findings: [...unique.values()] };
 }

@@ -95,8 +95,16 @@ export const RULES: Record<string, RuleInfo> = {
   },
   // the kit's own rules
   'concurrently-not-alone': {
-    lock: 'none; with other statements in the file the engine may run it in one transaction, and PostgreSQL refuses',
-    fix: `one CONCURRENTLY statement per file; only SET/RESET and a guard DO block may accompany it (${RULES_OF_THE_FILE})`,
+    lock: 'SHARE UPDATE EXCLUSIVE for the whole build, and the deploy holds the migration lock meanwhile; other changes in the file fail or succeed apart from it',
+    fix: `one CONCURRENTLY statement per file, with only SET/RESET beside it (${RULES_OF_THE_FILE})`,
+  },
+  'refused-in-one-transaction': {
+    lock: 'none; Prisma\'s native engine sends the file as one transaction and PostgreSQL refuses the statement (25001): the deploy fails',
+    fix: `remove what the native engine cannot parse (a DO block, DROP INDEX CONCURRENTLY with company), or give this statement a migration of its own (${RULES_OF_THE_FILE})`,
+  },
+  'begin-in-split-file': {
+    lock: 'none; but a failure inside hides its cause: the native engine cannot record it (25P02) and the deploy log shows no PostgreSQL error',
+    fix: `drop BEGIN/COMMIT and make each statement safe on its own (IF [NOT] EXISTS, an order whose every step the running app survives), or make the step one statement (${RULES_OF_THE_FILE})`,
   },
   'applied-migration-edited': {
     lock: 'none; Migrate finds the checksum changed and stops every later deploy of this database',

@@ -37,7 +37,7 @@ const reset = 'RESET statement_timeout;\nRESET lock_timeout;\n';
 const header = (lines: string[]) => lines.map((line) => `-- ${line}\n`).join('');
 
 const concurrentIndex: Pattern = {
-  summary: 'CREATE INDEX CONCURRENTLY in a migration of its own, replacing an INVALID leftover',
+  summary: 'CREATE INDEX CONCURRENTLY in a migration of its own (migrate:recover drops an INVALID leftover)',
   requires: ['columns'],
   playbook: 'docs/migrations/index-without-blocking-writes.md',
   build(name, { table, columns = [], unique }) {
@@ -54,16 +54,9 @@ const concurrentIndex: Pattern = {
           timeouts('5s', '1h') +
           `-- One build process, so the app keeps CPU for its writes (docs/migrations/index-without-blocking-writes.md).
 SET max_parallel_maintenance_workers = 0;
--- A build that failed half-way leaves an INVALID index that IF NOT EXISTS would keep: drop it.
-DO $$
-BEGIN
-  IF EXISTS (
-    SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-    WHERE c.relname = '${index}' AND NOT i.indisvalid
-  ) THEN
-    DROP INDEX ${q(index)};
-  END IF;
-END $$;
+-- No guard beside the build: a statement the native engine cannot parse (a DO block) would make it
+-- send this file as one transaction, which CONCURRENTLY refuses. A failed build's INVALID
+-- leftover is dropped by \`npm run migrate:recover\` before it retries.
 CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${q(index)} ON ${q(table)} (${columns.map(q).join(', ')});
 RESET max_parallel_maintenance_workers;
 ` +
@@ -75,7 +68,7 @@ RESET max_parallel_maintenance_workers;
 };
 
 const addColumn: Pattern = {
-  summary: 'a nullable column, with the default for new rows set in the same transaction',
+  summary: 'a nullable column, with the default for new rows set before any backfill',
   requires: ['column', 'type'],
   playbook: 'docs/migrations/phased-not-null-column.md',
   build(name, { table, column = '', type = '', default: value }) {
@@ -87,12 +80,11 @@ const addColumn: Pattern = {
             `Pattern: add a column without blocking writes: ${table}.${column}, nullable${value ? ', default set before any backfill' : ''}.`,
             `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds (catalog only: no rewrite, no scan).`,
             'Ships before: nothing; code that does not know the column keeps working.',
+            'Runs as: one statement at a time, each committing on its own; a re-run skips what exists.',
           ]) +
           timeouts('3s', '5s') +
-          `BEGIN;
-ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(column)} ${type};
-${value ? `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET DEFAULT ${value};\n` : ''}COMMIT;
-` +
+          `ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(column)} ${type};
+${value ? `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET DEFAULT ${value};\n` : ''}` +
           reset,
       },
     ];
@@ -153,10 +145,8 @@ END $$;
             `Ships before: ${name}_validate_check; schema.prisma marks the field required.`,
           ]) +
           timeouts('3s', '5s') +
-          `BEGIN;
-ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET NOT NULL;
+          `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET NOT NULL;
 ALTER TABLE ${q(table)} DROP CONSTRAINT IF EXISTS ${q(check)};
-COMMIT;
 ` +
           reset,
       },
@@ -180,10 +170,10 @@ const renameExpand: Pattern = {
             'A trigger keeps both columns equal on every write, from old and new releases alike.',
             `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds (catalog only); SHARE ROW EXCLUSIVE briefly for the trigger.`,
             `Ships before: nothing. Next: a backfill job (${to} = ${column} WHERE ${to} IS NULL), switch the app, then rename-contract.`,
+            'Runs as: one statement at a time; a row written before the trigger exists is left for the backfill.',
           ]) +
           timeouts('3s', '5s') +
-          `BEGIN;
-ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(to)} ${type};
+          `ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(to)} ${type};
 
 CREATE OR REPLACE FUNCTION ${q(sync)}() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -203,7 +193,6 @@ $$;
 CREATE OR REPLACE TRIGGER ${q(sync)}
   BEFORE INSERT OR UPDATE OF ${q(column)}, ${q(to)} ON ${q(table)}
   FOR EACH ROW EXECUTE FUNCTION ${q(sync)}();
-COMMIT;
 ` +
           reset,
       },
@@ -229,14 +218,13 @@ const renameContract: Pattern = {
             `Pattern: rename by expand and contract, contract: drop the sync trigger and ${table}.${column}.`,
             `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds.`,
             `Ships before: a release that neither reads nor writes ${column} (schema.prisma: @ignore) runs everywhere.`,
+            'CASCADE drops the column and its sync trigger in one statement, so neither outlives the other;',
+            `check first that nothing else depends on ${table}.${column} (a view would go too).`,
           ]) +
           timeouts('3s', '5s') +
-          `BEGIN;
-DROP TRIGGER IF EXISTS ${q(sync)} ON ${q(table)};
+          `-- lint-ignore ban-drop-column: TODO say which release stopped using ${table}.${column}
+ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)} CASCADE;
 DROP FUNCTION IF EXISTS ${q(sync)}();
--- lint-ignore ban-drop-column: TODO say which release stopped using ${table}.${column}
-ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)};
-COMMIT;
 ` +
           reset,
       },

@@ -9,37 +9,92 @@
  */
 import { CliError } from '../cli-error.ts';
 import { scrubSecret } from '../db/connection-url.ts';
+import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
+import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
+import { stripComments } from '../sql/split-statements.ts';
 import { migrationSql } from './migration-folders.ts';
 import { readMigrationHistory, type MigrationRecord } from './migration-history.ts';
 
 export type RecoveryAction = 'retry' | 'rolled-back' | 'applied';
 
-/** True when the file runs all its statements in one BEGIN … COMMIT, so a failure left nothing. */
-function isAtomic(sql: string): boolean {
-  const code = splitSqlStatements(sql).map((statement) => stripComments(statement.text).trim().toUpperCase());
-  const work = code.filter((statement) => !/^(SET|RESET)\b/.test(statement));
-  return work[0] === 'BEGIN' && work.at(-1) === 'COMMIT';
+/** What a failed file left behind, given how the native engine ran it. */
+function leftBehind(sql: string): string {
+  if (!sql) return 'unknown: the migration folder is gone';
+  const plan = planScript(sql);
+  if (plan.mode === 'whole') {
+    return `nothing: the engine sent the file as one transaction (line ${plan.because.line} does not parse as separate statements), which PostgreSQL rolled back`;
+  }
+  const work = plan.statements.map((statement) => stripComments(statement.text).trim().toUpperCase()).filter((code) => !/^(SET|RESET)\b/.test(code));
+  if (work[0] === 'BEGIN' && work.at(-1) === 'COMMIT') {
+    return 'nothing: it runs in one BEGIN … COMMIT, which PostgreSQL rolled back';
+  }
+  return 'possibly part of it: its statements commit one by one, so check which ran before the failing one';
 }
 
-export function explainFailure(failed: MigrationRecord, url: string): string[] {
+/** Index names the file builds with CREATE [UNIQUE] INDEX CONCURRENTLY. */
+function concurrentIndexNames(sql: string): string[] {
+  const names: string[] = [];
+  const pattern = /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[\w$]+)/gi;
+  for (const [, name] of stripComments(sql).matchAll(pattern)) {
+    names.push(name!.startsWith('"') ? name!.slice(1, -1).replace(/""/g, '"') : name!.toLowerCase());
+  }
+  return names;
+}
+
+/** The INVALID indexes a failed CONCURRENTLY build of this file left behind. */
+async function invalidLeftovers(url: string, sql: string): Promise<string[]> {
+  const names = concurrentIndexNames(sql);
+  if (names.length === 0) return [];
+  return withPgClient(url, async (client) => {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE NOT i.indisvalid AND c.relname = ANY($1) AND pg_table_is_visible(c.oid)`,
+      [names],
+    );
+    return rows.map((row) => row.name);
+  });
+}
+
+/**
+ * Drops INVALID leftovers one statement at a time: DROP INDEX CONCURRENTLY takes no lock that
+ * blocks writers, and PostgreSQL runs it only outside a transaction block, so never in a batch.
+ */
+async function dropInvalidLeftovers(url: string, names: string[]): Promise<void> {
+  await withPgClient(url, async (client) => {
+    for (const name of names) {
+      await client.query(`SET lock_timeout = '5s'`);
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${client.escapeIdentifier(name)}`);
+    }
+  });
+}
+
+function failureLine(failed: MigrationRecord): string {
+  if (!failed.logs) {
+    // The native engine records the error with its next query on the same connection. After a
+    // failure inside the file's own BEGIN, that connection is in an aborted transaction, so the
+    // record fails too (25P02) and the log stays empty.
+    return 'not recorded: the failing statement ran inside the migration\'s own BEGIN, so the engine could not write the error down (25P02). Run the file against a copy of the database to see it.';
+  }
+  // Migrate's log holds a wrapper message, PostgreSQL's own error line and a trace; show the middle one.
+  const logLines = failed.logs.split('\n').map((line) => line.trim()).filter(Boolean);
+  return (logLines.find((line) => /\bERROR:/.test(line)) ?? logLines.find((line) => /error|timeout/i.test(line)) ?? logLines[0]!).replace(/^Error querying the database:\s*/, '');
+}
+
+export async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
   let sql = '';
   try {
     sql = migrationSql(failed.name);
   } catch {
     // The folder is gone; the explanation still stands.
   }
-  // Migrate's log holds a wrapper message, PostgreSQL's own error line and a trace; show the middle one.
-  const logLines = (failed.logs ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
-  const error = (logLines.find((line) => /\bERROR:/.test(line)) ?? logLines.find((line) => /error|timeout/i.test(line)) ?? 'no log recorded').replace(/^Error querying the database:\s*/, '');
-  const leftovers = sql && isAtomic(sql)
-    ? 'nothing: it runs in one BEGIN … COMMIT, which PostgreSQL rolled back'
-    : 'possibly part of it: its statements commit one by one, so check which ran before the failing one';
+  await loadNativeParser();
+  const leftovers = await invalidLeftovers(url, sql);
   return [
     `failed migration: ${failed.name} (started ${failed.startedAt.toISOString()})`,
-    `error: ${scrubSecret(error.slice(0, 300), url)}`,
-    `left behind: ${leftovers}`,
+    `error: ${scrubSecret(failureLine(failed).slice(0, 300), url)}`,
+    `left behind: ${leftBehind(sql)}`,
+    ...(leftovers.length > 0 ? [`INVALID index left by the failed build: ${leftovers.join(', ')} (--retry and --rolled-back drop it first)`] : []),
     'choose one:',
     '  a timeout or lost connection, and nothing left behind  → npm run migrate:recover -- --retry',
     '  a bug: fix the migration (or add a new one), undo any partial effect → npm run migrate:recover -- --rolled-back, then deploy',
@@ -53,12 +108,25 @@ export async function recover(url: string, action: RecoveryAction | undefined): 
   if (!failed) {
     return { lines: [`No failed migration: ${history.applied.length} applied, ${history.pending.length} pending. Nothing to recover.`], needsAttention: false };
   }
-  if (!action) return { lines: explainFailure(failed, url), needsAttention: true };
+  if (!action) return { lines: await explainFailure(failed, url), needsAttention: true };
+
+  const lines: string[] = [];
+  if (action !== 'applied') {
+    let sql = '';
+    try {
+      sql = migrationSql(failed.name);
+    } catch {
+      // Nothing to look for without the file.
+    }
+    const leftovers = await invalidLeftovers(url, sql);
+    await dropInvalidLeftovers(url, leftovers);
+    lines.push(...leftovers.map((name) => `dropped the INVALID index ${name} (DROP INDEX CONCURRENTLY).`));
+  }
 
   const env = { KIT_QUIET_ENGINE_LINE: '1' };
   const resolve = await runPrisma(['migrate', 'resolve', action === 'applied' ? '--applied' : '--rolled-back', failed.name], { url, env });
   if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
-  const lines = [`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`];
+  lines.push(`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`);
   if (action !== 'retry') return { lines: [...lines, 'next: npx prisma migrate deploy'], needsAttention: false };
 
   const deploy = await runPrisma(['migrate', 'deploy'], { url, env, echo: true });

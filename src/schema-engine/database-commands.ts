@@ -7,7 +7,6 @@
 import pg from 'pg';
 import { databaseName, withDatabase } from '../db/connection-url.ts';
 import { connectionFailure, type EngineFailure } from '../db/connection-errors.ts';
-import { runScriptOnOwnConnection } from './pg-migration-adapter.ts';
 import { withPgClient } from '../db/pg-client.ts';
 
 export class EngineCommandError extends Error {
@@ -48,10 +47,16 @@ export async function dropDatabase(url: string): Promise<void> {
   );
 }
 
-/** `prisma db execute`: the script statement by statement on one connection, as migrations run. */
+/**
+ * `prisma db execute`: the whole script as one query on a connection of its own, so PostgreSQL
+ * runs it as one implicit transaction. The native engine's splitting (src/sql/native-script-plan.ts)
+ * is known for migration files only; for `db execute` we could not check which it does, so the
+ * stand-in takes the stricter reading: a script that holds CONCURRENTLY plus anything else fails
+ * here as it may natively. Run such statements one file each.
+ */
 export async function executeScript(url: string, script: string): Promise<void> {
   try {
-    await runScriptOnOwnConnection({ connectionString: url, connectionTimeoutMillis: 10_000 }, script);
+    await withPgClient(url, (client) => client.query(script));
   } catch (error) {
     const failure = connectionFailure(error, url);
     // A failing statement (not a connection problem) reads as PostgreSQL reported it.

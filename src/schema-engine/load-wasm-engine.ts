@@ -1,11 +1,16 @@
 /**
- * Loads @prisma/schema-engine-wasm by hand. Its package entry imports the `.wasm` file as an ES
- * module, which Node 20 cannot do, so we instantiate the module ourselves and hand it to the
- * wasm-bindgen glue, which is what that entry would have done.
+ * Loads the wasm schema engine that the `prisma` CLI package ships
+ * (node_modules/prisma/build/schema_engine_bg.wasm): a build of exactly the engines commit the
+ * CLI pins, i.e. the same engine code as the native binary of that release. The CLI bundles no
+ * JavaScript glue for it, so the wasm-bindgen glue of @prisma/schema-engine-wasm drives it: its
+ * imports and exports carry the same hashed names (test/schema-engine/parser-version.test.ts
+ * checks that they still match after an upgrade). The module is instantiated by hand because
+ * that package's entry imports the `.wasm` file as an ES module, which Node 20 cannot do.
  */
 import { readFile } from 'node:fs/promises';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
+import { cliSchemaEngineWasm } from '../project-paths.ts';
 
 export type WasmSchemaEngine = SchemaEngine;
 export type WasmSchemaEngineClass = typeof SchemaEngine;
@@ -34,9 +39,7 @@ export function loadWasmSchemaEngine(): Promise<{ SchemaEngine: WasmSchemaEngine
   loaded ??= (async () => {
     // Without this global an engine panic surfaces as an unrelated TypeError.
     (globalThis as Record<string, unknown>).PRISMA_WASM_PANIC_REGISTRY = panicRegistry;
-    // The .wasm file isn't in the package's exports map; it sits next to the entry point.
-    const wasmPath = new URL('./schema_engine_bg.wasm', import.meta.resolve('@prisma/schema-engine-wasm'));
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
+    const { instance } = await WebAssembly.instantiate(await readFile(cliSchemaEngineWasm), {
       './schema_engine_bg.js': glue,
     });
     const exports = instance.exports as { __wbindgen_start(): void };

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
-import { createMigrationAdapterFactory, type MigrationDatasource } from './pg-migration-adapter.ts';
+import { createMigrationAdapterFactory, takeLastScriptFailure, type MigrationDatasource } from './pg-migration-adapter.ts';
 import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError, executeScript } from './database-commands.ts';
 import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 
@@ -81,6 +81,29 @@ function rpcError(id: RpcRequest['id'], failure: EngineFailure, isPanic: boolean
   };
 }
 
+/**
+ * The wasm engine reports a failing migration script as "external connector error"; the native
+ * engine reports P3018 with the migration's name and PostgreSQL's code and message. Give the CLI
+ * the native form, so deploy logs read the same under both engines. Only a failure of the
+ * script itself (its trace passes through apply_script) is one: when the engine's own
+ * bookkeeping fails afterwards (25P02 after a failed BEGIN), that error stands, as natively.
+ */
+function asMigrationFailure(error: unknown): never {
+  const failure = takeLastScriptFailure();
+  const text = error instanceof Error ? error.message : String(error);
+  const migration = /apply_migration::apply_script\s+with migration_name="([^"]+)"/.exec(text)?.[1];
+  if (!failure || !migration) throw error;
+  throw new EngineCommandError({
+    errorCode: 'P3018',
+    message: [
+      'A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve',
+      `Migration name: ${migration.split(/[\\/]/).at(-1)}`,
+      `Database error code: ${failure.code}`,
+      `Database error:\nERROR: ${failure.message}`,
+    ].join('\n\n'),
+  });
+}
+
 function connectionUrl(params: Record<string, unknown> | undefined): string | undefined {
   const datasource = params?.datasource as { tag?: string; url?: string } | undefined;
   return datasource?.tag === 'ConnectionString' ? datasource.url : undefined;
@@ -142,7 +165,7 @@ function serveRpc(args: EngineArgs): void {
         return (await getEngine()).devDiagnostic(params as never);
       case 'applyMigrations': {
         const instance = await getEngine();
-        const result = (await instance.applyMigrations(params as never)) as { appliedMigrationNames: string[] };
+        const result = (await instance.applyMigrations(params as never).catch(asMigrationFailure)) as { appliedMigrationNames: string[] };
         // Applying a migration leaves the wasm engine without its shadow database: `migrate dev`
         // then fails in evaluateDataLoss with "PostgreSQL shadow DB must be provided through an
         // external factory". Running the diagnostic again restores it.

@@ -9,18 +9,20 @@
  *    new database name into a config whose connection string wins), so `migrate dev` replays the
  *    history onto the real database and fails with "relation … already exists".
  * 3. `executeScript()` splits on every `;` (breaking `$$` bodies and string literals) and sends the
- *    pieces through a pool, so `SET lock_timeout` and the statement after it may run on different
- *    connections. Here a script runs statement by statement on one dedicated connection, which is
- *    then closed so that nothing it SET leaks into later work. That matches how Prisma 7's native
- *    engine applies a migration (one statement at a time, not one implicit transaction), and is
- *    the rule the kit's migrations are written for; see docs/migrations/how-prisma-runs-a-migration.md.
- *    The connection is a new one, never one of the pool's: the engine holds its migration lock
- *    (a session advisory lock) on a pool connection, and closing that one released the lock
- *    mid-deploy, so two racing deploys both applied the first migration.
+ *    pieces through a pool of connections. Prisma's native engine instead decides with sqlparser
+ *    whether to split the file at all, and runs everything of one command, its own bookkeeping
+ *    in `_prisma_migrations` included, on one connection. Here too: every adapter is a pool of
+ *    exactly one connection that stays open for the whole command, and a script runs as
+ *    src/sql/native-script-plan.ts says (statement by statement, or whole as one query). So a
+ *    `SET` lasts into later migrations of the same run, and a statement failing inside an
+ *    explicit `BEGIN` leaves that connection in an aborted transaction, exactly as natively
+ *    (docs/migrations/how-prisma-runs-a-migration.md).
  * 4. The engine waits for that lock inside `SELECT pg_advisory_lock(…)`, a statement that holds a
  *    snapshot while it waits. A concurrent deploy's CREATE INDEX CONCURRENTLY waits for every
  *    older snapshot, so the two blocked each other until the waiting one timed out (10 s). The
- *    lock is taken here instead, by polling (src/schema-engine/migration-lock.ts).
+ *    lock is taken here instead, by polling (src/schema-engine/migration-lock.ts). This is the one
+ *    place the stand-in is kinder than the native engine, where the second deploy fails after
+ *    10 s (P1002); deploy.yml never runs two deploys at once (its concurrency group).
  */
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -34,7 +36,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
-import { splitSqlStatements } from '../sql/split-statements.ts';
+import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
 
 const CHAR_OID = 18;
@@ -80,20 +82,18 @@ function acceptCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: 
   return queryable;
 }
 
-/** Runs a script statement by statement on one connection that is closed afterwards. */
-export async function runScriptOnOwnConnection(config: pg.ClientConfig, script: string): Promise<void> {
-  const connection = new pg.Client(config);
-  connection.on('error', () => undefined); // a dropped connection surfaces as the failing query's error
-  await connection.connect();
-  try {
-    for (const statement of splitSqlStatements(script)) {
-      await connection.query(statement.text);
-    }
-  } finally {
-    // Closing the connection ends any transaction a failed `BEGIN; … COMMIT;` left open (the
-    // server rolls it back) and discards every SET the script made.
-    await connection.end().catch(() => undefined);
+/**
+ * Runs a script on one connection as the native engine would: its statements one by one, or,
+ * when any of them does not parse, the whole file as one query (one implicit transaction).
+ */
+export async function runScriptLikeNativeEngine(connection: pg.ClientBase, script: string): Promise<void> {
+  await loadNativeParser();
+  const plan = planScript(script);
+  if (plan.mode === 'whole') {
+    await connection.query(script);
+    return;
   }
+  for (const statement of plan.statements) await connection.query(statement.text);
 }
 
 const ENGINE_LOCK_QUERY = new RegExp(String.raw`^\s*SELECT\s+pg_advisory_lock\(\s*${MIGRATION_LOCK_KEY}\s*\)\s*;?\s*$`, 'i');
@@ -111,20 +111,44 @@ function lockByPolling(adapter: SqlDriverAdapter, url: string): void {
   };
 }
 
+/** PostgreSQL's error from the last script that failed, for the P3018 the native engine prints. */
+export interface ScriptFailure {
+  code: string;
+  message: string;
+}
+let lastScriptFailure: ScriptFailure | undefined;
+export const takeLastScriptFailure = (): ScriptFailure | undefined => {
+  const failure = lastScriptFailure;
+  lastScriptFailure = undefined;
+  return failure;
+};
+
 function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   acceptCharColumns(adapter);
   const internals = adapter as unknown as PgQueryableInternals;
   adapter.executeScript = async (script: string) => {
+    // The pool holds one connection, so this is the connection every other query of the
+    // command runs on. Released without an error argument: that would destroy it.
+    const connection = await (internals.client as pg.Pool).connect();
     try {
-      await runScriptOnOwnConnection((internals.client as pg.Pool).options, script);
+      await runScriptLikeNativeEngine(connection, script);
     } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      if (code && message) lastScriptFailure = { code, message };
       if (error instanceof DriverAdapterError) throw error;
       internals.onError(error); // converts a pg error into the DriverAdapterError the engine reads
+    } finally {
+      connection.release();
     }
   };
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => acceptCharColumns(await startTransaction(isolationLevel));
   return adapter;
+}
+
+/** One connection for the whole command, never closed while idle: the native engine's model. */
+function oneConnection(url: string): PrismaPg {
+  return new PrismaPg({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
 }
 
 export interface MigrationDatasource {
@@ -134,7 +158,7 @@ export interface MigrationDatasource {
 
 /** The factory handed to `SchemaEngine.new`. */
 export function createMigrationAdapterFactory(datasource: MigrationDatasource): SqlMigrationAwareDriverAdapterFactory {
-  const main = new PrismaPg({ connectionString: datasource.url });
+  const main = oneConnection(datasource.url);
   return {
     provider: main.provider,
     adapterName: main.adapterName,
@@ -145,13 +169,13 @@ export function createMigrationAdapterFactory(datasource: MigrationDatasource): 
     },
     connectToShadowDb: async () => {
       if (datasource.shadowDatabaseUrl) {
-        return decorate(await new PrismaPg({ connectionString: datasource.shadowDatabaseUrl }).connect());
+        return decorate(await oneConnection(datasource.shadowDatabaseUrl).connect());
       }
       // Same as the native engine: a throwaway database on the same server, dropped afterwards.
       const admin = decorate(await main.connect());
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
       await admin.executeScript(`CREATE DATABASE "${name}"`);
-      const shadow = decorate(await new PrismaPg({ connectionString: withDatabase(datasource.url, name) }).connect());
+      const shadow = decorate(await oneConnection(withDatabase(datasource.url, name)).connect());
       const disposeShadow = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await disposeShadow();

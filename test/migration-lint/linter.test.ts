@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadNativeParser } from '../../src/sql/native-script-plan.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
 import { RULES } from '../../src/migration-lint/rules.ts';
@@ -31,6 +32,7 @@ const expected = (sql: string) => {
 };
 
 describe('migration linter: test corpus', () => {
+  beforeAll(() => loadNativeParser());
   it.each(corpus)('%s', (name) => {
     const { sql, findings } = lintCorpusFile(name);
     expect([...new Set(findings.map((finding) => finding.rule))].sort()).toEqual(expected(sql));

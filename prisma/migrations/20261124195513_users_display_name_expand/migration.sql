@@ -5,14 +5,16 @@
 --   a column it has never heard of; the database sees every write, from every version and from
 --   any script or other service.
 -- Lock: ACCESS EXCLUSIVE on users for milliseconds (ADD COLUMN without a default is catalog-only;
---   CREATE TRIGGER takes SHARE ROW EXCLUSIVE briefly). One transaction, so no row is written
---   between the column appearing and the trigger starting to fill it.
+--   CREATE TRIGGER takes SHARE ROW EXCLUSIVE briefly).
+-- Runs as: three statements, each committing on its own (the native engine splits this file).
+--   A row written after the column appears and before the trigger exists keeps display_name
+--   NULL; the backfill that follows fills it, so no transaction is needed. Every statement can
+--   be re-run (IF NOT EXISTS, OR REPLACE).
 -- Ships before: nothing; code that only knows `name` keeps working. Next: `npm run backfill --
 --   user-display-name`, then the NOT NULL tightening, then switch reads and writes, then the
 --   contract migration (docs/migrations/rename-expand-contract.md).
 SET lock_timeout = '3s';
 SET statement_timeout = '5s';
-BEGIN;
 ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "display_name" TEXT;
 
 CREATE OR REPLACE FUNCTION "users_sync_name_display_name"() RETURNS trigger
@@ -35,6 +37,5 @@ $$;
 CREATE OR REPLACE TRIGGER "users_sync_name_display_name"
   BEFORE INSERT OR UPDATE OF "name", "display_name" ON "users"
   FOR EACH ROW EXECUTE FUNCTION "users_sync_name_display_name"();
-COMMIT;
 RESET statement_timeout;
 RESET lock_timeout;

@@ -1,4 +1,4 @@
--- expect: ban-concurrent-index-creation-in-transaction, concurrently-not-alone
+-- expect: ban-concurrent-index-creation-in-transaction, begin-in-split-file, concurrently-not-alone
 SET lock_timeout = '3s';
 SET statement_timeout = '5s';
 BEGIN;
