@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { dropDatabasesWithPrefix } from '../db/scratch-databases.ts';
 import { CliError } from '../cli-error.ts';
 import { projectRoot } from '../project-paths.ts';
+import { nativeEngineAvailability } from '../schema-engine/select-engine.ts';
 import { expandTemplate, type Contexts } from './expressions.ts';
 import { loadWorkflow, type WorkflowStep } from './load-workflow.ts';
 import { LOCAL_DATABASE_PREFIX, localGithubContext, localSecret, localServiceUrl } from './local-stand-ins.ts';
@@ -49,6 +50,15 @@ export async function runWorkflowJob(file: string | undefined, jobName: string |
   const workflow = loadWorkflow(file);
   const job = jobName === undefined ? undefined : workflow.jobs[jobName];
   if (!job || !jobName) throw new CliError(`${jobName ? `No job "${jobName}" in ${workflow.file}` : 'Name a job'}. Jobs: ${Object.keys(workflow.jobs).join(', ')}.`);
+
+  // A job that insists on Prisma's native engine can only run where its binary can be had.
+  if (job.env?.PRISMA_SCHEMA_ENGINE === 'native') {
+    const native = nativeEngineAvailability();
+    if (!native.available) {
+      const detail = `needs Prisma's native schema engine: ${native.reason}`;
+      return { steps: [{ name: `job ${jobName}`, outcome: 'skipped', detail }], notes: [], passed: true };
+    }
+  }
 
   const text = JSON.stringify(workflow);
   const notes: string[] = [];

@@ -61,6 +61,18 @@ function useStandIn(): void {
   process.env.PRISMA_SCHEMA_ENGINE_BINARY = standInPath;
 }
 
+/** Whether Prisma's native engine runs here (probed once per Prisma version, then remembered). */
+export function nativeEngineAvailability(): { available: boolean; reason: string } {
+  const version = prismaVersion();
+  let choice = remembered(version);
+  if (!choice) {
+    choice = { ...probeNative(), prismaVersion: version };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(rememberedFile, `${JSON.stringify(choice, null, 2)}\n`);
+  }
+  return { available: choice.engine === 'native', reason: choice.reason };
+}
+
 export function selectSchemaEngine(): EngineSelection {
   const custom = process.env.PRISMA_SCHEMA_ENGINE_BINARY;
   if (custom && custom !== standInPath) {
@@ -78,14 +90,8 @@ export function selectSchemaEngine(): EngineSelection {
     useStandIn();
     return { engine: 'wasm', reason: 'PRISMA_SCHEMA_ENGINE=wasm' };
   }
-  const version = prismaVersion();
-  let choice = remembered(version);
-  if (!choice) {
-    choice = { ...probeNative(), prismaVersion: version };
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(rememberedFile, `${JSON.stringify(choice, null, 2)}\n`);
-  }
-  if (choice.engine === 'wasm') useStandIn();
-  else delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
-  return { engine: choice.engine, reason: `auto: ${choice.reason}; remembered in .data/schema-engine.json` };
+  const native = nativeEngineAvailability();
+  if (native.available) delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+  else useStandIn();
+  return { engine: native.available ? 'native' : 'wasm', reason: `auto: ${native.reason}; remembered in .data/schema-engine.json` };
 }

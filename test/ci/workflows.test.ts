@@ -60,7 +60,16 @@ describe('workflow files', () => {
     for (const command of ['npm run generate', 'npm run typecheck', 'npm run lint:migrations', 'migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code', 'npm run seed:reference', 'npm test']) {
       expect(runs.some((run) => run.includes(command)), command).toBe(true);
     }
-    expect(runs.filter((run) => run.includes('prisma migrate deploy'))).toHaveLength(2);
+    expect(workflow.jobs.migrations!.steps!.filter((step) => step.run?.includes('prisma migrate deploy'))).toHaveLength(2);
+  });
+
+  it('ci.yml native-engine: Prisma\'s native engine deploys twice, replays into a shadow database and resets', () => {
+    const job = load('ci.yml').jobs['native-engine']!;
+    expect(job.env?.PRISMA_SCHEMA_ENGINE).toBe('native');
+    const runs = (job.steps ?? []).map((step) => step.run ?? '');
+    expect(runs.filter((run) => run.includes('npx prisma migrate deploy'))).toHaveLength(2);
+    expect(runs.some((run) => run.includes('migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code'))).toBe(true);
+    expect(runs.some((run) => run.includes('npx prisma migrate reset --force'))).toBe(true);
   });
 });
 
@@ -88,6 +97,16 @@ describe('npm run ci:local', () => {
       expect(run.stdout).toContain("skipped: Deploy the app (your platform's deploy)");
       expect(run.stdout).toMatch(/All migrations have been successfully applied/);
     }
+  });
+
+  it('ci.yml native-engine is skipped, in one line, where the native engine cannot be had', () => {
+    // The test machine's engine choice is what auto found; the job runs only where it is native.
+    const native = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./src/schema-engine/select-engine.ts').then((m) => console.log(m.nativeEngineAvailability().available))"], { cwd: copy.dir, encoding: 'utf8' });
+    if (native.stdout.trim() === 'true') return;
+    const run = ciLocal('ci.yml', 'native-engine');
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/ci:local ci\.yml native-engine: 0 passed, 0 failed, 1 skipped/);
+    expect(run.stdout).toMatch(/skipped: job native-engine \(needs Prisma's native schema engine: /);
   });
 
   it('deploy.yml deploy with a migration that fails: stops before the app ships and says how to recover', () => {
@@ -128,7 +147,7 @@ describe('npm run ci:local', () => {
   it('refuses a workflow or job it does not know, in one line', () => {
     const cases: Array<[string[], RegExp]> = [
       [['nightly.yml', 'build'], /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml.$/],
-      [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, test.$/],
+      [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, native-engine, test.$/],
       [['ci.yml'], /^error: Usage: npm run ci:local/],
     ];
     for (const [args, message] of cases) {

@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeParser } from '../../src/sql/native-script-plan.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
@@ -14,6 +15,7 @@ import { projectRoot } from '../../src/project-paths.ts';
 import { kitMigrations, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
 
 const projects: ScratchProject[] = [];
+beforeAll(() => loadNativeParser());
 afterAll(() => projects.forEach((project) => project.remove()));
 
 function migrationNew(project: ScratchProject, ...args: string[]) {
@@ -86,6 +88,14 @@ describe('npm run migration:new', () => {
       (await client.query(`SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE column_name IN ('title', 'headline', 'nickname') ORDER BY 1`)).rows.map((row) => row.c),
     );
     expect(columns).toEqual(['posts.headline']);
+
+    // The kit's migrations and the scaffolded ones replay as the native engine would: into a
+    // shadow database (exit 2: replayed, and different from the scratch project's empty schema)
+    // and on reset.
+    const replay = await project.prisma(url, 'migrate', 'diff', '--from-migrations', 'migrations', '--to-schema', 'schema.prisma', '--exit-code');
+    expect(replay.code, replay.stdout + replay.stderr).toBe(2);
+    const reset = await project.prisma(url, 'migrate', 'reset', '--force');
+    expect(reset.code, reset.stdout + reset.stderr).toBe(0);
   });
 
   it('refuses what it cannot use, in one line, and writes nothing', async () => {
