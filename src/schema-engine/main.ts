@@ -20,18 +20,20 @@ interface EngineArgs {
   version: boolean;
   datamodels: string[];
   datasource: Partial<MigrationDatasource> | undefined;
+  previewFeatures: string[];
   cliCommand: string | undefined;
 }
 
 function parseArgs(argv: string[]): EngineArgs {
-  const args: EngineArgs = { version: false, datamodels: [], datasource: undefined, cliCommand: undefined };
+  const args: EngineArgs = { version: false, datamodels: [], datasource: undefined, previewFeatures: [], cliCommand: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = () => argv[++i] ?? '';
     if (arg === '--version' || arg === '-V') args.version = true;
     else if (arg === '--datamodels' || arg === '-d') args.datamodels.push(value());
     else if (arg === '--datasource') args.datasource = JSON.parse(value()) as Partial<MigrationDatasource>;
-    else if (arg === '--enabled-preview-features' || arg === '--extension-types') value(); // no effect on PostgreSQL
+    else if (arg === '--enabled-preview-features') args.previewFeatures = value().split(',').filter(Boolean);
+    else if (arg === '--extension-types') value(); // no effect on PostgreSQL
     else if (arg === 'cli') args.cliCommand = argv[++i];
   }
   return args;
@@ -104,6 +106,24 @@ function asMigrationFailure(error: unknown): never {
   });
 }
 
+/**
+ * Prisma's wasm engine takes no preview features (its constructor has only the schema files), so
+ * with `postgresqlExtensions` it never reads the database's extensions: every `migrate dev`
+ * would write another CREATE EXTENSION and `db pull` would drop the `extensions` line. Refuse
+ * with the way that works under both engines instead of drifting.
+ */
+function refuseManagedExtensions(previewFeatures: string[], datamodels: Array<[string, string]>): void {
+  // The CLI passes preview features only sometimes; the native engine reads them from the schema.
+  const enabled = previewFeatures.includes('postgresqlExtensions') || datamodels.some(([, text]) => /previewFeatures\s*=\s*\[[^\]]*"postgresqlExtensions"/.test(text));
+  const declared = datamodels.some(([, text]) => /datasource\s+\w+\s*\{[^}]*\bextensions\s*=/.test(text));
+  if (!enabled || !declared) return;
+  throw new EngineCommandError({
+    errorCode: undefined,
+    message:
+      'The wasm stand-in cannot manage `extensions = [...]` (the postgresqlExtensions preview feature never reaches Prisma\'s wasm engine). Remove `extensions` from the datasource block and create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`), or run with PRISMA_SCHEMA_ENGINE=native.',
+  });
+}
+
 function connectionUrl(params: Record<string, unknown> | undefined): string | undefined {
   const datasource = params?.datasource as { tag?: string; url?: string } | undefined;
   return datasource?.tag === 'ConnectionString' ? datasource.url : undefined;
@@ -120,6 +140,7 @@ function serveRpc(args: EngineArgs): void {
         createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
       );
       const datamodels = args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
+      refuseManagedExtensions(args.previewFeatures, datamodels);
       // Commands such as `migrate diff` and `db execute` start the engine without a schema. The
       // native engine then takes the provider from the URL; the wasm one has no connector at all
       // ("unreachable"), so give it a schema that names only the provider.

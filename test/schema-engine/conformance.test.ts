@@ -251,6 +251,16 @@ INSERT INTO executed SELECT executed_note();\n`,
     expect(await columnExists('name')).toBe(true);
   });
 
+  it('migrate dev that needs to ask (here: data loss) fails at once without a terminal instead of waiting', async () => {
+    writeSchema(['name String?', 'pending Int?'], ['@@index([name])']);
+    const before = readdirSync(migrations);
+    const run = await prisma('migrate', 'dev');
+    // The kit's runs set CI (src/prisma-cli.ts), so Prisma refuses to prompt rather than wait.
+    expect(run.code).toBe(1);
+    expect(output(run)).toContain('Prisma Migrate has detected that the environment is non-interactive');
+    expect(readdirSync(migrations)).toEqual(before);
+  });
+
   it('an unreachable server gives P1001 and a non-zero exit, not a hang or a stack trace', async () => {
     const unreachable = 'postgresql://postgres:secret-pw@127.0.0.1:1/nowhere';
     const run = await project.prisma(unreachable, 'migrate', 'status');
