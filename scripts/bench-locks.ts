@@ -49,16 +49,21 @@ async function measure(url: string, rows: number, pattern: LockBenchPattern, var
   let writer = startConcurrentWriter(url, rows, pattern.workload, t0);
   const progress = createProgress({ label: `${pattern.key} ${variant} backfill`, total: rows });
   let backfilling = false;
-  await change.run(url, {
-    async swapWriter(workload: WriterWorkload) {
-      finished.push(await writer.stop());
-      writer = startConcurrentWriter(url, rows, workload, t0);
-    },
-    onBackfillProgress(done) {
-      backfilling = true;
-      progress.update(done);
-    },
-  });
+  try {
+    await change.run(url, {
+      async swapWriter(workload: WriterWorkload) {
+        finished.push(await writer.stop());
+        writer = startConcurrentWriter(url, rows, workload, t0);
+      },
+      onBackfillProgress(done) {
+        backfilling = true;
+        progress.update(done);
+      },
+    });
+  } catch (error) {
+    await writer.stop(); // a writer left running would spin on its dropped database
+    throw error;
+  }
   const total = performance.now() - t0;
   if (backfilling) progress.finish();
   // The app keeps running after the change; a moment of that shows whether it recovered.

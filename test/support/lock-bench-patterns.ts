@@ -11,7 +11,7 @@ import { userDisplayName } from '../../src/backfills/user-display-name.ts';
 import { userTimezone } from '../../src/backfills/user-timezone.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { migrationsDir } from '../../src/project-paths.ts';
-import { executeScript } from '../../src/schema-engine/database-commands.ts';
+import { runScriptLikeNativeEngine } from '../../src/schema-engine/pg-migration-adapter.ts';
 import type { WriterWorkload } from './concurrent-writer.ts';
 import { kitMigration } from './kit-migrations.ts';
 
@@ -32,11 +32,13 @@ export interface LockBenchPattern {
   safe: { label: string; run(url: string, context: ChangeContext): Promise<void> };
 }
 
-/** Runs kit migrations (by name suffix) the way Migrate does: each file statement by statement. */
+/** Runs kit migrations (by name suffix) as Prisma's native engine does: split or whole, one connection. */
 export async function applyKitMigrations(url: string, suffixes: string[]): Promise<void> {
-  for (const suffix of suffixes) {
-    await executeScript(url, readFileSync(join(migrationsDir, kitMigration(suffix), 'migration.sql'), 'utf8'));
-  }
+  await withPgClient(url, async (client) => {
+    for (const suffix of suffixes) {
+      await runScriptLikeNativeEngine(client, readFileSync(join(migrationsDir, kitMigration(suffix), 'migration.sql'), 'utf8'));
+    }
+  });
 }
 
 async function backfill(url: string, job: BackfillJob, context: ChangeContext): Promise<void> {
