@@ -1,15 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects on one PostgreSQL server and one migrated template:
+ * - `kit` (`npm test`): behaviour. Files run in parallel, each in databases of its own; most of
+ *   their time is spent waiting on the Prisma CLI and PostgreSQL, so more workers than cores.
+ * - `load` (`npm run test:load`): the proofs under a concurrent writer. One file at a time, so
+ *   that each safe-vs-naive comparison shares the machine with nothing but itself.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Starts (or reuses) the PostgreSQL server and migrates one template database per run.
     globalSetup: ['test/setup/global-setup.ts'],
     // Seeds faker per test so factory data is repeatable.
     setupFiles: ['test/setup/seed-faker.ts'],
-    // Files run in parallel, each in its own database cloned from the template.
     pool: 'forks',
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Generous: a busy machine (CI, a laptop compiling) can be several times slower than a quiet
+    // one; the slowest test here takes about 30 s on a quiet 2-core machine.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    projects: [
+      { extends: true, test: { name: 'kit', include: ['test/**/*.test.ts'], exclude: ['test/load/**'], maxWorkers: 4 } },
+      { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], fileParallelism: false } },
+    ],
   },
 });

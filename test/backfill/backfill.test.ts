@@ -1,6 +1,7 @@
 /**
  * The backfill runner as an operator uses it (`npm run backfill`), against a real PostgreSQL:
- * killed and resumed, raced, stopped, dry-run, under a concurrent writer, and given bad input.
+ * killed and resumed, raced, stopped, dry-run, and given bad input. Under a concurrent writer:
+ * test/load/backfill-under-load.test.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';
-import { startConcurrentWriter } from '../support/concurrent-writer.ts';
 import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
 
 const created: string[] = [];
@@ -133,18 +133,6 @@ describe('npm run backfill', () => {
     expect(dry.out).toContain('1,234 rows would change; nothing was changed');
     expect(await tableDigest(url)).toBe(before);
     expect(await batchesCommitted(url)).toBe(0);
-  });
-
-  it('keeps a concurrent writer flowing: no failed write, none waits over 250 ms', async () => {
-    const url = await databaseWithUsers(50_000);
-    const writer = startConcurrentWriter(url, 50_000);
-    const run = await backfill(url, 'user-timezone', '--batch-size', '1000').done;
-    const stats = await writer.stop();
-    expect(run.code, run.out).toBe(0);
-    expect(stats.failures).toEqual([]);
-    expect(stats.writes).toBeGreaterThan(50);
-    expect(stats.maxMs).toBeLessThan(250);
-    expect(await query(url, `SELECT count(*)::int AS n FROM users WHERE timezone IS NULL`)).toEqual([{ n: 0 }]);
   });
 
   it('rejects an unknown job and bad batch sizes with one line', async () => {

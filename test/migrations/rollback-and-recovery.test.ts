@@ -7,19 +7,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { withDatabase } from '../../src/db/connection-url.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
-import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
+import { cloneTemplateDatabase } from '../setup/test-database.ts';
 import { kitMigrations } from '../support/kit-migrations.ts';
 import { copyProject } from '../support/project-copy.ts';
 
 const copy = copyProject('rollback');
 afterAll(() => copy.remove());
 
-let databases = 0;
-/** A new database name on the test server; Prisma creates it on the first deploy. */
-const freshDatabase = () => withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}recovery_${process.pid}_${(databases += 1)}`);
+/** A database with every kit migration applied: a clone of the template the test run migrated. */
+const migratedDatabase = () => cloneTemplateDatabase();
 
 function run(url: string, command: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
   const [bin, ...rest] = command === 'prisma' ? [join(copy.dir, 'node_modules', '.bin', 'prisma')] : [process.execPath, '--import', 'tsx', `scripts/${command}.ts`];
@@ -53,7 +51,7 @@ describe('migration:down and migrate:rollback', () => {
   afterAll(() => removeMigration(name));
 
   it('generates down.sql, refuses what it must, rolls back the newest migration, and a deploy re-applies it', async () => {
-    const url = freshDatabase();
+    const url = await migratedDatabase();
     addMigration(name, 'ALTER TABLE "users" ADD COLUMN "nickname" TEXT;\n');
     deployed(url);
 
@@ -81,8 +79,8 @@ describe('migration:down and migrate:rollback', () => {
     expect(await columnExists(url, 'users', 'nickname')).toBe(true);
   });
 
-  it('migration:down refuses an unknown migration and an existing down.sql', () => {
-    const url = freshDatabase();
+  it('migration:down refuses an unknown migration and an existing down.sql', async () => {
+    const url = await migratedDatabase();
     expect(run(url, 'migration-down', 'no_such_migration').stderr.trim()).toMatch(/^error: No migration named no_such_migration in prisma\/migrations\. Newest: /);
     const reviewed = '29990101000001_reviewed_down';
     addMigration(reviewed, 'SELECT 1;\n');
@@ -100,8 +98,7 @@ describe('migration:down and migrate:rollback', () => {
 
 describe('migrate:recover', () => {
   it('a migration sent whole broken on purpose: explains, nothing left behind, fixed and marked rolled back, deployed', async () => {
-    const url = freshDatabase();
-    deployed(url);
+    const url = await migratedDatabase();
     const name = '29990102000000_audit_log';
     // The DO block does not parse for the native engine, so the file runs as one transaction.
     addMigration(name, 'CREATE TABLE "audit_log" (id int);\nDO $$ BEGIN PERFORM 1/0; END $$;\n');
@@ -127,8 +124,7 @@ describe('migrate:recover', () => {
   });
 
   it('a failure inside BEGIN … COMMIT of a split file: recover says the cause went unrecorded, nothing stayed, and gets out', async () => {
-    const url = freshDatabase();
-    deployed(url);
+    const url = await migratedDatabase();
     const name = '29990102000001_audit_begin';
     addMigration(name, 'BEGIN;\nCREATE TABLE "audit_begin" (id int);\nSELECT 1/0;\nCOMMIT;\n');
     try {
@@ -152,8 +148,7 @@ describe('migrate:recover', () => {
   });
 
   it('non-atomic migration that failed half-way: finished by hand, marked applied', async () => {
-    const url = freshDatabase();
-    deployed(url);
+    const url = await migratedDatabase();
     const name = '29990103000000_audit_pair';
     addMigration(name, 'CREATE TABLE "audit_a" (id int);\nCREATE TABLE "audit_b" (id int REFERENCES "no_such_table"(id));\n');
     try {
@@ -172,8 +167,7 @@ describe('migrate:recover', () => {
   });
 
   it('a lock timeout: --retry marks it rolled back and deploys again', async () => {
-    const url = freshDatabase();
-    deployed(url);
+    const url = await migratedDatabase();
     const name = '29990104000000_users_flag';
     addMigration(name, `SET lock_timeout = '500ms';\nALTER TABLE "users" ADD COLUMN IF NOT EXISTS "flag" BOOLEAN;\nRESET lock_timeout;\n`);
     try {
@@ -197,8 +191,7 @@ describe('migrate:recover', () => {
 
 describe('migrate:recover after a failed CREATE INDEX CONCURRENTLY', () => {
   it('names the INVALID index the build left, and --retry drops it and builds it again', async () => {
-    const url = freshDatabase();
-    deployed(url);
+    const url = await migratedDatabase();
     const name = '29990106000000_posts_title_index';
     addMigration(
       name,
@@ -234,8 +227,7 @@ describe('migrate:recover after a failed CREATE INDEX CONCURRENTLY', () => {
 
 describe('migrate:backup-if-risky', () => {
   it('runs BACKUP_COMMAND before a pending migration that drops data, and stops the deploy without one', async () => {
-    const url = freshDatabase();
-    deployed(url);
+    const url = await migratedDatabase();
     const backup = (command: string | undefined) => {
       const env = command === undefined ? {} : { BACKUP_COMMAND: command };
       const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migrate-backup-if-risky.ts'], {

@@ -140,73 +140,6 @@ CREATE TRIGGER account_email_lower BEFORE INSERT ON "Account" FOR EACH ROW EXECU
     writeSchema(['name String?'], ['@@index([name])']);
   });
 
-  // How the native engine runs a file (src/sql/native-script-plan.ts): split when every
-  // statement parses, else whole, as one transaction. Each case fails, is seen, and is cleared.
-  const failAndClear = async (name: string, sql: string) => {
-    addMigration(name, sql);
-    const deploy = await prisma('migrate', 'deploy');
-    expect(deploy.code).not.toBe(0);
-    const status = await prisma('migrate', 'status');
-    expect(status.code).toBe(1);
-    expect(output(status)).toContain(name);
-    const resolve = await prisma('migrate', 'resolve', '--rolled-back', name);
-    expect(resolve.code, output(resolve)).toBe(0);
-    rmSync(join(migrations, name), { recursive: true });
-    const [record] = await query<{ logs: string | null }>(`SELECT logs FROM _prisma_migrations WHERE migration_name = $1`, [name]);
-    return { deploy: output(deploy), logs: record?.logs ?? null };
-  };
-  const tableExists = async (table: string) => (await query(`SELECT to_regclass($1) IS NOT NULL AS present`, [table]))[0]?.present;
-
-  it('a split file that fails half-way: P3018 with PostgreSQL\'s error, and the statements before it stay', async () => {
-    const { deploy, logs } = await failAndClear('29990102000000_split_broken', 'CREATE TABLE split_probe (id int);\nSELECT 1/0;\n');
-    expect(deploy).toMatch(/P3018[\s\S]*division by zero/);
-    expect(logs).toContain('division by zero');
-    expect(await tableExists('split_probe')).toBe(true);
-    await query('DROP TABLE split_probe');
-  });
-
-  it('a file sent whole (a DO block does not parse) is one transaction: it fails as a unit', async () => {
-    const { deploy } = await failAndClear(
-      '29990102000001_whole_broken',
-      'CREATE TABLE whole_probe (id int);\nDO $$ BEGIN PERFORM 1/0; END $$;\n',
-    );
-    expect(deploy).toMatch(/P3018[\s\S]*division by zero/);
-    expect(await tableExists('whole_probe')).toBe(false);
-  });
-
-  it('the old index migration (SET + DO guard + CREATE INDEX CONCURRENTLY) fails with 25001, as natively', async () => {
-    const { deploy } = await failAndClear(
-      '29990102000002_old_index_shape',
-      `SET lock_timeout = '5s';
-DO $$ BEGIN IF false THEN DROP INDEX "Account_email_lower_idx"; END IF; END $$;
-CREATE INDEX CONCURRENTLY IF NOT EXISTS "Account_email_lower_idx" ON "Account" (lower(email));
-RESET lock_timeout;
-`,
-    );
-    expect(deploy).toMatch(/25001[\s\S]*CREATE INDEX CONCURRENTLY cannot run inside a transaction block/);
-  });
-
-  it('a failure inside BEGIN … COMMIT of a split file: nothing stays, and the engine cannot record why (25P02)', async () => {
-    const { deploy, logs } = await failAndClear(
-      '29990102000003_begin_broken',
-      'BEGIN;\nCREATE TABLE atom_probe (id int);\nSELECT 1/0;\nCOMMIT;\n',
-    );
-    // The native engine records the failure on the same connection, which is in the aborted
-    // transaction: its own query fails, so neither the output nor the log has the real cause.
-    expect(deploy).toContain('current transaction is aborted');
-    expect(deploy).not.toContain('division by zero');
-    expect(logs).toBeNull();
-    expect(await tableExists('atom_probe')).toBe(false);
-  });
-
-  it('one connection for the whole deploy: a SET in one migration holds in the next', async () => {
-    addMigration('29990102000004_set_name', "SET application_name = 'kit_conformance_probe';\n");
-    addMigration('29990102000005_read_name', "CREATE TABLE setting_probe AS SELECT current_setting('application_name') AS name;\n");
-    const run = await prisma('migrate', 'deploy');
-    expect(run.code, output(run)).toBe(0);
-    expect(await query('SELECT name FROM setting_probe')).toEqual([{ name: 'kit_conformance_probe' }]);
-  });
-
   it('migrate resolve --applied records a migration that was applied by hand', async () => {
     addMigration('29990103000000_manual', 'CREATE TABLE manual_step (id int);\n');
     await query('CREATE TABLE manual_step (id int)');
@@ -227,14 +160,6 @@ INSERT INTO executed SELECT executed_note();\n`,
     const run = await prisma('db', 'execute', '--file', file);
     expect(run.code, output(run)).toBe(0);
     expect(await query('SELECT note FROM executed')).toEqual([{ note: 'a;b' }]);
-  });
-
-  it('db execute sends the script as one query: CONCURRENTLY beside another statement is refused', async () => {
-    const file = join(project.dir, 'concurrently.sql');
-    writeFileSync(file, `SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY executed_note_idx ON executed (note);\n`);
-    const run = await prisma('db', 'execute', '--file', file);
-    expect(run.code).not.toBe(0);
-    expect(output(run)).toContain('cannot run inside a transaction block');
   });
 
   it('db seed runs the configured seed command', async () => {

