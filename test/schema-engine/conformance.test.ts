@@ -177,13 +177,17 @@ INSERT INTO executed SELECT executed_note();\n`,
   });
 
   it('migrate dev that needs to ask (here: data loss) fails at once without a terminal instead of waiting', async () => {
-    writeSchema(['name String?', 'pending Int?'], ['@@index([name])']);
+    // Dropping a column that holds data makes migrate dev ask for confirmation.
+    await query(`INSERT INTO "Account" (email, name) VALUES ('loss@example.test', 'kept')`);
+    writeSchema([]);
     const before = readdirSync(migrations);
     const run = await prisma('migrate', 'dev');
     // The kit's runs set CI (src/prisma-cli.ts), so Prisma refuses to prompt rather than wait.
     expect(run.code).toBe(1);
     expect(output(run)).toContain('Prisma Migrate has detected that the environment is non-interactive');
     expect(readdirSync(migrations)).toEqual(before);
+    expect(await columnExists('name')).toBe(true);
+    writeSchema(['name String?'], ['@@index([name])']);
   });
 
   it('an unreachable server gives P1001 and a non-zero exit, not a hang or a stack trace', async () => {
