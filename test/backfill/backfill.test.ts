@@ -125,6 +125,28 @@ describe('npm run backfill', () => {
     await expectEachBatchAppliedOnce(url, 10_000);
   });
 
+  it('SIGTERM to `npm run backfill` (what a platform sends) reaches the runner: it stops, nothing is left running', async () => {
+    const url = await databaseWithUsers(10_000);
+    // `npm run` runs the script through sh; the script execs node, so npm's signal reaches it.
+    const child = spawn('npm', ['run', '--silent', 'backfill', '--', 'user-timezone', '--batch-size', '100', '--sleep-ms', '50'], {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_URL: url },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    await waitForBatches(url, 5);
+    child.kill('SIGTERM');
+    await exited;
+    const before = await batchesCommitted(url);
+    await sleep(1_000);
+    // A runner orphaned by npm would go on committing batches.
+    expect(await batchesCommitted(url), out).toBe(before);
+    expect(before).toBeLessThan(100);
+    expect(out).toContain('Resume with: npm run backfill -- user-timezone');
+  });
+
   it('--dry-run reports the rows that would change and changes none', async () => {
     const url = await databaseWithUsers(1_234);
     const before = await tableDigest(url);
