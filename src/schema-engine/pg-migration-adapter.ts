@@ -146,6 +146,13 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return adapter;
 }
 
+/** Drops and recreates the URL's schema (`?schema=`, default public): everything a replay made. */
+function emptySchema(url: string): string {
+  const schema = new URL(url).searchParams.get('schema') || 'public';
+  const quoted = `"${schema.replace(/"/g, '""')}"`;
+  return `DROP SCHEMA IF EXISTS ${quoted} CASCADE;\nCREATE SCHEMA ${quoted};`;
+}
+
 /** One connection for the whole command, never closed while idle: the native engine's model. */
 function oneConnection(url: string): PrismaPg {
   return new PrismaPg({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
@@ -169,7 +176,18 @@ export function createMigrationAdapterFactory(datasource: MigrationDatasource): 
     },
     connectToShadowDb: async () => {
       if (datasource.shadowDatabaseUrl) {
-        return decorate(await oneConnection(datasource.shadowDatabaseUrl).connect());
+        // A shadow database you provide (SHADOW_DATABASE_URL, for roles without CREATEDB) is
+        // emptied before the replay and after it, as the native engine does; replaying into what
+        // the last replay left fails on the first CREATE ("type … already exists").
+        const shadow = decorate(await oneConnection(datasource.shadowDatabaseUrl).connect());
+        const empty = emptySchema(datasource.shadowDatabaseUrl);
+        await shadow.executeScript(empty);
+        const disposeShadow = shadow.dispose.bind(shadow);
+        shadow.dispose = async () => {
+          await shadow.executeScript(empty).catch(() => undefined);
+          await disposeShadow();
+        };
+        return shadow;
       }
       // Same as the native engine: a throwaway database on the same server, dropped afterwards.
       const admin = decorate(await main.connect());

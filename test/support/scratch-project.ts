@@ -23,7 +23,7 @@ export interface ScratchProject {
   remove(): void;
 }
 
-export function createScratchProject(name: string, options: { seedCommand?: string } = {}): ScratchProject {
+export function createScratchProject(name: string, options: { seedCommand?: string; env?: Record<string, string> } = {}): ScratchProject {
   const dir = join(dataDir, 'tmp', `${name}-${process.pid}`);
   const migrations = join(dir, 'migrations');
   rmSync(dir, { recursive: true, force: true });
@@ -35,7 +35,7 @@ export function createScratchProject(name: string, options: { seedCommand?: stri
 export default defineConfig({
   schema: 'schema.prisma',
   migrations: { path: 'migrations'${options.seedCommand ? `, seed: ${JSON.stringify(options.seedCommand)}` : ''} },
-  datasource: { url: process.env.DATABASE_URL ?? '' },
+  datasource: { url: process.env.DATABASE_URL ?? '', shadowDatabaseUrl: process.env.SHADOW_DATABASE_URL || undefined },
 });\n`,
   );
   writeFileSync(join(dir, 'schema.prisma'), 'datasource db {\n  provider = "postgresql"\n}\n');
@@ -58,6 +58,7 @@ export default defineConfig({
           // `migrate reset` refuses when the CLI thinks an AI agent drives it. Scratch projects
           // only ever reset databases their test created moments earlier: that is the consent.
           PRISMA_USER_CONSENT_FOR_DANGEROUS_AI_ACTION: 'scratch database created by this test',
+          ...options.env,
         },
       });
     },
