@@ -6,7 +6,8 @@
 import { CliError } from '../src/cli-error.ts';
 import { scaffoldMigration } from '../src/migration-scaffold/scaffold-migration.ts';
 import { PATTERNS } from '../src/migration-scaffold/templates.ts';
-import { migrationsDir } from '../src/project-paths.ts';
+import { join, relative } from 'node:path';
+import { migrationsDir, projectRoot } from '../src/project-paths.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
@@ -35,6 +36,7 @@ runCli(async (argv) => {
       unique: { type: 'boolean' },
       backfill: { type: 'string' },
       'migrations-dir': { type: 'string' },
+      'backfills-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }, USAGE);
@@ -46,8 +48,10 @@ runCli(async (argv) => {
     name: positionals[1],
     args: { ...values, columns: values.columns?.split(',').map((column) => column.trim()) },
     migrationsDir: values['migrations-dir'] ?? migrationsDir,
+    backfillsDir: values['backfills-dir'] ?? join(projectRoot, 'src', 'backfills'),
   });
   for (const folder of result.folders) console.log(`created prisma/migrations/${folder}/migration.sql`);
+  for (const file of result.files) console.log(`created ${relative(projectRoot, file)}`);
   for (const line of result.next) console.log(`next: ${line}`);
-  console.log(`then: npm run lint:migrations, and npx prisma migrate dev to apply. Recipe: ${result.playbook}`);
+  console.log(`then: npm run lint:migrations, and npx prisma migrate dev to apply (after any backfill above). Recipe: ${result.playbook}`);
 });

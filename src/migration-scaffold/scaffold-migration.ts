@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
+import { backfillJobStub } from './backfill-job-stub.ts';
 import { PATTERNS, type PatternArgs } from './templates.ts';
 
 export interface ScaffoldRequest {
@@ -13,11 +14,15 @@ export interface ScaffoldRequest {
   name: string | undefined;
   args: PatternArgs | { table?: string };
   migrationsDir: string;
+  /** Where a pattern's backfill job stub goes (src/backfills/). */
+  backfillsDir: string;
   now?: Date;
 }
 
 export interface ScaffoldResult {
   folders: string[];
+  /** Files written besides the migrations (a backfill job stub), relative to their folder's parent. */
+  files: string[];
   next: string[];
   playbook: string;
 }
@@ -96,5 +101,14 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
     mkdirSync(join(request.migrationsDir, folders[i]!));
     writeFileSync(join(request.migrationsDir, folders[i]!, 'migration.sql'), migration.sql);
   });
-  return { folders, next: pattern.next(name, args), playbook: pattern.playbook };
+  const files: string[] = [];
+  if (request.pattern === 'not-null' && args.backfill) {
+    // An existing job file is the team's: never overwrite it.
+    const stub = join(request.backfillsDir, `${args.backfill}.ts`);
+    if (!existsSync(stub)) {
+      writeFileSync(stub, backfillJobStub({ job: args.backfill, table: args.table, column: args.column ?? '', migration: name }));
+      files.push(stub);
+    }
+  }
+  return { folders, files, next: pattern.next(name, args), playbook: pattern.playbook };
 }

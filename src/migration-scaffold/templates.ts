@@ -36,6 +36,12 @@ const reset = 'RESET statement_timeout;\nRESET lock_timeout;\n';
 
 const header = (lines: string[]) => lines.map((line) => `-- ${line}\n`).join('');
 
+/** The Prisma field for a snake_case column: `display_name` → `displayName @map("display_name")`. */
+function prismaField(column: string): string {
+  const field = column.replace(/_([a-z0-9])/g, (_, next: string) => next.toUpperCase());
+  return field === column ? `\`${field}\`` : `\`${field}\` with @map("${column}")`;
+}
+
 const concurrentIndex: Pattern = {
   summary: 'CREATE INDEX CONCURRENTLY in a migration of its own (migrate:recover drops an INVALID leftover)',
   requires: ['columns'],
@@ -90,7 +96,7 @@ ${value ? `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET DEFAULT ${value
     ];
   },
   next: (_name, { column }) => [
-    `Add the field to schema.prisma as optional (with @default if you gave --default) and @map("${column}").`,
+    `Add the field to schema.prisma as optional (with @default if you gave --default): ${prismaField(column ?? '')}.`,
     'To make it NOT NULL later: a backfill job in src/backfills/, then `npm run migration:new -- not-null …`.',
   ],
 };
@@ -152,7 +158,15 @@ ALTER TABLE ${q(table)} DROP CONSTRAINT IF EXISTS ${q(check)};
       },
     ];
   },
-  next: () => ['Make the field required in schema.prisma (remove the `?`).'],
+  next: (_name, { backfill }) => [
+    ...(backfill
+      ? [
+          `Write the value in src/backfills/${backfill}.ts (its TODO) and add the job to src/backfills/index.ts.`,
+          `Run it before the migrations: npm run backfill -- ${backfill}. The first migration refuses while NULLs remain.`,
+        ]
+      : ['Backfill the NULL rows before these migrations run: the first one refuses while any remain.']),
+    'Make the field required in schema.prisma (remove the `?`).',
+  ],
 };
 
 const renameExpand: Pattern = {
@@ -199,7 +213,7 @@ CREATE OR REPLACE TRIGGER ${q(sync)}
     ];
   },
   next: (_name, { column, to }) => [
-    `Add the new field to schema.prisma as optional with @map("${to}").`,
+    `Add the new field to schema.prisma as optional: ${prismaField(to ?? '')}.`,
     `Then: a backfill job (${to} = ${column} where ${to} IS NULL), not-null if it must be required, mark the old field @ignore, and later rename-contract.`,
   ],
 };

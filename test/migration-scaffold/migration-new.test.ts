@@ -4,7 +4,7 @@
  * `prisma migrate deploy` on top of the kit's migrations; bad input changes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeParser } from '../../src/sql/native-script-plan.ts';
@@ -19,7 +19,9 @@ beforeAll(() => loadNativeParser());
 afterAll(() => projects.forEach((project) => project.remove()));
 
 function migrationNew(project: ScratchProject, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration-new.ts', ...args, '--migrations-dir', project.migrationsDir], {
+  const backfills = join(project.dir, 'backfills');
+  mkdirSync(backfills, { recursive: true });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration-new.ts', ...args, '--migrations-dir', project.migrationsDir, '--backfills-dir', backfills], {
     cwd: projectRoot,
     encoding: 'utf8',
   });
@@ -42,12 +44,24 @@ describe('npm run migration:new', () => {
       ['rename-contract', 'posts_title_contract', '--table', 'posts', '--column', 'title', '--to', 'headline'],
       ['drop', 'users_nickname_drop', '--table', 'users', '--column', 'nickname'],
     ];
+    const printed: Record<string, string> = {};
     for (const args of steps) {
       const run = migrationNew(project, ...args);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^created prisma\/migrations\/\d{14}_/);
+      printed[args[0]!] = run.stdout;
     }
+    // A column whose name is already the field's needs no @map; a snake_case one does.
+    expect(printed['add-column']).toContain('next: Add the field to schema.prisma as optional (with @default if you gave --default): `nickname`.');
+    expect(printed['rename-expand']).toContain('`headline`.');
+    // not-null with --backfill writes the job stub and says the order: job, backfill, then migrate.
+    const stub = join(project.dir, 'backfills', 'user-nickname.ts');
+    expect(printed['not-null']).toMatch(/created .*backfills\/user-nickname\.ts/);
+    expect(printed['not-null']).toMatch(/Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname[\s\S]*then: npm run lint:migrations, and npx prisma migrate dev/);
+    expect(existsSync(stub)).toBe(true);
+    const { userNickname } = (await import(stub)) as { userNickname: { name: string; table: string; pending: string } };
+    expect(userNickname).toMatchObject({ name: 'user-nickname', table: 'users', pending: '"nickname" IS NULL' });
     const folders = newFolders(project);
     expect(folders.map((folder) => folder.slice(15))).toEqual([
       'posts_title_index',
