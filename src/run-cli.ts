@@ -9,7 +9,12 @@ import { scrubSecret } from './db/connection-url.ts';
 import { currentDatabaseUrl } from './db/database-url.ts';
 import { loadEnv } from './env.ts';
 
-/** A connection failure (server down, wrong password, missing database) is an expected error. */
+const START_HINT = 'Is the server running? For the embedded one: npm run db:start (npm run db:status says which).';
+
+/**
+ * A connection failure (server down, wrong password, missing database) is an expected error,
+ * whether node-postgres reports it (ECONNREFUSED, 28P01, …) or Prisma Client does (P1000–P1003).
+ */
 function asConnectionError(error: unknown): CliError | undefined {
   let url: string | undefined;
   try {
@@ -17,11 +22,17 @@ function asConnectionError(error: unknown): CliError | undefined {
   } catch {
     return undefined;
   }
-  if (!url || typeof (error as { code?: unknown })?.code !== 'string') return undefined;
+  const code = (error as { code?: unknown; errorCode?: unknown })?.code ?? (error as { errorCode?: unknown })?.errorCode;
+  if (!url || typeof code !== 'string') return undefined;
+  if (/^P100[0-3]$/.test(code)) {
+    const message = (error as Error).message.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? code;
+    return new CliError(`${code}: ${message}.${code === 'P1001' ? ` ${START_HINT}` : ''}`);
+  }
   const failure = connectionFailure(error, url);
   if (!failure.errorCode) return undefined;
   const [summary, fix] = failure.message.split('\n\n');
-  return new CliError(`${failure.errorCode}: ${summary}${fix ? ` ${fix}` : ''}`);
+  const advice = failure.errorCode === 'P1001' ? START_HINT : fix;
+  return new CliError(`${failure.errorCode}: ${summary}${advice ? `${/[.!?]$/.test(summary ?? '') ? '' : '.'} ${advice}` : ''}`);
 }
 
 export function runCli(main: (args: string[]) => Promise<void>): void {

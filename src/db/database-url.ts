@@ -6,6 +6,7 @@ import { CliError } from '../cli-error.ts';
 import { loadEnv } from '../env.ts';
 import { embeddedUrl, readEmbeddedState, startEmbeddedPostgres } from '../embedded-db/server.ts';
 import { InvalidDatabaseUrlError, parseDatabaseUrl } from './connection-url.ts';
+import { withPgClient } from './pg-client.ts';
 
 /** `DATABASE_URL` when set (validated), else undefined. */
 export function configuredDatabaseUrl(): string | undefined {
@@ -49,7 +50,14 @@ export interface EnsuredDatabase {
 /** The URL to use, starting the embedded server when no DATABASE_URL is set. */
 export async function ensureDatabase(): Promise<EnsuredDatabase> {
   const configured = configuredDatabaseUrl();
-  if (configured) return { url: configured, source: 'DATABASE_URL', embedded: 'not-used', note: undefined };
+  if (configured) {
+    // Reach it before anyone reports it ready. A database that doesn't exist yet is fine:
+    // `prisma migrate deploy` creates it.
+    await withPgClient(configured, async () => undefined).catch((error: { code?: string }) => {
+      if (error.code !== '3D000') throw error;
+    });
+    return { url: configured, source: 'DATABASE_URL', embedded: 'not-used', note: undefined };
+  }
   const started = await startEmbeddedPostgres();
   return { url: started.url, source: 'embedded', embedded: started.reused ? 'reused' : 'started', note: started.note };
 }

@@ -100,6 +100,18 @@ describe('bad database URLs', () => {
     expect(result.out.trim()).toMatch(/^error: DATABASE_URL is not a valid URL\. Use postgresql:\/\//);
   });
 
+  it.each([
+    ['setup', 'setup.ts'],
+    ['seed:dev', 'seed-dev.ts'],
+    ['seed:reference', 'seed-reference.ts'],
+  ])('%s against a server that is down: one line, the way to start it, nothing claimed done', async (_, script) => {
+    const down = 'postgresql://postgres:down-server-pw@127.0.0.1:1/app';
+    const result = await run(script, [], { DATABASE_URL: down });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim().split('\n')).toEqual([expect.stringMatching(/^error: P1001: Can't reach database server at .*npm run db:start/)]);
+    expect(result.out).not.toContain('down-server-pw');
+  });
+
   it('a wrong password gets one line and does not print the password', async () => {
     const wrong = new URL(t.url);
     wrong.password = 'definitely-wrong-pw';
