@@ -1,5 +1,6 @@
 /**
  * `npm run seed:reference [-- --update-checksums]`, also what `npx prisma db seed` runs.
+ * With --update-checksums it first records the checksums of reviewed edits, then seeds.
  * Production-safe: the deploy workflow runs it right after `prisma migrate deploy`.
  */
 import { redactUrl } from '../src/db/connection-url.ts';
@@ -12,10 +13,8 @@ import { formatSeedResults } from '../src/seeding/format-results.ts';
 runCli(async (args) => {
   const unknown = args.filter((arg) => arg !== '--update-checksums');
   if (unknown.length > 0) throw new CliError(`Unknown argument ${unknown[0]}. Usage: npm run seed:reference [-- --update-checksums]`);
-  if (args.includes('--update-checksums')) {
-    console.log(`reference manifest updated (version ${updateChecksums()})`);
-    return;
-  }
+  // After a reviewed edit: record the new checksums, then load the data as the deploy will.
+  if (args.includes('--update-checksums')) console.log(`reference manifest updated (version ${updateChecksums()})`);
   const url = requireDatabaseUrl();
   const started = performance.now();
   const results = await seedReferenceData(url);
