@@ -1,16 +1,23 @@
 /**
- * `npm run db:start | db:stop | db:status`: the embedded PostgreSQL that the kit uses when no
- * DATABASE_URL is set. Start returns once the server accepts connections; it keeps running.
+ * `npm run db:start | db:stop | db:status | db:url`: the embedded PostgreSQL that the kit uses
+ * when no DATABASE_URL is set. Start returns once the server accepts connections; it keeps running.
+ * `db:url` prints the real URL, password included, for psql or a GUI: the one command that does.
  */
 import { redactUrl } from '../src/db/connection-url.ts';
 import { embeddedPostgresStatus, embeddedUrl, startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/embedded-db/server.ts';
-import { configuredDatabaseUrl } from '../src/db/database-url.ts';
+import { configuredDatabaseUrl, requireDatabaseUrl } from '../src/db/database-url.ts';
 import { CliError } from '../src/cli-error.ts';
 import { runCli } from '../src/run-cli.ts';
 
 runCli(async (args) => {
   const command = args[0];
   const external = configuredDatabaseUrl();
+  if (command === 'url') {
+    const url = requireDatabaseUrl();
+    if (!external && !(await embeddedPostgresStatus()).running) throw new CliError('The embedded PostgreSQL is not running: npm run db:start, then npm run db:url.');
+    console.log(url);
+    return;
+  }
   if (external && command !== 'status') {
     console.log(`DATABASE_URL is set (${redactUrl(external)}): the embedded server is not used, nothing to ${command}.`);
     return;
@@ -39,6 +46,6 @@ runCli(async (args) => {
       return;
     }
     default:
-      throw new CliError(`Unknown command "${command ?? ''}". Use one of: start, stop, status.`);
+      throw new CliError(`Unknown command "${command ?? ''}". Use one of: start, stop, status, url.`);
   }
 });

@@ -189,7 +189,9 @@ export async function startEmbeddedPostgres(): Promise<StartResult> {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   await ensureAppDatabase(state);
-  return { url: embeddedUrl(state), reused: false, note: location.note };
+  // A GUI or psql set up for the old port must be told: the URL changed.
+  const moved = previous?.port && previous.port !== port ? `port ${previous.port} was taken, so the server now listens on ${port}; npm run db:url prints the new URL` : undefined;
+  return { url: embeddedUrl(state), reused: false, note: [location.note, moved].filter(Boolean).join('; ') || undefined };
 }
 
 export async function stopEmbeddedPostgres(): Promise<'stopped' | 'not-running'> {

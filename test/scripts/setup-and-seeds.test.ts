@@ -93,6 +93,15 @@ describe('dev seed', () => {
   });
 });
 
+describe('npm run db:url', () => {
+  it('prints the whole URL, password included, and that URL connects', async () => {
+    const result = await run('db.ts', ['url'], { DATABASE_URL: t.url });
+    expect(result.code, result.out).toBe(0);
+    expect(result.out.trim()).toBe(t.url);
+    expect(await withPgClient(result.out.trim(), async (client) => (await client.query('SELECT 1 AS ok')).rows)).toEqual([{ ok: 1 }]);
+  });
+});
+
 describe('bad database URLs', () => {
   it('a malformed DATABASE_URL gets one line naming the fix', async () => {
     const result = await run('seed-reference.ts', [], { DATABASE_URL: 'not a url' });
