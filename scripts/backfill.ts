@@ -22,6 +22,11 @@ async function listJobs(url: string): Promise<void> {
   for (const job of backfillJobs) {
     const runner = await BackfillRunner.connect(url, job);
     try {
+      const retired = await runner.retiredBecause();
+      if (retired) {
+        console.log(`${job.name.padEnd(20)} retired: ${retired}; delete its file once every database is past that migration — ${job.description}`);
+        continue;
+      }
       const [checkpoint, pending] = [await runner.checkpoint(), await runner.pendingRows()];
       const state = !checkpoint
         ? 'never run'
@@ -88,10 +93,7 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
   try {
     if (skipRetired) {
       // --pending also meets jobs whose columns a later migration dropped: they are retired.
-      const retired = await runner.pendingRows().then(
-        () => undefined,
-        (error: { code?: string; message: string }) => (error.code === '42703' || error.code === '42P01' ? error.message : Promise.reject(error)),
-      );
+      const retired = await runner.retiredBecause();
       if (retired) {
         console.log(`${job.name}: skipped, retired (${retired}).`);
         return true;

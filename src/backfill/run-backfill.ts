@@ -77,6 +77,22 @@ export class BackfillRunner {
     return Number(result.rows[0].n);
   }
 
+  /**
+   * Why the job no longer fits the schema (a later migration dropped a column or table it names,
+   * e.g. the rename's copy job after the contract), or undefined while it still does. Planned,
+   * not run: EXPLAIN checks every name in its condition and its SET without touching a row.
+   */
+  async retiredBecause(): Promise<string | undefined> {
+    try {
+      await this.client.query(`EXPLAIN UPDATE ${this.table} SET ${this.job.set} WHERE (${this.job.pending})`);
+      return undefined;
+    } catch (error) {
+      const { code, message } = error as { code?: string; message: string };
+      if (code === '42703' || code === '42P01') return message;
+      throw error;
+    }
+  }
+
   async checkpoint(): Promise<Checkpoint | undefined> {
     const result = await this.client.query<Checkpoint>(
       'SELECT run, last_key, batches, finished_at FROM backfill_checkpoints WHERE job = $1',

@@ -147,6 +147,18 @@ describe('npm run backfill', () => {
     expect(out).toContain('Resume with: npm run backfill -- user-timezone');
   });
 
+  it('--list and --pending call a job retired when a later migration dropped what it names', async () => {
+    // The kit's history ends with the rename's contract: users.name, which user-display-name copies, is gone.
+    const url = await databaseWithUsers(10);
+    const list = await backfill(url, '--list').done;
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toMatch(/user-display-name\s+retired: column "name" does not exist/);
+    expect(list.out).toMatch(/user-timezone\s+never run; 10 rows pending/);
+    const pending = await backfill(url, '--pending').done;
+    expect(pending.code, pending.out).toBe(0);
+    expect(pending.out).toContain('user-display-name: skipped, retired (column "name" does not exist)');
+  });
+
   it('--dry-run reports the rows that would change and changes none', async () => {
     const url = await databaseWithUsers(1_234);
     const before = await tableDigest(url);
