@@ -51,6 +51,13 @@ describe('migration files through the stand-in, as the native engine runs them',
     expect(await tableExists(url, 'split_probe')).toBe(true);
   });
 
+  it('a statement naming a missing column: P3018 with its migration, 42703 and PostgreSQL\'s own words, no engine trace', async () => {
+    const { code, deploy } = await deployCase('29990102000007_typo', 'UPDATE "Account" SET editd = 1;\n');
+    expect(code).not.toBe(0);
+    expect(deploy).toMatch(/Migration name: 29990102000007_typo\s+Database error code: 42703\s+Database error:\s+ERROR: column "editd" of relation "Account" does not exist/);
+    expect(deploy).not.toMatch(/Error accessing result set|external connector error|schema_engine_wasm/);
+  });
+
   it('a file sent whole (a DO block does not parse) is one transaction: it fails as a unit', async () => {
     const { url, code, deploy } = await deployCase('29990102000001_whole_broken', 'CREATE TABLE whole_probe (id int);\nDO $$ BEGIN PERFORM 1/0; END $$;\n');
     expect(code).not.toBe(0);
