@@ -19,6 +19,14 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
     { url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
   );
   if (diff.code === 0) return [];
+  const output = diff.stdout + diff.stderr;
+  const broken = /Migration `([^`]+)` failed to apply cleanly to the shadow database/.exec(output)?.[1];
+  if (broken) {
+    // The history can't be replayed: say which migration and PostgreSQL's reason, and let the
+    // SQL findings (which may explain it) print as well.
+    const reason = /ERROR: .*/.exec(output)?.[0] ?? prismaFailureLine(diff);
+    return [{ file: relative(projectRoot, join(migrationsDir, broken, 'migration.sql')), line: 1, rule: 'history-does-not-replay', message: `replaying the migrations into a shadow database fails here: ${reason}` }];
+  }
   if (diff.code !== 2) {
     throw new CliError(`the drift check (prisma migrate diff) failed: ${prismaFailureLine(diff)}`);
   }

@@ -110,6 +110,10 @@ export const RULES: Record<string, RuleInfo> = {
     lock: 'none; Migrate finds the checksum changed and stops every later deploy of this database',
     fix: `restore the file and make the change in a new migration (${LINTER})`,
   },
+  'history-does-not-replay': {
+    lock: 'none; but `migrate dev` and the drift check fail, and a fresh database (CI, a new laptop) can\'t be built',
+    fix: `fix the migration if it never ran anywhere, else add one that repairs what it assumed (${RULES_OF_THE_FILE})`,
+  },
   'schema-drift': {
     lock: 'none; schema.prisma and the migrations disagree, so the next `migrate dev` generates surprises',
     fix: `run \`npx prisma migrate dev --create-only\` and review the migration it writes (${LINTER})`,

@@ -87,24 +87,34 @@ function rpcError(id: RpcRequest['id'], failure: EngineFailure, isPanic: boolean
 }
 
 /**
- * The wasm engine reports a failing migration script as "external connector error"; the native
- * engine reports P3018 with the migration's name and PostgreSQL's code and message. Give the CLI
- * the native form, so deploy logs read the same under both engines. Only a failure of the
- * script itself (its trace passes through apply_script) is one: when the engine's own
- * bookkeeping fails afterwards (25P02 after a failed BEGIN), that error stands, as natively.
+ * The wasm engine reports a failing migration script as "external connector error" plus the
+ * adapter's paraphrase ("Error accessing result set, column not found: …"); the native engine
+ * reports PostgreSQL's code and message: P3018 for `migrate deploy`, P3006 for a shadow-database
+ * replay. Give the CLI the native form, so logs read the same under both engines. Only a failure
+ * of the script itself counts: when the engine's own bookkeeping fails afterwards (25P02 after a
+ * failed BEGIN), that error stands, as natively.
  */
-function asMigrationFailure(error: unknown): never {
+function inNativeForm(error: unknown): unknown {
   const failure = takeLastScriptFailure();
   const text = error instanceof Error ? error.message : String(error);
-  const migration = /apply_migration::apply_script\s+with migration_name="([^"]+)"/.exec(text)?.[1];
-  if (!failure || !migration) throw error;
-  throw new EngineCommandError({
+  if (!failure) return error;
+  const database = `ERROR: ${failure.message}`;
+  const shadow = /Migration `([^`]+)` failed to apply cleanly to the shadow database/.exec(text)?.[1];
+  if (shadow) {
+    return new EngineCommandError({
+      errorCode: 'P3006',
+      message: `Migration \`${shadow}\` failed to apply cleanly to the shadow database. \nError code: ${failure.code}\nError:\n${database}`,
+    });
+  }
+  const applied = /apply_migration::apply_script\s+with migration_name="([^"]+)"/.exec(text)?.[1];
+  if (!applied) return error;
+  return new EngineCommandError({
     errorCode: 'P3018',
     message: [
       'A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve',
-      `Migration name: ${migration.split(/[\\/]/).at(-1)}`,
+      `Migration name: ${applied.split(/[\\/]/).at(-1)}`,
       `Database error code: ${failure.code}`,
-      `Database error:\nERROR: ${failure.message}`,
+      `Database error:\n${database}`,
     ].join('\n\n'),
   });
 }
@@ -189,7 +199,7 @@ function serveRpc(args: EngineArgs): void {
         return (await getEngine()).devDiagnostic(params as never);
       case 'applyMigrations': {
         const instance = await getEngine();
-        const result = (await instance.applyMigrations(params as never).catch(asMigrationFailure)) as { appliedMigrationNames: string[] };
+        const result = (await instance.applyMigrations(params as never)) as { appliedMigrationNames: string[] };
         // Applying a migration leaves the wasm engine without its shadow database: `migrate dev`
         // then fails in evaluateDataLoss with "PostgreSQL shadow DB must be provided through an
         // external factory". Running the diagnostic again restores it.
@@ -238,11 +248,13 @@ function serveRpc(args: EngineArgs): void {
       return;
     }
     queue = queue.then(async () => {
+      takeLastScriptFailure(); // a failure belongs to the request it happened in
       try {
         const result = await settle(message);
         process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: result ?? {} })}\n`);
-      } catch (error) {
+      } catch (caught) {
         const panicked = panicRegistry.message !== undefined;
+        const error = inNativeForm(caught);
         const failure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
         process.stdout.write(`${JSON.stringify(rpcError(message.id, failure, panicked))}\n`);
         // A panicked wasm instance can't be trusted with another request; the native engine exits 101.

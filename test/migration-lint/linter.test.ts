@@ -119,5 +119,14 @@ describe('npm run lint:migrations on a branch', () => {
     expect(run.stdout).toContain(`${edited}:1  applied-migration-edited`);
     expect(run.stdout).toContain('prisma/schema.prisma:1  schema-drift');
     expect(run.stderr).toMatch(/error: 1 migration\(s\) linted \(not on main; SQL rules, drift, applied checksums\): 3 finding\(s\)/);
+
+    // A history that can't be replayed: the migration and PostgreSQL's reason, and the SQL findings too.
+    const broken = join(copy.dir, 'prisma', 'migrations', '29990101000001_broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'migration.sql'), 'UPDATE "users" SET "editd" = 1;\n');
+    const replay = lint();
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toMatch(/29990101000001_broken\/migration\.sql:1  history-does-not-replay\n.*ERROR: column "editd" of relation "users" does not exist/);
+    expect(replay.stdout).toContain('29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation');
   });
 });
