@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import type { PrismaRun } from '../../src/prisma-cli.ts';
-import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
+import { assertTestRoleCanCreate, TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { createScratchProject } from '../support/scratch-project.ts';
 
 const server = inject('testServerUrl');
@@ -63,5 +63,11 @@ describe('a role without CREATEDB, with SHADOW_DATABASE_URL', () => {
     expect(output(dev)).toMatch(/in sync/);
     const again = await project.prisma(asRole(main), 'migrate', 'dev');
     expect(again.code, output(again)).toBe(0);
+  });
+
+  it('as TEST_DATABASE_URL, the same role is refused in one line that names what it lacks', async () => {
+    await expect(assertTestRoleCanCreate(asRole(main))).rejects.toThrow(
+      new RegExp(`^TEST_DATABASE_URL's role ${role} lacks CREATEDB and CREATEROLE: .* or unset TEST_DATABASE_URL to use the embedded server\\.$`),
+    );
   });
 });

@@ -8,7 +8,7 @@ import { withDatabase } from '../../src/db/connection-url.ts';
 import { dropDatabasesWithPrefix, migrateDatabase } from '../../src/db/scratch-databases.ts';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../../src/embedded-db/server.ts';
 import { generateClientIfStale } from '../../src/setup/generate-client.ts';
-import { configuredTestServerUrl, TEMPLATE_DATABASE, TEST_DATABASE_PREFIX } from './test-server.ts';
+import { assertTestRoleCanCreate, configuredTestServerUrl, TEMPLATE_DATABASE, TEST_DATABASE_PREFIX } from './test-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +19,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const external = configuredTestServerUrl();
+  if (external) await assertTestRoleCanCreate(external);
   let startedHere = false;
   let serverUrl = external;
   if (!serverUrl) {
