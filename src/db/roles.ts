@@ -47,10 +47,19 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
     try {
       await ensureLoginRole(client, names.migrator, passwords.migrator);
       await ensureLoginRole(client, names.app, passwords.app);
+      // Handing the database and schema to the migrator needs membership in it. A superuser has
+      // it; an admin with only CREATEROLE (what managed services give) grants it to itself.
+      const admin = (await client.query<{ superuser: boolean; createdb: boolean }>(
+        'SELECT rolsuper AS superuser, rolcreatedb AS createdb FROM pg_roles WHERE rolname = current_user',
+      )).rows[0]!;
+      if (!admin.superuser) await client.query(`GRANT ${migrator} TO CURRENT_USER`);
       // Migrations fail fast instead of queueing every writer behind a blocked ALTER, even in
       // a file that can't say SET itself (a lone CREATE INDEX CONCURRENTLY).
       await client.query(`ALTER ROLE ${migrator} IN DATABASE ${client.escapeIdentifier(database)} SET lock_timeout = '5s'`);
-      await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${migrator}`);
+      // Giving the database away takes CREATEDB as well; without it, the migrator gets what
+      // ownership would have given Migrate: connecting and creating schemas.
+      if (admin.superuser || admin.createdb) await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${migrator}`);
+      else await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(database)} TO ${migrator}`);
       await client.query(`ALTER SCHEMA public OWNER TO ${migrator}`);
       await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
       // Everything the schema already holds (tables, sequences, views, enums, functions) moves
@@ -91,6 +100,13 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
+      const { code, message } = error as { code?: string; message?: string };
+      // Expected on a role that may not do this: say so in one line, with what it needs.
+      if (code === '42501') {
+        throw new CliError(
+          `The admin role can't set up roles (${message}). Connect as a role with CREATEROLE that owns the database (or a superuser); nothing was changed.`,
+        );
+      }
       throw error;
     }
   });

@@ -80,6 +80,46 @@ describe('npm run db:roles', () => {
   });
 });
 
+describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser)', () => {
+  const suffix = `${process.pid}_managed`;
+  const roles = { admin: `kit_test_admin_${suffix}`, plain: `kit_test_plain_${suffix}`, migrator: `kit_test_migrator_${suffix}`, app: `kit_test_app_${suffix}` };
+  const password = 'admin-secret-123';
+  const passwords = { MIGRATOR_DB_PASSWORD: 'migrator-secret-1', APP_DB_PASSWORD: 'app-secret-12345' };
+  const database = `kit_test_managed_${process.pid}`;
+  const server = () => withDatabase(inject('testServerUrl'), 'postgres');
+
+  afterAll(async () => {
+    await withPgClient(server(), async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      for (const role of Object.values(roles)) await client.query(`DROP ROLE IF EXISTS ${role}`);
+    });
+  });
+
+  it('sets up the roles on a database the admin owns, and a role without CREATEROLE is refused in one line', async () => {
+    await withPgClient(server(), async (client) => {
+      await client.query(`CREATE ROLE ${roles.admin} LOGIN PASSWORD '${password}' CREATEROLE NOSUPERUSER NOCREATEDB`);
+      await client.query(`CREATE ROLE ${roles.plain} LOGIN PASSWORD '${password}' NOSUPERUSER`);
+      await client.query(`CREATE DATABASE ${database} OWNER ${roles.admin}`);
+    });
+    const adminUrl = as(withDatabase(inject('testServerUrl'), database), roles.admin, password);
+    // The admin's schema, as it would be after the first deploy with the admin's URL.
+    await withPgClient(adminUrl, (client) => client.query('CREATE TABLE accounts (id serial PRIMARY KEY, email text)'));
+
+    const args = ['--migrator', roles.migrator, '--app', roles.app];
+    const refused = script('db-roles', as(adminUrl, roles.plain, password), args, passwords);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: The admin role can't set up roles \(permission denied to create role\)\. Connect as a role with CREATEROLE/)]);
+
+    const setup = script('db-roles', adminUrl, args, passwords);
+    expect(setup.code, setup.stderr).toBe(0);
+    await withPgClient(as(adminUrl, roles.migrator, passwords.MIGRATOR_DB_PASSWORD), (migrator) => migrator.query('ALTER TABLE accounts ADD COLUMN nickname text'));
+    await withPgClient(as(adminUrl, roles.app, passwords.APP_DB_PASSWORD), async (app) => {
+      await app.query(`INSERT INTO accounts (email) VALUES ('app@example.test')`);
+      await expect(app.query('ALTER TABLE accounts ADD COLUMN sneaky text')).rejects.toThrow(/must be owner/);
+    });
+  });
+});
+
 describe('npm run db:snapshot / db:restore', () => {
   it('undoes a local change in one command, and refuses what it cannot do without changing anything', async () => {
     const url = await cloneTemplateDatabase();
