@@ -5,7 +5,7 @@
  * order of steps), and proven by running their jobs' steps with `npm run ci:local`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject, afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -92,6 +92,8 @@ describe('npm run ci:local', () => {
     const run = ciLocal(file, job);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`ci:local ${file} ${job}: \\d+ passed, 0 failed, ${skipped} skipped`));
+    // A job run here leaves no output files in the checkout (the steps used to tee into *.log).
+    expect(readdirSync(copy.dir).filter((name) => name.endsWith('.log'))).toEqual([]);
     expect(run.stdout).toContain('skipped: actions/checkout@');
     if (file === 'deploy.yml') {
       expect(run.stdout).toContain("skipped: Deploy the app (your platform's deploy)");
