@@ -2,13 +2,15 @@
  * The command-line entry points as a user runs them: `npm run setup` twice, the dev seed's
  * guards, and bad database URLs. Each runs against this file's own cloned database.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/project-paths.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { cloneTemplateDatabase, useTestDatabase } from '../setup/test-database.ts';
+import { copyProject } from '../support/project-copy.ts';
 
 const t = useTestDatabase();
 const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
@@ -90,6 +92,35 @@ describe('dev seed', () => {
     const result = await run('seed-dev.ts', ['--users', 'many'], { DATABASE_URL: t.url });
     expect(result.code).not.toBe(0);
     expect(result.out.trim()).toBe('error: --users must be a whole number ≥ 0 (got "many").');
+  });
+});
+
+describe('npm run seed:reference -- --update-checksums', () => {
+  it('records the reviewed edit and loads it in the same command', async () => {
+    // In a copy of the checkout: the command rewrites the manifest it finds.
+    const copy = copyProject('update-checksums');
+    const url = await cloneTemplateDatabase();
+    try {
+      const roles = join(copy.dir, 'prisma', 'reference', 'roles.jsonl');
+      appendFileSync(roles, '{"name": "auditor", "description": "Reads everything, changes nothing"}\n');
+      const result = spawnSync(tsx, ['scripts/seed-reference.ts', '--update-checksums'], { cwd: copy.dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: url } });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/reference manifest updated[\s\S]*reference seed →/);
+      expect(await withPgClient(url, async (client) => (await client.query(`SELECT name FROM roles WHERE name = 'auditor'`)).rowCount)).toBe(1);
+    } finally {
+      copy.remove();
+      await dropDatabase(url);
+    }
+  });
+});
+
+describe('npm run bench:seed', () => {
+  it('marks a missed goal and exits non-zero', async () => {
+    // 50 users: fixed costs dominate, so batching can't be 10× faster; the bench must say so.
+    const result = await run('bench-seed.ts', ['--users', '50'], { DATABASE_URL: t.url });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/✗ [\d.]+× faster \(goal ≥ 10×\)/);
+    expect(result.out).toMatch(/error: 1 goal\(s\) missed: /);
   });
 });
 
