@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:dx [-- --runs N --out dir]` (default 5 runs): how long the everyday commands
+ * take, as medians, next to the floors they are compared with: a bare Prisma CLI (a scratch
+ * project whose config does nothing but name the schema, same engine) and one `SELECT 1` through
+ * node-postgres. The kit's own cost per command is the difference. `npm test` is not timed here
+ * (minutes, one run): the closing note of a change that moves it says how long it took.
+ * Works on DATABASE_URL's server (or the embedded one) in a database of its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { withDatabase } from '../src/db/connection-url.ts';
+import { ensureDatabase } from '../src/db/database-url.ts';
+import { withPgClient } from '../src/db/pg-client.ts';
+import { dropDatabase, migrateDatabase } from '../src/db/scratch-databases.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
+import { parseCount } from '../src/parse-count.ts';
+import { dataDir, prismaCli, projectRoot } from '../src/project-paths.ts';
+import { runCli } from '../src/run-cli.ts';
+import { standInPath } from '../src/schema-engine/select-engine.ts';
+
+const USAGE = 'Usage: npm run bench:dx -- [--runs N] [--out <dir>]';
+const DATABASE = 'kit_bench_dx';
+
+interface Row {
+  command: string;
+  floor: string;
+  ms: number;
+  floorMs: number | undefined;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Median wall time of a command run `runs` times; fails loudly if it fails. */
+function time(runs: number, command: string[], cwd: string, env: Record<string, string>): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    const run = spawnSync(command[0]!, command.slice(1), { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+    times.push(performance.now() - started);
+    if (run.status !== 0) throw new Error(`${command.join(' ')} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  }
+  return median(times);
+}
+
+/** A project with nothing of the kit's: its config names the schema and the database, nothing else. */
+function bareProject(): string {
+  const dir = join(dataDir, 'tmp', `bench-dx-bare-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'prisma.config.ts'),
+    `import { defineConfig } from 'prisma/config';\nexport default defineConfig({ schema: '${join(projectRoot, 'prisma', 'schema.prisma')}', migrations: { path: '${join(projectRoot, 'prisma', 'migrations')}' }, datasource: { url: process.env.DATABASE_URL ?? '' } });\n`,
+  );
+  return dir;
+}
+
+runCli(async (argv) => {
+  const { values } = parseCliArgs({ args: argv, options: { runs: { type: 'string', default: '5' }, out: { type: 'string' } } }, USAGE);
+  const runs = parseCount('--runs', values.runs, 1);
+  const outDir = resolve(values.out ?? join(dataDir, 'bench-dx'));
+  const server = withDatabase((await ensureDatabase()).url, 'postgres');
+  const url = withDatabase(server, DATABASE);
+  await dropDatabase(url);
+  await migrateDatabase(url);
+  const bare = bareProject();
+  const env = { DATABASE_URL: url, KIT_QUIET_ENGINE_LINE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1', CI: 'true' };
+  // The bare project runs the same engine (the stand-in, or native where it runs), so the
+  // difference is the kit's config, its checks and its scripts.
+  const bareEnv = { ...env, PRISMA_SCHEMA_ENGINE_BINARY: standInPath };
+  const prisma = (...args: string[]) => [process.execPath, prismaCli, ...args];
+  const tsx = (script: string, ...args: string[]) => [process.execPath, '--import', 'tsx', join(projectRoot, 'scripts', script), ...args];
+  const rows: Row[] = [];
+  const measure = (command: string, floor: string, run: () => number, floorRun?: () => number) => {
+    process.stderr.write(`bench:dx: ${command}…\n`);
+    rows.push({ command, floor, ms: run(), floorMs: floorRun?.() });
+  };
+
+  try {
+    const select1Ms = time(runs, [process.execPath, '-e', `const pg=require('pg');const c=new pg.Client(process.env.DATABASE_URL);c.connect().then(()=>c.query('SELECT 1')).then(()=>c.end())`], projectRoot, env);
+    const select1 = () => select1Ms;
+    measure('`prisma --version`', 'bare CLI', () => time(runs, prisma('--version'), projectRoot, env), () => time(runs, prisma('--version'), bare, bareEnv));
+    measure('`prisma migrate status`', 'bare CLI', () => time(runs, prisma('migrate', 'status'), projectRoot, env), () => time(runs, prisma('migrate', 'status'), bare, bareEnv));
+    measure('`prisma migrate deploy`, nothing pending', 'bare CLI', () => time(runs, prisma('migrate', 'deploy'), projectRoot, env), () => time(runs, prisma('migrate', 'deploy'), bare, bareEnv));
+    measure('`prisma migrate dev`, nothing to do', 'bare CLI', () => time(runs, prisma('migrate', 'dev'), projectRoot, env), () => time(runs, prisma('migrate', 'dev'), bare, bareEnv));
+    measure('schema-engine stand-in `--version`', '`SELECT 1` via pg', () => time(runs, [process.execPath, standInPath, '--version'], projectRoot, env), select1);
+    measure('`npm run setup`, nothing to do', '`SELECT 1` via pg', () => time(runs, tsx('setup.ts'), projectRoot, env), select1);
+    measure('`npm run lint:migrations -- --all`', '`SELECT 1` via pg', () => time(runs, tsx('lint-migrations.ts', '--all'), projectRoot, env), select1);
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
+    await dropDatabase(url);
+  }
+
+  const version = await withPgClient(server, async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string);
+  const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
+  const lines = [
+    `# bench:dx, median of ${runs}`,
+    '',
+    `Node ${process.version}, PostgreSQL ${version}, ${new Date().toISOString().slice(0, 10)}. Produced by \`npm run bench:dx\`.`,
+    '',
+    '| command | median | floor | floor median | kit cost |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.command} | ${ms(row.ms)} | ${row.floor} | ${row.floorMs === undefined ? '' : ms(row.floorMs)} | ${row.floorMs === undefined ? '' : ms(row.ms - row.floorMs)} |`),
+    '',
+  ];
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'bench-dx.md'), lines.join('\n'));
+  console.log(lines.join('\n'));
+  console.log(`wrote ${join(outDir, 'bench-dx.md')}`);
+});
