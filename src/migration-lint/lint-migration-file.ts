@@ -76,6 +76,10 @@ export function collectNotNullChecks(sql: string, checks: NotNullChecks): void {
 
 /** Statements that take a lock on a table that already exists (and so make writers wait). */
 function locksExistingTable(code: string, createdHere: Map<string, number>): boolean {
+  // A foreign key locks the table it references too (SHARE ROW EXCLUSIVE), new table or not:
+  // Prisma's migration for a new model with a relation queues the busy parent's writers.
+  const referenced = new RegExp(String.raw`\bFOREIGN\s+KEY\b[\s\S]*?\bREFERENCES\s+${IDENT}`, 'i').exec(code)?.[1];
+  if (referenced !== undefined && !createdHere.has(unquote(referenced))) return true;
   const table = targetTable(code);
   if (table !== undefined && createdHere.has(table)) return false;
   if (/^DO\b/i.test(code)) return /\b(ALTER\s+TABLE|DROP\s+(TABLE|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|LOCK\s+TABLE)\b/i.test(code);
@@ -174,8 +178,12 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   const timeoutsSet = { lock_timeout: false, statement_timeout: false };
   for (const statement of statements) {
     const code = codeOf(statement);
-    const set = /^SET\s+(?:SESSION\s+)?(lock_timeout|statement_timeout)\b/i.exec(code);
-    if (set) timeoutsSet[set[1]!.toLowerCase() as keyof typeof timeoutsSet] = true;
+    // SET LOCAL counts too: inside the file's own transaction it holds for the statements after it.
+    // A value of 0 disables the timeout, so it sets nothing; RESET takes it away again.
+    const set = /^SET\s+(?:SESSION\s+|LOCAL\s+)?(lock_timeout|statement_timeout)\s*(?:=|TO)\s*'?([^';\s]*)'?/i.exec(code);
+    if (set) timeoutsSet[set[1]!.toLowerCase() as keyof typeof timeoutsSet] = !/^0+(?:ms|s|min)?$/i.test(set[2]!);
+    const reset = /^RESET\s+(lock_timeout|statement_timeout)\b/i.exec(code);
+    if (reset) timeoutsSet[reset[1]!.toLowerCase() as keyof typeof timeoutsSet] = false;
     if (!locksExistingTable(code, createdHere)) continue;
     // Alone in its file it can't have SETs beside it (they make the file whole and PostgreSQL
     // then refuses it); the migrator role's own lock_timeout (npm run db:roles) bounds its wait.

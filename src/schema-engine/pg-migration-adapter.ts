@@ -111,7 +111,7 @@ function lockByPolling(adapter: SqlDriverAdapter, url: string): void {
   };
 }
 
-/** PostgreSQL's error from the last script that failed, for the P3018 the native engine prints. */
+/** PostgreSQL's error from the last script that failed, for the P3018 / P3006 the native engine prints. */
 export interface ScriptFailure {
   code: string;
   message: string;

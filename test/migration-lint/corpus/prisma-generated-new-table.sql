@@ -1,4 +1,6 @@
--- expect: none
+-- expect: require-lock-timeout, require-statement-timeout
+-- What `prisma migrate dev` writes for a new model that belongs to posts: the table is new, but
+-- its foreign key takes SHARE ROW EXCLUSIVE on posts, so writers to posts queue behind it.
 -- CreateTable
 CREATE TABLE "comments" (
     "id" SERIAL NOT NULL,
