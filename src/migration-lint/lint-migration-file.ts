@@ -103,6 +103,16 @@ function setNotNullColumn(code: string): string | undefined {
   return match ? `${unquote(match[1]!)}.${unquote(match[2]!)}` : undefined;
 }
 
+/**
+ * The table an UPDATE or DELETE changes rows of, also inside a DO block's body (the kit's guards
+ * use DO; a data change hidden in one is still a data change).
+ */
+function dataChangeTarget(code: string): string | undefined {
+  const pattern = new RegExp(String.raw`(?:^|[\s;])(?:UPDATE\s+(?:ONLY\s+)?|DELETE\s+FROM\s+(?:ONLY\s+)?)${IDENT}`, 'i');
+  const match = /^DO\b/i.test(code) || /^(UPDATE|DELETE)\b/i.test(code) ? pattern.exec(code) : undefined;
+  return match?.[1] ? unquote(match[1]) : undefined;
+}
+
 /** What PostgreSQL refuses inside a transaction block, if this statement is one of those. */
 function refusedInTransactionBlock(code: string): string | undefined {
   const refused: Array<[RegExp, string]> = [
@@ -223,6 +233,18 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
         message: 'the native engine runs this file statement by statement; a failure after BEGIN leaves its connection in an aborted transaction, so the error is not recorded (25P02)',
       });
     }
+  }
+
+  for (const statement of statements) {
+    const code = codeOf(statement);
+    const table = dataChangeTarget(code);
+    // Rows of a table created in this file are nobody's yet; anything else is live data.
+    if (table !== undefined && !createdHere.has(table)) {
+      findings.push({ file, line: statement.line, rule: 'data-change-in-migration', message: `this changes rows of ${table} inside the deploy, in one statement that holds their locks until it ends` });
+    }
+    const rewrite = /^(VACUUM\s*(\([^)]*\bFULL\b[^)]*\)|FULL\b)|CLUSTER\b)/i.exec(code);
+    if (rewrite) findings.push({ file, line: statement.line, rule: 'table-rewrite', message: `${rewrite[1]!.replace(/\s+/g, ' ').toUpperCase()} rewrites the table under ACCESS EXCLUSIVE` });
+    if (/^TRUNCATE\b/i.test(code)) findings.push({ file, line: statement.line, rule: 'ban-truncate', message: 'TRUNCATE empties a live table under ACCESS EXCLUSIVE' });
   }
 
   const concurrent = statements.filter((statement) => /^(CREATE|DROP|REINDEX)\b[\s\S]*\bCONCURRENTLY\b/i.test(codeOf(statement)));

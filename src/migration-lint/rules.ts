@@ -94,6 +94,18 @@ export const RULES: Record<string, RuleInfo> = {
     fix: `IF [NOT] EXISTS, or a DO block that checks the catalog (${RULES_OF_THE_FILE})`,
   },
   // the kit's own rules
+  'data-change-in-migration': {
+    lock: 'row locks on every row it touches, held until the statement ends: writers to those rows wait, and a big table makes the deploy itself long',
+    fix: 'write a backfill job in src/backfills/ and run it with `npm run backfill -- <job>` between the migrations (docs/backfills/running-a-backfill.md)',
+  },
+  'table-rewrite': {
+    lock: 'ACCESS EXCLUSIVE for the whole rewrite: reads and writes wait',
+    fix: 'leave space reclamation to autovacuum; if a table must shrink, use pg_repack outside a migration (docs/migrations/migration-linter.md)',
+  },
+  'ban-truncate': {
+    lock: 'ACCESS EXCLUSIVE, brief; but every row of a live table is gone, and the running app may still need them',
+    fix: `delete in batches with a backfill-style job, or drop the table last once no code uses it (${DROP})`,
+  },
   'concurrently-not-alone': {
     lock: 'SHARE UPDATE EXCLUSIVE for the whole build, and the deploy holds the migration lock meanwhile; other changes in the file fail or succeed apart from it',
     fix: `one CONCURRENTLY statement per file, with only SET/RESET beside it (${RULES_OF_THE_FILE})`,

@@ -1,0 +1,8 @@
+-- expect: data-change-in-migration
+-- The same, hidden in a DO block.
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+DO $$
+BEGIN
+  UPDATE "users" SET "timezone" = 'UTC' WHERE "timezone" IS NULL;
+END $$;

@@ -1,0 +1,5 @@
+-- expect: none
+-- Rows of a table created in the same file belong to nobody yet.
+CREATE TABLE "settings" ("key" TEXT PRIMARY KEY, "value" TEXT);
+INSERT INTO "settings" VALUES ('theme', 'light');
+UPDATE "settings" SET "value" = 'dark' WHERE "key" = 'theme';

@@ -1,0 +1,3 @@
+-- expect: require-lock-timeout, require-statement-timeout, table-rewrite
+-- VACUUM FULL rewrites the table under ACCESS EXCLUSIVE (squawk reports it only for some shapes).
+VACUUM FULL "posts";
