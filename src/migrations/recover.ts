@@ -81,13 +81,17 @@ function failureLine(failed: MigrationRecord): string {
   return (logLines.find((line) => /\bERROR:/.test(line)) ?? logLines.find((line) => /error|timeout/i.test(line)) ?? logLines[0]!).replace(/^Error querying the database:\s*/, '');
 }
 
-export async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
-  let sql = '';
+/** The failed migration's SQL; empty when its folder is gone (the explanation still stands). */
+function sqlOf(name: string): string {
   try {
-    sql = migrationSql(failed.name);
+    return migrationSql(name);
   } catch {
-    // The folder is gone; the explanation still stands.
+    return '';
   }
+}
+
+export async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
+  const sql = sqlOf(failed.name);
   await loadNativeParser();
   const leftovers = await invalidLeftovers(url, sql);
   return [
@@ -112,13 +116,7 @@ export async function recover(url: string, action: RecoveryAction | undefined): 
 
   const lines: string[] = [];
   if (action !== 'applied') {
-    let sql = '';
-    try {
-      sql = migrationSql(failed.name);
-    } catch {
-      // Nothing to look for without the file.
-    }
-    const leftovers = await invalidLeftovers(url, sql);
+    const leftovers = await invalidLeftovers(url, sqlOf(failed.name));
     await dropInvalidLeftovers(url, leftovers);
     lines.push(...leftovers.map((name) => `dropped the INVALID index ${name} (DROP INDEX CONCURRENTLY).`));
   }
