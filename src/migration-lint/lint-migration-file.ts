@@ -182,6 +182,11 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
       collectNotNullChecks(sql.split('\n').slice(0, statement.line - 1).join('\n'), earlier);
       if (column && earlier.validated.has(column)) continue;
     }
+    // squawk's advice for a constraint is NOT VALID, which PostgreSQL refuses for EXCLUDE.
+    if (finding.rule === 'constraint-missing-not-valid' && statement && /\bADD\s+CONSTRAINT\s+\S+\s+EXCLUDE\b/i.test(codeOf(statement))) {
+      findings.push({ file, line: statement.line, rule: 'exclusion-constraint', message: 'an EXCLUDE constraint builds its index and checks every row under ACCESS EXCLUSIVE, and cannot be added NOT VALID' });
+      continue;
+    }
     findings.push({ file, line: statement?.line ?? finding.line, rule: finding.rule, message: finding.message });
   }
 

@@ -53,6 +53,10 @@ export const RULES: Record<string, RuleInfo> = {
     lock: 'ACCESS EXCLUSIVE on the table while every row is checked: reads and writes wait',
     fix: `ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later migration (${NOT_NULL})`,
   },
+  'exclusion-constraint': {
+    lock: 'ACCESS EXCLUSIVE on the table while the constraint\'s index is built and every row checked: reads and writes wait',
+    fix: 'PostgreSQL has no online way (EXCLUDE takes no NOT VALID and no USING INDEX): add it when the table is created or still small, or in a planned maintenance window, with a lint-ignore saying which',
+  },
   'disallowed-unique-constraint': {
     lock: 'ACCESS EXCLUSIVE on the table while the unique index is built',
     fix: `CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX (${INDEX})`,
