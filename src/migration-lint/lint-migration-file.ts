@@ -163,7 +163,8 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   const createdHere = new Map<string, number>();
   for (const statement of statements) {
     const code = codeOf(statement);
-    if (/^CREATE\s+TABLE/i.test(code)) createdHere.set(targetTable(code)!, statement.line);
+    // IF NOT EXISTS may meet a table that exists and is busy: it earns no exemption.
+    if (/^CREATE\s+TABLE/i.test(code) && !/^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\b/i.test(code)) createdHere.set(targetTable(code)!, statement.line);
   }
   const onNewTable = (statement: SqlStatement | undefined) => {
     if (!statement) return false;
@@ -182,6 +183,8 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
       collectNotNullChecks(sql.split('\n').slice(0, statement.line - 1).join('\n'), earlier);
       if (column && earlier.validated.has(column)) continue;
     }
+    // A serial column is not "required" in squawk's sense: it fills itself, by rewriting the table.
+    if (finding.rule === 'adding-required-field' && statement && /\b(SMALL|BIG)?SERIAL\b/i.test(codeOf(statement))) continue;
     // squawk's advice for a constraint is NOT VALID, which PostgreSQL refuses for EXCLUDE.
     if (finding.rule === 'constraint-missing-not-valid' && statement && /\bADD\s+CONSTRAINT\s+\S+\s+EXCLUDE\b/i.test(codeOf(statement))) {
       findings.push({ file, line: statement.line, rule: 'exclusion-constraint', message: 'an EXCLUDE constraint builds its index and checks every row under ACCESS EXCLUSIVE, and cannot be added NOT VALID' });
@@ -250,6 +253,18 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     const rewrite = /^(VACUUM\s*(\([^)]*\bFULL\b[^)]*\)|FULL\b)|CLUSTER\b)/i.exec(code);
     if (rewrite) findings.push({ file, line: statement.line, rule: 'table-rewrite', message: `${rewrite[1]!.replace(/\s+/g, ' ').toUpperCase()} rewrites the table under ACCESS EXCLUSIVE` });
     if (/^TRUNCATE\b/i.test(code)) findings.push({ file, line: statement.line, rule: 'ban-truncate', message: 'TRUNCATE empties a live table under ACCESS EXCLUSIVE' });
+    const renamed = /^ALTER\s+(TYPE\s+\S+\s+RENAME\s+VALUE|SCHEMA\s+\S+\s+RENAME\s+TO)\b/i.exec(code);
+    if (renamed) {
+      const what = /^ALTER\s+TYPE/i.test(code) ? 'an enum value' : 'a schema';
+      findings.push({ file, line: statement.line, rule: 'breaking-rename', message: `this renames ${what} that the running release still uses by its old name` });
+    }
+    const onExisting = targetTable(code) !== undefined && !createdHere.has(targetTable(code)!);
+    if (onExisting && /\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+(SMALL|BIG)?SERIAL\b/i.test(code)) {
+      findings.push({ file, line: statement.line, rule: 'adding-serial-column', message: 'a serial column gives every existing row a nextval(): the table is rewritten under ACCESS EXCLUSIVE' });
+    }
+    if (/\b(?:ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+|\bTYPE)\s+JSON\b(?!B)/i.test(code) || (/^CREATE\s+TABLE\b/i.test(code) && /\s"?\w+"?\s+JSON\b(?!B)/i.test(code))) {
+      findings.push({ file, line: statement.line, rule: 'prefer-jsonb', message: 'json has no equality: DISTINCT, GROUP BY, UNION and unique indexes on it fail at run time' });
+    }
   }
 
   const concurrent = statements.filter((statement) => /^(CREATE|DROP|REINDEX)\b[\s\S]*\bCONCURRENTLY\b/i.test(codeOf(statement)));

@@ -53,6 +53,18 @@ export const RULES: Record<string, RuleInfo> = {
     lock: 'ACCESS EXCLUSIVE on the table while every row is checked: reads and writes wait',
     fix: `ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a later migration (${NOT_NULL})`,
   },
+  'breaking-rename': {
+    lock: 'brief; but the running release still uses the old name, and fails from the moment it changes',
+    fix: `add the new name beside the old one, move the app over, retire the old one later (${RENAME})`,
+  },
+  'adding-serial-column': {
+    lock: 'ACCESS EXCLUSIVE on the table while every row is rewritten with its nextval()',
+    fix: `add a nullable bigint column, a sequence and its default, backfill in batches, then tighten (${NOT_NULL})`,
+  },
+  'prefer-jsonb': {
+    lock: 'none; but json values can\'t be compared: DISTINCT, GROUP BY, UNION and unique indexes on the column fail',
+    fix: 'use jsonb (Prisma: Json maps to jsonb unless @db.Json says otherwise)',
+  },
   'exclusion-constraint': {
     lock: 'ACCESS EXCLUSIVE on the table while the constraint\'s index is built and every row checked: reads and writes wait',
     fix: 'PostgreSQL has no online way (EXCLUDE takes no NOT VALID and no USING INDEX): add it when the table is created or still small, or in a planned maintenance window, with a lint-ignore saying which',

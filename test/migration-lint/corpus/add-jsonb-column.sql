@@ -1,0 +1,4 @@
+-- expect: none
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "meta" JSONB;

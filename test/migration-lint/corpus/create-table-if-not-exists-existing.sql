@@ -1,0 +1,6 @@
+-- expect: require-concurrent-index-creation
+-- IF NOT EXISTS may meet the existing, busy posts: the index after it is not on a new table.
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+CREATE TABLE IF NOT EXISTS "posts" ("id" BIGSERIAL PRIMARY KEY);
+CREATE INDEX "posts_title_idx" ON "posts" ("title");

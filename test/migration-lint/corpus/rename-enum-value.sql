@@ -1,0 +1,5 @@
+-- expect: breaking-rename
+-- Instant, but the running release still writes 'ARCHIVED' and fails from then on.
+SET lock_timeout = '3s';
+SET statement_timeout = '5s';
+ALTER TYPE "post_status" RENAME VALUE 'ARCHIVED' TO 'HIDDEN';

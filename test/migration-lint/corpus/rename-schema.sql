@@ -1,0 +1,2 @@
+-- expect: breaking-rename
+ALTER SCHEMA "reporting" RENAME TO "analytics";
