@@ -258,7 +258,8 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
       const what = /^ALTER\s+TYPE/i.test(code) ? 'an enum value' : 'a schema';
       findings.push({ file, line: statement.line, rule: 'breaking-rename', message: `this renames ${what} that the running release still uses by its old name` });
     }
-    const onExisting = targetTable(code) !== undefined && !createdHere.has(targetTable(code)!);
+    const target = targetTable(code);
+    const onExisting = target !== undefined && !createdHere.has(target);
     if (onExisting && /\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+(SMALL|BIG)?SERIAL\b/i.test(code)) {
       findings.push({ file, line: statement.line, rule: 'adding-serial-column', message: 'a serial column gives every existing row a nextval(): the table is rewritten under ACCESS EXCLUSIVE' });
     }

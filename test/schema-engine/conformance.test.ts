@@ -3,7 +3,7 @@
  * with the wasm stand-in as its schema engine, against a real PostgreSQL, checking the outcome
  * Prisma documents. The steps build on each other, so they run in order in one scratch project.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { withPgClient } from '../../src/db/pg-client.ts';
