@@ -7,6 +7,7 @@
  */
 import type { BackfillJob } from '../src/backfill/job.ts';
 import { BackfillRunner, type BackfillOptions } from '../src/backfill/run-backfill.ts';
+import { describeKey } from '../src/backfill/key-tuple.ts';
 import { backfillJobs } from '../src/backfills/index.ts';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
@@ -32,7 +33,7 @@ async function listJobs(url: string): Promise<void> {
         ? 'never run'
         : checkpoint.finished_at
           ? `finished run ${checkpoint.run} at ${checkpoint.finished_at.toISOString()}`
-          : `run ${checkpoint.run} stopped after ${job.key} ${checkpoint.last_key} (${checkpoint.batches} batches)`;
+          : `run ${checkpoint.run} in progress or stopped (${n(Number(checkpoint.rows_done))} rows in ${checkpoint.batches} batches)`;
       console.log(`${job.name.padEnd(20)} ${state}; ${n(pending)} rows pending — ${job.description}`);
     } finally {
       await runner.close();
@@ -115,10 +116,10 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
         console.log(`${job.name}: dry run, ${n(outcome.pendingRows)} rows would change; nothing was changed.`);
         return true;
       default: {
-        const resumed = outcome.resumedFrom > 0n ? `, resumed after ${job.key} ${outcome.resumedFrom}` : '';
+        const resumed = outcome.resumed ? ', resumed' : '';
         const summary = `${n(outcome.rowsChanged)} rows changed in ${n(outcome.batches)} batches, ${(outcome.elapsedMs / 1000).toFixed(1)} s, longest batch ${n(outcome.maxBatchMs)} ms (run ${outcome.run}${resumed})`;
         if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
-        else console.log(`${job.name}: stopped after ${job.key} ${outcome.lastKey}. ${summary}. Resume with: npm run backfill -- ${job.name}`);
+        else console.log(`${job.name}: stopped after key (${describeKey(outcome.lastKey)}). ${summary}. Resume with: npm run backfill -- ${job.name}`);
         return outcome.kind === 'finished';
       }
     }

@@ -1,20 +1,59 @@
 /**
  * A backfill job: which rows of which table still need a change, and the change. Jobs are data,
- * one small file each in src/backfills/; the runner (run-backfill.ts) does batching, throttling,
- * checkpointing, locking and progress for all of them.
+ * one small file each in src/backfills/; the runner does batching, throttling, checkpointing,
+ * locking and progress for all of them, in one process or spread over many workers.
+ *
+ * The change is either SQL (`set`) or TypeScript (`transform`): use SQL when the new value is an
+ * expression of the row, and a transform when it needs the app's own code.
  */
-export interface BackfillJob {
+interface JobBase {
   /** Name used on the command line and as the checkpoint key: lowercase, digits and dashes. */
   name: string;
   description: string;
   table: string;
-  /** An integer primary-key column; batches are keyset ranges over it (never OFFSET). */
-  key: string;
+  /**
+   * The primary key, or any unique, non-null, orderable column tuple with a btree index: one
+   * column (`'id'`) or several (`['tenant_id', 'id']`), of any orderable type (integers, text,
+   * uuid, timestamps). Batches are keyset ranges over it (never OFFSET).
+   */
+  key: string | readonly string[];
   /**
    * SQL condition true for rows that still need the change. It makes a batch idempotent: applied
    * twice, the second time it matches nothing. E.g. `timezone IS NULL`.
    */
   pending: string;
+}
+
+export interface SqlBackfillJob extends JobBase {
   /** The SET clause applied to pending rows of a batch. E.g. `timezone = 'UTC'`. */
   set: string;
 }
+
+/**
+ * A job whose new values are computed in TypeScript. `Row` is what `transform` reads (field name →
+ * column in `read`, so a Prisma model type such as `Pick<Post, 'id' | 'title'>` fits) and `Change`
+ * what it writes (field name → column in `write`).
+ */
+export interface TransformBackfillJob<Row = Record<string, unknown>, Change = Record<string, unknown>> extends JobBase {
+  read: { readonly [Field in keyof Row]: string };
+  write: { readonly [Field in keyof Change]: string };
+  /**
+   * Given a batch of pending rows (locked until the batch commits), the new values for each, in
+   * the same order. `null` leaves a row as it is: it stays pending and is offered again next run.
+   * Must be deterministic and free of side effects: a batch that fails is rolled back and retried.
+   */
+  transform(rows: Row[]): Array<Change | null> | Promise<Array<Change | null>>;
+}
+
+// `any`: a list of jobs holds transforms of different row types, and a function parameter can't
+// widen to `unknown` (the transform of a Post row does not accept any row).
+export type BackfillJob = SqlBackfillJob | TransformBackfillJob<any, any>;
+
+export const isTransformJob = (job: BackfillJob): job is Extract<BackfillJob, { transform: unknown }> => 'transform' in job;
+
+/** Identity function that lets TypeScript infer and check a transform job's row and change types. */
+export function defineTransformJob<Row, Change>(job: TransformBackfillJob<Row, Change>): TransformBackfillJob<Row, Change> {
+  return job;
+}
+
+export const keyColumns = (job: BackfillJob): readonly string[] => (typeof job.key === 'string' ? [job.key] : job.key);

@@ -1,4 +1,4 @@
-import type { BackfillJob } from '../backfill/job.ts';
+import type { SqlBackfillJob } from '../backfill/job.ts';
 
 /**
  * Step 2 of the users.name → users.display_name rename (docs/migrations/rename-expand-contract.md):
@@ -6,7 +6,7 @@ import type { BackfillJob } from '../backfill/job.ts';
  * written since already have both; the trigger copies `display_name` back into `name` here, which
  * changes nothing because they are equal.
  */
-export const userDisplayName: BackfillJob = {
+export const userDisplayName: SqlBackfillJob = {
   name: 'user-display-name',
   description: 'Copy users.name into users.display_name for rows from before the rename began',
   table: 'users',

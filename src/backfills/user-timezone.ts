@@ -1,11 +1,11 @@
-import type { BackfillJob } from '../backfill/job.ts';
+import type { SqlBackfillJob } from '../backfill/job.ts';
 
 /**
  * Step 2 of the phased NOT NULL column (docs/migrations/phased-not-null-column.md): give every
  * existing user a timezone. A real service would derive it per row (from a country or the last
  * login's offset); the kit's stand-in value is the column default.
  */
-export const userTimezone: BackfillJob = {
+export const userTimezone: SqlBackfillJob = {
   name: 'user-timezone',
   description: "Fill users.timezone for rows created before the column existed ('UTC')",
   table: 'users',

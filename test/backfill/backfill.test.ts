@@ -64,13 +64,13 @@ const tableDigest = async (url: string) =>
   (await query<{ digest: string }>(url, `SELECT md5(string_agg(id || ':' || coalesce(timezone, '∅'), ',' ORDER BY id)) AS digest FROM users`))[0]?.digest;
 
 async function expectEachBatchAppliedOnce(url: string, totalRows: number) {
-  const batches = await query<{ from_key: string; to_key: string; rows: number }>(
+  const batches = await query<{ from_tuple: string[] | null; to_tuple: string[]; rows: number }>(
     url,
-    'SELECT from_key, to_key, rows FROM backfill_batches ORDER BY run, batch',
+    'SELECT from_tuple, to_tuple, rows FROM backfill_batches ORDER BY run, batch',
   );
   // Consecutive key ranges that never overlap, adding up to every row exactly once.
   batches.forEach((batch, i) => {
-    if (i > 0) expect(batch.from_key).toBe(batches[i - 1]?.to_key);
+    if (i > 0) expect(batch.from_tuple).toEqual(batches[i - 1]?.to_tuple);
   });
   expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(totalRows);
 }
@@ -89,7 +89,7 @@ describe('npm run backfill', () => {
 
     const resumed = await backfill(killed, 'user-timezone', '--batch-size', '500').done;
     expect(resumed.code, resumed.out).toBe(0);
-    expect(resumed.out).toMatch(/done\. .*resumed after id \d+/);
+    expect(resumed.out).toMatch(/done\. .*, resumed\)/);
 
     const uninterrupted = await backfill(reference, 'user-timezone', '--batch-size', '500').done;
     expect(uninterrupted.code, uninterrupted.out).toBe(0);
@@ -195,7 +195,7 @@ describe('npm run backfill', () => {
     );
     const result = await backfill(url, 'user-timezone', '--batch-size', '500').done;
     expect(result.code).not.toBe(0);
-    expect(result.out).toMatch(/Batch 6 \(id > 2500\) of "user-timezone" failed and was rolled back: user 3000 is special/);
+    expect(result.out).toContain('A batch of "user-timezone" after key (2500) failed and was rolled back: user 3000 is special');
     expect(result.out).not.toMatch(/\n\s+at /);
     const state = await query(
       url,

@@ -1,0 +1,230 @@
+/**
+ * Moves one key range of a job forward in small batches, each in its own short transaction with
+ * its checkpoint, so row locks last one batch (milliseconds) and a process killed at any point
+ * (SIGKILL included) resumes after the last committed batch and never applies a batch twice.
+ *
+ * Every batch first claims the range at the cursor it read: if another process moved the range
+ * on (a duplicate queue delivery, a worker presumed dead that was not), the claim matches nothing
+ * and this process leaves the range to it. That check, in the same transaction as the batch, is
+ * what makes "exactly once" hold with any number of workers.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError } from '../cli-error.ts';
+import type { RangeState } from './bookkeeping.ts';
+import { isTransformJob, keyColumns, type BackfillJob, type SqlBackfillJob, type TransformBackfillJob } from './job.ts';
+import { columnTypes, keyAsText, keyBounds, keyFromRow, keyOrder, readKeyShape, SqlParams, type KeyShape, type KeyValue } from './key-tuple.ts';
+import { waitForHeadroom, type PressureLimits } from './pressure.ts';
+
+export interface BatchSettings {
+  batchSize: number;
+  sleepMs: number;
+  /** Halve the batch when one takes longer than this; grow it back (up to batchSize) when fast. */
+  targetBatchMs?: number;
+  pressure: PressureLimits;
+  /** Stops after the current batch. */
+  signal?: AbortSignal;
+  onBatch?: (rowsChanged: number) => void;
+}
+
+/** A job checked against the live schema: its key's and written columns' types. */
+export interface PreparedJob {
+  job: BackfillJob;
+  shape: KeyShape;
+  writeTypes: string[];
+}
+
+export interface RangeOutcome {
+  kind: 'finished' | 'stopped' | 'taken';
+  rowsChanged: number;
+  batches: number;
+  maxBatchMs: number;
+  cursor: KeyValue | null;
+}
+
+/** Identifies the process that committed a batch, in backfill_batches.worker. */
+export const WORKER_ID = `${os.hostname()}:${process.pid}`;
+
+const LOCK_RETRIES = 3;
+const RETRYABLE = new Set(['55P03', '40P01']); // lock_timeout, deadlock: the app holds these rows
+
+export async function prepareJob(client: pg.Client, job: BackfillJob): Promise<PreparedJob> {
+  const shape = await readKeyShape(client, job.table, keyColumns(job));
+  if (!isTransformJob(job)) return { job, shape, writeTypes: [] };
+  const written = Object.values(job.write) as string[];
+  const types = await columnTypes(client, job.table, [...(Object.values(job.read) as string[]), ...written]);
+  return { job, shape, writeTypes: written.map((column) => types.get(column)!) };
+}
+
+/** A value as text for a `::type` cast: how node-postgres would send it, JSON for objects. */
+function asSqlText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+// Rows a transform reads come typed as Prisma types them: int8 as bigint, not node-postgres' string.
+const prismaLikeTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 ? (text: string) => BigInt(text) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** SET job: the batch's last key, then one UPDATE of the pending rows up to it. */
+async function applySqlBatch(client: pg.Client, prepared: PreparedJob, after: KeyValue | null, upTo: KeyValue | null, size: number) {
+  const { job, shape } = prepared;
+  const table = client.escapeIdentifier(job.table);
+  const find = new SqlParams();
+  const where = [...keyBounds(shape, after, upTo, find), `(${job.pending})`].join(' AND ');
+  const last = await client.query(
+    `SELECT ${keyAsText(shape)} FROM (SELECT ${shape.columns.join(', ')} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${find.add(size)}) batch
+      ORDER BY ${keyOrder(shape, 'DESC')} LIMIT 1`,
+    find.values,
+  );
+  if (last.rows.length === 0) return undefined;
+  const lastKey = keyFromRow(shape, last.rows[0]);
+  const update = new SqlParams();
+  const bounds = keyBounds(shape, after, lastKey, update);
+  const updated = await client.query(
+    `UPDATE ${table} SET ${(job as SqlBackfillJob).set} WHERE ${[...bounds, `(${job.pending})`].join(' AND ')}`,
+    update.values,
+  );
+  return { lastKey, rows: updated.rowCount ?? 0 };
+}
+
+/** Transform job: read and lock the batch, call the job's code, write every change in one UPDATE … FROM unnest. */
+async function applyTransformBatch(client: pg.Client, prepared: PreparedJob, after: KeyValue | null, upTo: KeyValue | null, size: number) {
+  const job = prepared.job as TransformBackfillJob;
+  const { shape } = prepared;
+  const table = client.escapeIdentifier(job.table);
+  const find = new SqlParams();
+  const where = [...keyBounds(shape, after, upTo, find), `(${job.pending})`].join(' AND ');
+  const reads = Object.entries(job.read).map(([field, column]) => `${client.escapeIdentifier(column)} AS ${client.escapeIdentifier(field)}`);
+  const selected = await client.query({
+    text: `SELECT ${[keyAsText(shape), ...reads].join(', ')} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${find.add(size)} FOR UPDATE`,
+    values: find.values,
+    types: prismaLikeTypes,
+  });
+  if (selected.rows.length === 0) return undefined;
+  const keys = selected.rows.map((row) => keyFromRow(shape, row));
+  const rows = selected.rows.map((row) => Object.fromEntries(Object.keys(job.read).map((field) => [field, row[field]])));
+  const changes = await job.transform(rows);
+  if (!Array.isArray(changes) || changes.length !== rows.length) {
+    throw new Error(`transform returned ${Array.isArray(changes) ? changes.length : typeof changes} values for ${rows.length} rows; return one per row, null to skip a row`);
+  }
+  const fields = Object.keys(job.write);
+  const keyArrays: Array<Array<string>> = shape.columns.map(() => []);
+  const valueArrays: Array<Array<string | null>> = fields.map(() => []);
+  changes.forEach((change, i) => {
+    if (change === null) return;
+    keys[i]!.forEach((part, k) => keyArrays[k]!.push(part));
+    fields.forEach((field, f) => {
+      if (!(field in change)) throw new Error(`transform's change for key (${keys[i]!.join(', ')}) has no "${field}"`);
+      valueArrays[f]!.push(asSqlText((change as Record<string, unknown>)[field]));
+    });
+  });
+  const lastKey = keys.at(-1)!;
+  if (keyArrays[0]!.length === 0) return { lastKey, rows: 0 };
+  const write = new SqlParams();
+  const keyCols = shape.columns.map((_, k) => `__k${k}`);
+  const valueCols = fields.map((_, f) => `__v${f}`);
+  const unnest = [...keyArrays, ...valueArrays].map((array) => write.add(array, 'text[]')).join(', ');
+  const sets = fields.map((field, f) => `${client.escapeIdentifier(String(job.write[field]))} = u.__v${f}::${prepared.writeTypes[f]}`);
+  const match = `(${shape.columns.map((column) => `t.${column}`).join(', ')}) = (${keyCols.map((col, k) => `u.${col}::${shape.types[k]}`).join(', ')})`;
+  const updated = await client.query(
+    `UPDATE ${table} AS t SET ${sets.join(', ')} FROM unnest(${unnest}) AS u(${[...keyCols, ...valueCols].join(', ')}) WHERE ${match}`,
+    write.values,
+  );
+  return { lastKey, rows: updated.rowCount ?? 0 };
+}
+
+/** One batch, its claim and its bookkeeping, in one transaction. */
+async function applyBatch(client: pg.Client, prepared: PreparedJob, run: number, range: RangeState, cursor: KeyValue | null, size: number) {
+  const { job } = prepared;
+  const started = performance.now();
+  await client.query('BEGIN');
+  try {
+    const claim = await client.query(
+      `UPDATE backfill_ranges SET updated_at = now()
+        WHERE job = $1 AND run = $2 AND range = $3 AND finished_at IS NULL AND cursor_key IS NOT DISTINCT FROM $4::jsonb`,
+      [job.name, run, range.range, cursor && JSON.stringify(cursor)],
+    );
+    if (claim.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return { kind: 'taken' as const };
+    }
+    const apply = isTransformJob(job) ? applyTransformBatch : applySqlBatch;
+    const batch = await apply(client, prepared, cursor ?? range.lower, range.upper, size);
+    if (!batch) {
+      await client.query('UPDATE backfill_ranges SET finished_at = now() WHERE job = $1 AND run = $2 AND range = $3', [job.name, run, range.range]);
+      await client.query('COMMIT');
+      return { kind: 'finished' as const };
+    }
+    const ms = Math.round(performance.now() - started);
+    await client.query(
+      `UPDATE backfill_ranges SET cursor_key = $4::jsonb, rows_done = rows_done + $5, batches = batches + 1
+        WHERE job = $1 AND run = $2 AND range = $3`,
+      [job.name, run, range.range, JSON.stringify(batch.lastKey), batch.rows],
+    );
+    // Last before COMMIT: every worker of the job updates this one row, so its lock is held briefly.
+    const numbered = await client.query<{ batches: number }>(
+      'UPDATE backfill_checkpoints SET rows_done = rows_done + $2, batches = batches + 1, updated_at = now() WHERE job = $1 RETURNING batches',
+      [job.name, batch.rows],
+    );
+    await client.query(
+      `INSERT INTO backfill_batches (job, run, batch, range, from_tuple, to_tuple, worker, rows, ms)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)`,
+      [job.name, run, numbered.rows[0]!.batches, range.range, cursor && JSON.stringify(cursor), JSON.stringify(batch.lastKey), WORKER_ID, batch.rows, ms],
+    );
+    await client.query('COMMIT');
+    return { kind: 'applied' as const, ...batch, ms: performance.now() - started };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function runRange(client: pg.Client, prepared: PreparedJob, run: number, range: RangeState, settings: BatchSettings): Promise<RangeOutcome> {
+  let cursor = range.cursor;
+  let batchSize = settings.batchSize;
+  const outcome = (kind: RangeOutcome['kind']): RangeOutcome => ({ kind, rowsChanged, batches, maxBatchMs, cursor });
+  let rowsChanged = 0;
+  let batches = 0;
+  let maxBatchMs = 0;
+  for (;;) {
+    if (settings.signal?.aborted) return outcome('stopped');
+    await waitForHeadroom(client, settings.pressure, settings.signal);
+    if (settings.signal?.aborted) return outcome('stopped');
+    const batch = await withLockRetry(prepared.job, cursor, () => applyBatch(client, prepared, run, range, cursor, batchSize));
+    if (batch.kind !== 'applied') return outcome(batch.kind);
+    cursor = batch.lastKey;
+    rowsChanged += batch.rows;
+    batches += 1;
+    maxBatchMs = Math.max(maxBatchMs, batch.ms);
+    settings.onBatch?.(batch.rows);
+    if (settings.targetBatchMs) {
+      if (batch.ms > settings.targetBatchMs) batchSize = Math.max(1, Math.floor(batchSize / 2));
+      else if (batch.ms < settings.targetBatchMs / 2) batchSize = Math.min(settings.batchSize, Math.ceil(batchSize * 1.5));
+    }
+    if (settings.sleepMs > 0) await sleep(settings.sleepMs, undefined, { signal: settings.signal }).catch(() => undefined);
+  }
+}
+
+async function withLockRetry<T>(job: BackfillJob, cursor: KeyValue | null, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (RETRYABLE.has((error as { code?: string }).code ?? '') && tries < LOCK_RETRIES) {
+        await sleep(250 * tries);
+        continue;
+      }
+      const after = cursor ? `after key (${cursor.join(', ')})` : 'at the start of its range';
+      throw new CliError(
+        `A batch of "${job.name}" ${after} failed and was rolled back: ${(error as Error).message}. ` +
+          'Earlier batches are kept; fix the cause and run the job again to resume.',
+      );
+    }
+  }
+}
