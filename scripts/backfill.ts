@@ -1,5 +1,7 @@
 /**
  * `npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run]`
+ * `npm run backfill -- <job> --workers N [--ranges N]`   spread over N local worker processes
+ * `npm run backfill -- <job> --status`                   progress across every process on the job
  * `npm run backfill -- --list`
  * `npm run backfill -- --pending`   every job that has pending rows, one after another (deploys use it)
  * Runs a data migration from src/backfills/ in small, throttled, resumable batches.
@@ -8,6 +10,11 @@
 import type { BackfillJob } from '../src/backfill/job.ts';
 import { BackfillRunner, type BackfillOptions } from '../src/backfill/run-backfill.ts';
 import { describeKey } from '../src/backfill/key-tuple.ts';
+import { runWithLocalWorkers, type LocalRunOptions } from '../src/backfill/local-workers.ts';
+import { DEFAULT_PRESSURE_LIMITS } from '../src/backfill/pressure.ts';
+import { assertQueueTimings, DEFAULT_QUEUE_TIMINGS } from '../src/backfill/queue-workers.ts';
+import { formatJobStatus, readJobStatus } from '../src/backfill/status.ts';
+import { withPgClient } from '../src/db/pg-client.ts';
 import { backfillJobs } from '../src/backfills/index.ts';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
@@ -16,7 +23,8 @@ import { createProgress } from '../src/progress.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
-const USAGE = 'Usage: npm run backfill -- <job> [--batch-size N] [--sleep-ms N] [--target-ms N] [--dry-run] | --pending | --list';
+const USAGE =
+  'Usage: npm run backfill -- <job> [--workers N [--ranges N]] [--batch-size N] [--sleep-ms N] [--target-ms N] [--max-lock-waiters N] [--max-lag-s N] [--dry-run] | <job> --status | --pending | --list';
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
 async function listJobs(url: string): Promise<void> {
@@ -52,6 +60,13 @@ runCli(async (argv) => {
       'sleep-ms': { type: 'string', default: '0' },
       'target-ms': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      status: { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      ranges: { type: 'string' },
+      'max-lock-waiters': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxLockWaiters) },
+      'max-lag-s': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxReplicationLagSeconds) },
+      'heartbeat-s': { type: 'string', default: String(DEFAULT_QUEUE_TIMINGS.heartbeatSeconds) },
+      'monitor-s': { type: 'string', default: String(DEFAULT_QUEUE_TIMINGS.monitorIntervalSeconds) },
     },
   }, USAGE);
   const { values, positionals } = parsed;
@@ -73,7 +88,12 @@ runCli(async (argv) => {
     sleepMs: parseCount('--sleep-ms', values['sleep-ms'], 0),
     targetBatchMs: values['target-ms'] === undefined ? undefined : parseCount('--target-ms', values['target-ms'], 1),
     dryRun: values['dry-run'],
+    pressure: {
+      maxLockWaiters: parseCount('--max-lock-waiters', values['max-lock-waiters'], 0),
+      maxReplicationLagSeconds: parseCount('--max-lag-s', values['max-lag-s'], 1),
+    },
   };
+  if (values.status) return printStatus(url, jobs[0]!);
 
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -82,10 +102,42 @@ runCli(async (argv) => {
       stop.abort();
     });
   }
+  if (values.workers !== undefined) {
+    if (values.pending || options.dryRun) throw new CliError(`--workers runs one named job; it can't be combined with --pending or --dry-run. ${USAGE}`);
+    return runOnWorkers(url, jobs[0]!, {
+      workers: parseCount('--workers', values.workers, 1),
+      ranges: values.ranges === undefined ? undefined : parseCount('--ranges', values.ranges, 1),
+      settings: options,
+      timings: assertQueueTimings({
+        heartbeatSeconds: parseCount('--heartbeat-s', values['heartbeat-s'], 1),
+        monitorIntervalSeconds: parseCount('--monitor-s', values['monitor-s'], 1),
+      }),
+      signal: stop.signal,
+    });
+  }
   for (const job of jobs) {
     if (!(await runJob(url, job, { ...options, signal: stop.signal }, values.pending))) return;
   }
 });
+
+async function printStatus(url: string, job: BackfillJob): Promise<void> {
+  await withPgClient(url, async (client) => {
+    const pending = Number((await client.query(`SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`)).rows[0].n);
+    console.log(formatJobStatus(job.name, await readJobStatus(client, job.name), pending).join('\n'));
+  });
+}
+
+async function runOnWorkers(url: string, job: BackfillJob, options: LocalRunOptions): Promise<void> {
+  const outcome = await runWithLocalWorkers(url, job, options);
+  if (outcome.kind === 'nothing-to-do') {
+    console.log(`${job.name}: nothing to do (no pending rows).`);
+    return;
+  }
+  const { status } = outcome;
+  const summary = `${n(status.rowsDone)} rows changed in ${n(status.batches)} batches by ${options.workers} workers, ${(outcome.elapsedMs / 1000).toFixed(1)} s (run ${status.run}${outcome.resumed ? ', resumed' : ''})`;
+  if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
+  else console.log(`${job.name}: stopped. ${summary}. Resume with the same command.`);
+}
 
 /** Runs one job until it finishes or is stopped; false when it stopped early. */
 async function runJob(url: string, job: BackfillJob, options: BackfillOptions, skipRetired: boolean): Promise<boolean> {

@@ -36,7 +36,9 @@ export interface PreparedJob {
 }
 
 export interface RangeOutcome {
-  kind: 'finished' | 'stopped' | 'taken';
+  /** taken: another process moved the range on; failed: a batch failed for good (queue workers only). */
+  kind: 'finished' | 'stopped' | 'taken' | 'failed';
+  error?: string;
   rowsChanged: number;
   batches: number;
   maxBatchMs: number;
@@ -146,7 +148,7 @@ async function applyBatch(client: pg.Client, prepared: PreparedJob, run: number,
   await client.query('BEGIN');
   try {
     const claim = await client.query(
-      `UPDATE backfill_ranges SET updated_at = now()
+      `UPDATE backfill_ranges SET updated_at = now(), last_error = NULL
         WHERE job = $1 AND run = $2 AND range = $3 AND finished_at IS NULL AND cursor_key IS NOT DISTINCT FROM $4::jsonb`,
       [job.name, run, range.range, cursor && JSON.stringify(cursor)],
     );

@@ -1,6 +1,7 @@
 /** Every backfill job `npm run backfill` knows. Add a job: write its file, list it here. */
 import type { BackfillJob } from '../backfill/job.ts';
+import { postSlugBackfill } from './post-slug.ts';
 import { userDisplayName } from './user-display-name.ts';
 import { userTimezone } from './user-timezone.ts';
 
-export const backfillJobs: BackfillJob[] = [userTimezone, userDisplayName];
+export const backfillJobs: BackfillJob[] = [userTimezone, userDisplayName, postSlugBackfill];

@@ -1,0 +1,154 @@
+/**
+ * One backfill spread over many worker processes, on one machine or many, through pg-boss: a job
+ * queue in the same PostgreSQL (schema `pgboss`, installed on first use), so nothing else has to
+ * run (docs/decisions/0009-backfill-workers-on-pg-boss.md).
+ *
+ * A run's key ranges (bookkeeping.ts) become one queue job each. A worker takes a range and runs
+ * it batch by batch exactly as the single runner does (run-range.ts). pg-boss hands each queue job
+ * to one worker and, through heartbeats, back to another when its worker dies; the range's cursor
+ * and claim make sure that the second worker starts after the last committed batch and that no
+ * batch applies twice, whatever the queue does.
+ */
+import { PgBoss, type Job } from 'pg-boss';
+import pg from 'pg';
+import { CliError } from '../cli-error.ts';
+import { finishRunIfDone, tryLockJob, unfinishedRanges, unlockJob } from './bookkeeping.ts';
+import type { BackfillJob } from './job.ts';
+import type { PressureLimits } from './pressure.ts';
+import { BATCH_LOCK_TIMEOUT, vacuumAfterBackfill } from './run-backfill.ts';
+import { prepareJob, runRange, type RangeOutcome } from './run-range.ts';
+
+export const RANGE_QUEUE = 'backfill-ranges';
+const QUEUE_SCHEMA = 'pgboss';
+
+/** How the batches of a run behave, set by whoever enqueues it and obeyed by every worker. */
+export interface RangeSettings {
+  batchSize: number;
+  sleepMs: number;
+  targetBatchMs?: number;
+  pressure: PressureLimits;
+}
+
+interface RangeTask {
+  job: string;
+  run: number;
+  range: number;
+  settings: RangeSettings;
+}
+
+export interface QueueTimings {
+  /** A worker that misses heartbeats this long is presumed dead and its range is offered again (≥ 10). */
+  heartbeatSeconds: number;
+  /** How often pg-boss looks for such workers. */
+  monitorIntervalSeconds: number;
+}
+
+export const DEFAULT_QUEUE_TIMINGS: QueueTimings = { heartbeatSeconds: 30, monitorIntervalSeconds: 15 };
+
+export async function openQueue(url: string, timings: QueueTimings = DEFAULT_QUEUE_TIMINGS): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: QUEUE_SCHEMA,
+    max: 3,
+    monitorIntervalSeconds: timings.monitorIntervalSeconds,
+    superviseIntervalSeconds: timings.monitorIntervalSeconds,
+    // The kit needs the queue, not pg-boss's cron scheduler or its instance registry.
+    schedule: false,
+    registerInstance: false,
+  });
+  boss.on('error', (error) => console.error(`backfill queue: ${(error as Error).message}`));
+  await boss.start();
+  await boss.createQueue(RANGE_QUEUE, {
+    heartbeatSeconds: timings.heartbeatSeconds,
+    // A range is long work kept alive by heartbeats; expiry only bounds a hung worker.
+    expireInSeconds: 24 * 60 * 60,
+    // Retries cover workers that died or were stopped mid-range; each retry resumes at the cursor.
+    retryLimit: 100,
+    retryDelay: 1,
+  });
+  return boss;
+}
+
+/** Puts every unfinished range of the run on the queue; returns how many. */
+export async function enqueueRun(boss: PgBoss, client: pg.Client, job: string, run: number, settings: RangeSettings): Promise<number> {
+  const ranges = await unfinishedRanges(client, job, run);
+  if (ranges.length === 0) return 0;
+  // A range enqueued twice (the command run again) is harmless: the second delivery finds the
+  // range finished, or claimed at a cursor that moved, and ends.
+  await boss.insert(RANGE_QUEUE, ranges.map((range) => ({ data: { job, run, range: range.range, settings } satisfies RangeTask })));
+  return ranges.length;
+}
+
+export interface WorkerOptions {
+  jobs: BackfillJob[];
+  /** Ranges this process works on at once, each on its own connection. */
+  concurrency: number;
+  timings?: QueueTimings;
+  signal: AbortSignal;
+  onRange?: (event: { job: string; run: number; range: number; outcome: RangeOutcome }) => void;
+}
+
+async function runTask(url: string, jobs: BackfillJob[], task: RangeTask, signal: AbortSignal): Promise<RangeOutcome> {
+  const job = jobs.find((candidate) => candidate.name === task.job);
+  if (!job) throw new Error(`this worker does not know backfill job "${task.job}": deploy the release that defines it`);
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    if (!(await tryLockJob(client, job.name, 'shared'))) {
+      throw new Error(`"${job.name}" is being run by a single runner (npm run backfill -- ${job.name}); retrying later`);
+    }
+    try {
+      const range = (await unfinishedRanges(client, job.name, task.run)).find((candidate) => candidate.range === task.range);
+      if (!range) return { kind: 'finished', rowsChanged: 0, batches: 0, maxBatchMs: 0, cursor: null };
+      const prepared = await prepareJob(client, job);
+      await client.query(`SET lock_timeout = '${BATCH_LOCK_TIMEOUT}'`);
+      let outcome: RangeOutcome;
+      try {
+        outcome = await runRange(client, prepared, task.run, range, { ...task.settings, signal });
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error; // e.g. a lost connection: pg-boss retries the range
+        // A batch that failed for good (bad data, a bug in the job): retrying can't help. The range
+        // stays unfinished with the reason, for --status and for whoever started the run.
+        await client.query('UPDATE backfill_ranges SET last_error = $4 WHERE job = $1 AND run = $2 AND range = $3', [job.name, task.run, task.range, error.message]);
+        return { kind: 'failed', rowsChanged: 0, batches: 0, maxBatchMs: 0, cursor: range.cursor, error: error.message };
+      }
+      if (outcome.kind === 'finished' && (await finishRunIfDone(client, job.name, task.run))) await vacuumAfterBackfill(client, job);
+      return outcome;
+    } finally {
+      await unlockJob(client, job.name, 'shared').catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Works on queued ranges until `signal` aborts, then finishes the current batch of each and
+ * returns. A range stopped that way goes back to the queue (its queue job fails and is retried),
+ * and its next worker resumes at its cursor.
+ */
+export async function workRanges(url: string, options: WorkerOptions): Promise<void> {
+  const boss = await openQueue(url, options.timings);
+  try {
+    await boss.work<RangeTask>(RANGE_QUEUE, { batchSize: 1, localConcurrency: options.concurrency, pollingIntervalSeconds: 1 }, async ([queued]: Job<RangeTask>[]) => {
+      const task = queued!.data;
+      // Stop on shutdown, or when pg-boss says the claim is gone (another worker has the range).
+      const signal = AbortSignal.any([options.signal, queued!.signal]);
+      const outcome = await runTask(url, options.jobs, task, signal);
+      options.onRange?.({ job: task.job, run: task.run, range: task.range, outcome });
+      if (outcome.kind === 'stopped') throw new Error('stopped before the range was done; it will resume at its cursor');
+    });
+    await new Promise<void>((resolve) => {
+      if (options.signal.aborted) resolve();
+      options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await boss.stop({ graceful: true, timeout: 30_000 });
+  }
+}
+
+export function assertQueueTimings(timings: QueueTimings): QueueTimings {
+  if (timings.heartbeatSeconds < 10) throw new CliError(`--heartbeat-s must be at least 10 (pg-boss's minimum); got ${timings.heartbeatSeconds}.`);
+  return timings;
+}
