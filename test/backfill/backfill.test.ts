@@ -3,14 +3,14 @@
  * killed and resumed, raced, stopped, dry-run, and given bad input. Under a concurrent writer:
  * test/load/backfill-under-load.test.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { backfill } from '../support/backfill-process.ts';
 import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
 
 const created: string[] = [];
@@ -25,26 +25,6 @@ async function databaseWithUsers(rows: number): Promise<string> {
   created.push(url);
   await addUsersAwaitingTimezone(url, rows);
   return url;
-}
-
-interface Run {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
-}
-
-function backfill(url: string, ...args: string[]): Run {
-  // One process (node with tsx's loader), not the tsx wrapper, so SIGKILL hits the runner itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, DATABASE_URL: url },
-  });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, out })),
-  );
-  return { child, done };
 }
 
 const query = <T>(url: string, sql: string) => withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);

@@ -16,6 +16,7 @@ const postRows = defineFactory<PostInput, Post, 'published' | 'archived'>({
         id: ['id', 'int8'],
         authorId: ['author_id', 'int4'],
         title: ['title', 'text'],
+        slug: ['slug', 'text'],
         body: ['body', 'text'],
         status: ['status', 'post_status'],
         createdAt: ['created_at', 'timestamptz'],
