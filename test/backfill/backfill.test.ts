@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { backfillJobs } from '../../src/backfills/index.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
 import { projectRoot } from '../../src/project-paths.ts';
@@ -149,10 +150,12 @@ describe('npm run backfill', () => {
     expect(await batchesCommitted(url)).toBe(0);
   });
 
-  it('rejects an unknown job and bad batch sizes with one line', async () => {
+  it('rejects an unknown job, bad batch sizes and bad worker options with one line', async () => {
     const url = await databaseWithUsers(10);
     const cases: Array<[string[], string]> = [
-      [['no-such-job'], 'error: Unknown backfill job "no-such-job". Jobs: user-timezone, user-display-name.'],
+      [['no-such-job'], `error: Unknown backfill job "no-such-job". Jobs: ${backfillJobs.map((job) => job.name).join(', ')}.`],
+      [['user-timezone', '--workers', '0'], 'error: --workers must be a whole number ≥ 1 (got "0").'],
+      [['user-timezone', '--workers', '2', '--heartbeat-s', '5'], "error: --heartbeat-s must be at least 10 (pg-boss's minimum); got 5."],
       [['user-timezone', '--batch-size', '0'], 'error: --batch-size must be a whole number ≥ 1 (got "0").'],
       [['user-timezone', '--batch-size', 'lots'], 'error: --batch-size must be a whole number ≥ 1 (got "lots").'],
     ];
