@@ -12,7 +12,7 @@ import { BackfillRunner, type BackfillOptions } from '../src/backfill/run-backfi
 import { describeKey } from '../src/backfill/key-tuple.ts';
 import { runWithLocalWorkers, type LocalRunOptions } from '../src/backfill/local-workers.ts';
 import { DEFAULT_PRESSURE_LIMITS } from '../src/backfill/pressure.ts';
-import { assertQueueTimings, DEFAULT_QUEUE_TIMINGS } from '../src/backfill/queue-workers.ts';
+import { queueTimingFlags, queueTimingsFrom } from '../src/backfill/queue-workers.ts';
 import { formatJobStatus, readJobStatus } from '../src/backfill/status.ts';
 import { withPgClient } from '../src/db/pg-client.ts';
 import { backfillJobs } from '../src/backfills/index.ts';
@@ -65,8 +65,7 @@ runCli(async (argv) => {
       ranges: { type: 'string' },
       'max-lock-waiters': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxLockWaiters) },
       'max-lag-s': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxReplicationLagSeconds) },
-      'heartbeat-s': { type: 'string', default: String(DEFAULT_QUEUE_TIMINGS.heartbeatSeconds) },
-      'monitor-s': { type: 'string', default: String(DEFAULT_QUEUE_TIMINGS.monitorIntervalSeconds) },
+      ...queueTimingFlags,
     },
   }, USAGE);
   const { values, positionals } = parsed;
@@ -105,13 +104,10 @@ runCli(async (argv) => {
   if (values.workers !== undefined) {
     if (values.pending || options.dryRun) throw new CliError(`--workers runs one named job; it can't be combined with --pending or --dry-run. ${USAGE}`);
     return runOnWorkers(url, jobs[0]!, {
-      workers: parseCount('--workers', values.workers, 1),
+      workers: parseCount('--workers', values.workers, 0),
       ranges: values.ranges === undefined ? undefined : parseCount('--ranges', values.ranges, 1),
       settings: options,
-      timings: assertQueueTimings({
-        heartbeatSeconds: parseCount('--heartbeat-s', values['heartbeat-s'], 1),
-        monitorIntervalSeconds: parseCount('--monitor-s', values['monitor-s'], 1),
-      }),
+      timings: queueTimingsFrom(values),
       signal: stop.signal,
     });
   }
@@ -134,7 +130,7 @@ async function runOnWorkers(url: string, job: BackfillJob, options: LocalRunOpti
     return;
   }
   const { status } = outcome;
-  const summary = `${n(status.rowsDone)} rows changed in ${n(status.batches)} batches by ${options.workers} workers, ${(outcome.elapsedMs / 1000).toFixed(1)} s (run ${status.run}${outcome.resumed ? ', resumed' : ''})`;
+  const summary = `${n(status.rowsDone)} rows changed in ${n(status.batches)} batches by ${options.workers > 0 ? `${options.workers} workers` : 'queue workers'}, ${(outcome.elapsedMs / 1000).toFixed(1)} s (run ${status.run}${outcome.resumed ? ', resumed' : ''})`;
   if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
   else console.log(`${job.name}: stopped. ${summary}. Resume with the same command.`);
 }

@@ -1,75 +1,178 @@
 /**
- * `npm run bench:backfill [-- --rows N] [--batch-size N]` (default 1,000,000 rows, batches of 2,000).
- * The user-timezone backfill as the runner does it (no throttle) vs one `UPDATE` of the same rows,
- * each with a concurrent writer inserting and updating users: total time and the writer's
- * longest, p50 and p99 write. Works in throwaway kit_bench_* databases on the kit's server.
+ * `npm run bench:backfill [-- --rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]`
+ * The user-timezone backfill on N users (default 1,000,000) with a concurrent writer inserting and
+ * updating users, done six ways: one UPDATE; the loop most guides show (UPDATE … WHERE id IN
+ * (SELECT … WHERE timezone IS NULL LIMIT n) until nothing changes); the runner in one process; the
+ * runner on 1, 2 and 4 queue workers. Prints total time, rows/s, the writer's longest and p99
+ * write, and the runner's peak memory (all its processes). Works in throwaway kit_bench_*
+ * databases on the kit's server, each cloned from one filled copy.
  */
-import { BackfillRunner } from '../src/backfill/run-backfill.ts';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { userTimezone } from '../src/backfills/user-timezone.ts';
 import { withDatabase } from '../src/db/connection-url.ts';
 import { ensureDatabase } from '../src/db/database-url.ts';
 import { withPgClient } from '../src/db/pg-client.ts';
-import { cloneDatabase, dropDatabasesWithPrefix, migrateDatabase } from '../src/db/scratch-databases.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { createProgress } from '../src/progress.ts';
+import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix, migrateDatabase } from '../src/db/scratch-databases.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
+import { parseCount } from '../src/parse-count.ts';
+import { projectRoot } from '../src/project-paths.ts';
 import { runCli } from '../src/run-cli.ts';
 import { startConcurrentWriter, type WriterStats } from '../test/support/concurrent-writer.ts';
 import { addUsersAwaitingTimezone } from '../test/support/users-awaiting-backfill.ts';
 
 const PREFIX = 'kit_bench_';
+const USAGE = 'Usage: npm run bench:backfill -- [--rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]';
 
-async function databaseWithUsers(server: string, template: string, name: string, rows: number): Promise<string> {
-  const url = await cloneDatabase(server, template, name);
-  await addUsersAwaitingTimezone(url, rows);
-  return url;
+interface Result {
+  method: string;
+  ms: number;
+  rowsDone: number;
+  finished: boolean;
+  writer: WriterStats;
+  peakMiB?: number;
 }
 
-const fmt = (ms: number) => `${Math.round(ms).toLocaleString('en-US')} ms`;
+/** Peak resident memory (VmHWM) of a process and its descendants, sampled until it exits. */
+function followPeakMemory(rootPid: number): () => number {
+  const peaks = new Map<number, number>();
+  const children = (pid: number) =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((entry) => {
+        try {
+          return readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  const sample = (pid: number) => {
+    try {
+      const kib = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      peaks.set(pid, Math.max(peaks.get(pid) ?? 0, kib));
+    } catch {
+      // exited between listing and reading
+    }
+    for (const child of children(pid)) sample(child);
+  };
+  const timer = setInterval(() => sample(rootPid), 250);
+  return () => {
+    clearInterval(timer);
+    return [...peaks.values()].reduce((sum, kib) => sum + kib, 0) / 1024;
+  };
+}
+
+/** Runs `npm run backfill` (as node directly, like npm's script) and measures it. */
+async function runBackfillCommand(url: string, args: string[]): Promise<{ ms: number; peakMiB: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), 'user-timezone', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stopMemory = followPeakMemory(child.pid!);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const peakMiB = stopMemory();
+  if (code !== 0) throw new Error(`npm run backfill ${args.join(' ')} failed:\n${output}`);
+  return { ms: performance.now() - started, peakMiB };
+}
+
+async function naiveLoop(url: string, batchSize: number, limitMs: number): Promise<{ rowsDone: number; finished: boolean }> {
+  return withPgClient(url, async (client) => {
+    const started = performance.now();
+    let rowsDone = 0;
+    for (;;) {
+      const result = await client.query(
+        `UPDATE users SET ${userTimezone.set} WHERE id IN (SELECT id FROM users WHERE ${userTimezone.pending} LIMIT $1)`,
+        [batchSize],
+      );
+      rowsDone += result.rowCount ?? 0;
+      if (!result.rowCount) return { rowsDone, finished: true };
+      if (performance.now() - started > limitMs) return { rowsDone, finished: false };
+    }
+  });
+}
+
+const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
+const s = (value: number) => `${(value / 1000).toFixed(1)} s`;
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, 'batch-size': { type: 'string', default: '2000' } } }, 'Usage: npm run bench:backfill -- [--rows N] [--batch-size N]');
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        rows: { type: 'string', default: '1000000' },
+        'batch-size': { type: 'string', default: '1000' },
+        workers: { type: 'string', default: '1,2,4' },
+        'naive-limit-s': { type: 'string', default: '600' },
+      },
+    },
+    USAGE,
+  );
   const rows = parseCount('--rows', values.rows, 1);
   const batchSize = parseCount('--batch-size', values['batch-size'], 1);
+  const workerCounts = values.workers.split(',').map((count) => parseCount('--workers', count, 1));
+  const naiveLimitMs = parseCount('--naive-limit-s', values['naive-limit-s'], 1) * 1000;
+
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   await dropDatabasesWithPrefix(server, PREFIX);
-  const template = `${PREFIX}template`;
-  const results: Array<{ name: string; ms: number; writer: WriterStats }> = [];
+  const results: Result[] = [];
   try {
+    const template = `${PREFIX}template`;
     await migrateDatabase(withDatabase(server, template));
-    console.log(`filling two databases with ${rows.toLocaleString('en-US')} users…`);
-    const single = await databaseWithUsers(server, template, `${PREFIX}single`, rows);
-    const batched = await databaseWithUsers(server, template, `${PREFIX}runner`, rows);
+    const filled = `${PREFIX}filled`;
+    console.log(`filling ${rows.toLocaleString('en-US')} users awaiting the backfill…`);
+    await addUsersAwaitingTimezone(await cloneDatabase(server, template, filled), rows);
 
-    {
-      const writer = startConcurrentWriter(single, rows);
+    const measure = async (method: string, run: (url: string) => Promise<Omit<Result, 'method' | 'writer' | 'ms'> & { ms?: number }>) => {
+      const url = await cloneDatabase(server, filled, `${PREFIX}run`);
+      await withPgClient(url, (client) => client.query('CHECKPOINT'));
+      console.log(`${method}…`);
+      const writer = startConcurrentWriter(url, rows);
+      await sleep(500); // the writer's baseline before the backfill starts
       const started = performance.now();
-      await withPgClient(single, (client) => client.query(`UPDATE users SET ${userTimezone.set} WHERE ${userTimezone.pending}`));
-      results.push({ name: 'one UPDATE', ms: performance.now() - started, writer: await writer.stop() });
-    }
-    {
-      const writer = startConcurrentWriter(batched, rows);
-      const runner = await BackfillRunner.connect(batched, userTimezone);
-      const progress = createProgress({ label: 'runner', total: rows });
-      const started = performance.now();
-      try {
-        await runner.run({ batchSize, sleepMs: 0, onBatch: ({ rowsChanged }) => progress.update(rowsChanged) });
-      } finally {
-        progress.finish();
-        await runner.close();
-      }
-      results.push({ name: `runner, batches of ${batchSize.toLocaleString('en-US')}`, ms: performance.now() - started, writer: await writer.stop() });
+      const outcome = await run(url);
+      const elapsed = outcome.ms ?? performance.now() - started;
+      results.push({ method, ms: elapsed, writer: await writer.stop(), ...outcome });
+      const left = await withPgClient(url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM users WHERE ${userTimezone.pending}`)).rows[0].n));
+      if (outcome.finished && left !== 0) throw new Error(`${method} left ${left} rows pending`);
+      await dropDatabase(url);
+    };
+
+    await measure('one UPDATE', async (url) => {
+      const result = await withPgClient(url, (client) => client.query(`UPDATE users SET ${userTimezone.set} WHERE ${userTimezone.pending}`));
+      return { rowsDone: result.rowCount ?? 0, finished: true };
+    });
+    await measure(`loop: UPDATE … WHERE id IN (SELECT … LIMIT ${batchSize})`, (url) => naiveLoop(url, batchSize, naiveLimitMs));
+    await measure('runner, one process', async (url) => {
+      const run = await runBackfillCommand(url, ['--batch-size', String(batchSize)]);
+      return { rowsDone: rows, finished: true, ms: run.ms, peakMiB: run.peakMiB };
+    });
+    for (const workers of workerCounts) {
+      await measure(`runner, ${workers} queue worker${workers > 1 ? 's' : ''}`, async (url) => {
+        const run = await runBackfillCommand(url, ['--batch-size', String(batchSize), '--workers', String(workers)]);
+        return { rowsDone: rows, finished: true, ms: run.ms, peakMiB: run.peakMiB };
+      });
     }
   } finally {
     await dropDatabasesWithPrefix(server, PREFIX);
   }
 
-  const [update, runner] = results as [(typeof results)[0], (typeof results)[0]];
-  console.log(`\nbench:backfill, ${rows.toLocaleString('en-US')} rows`);
-  console.log('| method | total | writer: writes | longest | p50 | p99 | failed |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`\nbench:backfill, ${rows.toLocaleString('en-US')} rows, batches of ${batchSize.toLocaleString('en-US')}, one concurrent writer`);
+  console.log('| method | total | rows/s | writer: writes | longest write | p99 | failed | peak memory |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
-    console.log(`| ${r.name} | ${fmt(r.ms)} | ${r.writer.writes} | ${fmt(r.writer.maxMs)} | ${r.writer.p50Ms.toFixed(1)} ms | ${r.writer.p99Ms.toFixed(1)} ms | ${r.writer.failures.length} |`);
+    const total = r.finished ? s(r.ms) : `stopped at ${s(r.ms)}, ${Math.round((r.rowsDone / rows) * 100)}% done`;
+    const memory = r.peakMiB === undefined ? 'n/a (server-side)' : `${Math.round(r.peakMiB)} MiB`;
+    console.log(
+      `| ${r.method} | ${total} | ${Math.round(r.rowsDone / (r.ms / 1000)).toLocaleString('en-US')} | ${r.writer.writes} | ${ms(r.writer.maxMs)} | ${r.writer.p99Ms.toFixed(1)} ms | ${r.writer.failures.length} | ${memory} |`,
+    );
   }
-  console.log(`runner total = ${(runner.ms / update.ms).toFixed(2)}× the single UPDATE (goal ≤ 1.5×); writer's longest write ${fmt(runner.writer.maxMs)} (goal < 50 ms)`);
+  console.log('Totals of the runner include starting Node (and, for workers, pg-boss and the worker processes).');
 });

@@ -3,6 +3,7 @@
  * starts N worker processes on this machine (the same program as `npm run backfill:worker`, which
  * other machines may run too), and follows the run's progress until it is finished, failed or
  * stopped. Ctrl-C / SIGTERM stop the workers after their current batch; run it again to resume.
+ * With 0 workers it only queues the run and follows it: `backfill:worker`s elsewhere do the work.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ const printLine = (line: string) => process.stderr.write(`${process.stderr.isTTY
 function startWorker(url: string, index: number, timings: QueueTimings): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', workerScript, '--heartbeat-s', String(timings.heartbeatSeconds), '--monitor-s', String(timings.monitorIntervalSeconds)],
+    ['--import', 'tsx', workerScript, '--slice-s', String(timings.sliceSeconds), '--maintenance-s', String(timings.maintenanceSeconds)],
     { cwd: projectRoot, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const relay = (chunk: Buffer) => {
@@ -103,9 +104,10 @@ export async function runWithLocalWorkers(url: string, job: BackfillJob, options
       }
       for (const child of workers.filter((w) => !running(w) && !reported.has(w))) {
         reported.add(child);
-        printLine(`worker ${workers.indexOf(child) + 1} exited (${child.signalCode ?? `code ${child.exitCode}`}); the queue gives its range to another worker once its heartbeat lapses.`);
+        printLine(`worker ${workers.indexOf(child) + 1} exited (${child.signalCode ?? `code ${child.exitCode}`}); the queue gives its range to another worker once its slice expires.`);
       }
-      if (!workers.some(running)) {
+      // With --workers 0 the work is done by `backfill:worker`s elsewhere; this only follows it.
+      if (workers.length > 0 && !workers.some(running)) {
         progress.finish();
         throw new CliError(`Every worker of "${job.name}" exited before the run finished; see their output above. Run the same command again to resume.`);
       }

@@ -4,14 +4,16 @@
  * run (docs/decisions/0009-backfill-workers-on-pg-boss.md).
  *
  * A run's key ranges (bookkeeping.ts) become one queue job each. A worker takes a range and runs
- * it batch by batch exactly as the single runner does (run-range.ts). pg-boss hands each queue job
- * to one worker and, through heartbeats, back to another when its worker dies; the range's cursor
- * and claim make sure that the second worker starts after the last committed batch and that no
- * batch applies twice, whatever the queue does.
+ * it batch by batch exactly as the single runner does (run-range.ts), for one time slice; if the
+ * range isn't done by then, it queues the range's next slice and completes. Slices keep every
+ * queue job short, so a short expiry can tell a dead worker: pg-boss retries an expired slice on
+ * another worker. The range's cursor and claim make sure that the next worker starts after the
+ * last committed batch and that no batch applies twice, whatever the queue does.
  */
-import { PgBoss, type Job } from 'pg-boss';
+import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { CliError } from '../cli-error.ts';
+import { parseCount } from '../parse-count.ts';
 import { finishRunIfDone, tryLockJob, unfinishedRanges, unlockJob } from './bookkeeping.ts';
 import type { BackfillJob } from './job.ts';
 import type { PressureLimits } from './pressure.ts';
@@ -37,32 +39,35 @@ interface RangeTask {
 }
 
 export interface QueueTimings {
-  /** A worker that misses heartbeats this long is presumed dead and its range is offered again (≥ 10). */
-  heartbeatSeconds: number;
-  /** How often pg-boss looks for such workers. */
-  monitorIntervalSeconds: number;
+  /** How long a worker works on a range before queueing the rest of it as a new slice. */
+  sliceSeconds: number;
+  /** How often pg-boss looks for expired slices (those of dead workers) to retry. */
+  maintenanceSeconds: number;
 }
 
-export const DEFAULT_QUEUE_TIMINGS: QueueTimings = { heartbeatSeconds: 30, monitorIntervalSeconds: 15 };
+export const DEFAULT_QUEUE_TIMINGS: QueueTimings = { sliceSeconds: 30, maintenanceSeconds: 15 };
+
+/**
+ * A slice not completed within this is presumed to belong to a dead worker. Three slices: a live
+ * worker ends its slice after at most one more batch, and a throttle wait stops at the slice's end.
+ */
+export const sliceExpirySeconds = (timings: QueueTimings) => timings.sliceSeconds * 3 + 5;
 
 export async function openQueue(url: string, timings: QueueTimings = DEFAULT_QUEUE_TIMINGS): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     schema: QUEUE_SCHEMA,
     max: 3,
-    monitorIntervalSeconds: timings.monitorIntervalSeconds,
-    superviseIntervalSeconds: timings.monitorIntervalSeconds,
-    // The kit needs the queue, not pg-boss's cron scheduler or its instance registry.
+    maintenanceIntervalSeconds: timings.maintenanceSeconds,
+    // The kit needs the queue, not pg-boss's cron scheduler.
     schedule: false,
-    registerInstance: false,
   });
   boss.on('error', (error) => console.error(`backfill queue: ${(error as Error).message}`));
   await boss.start();
   await boss.createQueue(RANGE_QUEUE, {
-    heartbeatSeconds: timings.heartbeatSeconds,
-    // A range is long work kept alive by heartbeats; expiry only bounds a hung worker.
-    expireInSeconds: 24 * 60 * 60,
-    // Retries cover workers that died or were stopped mid-range; each retry resumes at the cursor.
+    name: RANGE_QUEUE,
+    expireInSeconds: sliceExpirySeconds(timings),
+    // Retries cover slices whose worker died or was stopped; each retry resumes at the cursor.
     retryLimit: 100,
     retryDelay: 1,
   });
@@ -75,7 +80,7 @@ export async function enqueueRun(boss: PgBoss, client: pg.Client, job: string, r
   if (ranges.length === 0) return 0;
   // A range enqueued twice (the command run again) is harmless: the second delivery finds the
   // range finished, or claimed at a cursor that moved, and ends.
-  await boss.insert(RANGE_QUEUE, ranges.map((range) => ({ data: { job, run, range: range.range, settings } satisfies RangeTask })));
+  await boss.insert(ranges.map((range) => ({ name: RANGE_QUEUE, data: { job, run, range: range.range, settings } satisfies RangeTask })));
   return ranges.length;
 }
 
@@ -83,7 +88,7 @@ export interface WorkerOptions {
   jobs: BackfillJob[];
   /** Ranges this process works on at once, each on its own connection. */
   concurrency: number;
-  timings?: QueueTimings;
+  timings: QueueTimings;
   signal: AbortSignal;
   onRange?: (event: { job: string; run: number; range: number; outcome: RangeOutcome }) => void;
 }
@@ -130,15 +135,20 @@ async function runTask(url: string, jobs: BackfillJob[], task: RangeTask, signal
  */
 export async function workRanges(url: string, options: WorkerOptions): Promise<void> {
   const boss = await openQueue(url, options.timings);
+  const handle = async ([queued]: PgBoss.Job<RangeTask>[]) => {
+    const task = queued!.data;
+    const sliceOver = AbortSignal.timeout(options.timings.sliceSeconds * 1000);
+    const outcome = await runTask(url, options.jobs, task, AbortSignal.any([options.signal, sliceOver]));
+    options.onRange?.({ job: task.job, run: task.run, range: task.range, outcome });
+    if (outcome.kind !== 'stopped') return;
+    // Shutting down: fail the slice, so pg-boss retries it on another worker at once.
+    if (options.signal.aborted) throw new Error('worker stopping; the range resumes at its cursor on another worker');
+    await boss.send(RANGE_QUEUE, task); // the range's next slice, for whichever worker is free
+  };
   try {
-    await boss.work<RangeTask>(RANGE_QUEUE, { batchSize: 1, localConcurrency: options.concurrency, pollingIntervalSeconds: 1 }, async ([queued]: Job<RangeTask>[]) => {
-      const task = queued!.data;
-      // Stop on shutdown, or when pg-boss says the claim is gone (another worker has the range).
-      const signal = AbortSignal.any([options.signal, queued!.signal]);
-      const outcome = await runTask(url, options.jobs, task, signal);
-      options.onRange?.({ job: task.job, run: task.run, range: task.range, outcome });
-      if (outcome.kind === 'stopped') throw new Error('stopped before the range was done; it will resume at its cursor');
-    });
+    for (let i = 0; i < options.concurrency; i += 1) {
+      await boss.work<RangeTask>(RANGE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, handle);
+    }
     await new Promise<void>((resolve) => {
       if (options.signal.aborted) resolve();
       options.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -148,7 +158,15 @@ export async function workRanges(url: string, options: WorkerOptions): Promise<v
   }
 }
 
-export function assertQueueTimings(timings: QueueTimings): QueueTimings {
-  if (timings.heartbeatSeconds < 10) throw new CliError(`--heartbeat-s must be at least 10 (pg-boss's minimum); got ${timings.heartbeatSeconds}.`);
-  return timings;
+/** Queue timings from command-line flags (`--slice-s`, `--maintenance-s`), one clear error each. */
+export function queueTimingsFrom(values: { 'slice-s': string; 'maintenance-s': string }): QueueTimings {
+  return {
+    sliceSeconds: parseCount('--slice-s', values['slice-s'], 1),
+    maintenanceSeconds: parseCount('--maintenance-s', values['maintenance-s'], 1),
+  };
 }
+
+export const queueTimingFlags = {
+  'slice-s': { type: 'string', default: String(DEFAULT_QUEUE_TIMINGS.sliceSeconds) },
+  'maintenance-s': { type: 'string', default: String(DEFAULT_QUEUE_TIMINGS.maintenanceSeconds) },
+} as const;

@@ -154,8 +154,8 @@ describe('npm run backfill', () => {
     const url = await databaseWithUsers(10);
     const cases: Array<[string[], string]> = [
       [['no-such-job'], `error: Unknown backfill job "no-such-job". Jobs: ${backfillJobs.map((job) => job.name).join(', ')}.`],
-      [['user-timezone', '--workers', '0'], 'error: --workers must be a whole number ≥ 1 (got "0").'],
-      [['user-timezone', '--workers', '2', '--heartbeat-s', '5'], "error: --heartbeat-s must be at least 10 (pg-boss's minimum); got 5."],
+      [['user-timezone', '--workers', 'two'], 'error: --workers must be a whole number ≥ 0 (got "two").'],
+      [['user-timezone', '--workers', '2', '--slice-s', '0'], 'error: --slice-s must be a whole number ≥ 1 (got "0").'],
       [['user-timezone', '--batch-size', '0'], 'error: --batch-size must be a whole number ≥ 1 (got "0").'],
       [['user-timezone', '--batch-size', 'lots'], 'error: --batch-size must be a whole number ≥ 1 (got "lots").'],
     ];
