@@ -3,10 +3,10 @@
  * its checkpoint, so row locks last one batch (milliseconds) and a process killed at any point
  * (SIGKILL included) resumes after the last committed batch and never applies a batch twice.
  *
- * Every batch first claims the range at the cursor it read: if another process moved the range
- * on (a duplicate queue delivery, a worker presumed dead that was not), the claim matches nothing
- * and this process leaves the range to it. That check, in the same transaction as the batch, is
- * what makes "exactly once" hold with any number of workers.
+ * Every batch claims the range at the cursor it started from: if another process moved the range
+ * on (a duplicate queue delivery, a worker presumed dead that was not), the claim matches nothing,
+ * the batch is rolled back and this process leaves the range to it. That check, in the same
+ * transaction as the batch, is what makes "exactly once" hold with any number of workers.
  */
 import os from 'node:os';
 import pg from 'pg';
@@ -49,6 +49,8 @@ export interface RangeOutcome {
 export const WORKER_ID = `${os.hostname()}:${process.pid}`;
 
 const LOCK_RETRIES = 3;
+/** Pressure moves in seconds; reading it before every millisecond-long batch would only add load. */
+const PRESSURE_CHECK_EVERY_MS = 250;
 const RETRYABLE = new Set(['55P03', '40P01']); // lock_timeout, deadlock: the app holds these rows
 
 export async function prepareJob(client: pg.Client, job: BackfillJob): Promise<PreparedJob> {
@@ -73,26 +75,26 @@ const prismaLikeTypes = {
     oid === pg.types.builtins.INT8 ? (text: string) => BigInt(text) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** SET job: the batch's last key, then one UPDATE of the pending rows up to it. */
+/** SET job, one statement: find the batch's last key, update the pending rows up to it. */
 async function applySqlBatch(client: pg.Client, prepared: PreparedJob, after: KeyValue | null, upTo: KeyValue | null, size: number) {
   const { job, shape } = prepared;
   const table = client.escapeIdentifier(job.table);
-  const find = new SqlParams();
-  const where = [...keyBounds(shape, after, upTo, find), `(${job.pending})`].join(' AND ');
-  const last = await client.query(
-    `SELECT ${keyAsText(shape)} FROM (SELECT ${shape.columns.join(', ')} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${find.add(size)}) batch
-      ORDER BY ${keyOrder(shape, 'DESC')} LIMIT 1`,
-    find.values,
+  const params = new SqlParams();
+  const columns = shape.columns.join(', ');
+  const where = [...keyBounds(shape, after, upTo, params), `(${job.pending})`].join(' AND ');
+  const fromAfter = [...keyBounds(shape, after, null, params), `(${columns}) <= (SELECT ${columns} FROM last)`, `(${job.pending})`].join(' AND ');
+  const result = await client.query(
+    `WITH last AS (
+       SELECT ${columns} FROM (SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${params.add(size)}) batch
+        ORDER BY ${keyOrder(shape, 'DESC')} LIMIT 1
+     ), changed AS (
+       UPDATE ${table} SET ${(job as SqlBackfillJob).set} WHERE ${fromAfter} RETURNING 1
+     )
+     SELECT ${keyAsText(shape)}, (SELECT count(*) FROM changed)::int AS rows FROM last`,
+    params.values,
   );
-  if (last.rows.length === 0) return undefined;
-  const lastKey = keyFromRow(shape, last.rows[0]);
-  const update = new SqlParams();
-  const bounds = keyBounds(shape, after, lastKey, update);
-  const updated = await client.query(
-    `UPDATE ${table} SET ${(job as SqlBackfillJob).set} WHERE ${[...bounds, `(${job.pending})`].join(' AND ')}`,
-    update.values,
-  );
-  return { lastKey, rows: updated.rowCount ?? 0 };
+  const row = result.rows[0];
+  return row ? { lastKey: keyFromRow(shape, row), rows: row.rows as number } : undefined;
 }
 
 /** Transform job: read and lock the batch, call the job's code, write every change in one UPDATE … FROM unnest. */
@@ -141,45 +143,43 @@ async function applyTransformBatch(client: pg.Client, prepared: PreparedJob, aft
   return { lastKey, rows: updated.rowCount ?? 0 };
 }
 
-/** One batch, its claim and its bookkeeping, in one transaction. */
+/**
+ * One batch and its bookkeeping, in one transaction of four round trips. The bookkeeping statement
+ * is also the claim: it moves the range's cursor only if it is still where this batch started, so
+ * when another process got there first this batch matches nothing and is rolled back.
+ */
 async function applyBatch(client: pg.Client, prepared: PreparedJob, run: number, range: RangeState, cursor: KeyValue | null, size: number) {
   const { job } = prepared;
   const started = performance.now();
   await client.query('BEGIN');
   try {
-    const claim = await client.query(
-      `UPDATE backfill_ranges SET updated_at = now(), last_error = NULL
-        WHERE job = $1 AND run = $2 AND range = $3 AND finished_at IS NULL AND cursor_key IS NOT DISTINCT FROM $4::jsonb`,
-      [job.name, run, range.range, cursor && JSON.stringify(cursor)],
+    const apply = isTransformJob(job) ? applyTransformBatch : applySqlBatch;
+    const batch = await apply(client, prepared, cursor ?? range.lower, range.upper, size);
+    const ms = Math.round(performance.now() - started);
+    const recorded = await client.query(
+      batch
+        ? `WITH range_row AS (
+             UPDATE backfill_ranges SET cursor_key = $5::jsonb, rows_done = rows_done + $6, batches = batches + 1, updated_at = now(), last_error = NULL
+              WHERE job = $1 AND run = $2 AND range = $3 AND finished_at IS NULL AND cursor_key IS NOT DISTINCT FROM $4::jsonb
+              RETURNING 1
+           ), job_row AS (
+             UPDATE backfill_checkpoints SET rows_done = rows_done + $6, batches = batches + 1, updated_at = now()
+              WHERE job = $1 AND EXISTS (SELECT FROM range_row) RETURNING batches
+           )
+           INSERT INTO backfill_batches (job, run, batch, range, from_tuple, to_tuple, worker, rows, ms)
+           SELECT $1, $2, batches, $3, $4::jsonb, $5::jsonb, $7, $6, $8 FROM job_row`
+        : `UPDATE backfill_ranges SET finished_at = now(), updated_at = now(), last_error = NULL
+            WHERE job = $1 AND run = $2 AND range = $3 AND finished_at IS NULL AND cursor_key IS NOT DISTINCT FROM $4::jsonb`,
+      batch
+        ? [job.name, run, range.range, cursor && JSON.stringify(cursor), JSON.stringify(batch.lastKey), batch.rows, WORKER_ID, ms]
+        : [job.name, run, range.range, cursor && JSON.stringify(cursor)],
     );
-    if (claim.rowCount === 0) {
+    if (recorded.rowCount === 0) {
       await client.query('ROLLBACK');
       return { kind: 'taken' as const };
     }
-    const apply = isTransformJob(job) ? applyTransformBatch : applySqlBatch;
-    const batch = await apply(client, prepared, cursor ?? range.lower, range.upper, size);
-    if (!batch) {
-      await client.query('UPDATE backfill_ranges SET finished_at = now() WHERE job = $1 AND run = $2 AND range = $3', [job.name, run, range.range]);
-      await client.query('COMMIT');
-      return { kind: 'finished' as const };
-    }
-    const ms = Math.round(performance.now() - started);
-    await client.query(
-      `UPDATE backfill_ranges SET cursor_key = $4::jsonb, rows_done = rows_done + $5, batches = batches + 1
-        WHERE job = $1 AND run = $2 AND range = $3`,
-      [job.name, run, range.range, JSON.stringify(batch.lastKey), batch.rows],
-    );
-    // Last before COMMIT: every worker of the job updates this one row, so its lock is held briefly.
-    const numbered = await client.query<{ batches: number }>(
-      'UPDATE backfill_checkpoints SET rows_done = rows_done + $2, batches = batches + 1, updated_at = now() WHERE job = $1 RETURNING batches',
-      [job.name, batch.rows],
-    );
-    await client.query(
-      `INSERT INTO backfill_batches (job, run, batch, range, from_tuple, to_tuple, worker, rows, ms)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)`,
-      [job.name, run, numbered.rows[0]!.batches, range.range, cursor && JSON.stringify(cursor), JSON.stringify(batch.lastKey), WORKER_ID, batch.rows, ms],
-    );
     await client.query('COMMIT');
+    if (!batch) return { kind: 'finished' as const };
     return { kind: 'applied' as const, ...batch, ms: performance.now() - started };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -194,10 +194,14 @@ export async function runRange(client: pg.Client, prepared: PreparedJob, run: nu
   let rowsChanged = 0;
   let batches = 0;
   let maxBatchMs = 0;
+  let pressureCheckedAt = Number.NEGATIVE_INFINITY;
   for (;;) {
     if (settings.signal?.aborted) return outcome('stopped');
-    await waitForHeadroom(client, settings.pressure, settings.signal);
-    if (settings.signal?.aborted) return outcome('stopped');
+    if (performance.now() - pressureCheckedAt >= PRESSURE_CHECK_EVERY_MS) {
+      await waitForHeadroom(client, settings.pressure, settings.signal);
+      pressureCheckedAt = performance.now();
+      if (settings.signal?.aborted) return outcome('stopped');
+    }
     const batch = await withLockRetry(prepared.job, cursor, () => applyBatch(client, prepared, run, range, cursor, batchSize));
     if (batch.kind !== 'applied') return outcome(batch.kind);
     cursor = batch.lastKey;

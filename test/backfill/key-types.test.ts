@@ -5,7 +5,10 @@
  * across an interrupted run, its resume, and a run split into ranges.
  */
 import { describe, expect, it } from 'vitest';
-import { startOrResumeRun } from '../../src/backfill/bookkeeping.ts';
+import pg from 'pg';
+import { startOrResumeRun, unfinishedRanges } from '../../src/backfill/bookkeeping.ts';
+import { DEFAULT_PRESSURE_LIMITS } from '../../src/backfill/pressure.ts';
+import { prepareJob, runRange } from '../../src/backfill/run-range.ts';
 import type { SqlBackfillJob } from '../../src/backfill/job.ts';
 import { readKeyShape } from '../../src/backfill/key-tuple.ts';
 import { planRanges } from '../../src/backfill/plan-ranges.ts';
@@ -128,6 +131,33 @@ describe.each(cases)('backfill keyed by $table ($key)', (c) => {
     // A sampled split: no range is empty, and none holds most of the table.
     for (const range of perRange) expect(range.rows).toBeGreaterThan(0);
     for (const range of perRange) expect(range.rows).toBeLessThan(ROWS / 2);
+    await expectContiguousBatches(job.name, ROWS);
+  });
+});
+
+describe('two processes handed the same range (a duplicate queue delivery)', () => {
+  it('each batch commits once: the loser of a claim rolls back and leaves the range', async () => {
+    const c: KeyCase = {
+      table: 'delivered_twice',
+      key: ['id'],
+      create: 'CREATE TABLE delivered_twice (id bigint PRIMARY KEY, state text, updates int NOT NULL DEFAULT 0)',
+      fill: `INSERT INTO delivered_twice (id) SELECT g FROM generate_series(1, ${ROWS}) g`,
+    };
+    await createTable(c);
+    const job = { ...jobFor(c), name: 'duplicate-delivery' };
+    const clients = [new pg.Client(t.url), new pg.Client(t.url)];
+    await Promise.all(clients.map((client) => client.connect()));
+    try {
+      const run = (await startOrResumeRun(clients[0]!, job.name, ROWS, async () => [{ lower: null, upper: null }]))!.run;
+      const [range] = await unfinishedRanges(clients[0]!, job.name, run);
+      const outcomes = await Promise.all(
+        clients.map(async (client) => runRange(client, await prepareJob(client, job), run, range!, { batchSize: 100, sleepMs: 0, pressure: DEFAULT_PRESSURE_LIMITS })),
+      );
+      expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['finished', 'taken']);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+    expect(await updateCounts(c.table)).toEqual([{ updates: 1, n: ROWS }]);
     await expectContiguousBatches(job.name, ROWS);
   });
 });
