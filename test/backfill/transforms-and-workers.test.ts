@@ -121,4 +121,28 @@ describe('one job on three queue workers', () => {
     expect(status.out).toContain('ranges:  12/12 done');
     expect(status.out).toContain(`rows:    ${rows.toLocaleString('en-US')} changed`);
   });
+
+  it('a batch that fails for good stops the run with its reason; fixed and rerun, the same run finishes', async () => {
+    const url = await scratchDatabase();
+    await addUsersAwaitingTimezone(url, 3_000);
+    await query(
+      url,
+      `CREATE FUNCTION refuse_1500() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.id = 1500 THEN RAISE EXCEPTION 'user 1500 is special'; END IF; RETURN NEW; END $$`,
+    );
+    await query(url, 'CREATE TRIGGER refuse_1500 BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_1500()');
+
+    const failed = await backfill(url, 'user-timezone', '--workers', '2', '--batch-size', '100').done;
+    expect(failed.code, failed.out).toBe(1);
+    expect(failed.out).toMatch(/error: Range \d+ of "user-timezone" failed: A batch of "user-timezone" after key \(\d+\) failed and was rolled back: user 1500 is special/);
+    expect(failed.out).not.toMatch(/\n\s+at /);
+    const status = await backfill(url, 'user-timezone', '--status').done;
+    expect(status.out).toMatch(/range \d+ failed: .*user 1500 is special/);
+
+    await query(url, 'DROP TRIGGER refuse_1500 ON users');
+    const rerun = await backfill(url, 'user-timezone', '--workers', '2', '--batch-size', '100').done;
+    expect(rerun.code, rerun.out).toBe(0);
+    expect(rerun.out).toContain('(run 1, resumed)');
+    expect(await query(url, 'SELECT count(*)::int AS n FROM users WHERE timezone IS NULL')).toEqual([{ n: 0 }]);
+  });
 });
