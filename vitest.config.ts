@@ -19,7 +19,10 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     projects: [
-      { extends: true, test: { name: 'kit', include: ['test/**/*.test.ts'], exclude: ['test/load/**'], maxWorkers: 4 } },
+      {
+        extends: true,
+        test: { name: 'kit', include: ['test/**/*.test.ts'], exclude: ['test/load/**'], maxWorkers: 4 },
+      },
       { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], fileParallelism: false } },
     ],
   },

@@ -35,7 +35,9 @@ runCli(async (argv) => {
       stop.abort();
     });
   }
-  console.log(`backfill worker ${process.pid} waiting for ranges (jobs: ${backfillJobs.map((job) => job.name).join(', ')})`);
+  console.log(
+    `backfill worker ${process.pid} waiting for ranges (jobs: ${backfillJobs.map((job) => job.name).join(', ')})`,
+  );
   await workRanges(url, {
     jobs: backfillJobs,
     concurrency: parseCount('--concurrency', values.concurrency, 1),
@@ -43,7 +45,12 @@ runCli(async (argv) => {
     signal: stop.signal,
     onRange: ({ job, run, range, outcome }) => {
       const rows = outcome.rowsChanged.toLocaleString('en-US');
-      const what = { finished: 'done', stopped: 'slice over', taken: 'left to another worker', failed: `failed: ${outcome.error}` }[outcome.kind];
+      const what = {
+        finished: 'done',
+        stopped: 'slice over',
+        taken: 'left to another worker',
+        failed: `failed: ${outcome.error}`,
+      }[outcome.kind];
       console.log(`${job} run ${run} range ${range}: ${what} (${rows} rows in ${outcome.batches} batches)`);
     },
   });

@@ -33,7 +33,9 @@ async function listJobs(url: string): Promise<void> {
     try {
       const retired = await runner.retiredBecause();
       if (retired) {
-        console.log(`${job.name.padEnd(20)} retired: ${retired}; delete its file once every database is past that migration — ${job.description}`);
+        console.log(
+          `${job.name.padEnd(20)} retired: ${retired}; delete its file once every database is past that migration — ${job.description}`,
+        );
         continue;
       }
       const [checkpoint, pending] = [await runner.checkpoint(), await runner.pendingRows()];
@@ -50,24 +52,27 @@ async function listJobs(url: string): Promise<void> {
 }
 
 runCli(async (argv) => {
-  const parsed = parseCliArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      list: { type: 'boolean', default: false },
-      pending: { type: 'boolean', default: false },
-      'batch-size': { type: 'string', default: '1000' },
-      'sleep-ms': { type: 'string', default: '0' },
-      'target-ms': { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      status: { type: 'boolean', default: false },
-      workers: { type: 'string' },
-      ranges: { type: 'string' },
-      'max-lock-waiters': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxLockWaiters) },
-      'max-lag-s': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxReplicationLagSeconds) },
-      ...queueTimingFlags,
+  const parsed = parseCliArgs(
+    {
+      args: argv,
+      allowPositionals: true,
+      options: {
+        list: { type: 'boolean', default: false },
+        pending: { type: 'boolean', default: false },
+        'batch-size': { type: 'string', default: '1000' },
+        'sleep-ms': { type: 'string', default: '0' },
+        'target-ms': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        status: { type: 'boolean', default: false },
+        workers: { type: 'string' },
+        ranges: { type: 'string' },
+        'max-lock-waiters': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxLockWaiters) },
+        'max-lag-s': { type: 'string', default: String(DEFAULT_PRESSURE_LIMITS.maxReplicationLagSeconds) },
+        ...queueTimingFlags,
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   const { values, positionals } = parsed;
   const url = requireDatabaseUrl();
   if (values.list) return listJobs(url);
@@ -78,7 +83,9 @@ runCli(async (argv) => {
     const job = backfillJobs.find((candidate) => candidate.name === name);
     if (!job) {
       const known = backfillJobs.map((candidate) => candidate.name).join(', ');
-      throw new CliError(name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`);
+      throw new CliError(
+        name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`,
+      );
     }
     jobs = [job];
   }
@@ -102,7 +109,8 @@ runCli(async (argv) => {
     });
   }
   if (values.workers !== undefined) {
-    if (values.pending || options.dryRun) throw new CliError(`--workers runs one named job; it can't be combined with --pending or --dry-run. ${USAGE}`);
+    if (values.pending || options.dryRun)
+      throw new CliError(`--workers runs one named job; it can't be combined with --pending or --dry-run. ${USAGE}`);
     return runOnWorkers(url, jobs[0]!, {
       workers: parseCount('--workers', values.workers, 0),
       ranges: values.ranges === undefined ? undefined : parseCount('--ranges', values.ranges, 1),
@@ -118,7 +126,10 @@ runCli(async (argv) => {
 
 async function printStatus(url: string, job: BackfillJob): Promise<void> {
   await withPgClient(url, async (client) => {
-    const pending = Number((await client.query(`SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`)).rows[0].n);
+    const pending = Number(
+      (await client.query(`SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`))
+        .rows[0].n,
+    );
     console.log(formatJobStatus(job.name, await readJobStatus(client, job.name), pending).join('\n'));
   });
 }
@@ -167,7 +178,10 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
         const resumed = outcome.resumed ? ', resumed' : '';
         const summary = `${n(outcome.rowsChanged)} rows changed in ${n(outcome.batches)} batches, ${(outcome.elapsedMs / 1000).toFixed(1)} s, longest batch ${n(outcome.maxBatchMs)} ms (run ${outcome.run}${resumed})`;
         if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
-        else console.log(`${job.name}: stopped after key (${describeKey(outcome.lastKey)}). ${summary}. Resume with: npm run backfill -- ${job.name}`);
+        else
+          console.log(
+            `${job.name}: stopped after key (${describeKey(outcome.lastKey)}). ${summary}. Resume with: npm run backfill -- ${job.name}`,
+          );
         return outcome.kind === 'finished';
       }
     }

@@ -68,11 +68,15 @@ function followPeakMemory(rootPid: number): () => number {
 /** Runs `npm run backfill` (as node directly, like npm's script) and measures it. */
 async function runBackfillCommand(url: string, args: string[]): Promise<{ ms: number; peakMiB: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), 'user-timezone', ...args], {
-    cwd: projectRoot,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), 'user-timezone', ...args],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -83,7 +87,11 @@ async function runBackfillCommand(url: string, args: string[]): Promise<{ ms: nu
   return { ms: performance.now() - started, peakMiB };
 }
 
-async function naiveLoop(url: string, batchSize: number, limitMs: number): Promise<{ rowsDone: number; finished: boolean }> {
+async function naiveLoop(
+  url: string,
+  batchSize: number,
+  limitMs: number,
+): Promise<{ rowsDone: number; finished: boolean }> {
   return withPgClient(url, async (client) => {
     const started = performance.now();
     let rowsDone = 0;
@@ -130,7 +138,10 @@ runCli(async (argv) => {
     console.log(`filling ${rows.toLocaleString('en-US')} users awaiting the backfill…`);
     await addUsersAwaitingTimezone(await cloneDatabase(server, template, filled), rows);
 
-    const measure = async (method: string, run: (url: string) => Promise<Omit<Result, 'method' | 'writer' | 'ms'> & { ms?: number }>) => {
+    const measure = async (
+      method: string,
+      run: (url: string) => Promise<Omit<Result, 'method' | 'writer' | 'ms'> & { ms?: number }>,
+    ) => {
       const url = await cloneDatabase(server, filled, `${PREFIX}run`);
       await withPgClient(url, (client) => client.query('CHECKPOINT'));
       console.log(`${method}…`);
@@ -140,16 +151,22 @@ runCli(async (argv) => {
       const outcome = await run(url);
       const elapsed = outcome.ms ?? performance.now() - started;
       results.push({ method, ms: elapsed, writer: await writer.stop(), ...outcome });
-      const left = await withPgClient(url, async (client) => Number((await client.query(`SELECT count(*) AS n FROM users WHERE ${userTimezone.pending}`)).rows[0].n));
+      const left = await withPgClient(url, async (client) =>
+        Number((await client.query(`SELECT count(*) AS n FROM users WHERE ${userTimezone.pending}`)).rows[0].n),
+      );
       if (outcome.finished && left !== 0) throw new Error(`${method} left ${left} rows pending`);
       await dropDatabase(url);
     };
 
     await measure('one UPDATE', async (url) => {
-      const result = await withPgClient(url, (client) => client.query(`UPDATE users SET ${userTimezone.set} WHERE ${userTimezone.pending}`));
+      const result = await withPgClient(url, (client) =>
+        client.query(`UPDATE users SET ${userTimezone.set} WHERE ${userTimezone.pending}`),
+      );
       return { rowsDone: result.rowCount ?? 0, finished: true };
     });
-    await measure(`loop: UPDATE … WHERE id IN (SELECT … LIMIT ${batchSize})`, (url) => naiveLoop(url, batchSize, naiveLimitMs));
+    await measure(`loop: UPDATE … WHERE id IN (SELECT … LIMIT ${batchSize})`, (url) =>
+      naiveLoop(url, batchSize, naiveLimitMs),
+    );
     await measure('runner, one process', async (url) => {
       const run = await runBackfillCommand(url, ['--batch-size', String(batchSize)]);
       return { rowsDone: rows, finished: true, ms: run.ms, peakMiB: run.peakMiB };
@@ -164,7 +181,9 @@ runCli(async (argv) => {
     await dropDatabasesWithPrefix(server, PREFIX);
   }
 
-  console.log(`\nbench:backfill, ${rows.toLocaleString('en-US')} rows, batches of ${batchSize.toLocaleString('en-US')}, one concurrent writer`);
+  console.log(
+    `\nbench:backfill, ${rows.toLocaleString('en-US')} rows, batches of ${batchSize.toLocaleString('en-US')}, one concurrent writer`,
+  );
   console.log('| method | total | rows/s | writer: writes | longest write | p99 | failed | peak memory |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {

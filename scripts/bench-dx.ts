@@ -38,7 +38,8 @@ function time(runs: number, command: string[], cwd: string, env: Record<string, 
     const started = performance.now();
     const run = spawnSync(command[0]!, command.slice(1), { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
     times.push(performance.now() - started);
-    if (run.status !== 0) throw new Error(`${command.join(' ')} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+    if (run.status !== 0)
+      throw new Error(`${command.join(' ')} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   }
   return median(times);
 }
@@ -56,7 +57,10 @@ function bareProject(): string {
 }
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({ args: argv, options: { runs: { type: 'string', default: '5' }, out: { type: 'string' } } }, USAGE);
+  const { values } = parseCliArgs(
+    { args: argv, options: { runs: { type: 'string', default: '5' }, out: { type: 'string' } } },
+    USAGE,
+  );
   const runs = parseCount('--runs', values.runs, 1);
   const outDir = resolve(values.out ?? join(dataDir, 'bench-dx'));
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
@@ -69,7 +73,13 @@ runCli(async (argv) => {
   // difference is the kit's config, its checks and its scripts.
   const bareEnv = { ...env, PRISMA_SCHEMA_ENGINE_BINARY: standInPath };
   const prisma = (...args: string[]) => [process.execPath, prismaCli, ...args];
-  const tsx = (script: string, ...args: string[]) => [process.execPath, '--import', 'tsx', join(projectRoot, 'scripts', script), ...args];
+  const tsx = (script: string, ...args: string[]) => [
+    process.execPath,
+    '--import',
+    'tsx',
+    join(projectRoot, 'scripts', script),
+    ...args,
+  ];
   const rows: Row[] = [];
   const measure = (command: string, floor: string, run: () => number, floorRun?: () => number) => {
     process.stderr.write(`bench:dx: ${command}…\n`);
@@ -77,21 +87,68 @@ runCli(async (argv) => {
   };
 
   try {
-    const select1Ms = time(runs, [process.execPath, '-e', `const pg=require('pg');const c=new pg.Client(process.env.DATABASE_URL);c.connect().then(()=>c.query('SELECT 1')).then(()=>c.end())`], projectRoot, env);
+    const select1Ms = time(
+      runs,
+      [
+        process.execPath,
+        '-e',
+        `const pg=require('pg');const c=new pg.Client(process.env.DATABASE_URL);c.connect().then(()=>c.query('SELECT 1')).then(()=>c.end())`,
+      ],
+      projectRoot,
+      env,
+    );
     const select1 = () => select1Ms;
-    measure('`prisma --version`', 'bare CLI', () => time(runs, prisma('--version'), projectRoot, env), () => time(runs, prisma('--version'), bare, bareEnv));
-    measure('`prisma migrate status`', 'bare CLI', () => time(runs, prisma('migrate', 'status'), projectRoot, env), () => time(runs, prisma('migrate', 'status'), bare, bareEnv));
-    measure('`prisma migrate deploy`, nothing pending', 'bare CLI', () => time(runs, prisma('migrate', 'deploy'), projectRoot, env), () => time(runs, prisma('migrate', 'deploy'), bare, bareEnv));
-    measure('`prisma migrate dev`, nothing to do', 'bare CLI', () => time(runs, prisma('migrate', 'dev'), projectRoot, env), () => time(runs, prisma('migrate', 'dev'), bare, bareEnv));
-    measure('schema-engine stand-in `--version`', '`SELECT 1` via pg', () => time(runs, [process.execPath, standInPath, '--version'], projectRoot, env), select1);
-    measure('`npm run setup`, nothing to do', '`SELECT 1` via pg', () => time(runs, tsx('setup.ts'), projectRoot, env), select1);
-    measure('`npm run lint:migrations -- --all`', '`SELECT 1` via pg', () => time(runs, tsx('lint-migrations.ts', '--all'), projectRoot, env), select1);
+    measure(
+      '`prisma --version`',
+      'bare CLI',
+      () => time(runs, prisma('--version'), projectRoot, env),
+      () => time(runs, prisma('--version'), bare, bareEnv),
+    );
+    measure(
+      '`prisma migrate status`',
+      'bare CLI',
+      () => time(runs, prisma('migrate', 'status'), projectRoot, env),
+      () => time(runs, prisma('migrate', 'status'), bare, bareEnv),
+    );
+    measure(
+      '`prisma migrate deploy`, nothing pending',
+      'bare CLI',
+      () => time(runs, prisma('migrate', 'deploy'), projectRoot, env),
+      () => time(runs, prisma('migrate', 'deploy'), bare, bareEnv),
+    );
+    measure(
+      '`prisma migrate dev`, nothing to do',
+      'bare CLI',
+      () => time(runs, prisma('migrate', 'dev'), projectRoot, env),
+      () => time(runs, prisma('migrate', 'dev'), bare, bareEnv),
+    );
+    measure(
+      'schema-engine stand-in `--version`',
+      '`SELECT 1` via pg',
+      () => time(runs, [process.execPath, standInPath, '--version'], projectRoot, env),
+      select1,
+    );
+    measure(
+      '`npm run setup`, nothing to do',
+      '`SELECT 1` via pg',
+      () => time(runs, tsx('setup.ts'), projectRoot, env),
+      select1,
+    );
+    measure(
+      '`npm run lint:migrations -- --all`',
+      '`SELECT 1` via pg',
+      () => time(runs, tsx('lint-migrations.ts', '--all'), projectRoot, env),
+      select1,
+    );
   } finally {
     rmSync(bare, { recursive: true, force: true });
     await dropDatabase(url);
   }
 
-  const version = await withPgClient(server, async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string);
+  const version = await withPgClient(
+    server,
+    async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string,
+  );
   const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
   const lines = [
     `# bench:dx, median of ${runs}`,
@@ -100,7 +157,10 @@ runCli(async (argv) => {
     '',
     '| command | median | floor | floor median | kit cost |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${row.command} | ${ms(row.ms)} | ${row.floor} | ${row.floorMs === undefined ? '' : ms(row.floorMs)} | ${row.floorMs === undefined ? '' : ms(row.ms - row.floorMs)} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.command} | ${ms(row.ms)} | ${row.floor} | ${row.floorMs === undefined ? '' : ms(row.floorMs)} | ${row.floorMs === undefined ? '' : ms(row.ms - row.floorMs)} |`,
+    ),
     '',
   ];
   mkdirSync(outDir, { recursive: true });

@@ -22,7 +22,12 @@ import { createProgress } from '../src/progress.ts';
 import { dataDir, projectRoot } from '../src/project-paths.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
-import { startConcurrentWriter, writerStats, type WriterStats, type WriterWorkload } from '../test/support/concurrent-writer.ts';
+import {
+  startConcurrentWriter,
+  writerStats,
+  type WriterStats,
+  type WriterWorkload,
+} from '../test/support/concurrent-writer.ts';
 import { kitMigrationsBefore } from '../test/support/kit-migrations.ts';
 import { renderLatencyChart, type ChartRow } from '../test/support/latency-chart.ts';
 import { applyKitMigrations, LOCK_BENCH_PATTERNS, type LockBenchPattern } from '../test/support/lock-bench-patterns.ts';
@@ -42,7 +47,12 @@ const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : n(value)} ms`;
 
 /** Runs one change while the pattern's writer (or writers, in turn) keeps writing. */
-async function measure(url: string, rows: number, pattern: LockBenchPattern, variant: 'naive' | 'safe'): Promise<Measured> {
+async function measure(
+  url: string,
+  rows: number,
+  pattern: LockBenchPattern,
+  variant: 'naive' | 'safe',
+): Promise<Measured> {
   const change = pattern[variant];
   const t0 = performance.now();
   const finished: WriterStats[] = [];
@@ -70,14 +80,23 @@ async function measure(url: string, rows: number, pattern: LockBenchPattern, var
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   finished.push(await writer.stop());
   const samples = finished.flatMap((stats) => stats.samples);
-  return { label: change.label, ms: total, writer: writerStats(samples, finished.flatMap((stats) => stats.failures)) };
+  return {
+    label: change.label,
+    ms: total,
+    writer: writerStats(
+      samples,
+      finished.flatMap((stats) => stats.failures),
+    ),
+  };
 }
 
 const baseDatabase = (pattern: LockBenchPattern) => `${PREFIX}${pattern.key.replace(/-/g, '_')}`;
 
 async function prepareBase(server: string, pattern: LockBenchPattern, rows: number): Promise<string> {
   const base = withDatabase(server, baseDatabase(pattern));
-  await withPgClient(server, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(baseDatabase(pattern))}`));
+  await withPgClient(server, (client) =>
+    client.query(`CREATE DATABASE ${client.escapeIdentifier(baseDatabase(pattern))}`),
+  );
   await applyKitMigrations(base, kitMigrationsBefore(pattern.firstMigration));
   await pattern.fill(base, rows);
   await withPgClient(base, (client) => client.query('VACUUM ANALYZE'));
@@ -85,7 +104,8 @@ async function prepareBase(server: string, pattern: LockBenchPattern, rows: numb
 }
 
 /** A panel's headline: the longest write, and failures when there were any. */
-const outcome = (m: Measured) => `longest ${ms(m.writer.maxMs)}${m.writer.failures.length ? `, ${n(m.writer.failures.length)} failed writes` : ''}`;
+const outcome = (m: Measured) =>
+  `longest ${ms(m.writer.maxMs)}${m.writer.failures.length ? `, ${n(m.writer.failures.length)} failed writes` : ''}`;
 
 function verdict(naive: Measured, safe: Measured): string {
   const share = (safe.writer.maxMs / naive.writer.maxMs) * 100;
@@ -97,7 +117,11 @@ function verdict(naive: Measured, safe: Measured): string {
   return `safe longest write = ${share < 10 ? share.toFixed(2) : share.toFixed(1)}% of naive (goal < 1%); safe total = ${ratio.toFixed(2)}× naive (goal ≤ 2×)`;
 }
 
-function markdown(rows: number, results: Array<{ pattern: LockBenchPattern; naive: Measured; safe: Measured }>, machine: string): string {
+function markdown(
+  rows: number,
+  results: Array<{ pattern: LockBenchPattern; naive: Measured; safe: Measured }>,
+  machine: string,
+): string {
   const lines = [
     `# bench:locks, ${n(rows)} rows`,
     '',
@@ -106,33 +130,54 @@ function markdown(rows: number, results: Array<{ pattern: LockBenchPattern; naiv
     'Each change ran on a table of this many rows while one connection kept inserting a row and updating another.',
     `A safe path includes its backfill; the writer goes on for ${SETTLE_MS} ms after the change. Latencies are per write (insert + update). Produced by \`npm run bench:locks\`.`,
     '',
-    'The rename\'s writer is the release that knows only `name` (and, on the safe path after the switch, the one that knows only `display_name`): the naive RENAME COLUMN is instant but every write of the running release fails from then on.',
+    "The rename's writer is the release that knows only `name` (and, on the safe path after the switch, the one that knows only `display_name`): the naive RENAME COLUMN is instant but every write of the running release fails from then on.",
     '',
     '| pattern | path | total | writes | failed | longest write | p50 | p99 |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const { pattern, naive, safe } of results) {
-    for (const [path, m] of [['naive', naive], ['safe', safe]] as const) {
+    for (const [path, m] of [
+      ['naive', naive],
+      ['safe', safe],
+    ] as const) {
       lines.push(
         `| ${pattern.key} | ${path}: ${m.label} | ${ms(m.ms)} | ${n(m.writer.writes)} | ${n(m.writer.failures.length)} | ${ms(m.writer.maxMs)} | ${ms(m.writer.p50Ms)} | ${ms(m.writer.p99Ms)} |`,
       );
     }
   }
-  lines.push('', ...results.map(({ pattern, naive, safe }) => `- **${pattern.key}**: ${verdict(naive, safe)}`), '', '![write latency over time, naive and safe](bench-locks.svg)', '');
+  lines.push(
+    '',
+    ...results.map(({ pattern, naive, safe }) => `- **${pattern.key}**: ${verdict(naive, safe)}`),
+    '',
+    '![write latency over time, naive and safe](bench-locks.svg)',
+    '',
+  );
   return lines.join('\n');
 }
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({ args: argv, options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' }, out: { type: 'string' } } }, USAGE);
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' }, out: { type: 'string' } },
+    },
+    USAGE,
+  );
   const rows = parseCount('--rows', values.rows, 1000);
   const wanted = values.only?.split(',').map((key) => key.trim());
   const unknown = wanted?.filter((key) => !LOCK_BENCH_PATTERNS.some((pattern) => pattern.key === key));
-  if (unknown?.length) throw new CliError(`Unknown pattern ${unknown.join(', ')} for --only. Patterns: ${LOCK_BENCH_PATTERNS.map((p) => p.key).join(', ')}.`);
+  if (unknown?.length)
+    throw new CliError(
+      `Unknown pattern ${unknown.join(', ')} for --only. Patterns: ${LOCK_BENCH_PATTERNS.map((p) => p.key).join(', ')}.`,
+    );
   const patterns = LOCK_BENCH_PATTERNS.filter((pattern) => !wanted || wanted.includes(pattern.key));
   const outDir = resolve(values.out ?? join(dataDir, 'bench-locks'));
 
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
-  const version = await withPgClient(server, async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string);
+  const version = await withPgClient(
+    server,
+    async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string,
+  );
   const results: Array<{ pattern: LockBenchPattern; naive: Measured; safe: Measured }> = [];
   await dropDatabasesWithPrefix(server, PREFIX);
   try {
@@ -165,12 +210,24 @@ runCli(async (argv) => {
   const report = markdown(rows, results, machine);
   const rowsForChart: ChartRow[] = results.map(({ pattern, naive, safe }) => ({
     label: pattern.key,
-    naive: { title: `${pattern.key}, naive: ${naive.label} (${outcome(naive)})`, samples: naive.writer.samples, color: '#c0392b' },
+    naive: {
+      title: `${pattern.key}, naive: ${naive.label} (${outcome(naive)})`,
+      samples: naive.writer.samples,
+      color: '#c0392b',
+    },
     safe: { title: `${pattern.key}, safe (${outcome(safe)})`, samples: safe.writer.samples, color: '#16807a' },
   }));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'bench-locks.md'), report);
-  writeFileSync(join(outDir, 'bench-locks.svg'), renderLatencyChart(rowsForChart, `Write latency while the change runs (${n(rows)} rows, log scale)`));
-  console.log(`\n${report.split('\n').filter((line) => line.startsWith('|') || line.startsWith('- **')).join('\n')}`);
+  writeFileSync(
+    join(outDir, 'bench-locks.svg'),
+    renderLatencyChart(rowsForChart, `Write latency while the change runs (${n(rows)} rows, log scale)`),
+  );
+  console.log(
+    `\n${report
+      .split('\n')
+      .filter((line) => line.startsWith('|') || line.startsWith('- **'))
+      .join('\n')}`,
+  );
   console.log(`\nwrote ${relative(projectRoot, join(outDir, 'bench-locks.md'))} and bench-locks.svg`);
 });

@@ -38,7 +38,10 @@ function goal(met: boolean, text: string): string {
 }
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({ args: argv, options: { users: { type: 'string', default: '100000' } } }, 'Usage: npm run bench:seed -- [--users N]');
+  const { values } = parseCliArgs(
+    { args: argv, options: { users: { type: 'string', default: '100000' } } },
+    'Usage: npm run bench:seed -- [--users N]',
+  );
   const users = parseCount('--users', values.users, 1);
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   await dropDatabasesWithPrefix(server, PREFIX);
@@ -94,7 +97,12 @@ runCli(async (argv) => {
     // (b) the reference seed again, files unchanged.
     const rerun = await timed(() => seedReferenceData(batchedUrl));
     const written = rerun.value.reduce((sum, r) => sum + r.created + r.updated + r.removed, 0);
-    rows.push(['reference seed re-run', `${ms(rerun.ms)}`, `${written} rows written`, goal(rerun.ms < 1000 && written === 0, 'goal < 1,000 ms and 0 rows')]);
+    rows.push([
+      'reference seed re-run',
+      `${ms(rerun.ms)}`,
+      `${written} rows written`,
+      goal(rerun.ms < 1000 && written === 0, 'goal < 1,000 ms and 0 rows'),
+    ]);
   } finally {
     await dropDatabasesWithPrefix(server, PREFIX);
   }
@@ -103,6 +111,8 @@ runCli(async (argv) => {
   console.log('\nbench:seed');
   for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  |  ')}`);
   if (missed.length > 0) {
-    throw new CliError(`${missed.length} goal(s) missed: ${missed.join('; ')}. Small inputs are dominated by fixed costs; try the defaults.`);
+    throw new CliError(
+      `${missed.length} goal(s) missed: ${missed.join('; ')}. Small inputs are dominated by fixed costs; try the defaults.`,
+    );
   }
 });

@@ -11,13 +11,16 @@ import { withDatabase } from '../src/db/connection-url.ts';
 import { ensureDatabase } from '../src/db/database-url.ts';
 import { runCli } from '../src/run-cli.ts';
 
-const USAGE = 'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';
+const USAGE =
+  'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';
 
 function check(): void {
   const results = checkWorkflows();
-  for (const { file, errors } of results) console.log(errors.length === 0 ? `${file}: valid` : `${file}:\n  ${errors.join('\n  ')}`);
+  for (const { file, errors } of results)
+    console.log(errors.length === 0 ? `${file}: valid` : `${file}:\n  ${errors.join('\n  ')}`);
   const invalid = results.filter((result) => result.errors.length > 0).length;
-  if (invalid > 0) throw new CliError(`${invalid} of ${results.length} workflow(s) invalid (GitHub's workflow parser).`);
+  if (invalid > 0)
+    throw new CliError(`${invalid} of ${results.length} workflow(s) invalid (GitHub's workflow parser).`);
 }
 
 runCli(async (argv) => {
@@ -29,8 +32,12 @@ runCli(async (argv) => {
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   const report = await runWorkflowJob(file, job, server, (line) => console.log(line));
   const counts = (outcome: string) => report.steps.filter((step) => step.outcome === outcome).length;
-  console.log(`\nci:local ${file} ${job}: ${counts('passed')} passed, ${counts('failed')} failed, ${counts('skipped')} skipped in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  for (const step of report.steps.filter((entry) => entry.outcome !== 'passed')) console.log(`  ${step.outcome}: ${step.name} (${step.detail})`);
+  console.log(
+    `\nci:local ${file} ${job}: ${counts('passed')} passed, ${counts('failed')} failed, ${counts('skipped')} skipped in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+  for (const step of report.steps.filter((entry) => entry.outcome !== 'passed'))
+    console.log(`  ${step.outcome}: ${step.name} (${step.detail})`);
   for (const note of report.notes) console.log(`  note: ${note}`);
-  if (!report.passed) throw new CliError(`${file} ${job} failed at "${report.steps.find((step) => step.outcome === 'failed')?.name}".`);
+  if (!report.passed)
+    throw new CliError(`${file} ${job} failed at "${report.steps.find((step) => step.outcome === 'failed')?.name}".`);
 });

@@ -15,12 +15,25 @@ import { runCli } from '../src/run-cli.ts';
 const USAGE = 'Usage: MIGRATOR_DB_PASSWORD=… APP_DB_PASSWORD=… npm run db:roles [-- --migrator <role> --app <role>]';
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({ args: argv, options: { migrator: { type: 'string', default: 'app_migrator' }, app: { type: 'string', default: 'app_runtime' } } }, USAGE);
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        migrator: { type: 'string', default: 'app_migrator' },
+        app: { type: 'string', default: 'app_runtime' },
+      },
+    },
+    USAGE,
+  );
   const migratorPassword = process.env.MIGRATOR_DB_PASSWORD;
   const appPassword = process.env.APP_DB_PASSWORD;
   if (!migratorPassword || !appPassword) throw new CliError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD. ${USAGE}`);
   const url = requireDatabaseUrl();
-  await setUpRoles(url, { migrator: values.migrator, app: values.app }, { migrator: migratorPassword, app: appPassword });
+  await setUpRoles(
+    url,
+    { migrator: values.migrator, app: values.app },
+    { migrator: migratorPassword, app: appPassword },
+  );
   const as = (role: string) => {
     const next = new URL(url);
     next.username = role;

@@ -12,7 +12,14 @@ import { runCli } from '../src/run-cli.ts';
 const USAGE = 'Usage: npm run db:snapshot -- <name> | --list | --delete <name>; npm run db:restore -- <name>';
 
 runCli(async (argv) => {
-  const parsed = parseCliArgs({ args: argv, allowPositionals: true, options: { list: { type: 'boolean', default: false }, delete: { type: 'string' } } }, USAGE);
+  const parsed = parseCliArgs(
+    {
+      args: argv,
+      allowPositionals: true,
+      options: { list: { type: 'boolean', default: false }, delete: { type: 'string' } },
+    },
+    USAGE,
+  );
   const [mode, name, extra] = parsed.positionals;
   if (extra !== undefined) throw new CliError(`Unexpected argument "${extra}". ${USAGE}`);
   const url = requireDatabaseUrl();
@@ -26,12 +33,15 @@ runCli(async (argv) => {
   } else if (parsed.values.list) {
     const snapshots = await listSnapshots(url);
     if (snapshots.length === 0) console.log(`no snapshots of ${database}.`);
-    for (const snapshot of snapshots) console.log(`${snapshot.name.padEnd(24)} ${snapshot.size.padStart(8)}  taken ${snapshot.takenAt}`);
+    for (const snapshot of snapshots)
+      console.log(`${snapshot.name.padEnd(24)} ${snapshot.size.padStart(8)}  taken ${snapshot.takenAt}`);
   } else if (parsed.values.delete !== undefined) {
     await deleteSnapshot(url, parsed.values.delete);
     console.log(`deleted snapshot "${parsed.values.delete}".`);
   } else {
     await takeSnapshot(url, name);
-    console.log(`snapshot "${name}" of ${database} taken (${took()}). Undo later changes with: npm run db:restore -- ${name}`);
+    console.log(
+      `snapshot "${name}" of ${database} taken (${took()}). Undo later changes with: npm run db:restore -- ${name}`,
+    );
   }
 });

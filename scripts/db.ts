@@ -4,7 +4,12 @@
  * `db:url` prints the real URL, password included, for psql or a GUI: the one command that does.
  */
 import { redactUrl } from '../src/db/connection-url.ts';
-import { embeddedPostgresStatus, embeddedUrl, startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/embedded-db/server.ts';
+import {
+  embeddedPostgresStatus,
+  embeddedUrl,
+  startEmbeddedPostgres,
+  stopEmbeddedPostgres,
+} from '../src/embedded-db/server.ts';
 import { configuredDatabaseUrl, requireDatabaseUrl } from '../src/db/database-url.ts';
 import { CliError } from '../src/cli-error.ts';
 import { runCli } from '../src/run-cli.ts';
@@ -14,19 +19,24 @@ runCli(async (args) => {
   const external = configuredDatabaseUrl();
   if (command === 'url') {
     const url = requireDatabaseUrl();
-    if (!external && !(await embeddedPostgresStatus()).running) throw new CliError('The embedded PostgreSQL is not running: npm run db:start, then npm run db:url.');
+    if (!external && !(await embeddedPostgresStatus()).running)
+      throw new CliError('The embedded PostgreSQL is not running: npm run db:start, then npm run db:url.');
     console.log(url);
     return;
   }
   if (external && command !== 'status') {
-    console.log(`DATABASE_URL is set (${redactUrl(external)}): the embedded server is not used, nothing to ${command}.`);
+    console.log(
+      `DATABASE_URL is set (${redactUrl(external)}): the embedded server is not used, nothing to ${command}.`,
+    );
     return;
   }
   switch (command) {
     case 'start': {
       const started = await startEmbeddedPostgres();
       if (started.note) console.log(`note: ${started.note}`);
-      console.log(`${started.reused ? 'embedded PostgreSQL already running' : 'embedded PostgreSQL started'}: ${redactUrl(started.url)}`);
+      console.log(
+        `${started.reused ? 'embedded PostgreSQL already running' : 'embedded PostgreSQL started'}: ${redactUrl(started.url)}`,
+      );
       return;
     }
     case 'stop': {
@@ -40,7 +50,8 @@ runCli(async (args) => {
         return;
       }
       const { running, state } = await embeddedPostgresStatus();
-      if (running && state) console.log(`embedded PostgreSQL running: ${redactUrl(embeddedUrl(state))} (data in ${state.clusterDir})`);
+      if (running && state)
+        console.log(`embedded PostgreSQL running: ${redactUrl(embeddedUrl(state))} (data in ${state.clusterDir})`);
       else console.log('embedded PostgreSQL is not running; start it with: npm run db:start');
       process.exitCode = running ? 0 : 3;
       return;

@@ -15,14 +15,17 @@ import { runCli } from '../src/run-cli.ts';
 const USAGE = 'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database]';
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({
-    args: argv,
-    options: {
-      all: { type: 'boolean', default: false },
-      base: { type: 'string' },
-      'no-database': { type: 'boolean', default: false },
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        all: { type: 'boolean', default: false },
+        base: { type: 'string' },
+        'no-database': { type: 'boolean', default: false },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl });
 
@@ -30,13 +33,17 @@ runCli(async (argv) => {
   if (report.plans.length > 0) console.log('');
   for (const finding of report.findings) {
     const info = ruleInfo(finding.rule);
-    console.log(`${finding.file}:${finding.line}  ${finding.rule}\n  ${finding.message}\n  lock: ${info.lock}\n  fix:  ${info.fix}\n`);
+    console.log(
+      `${finding.file}:${finding.line}  ${finding.rule}\n  ${finding.message}\n  lock: ${info.lock}\n  fix:  ${info.fix}\n`,
+    );
   }
   const scope = values.all ? 'all' : `not on ${report.comparedWith}`;
   const checks = databaseUrl ? 'SQL rules, drift, applied checksums' : 'SQL rules only (--no-database)';
   const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)`;
   if (report.findings.length > 0) {
-    throw new CliError(`${summary}. Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`);
+    throw new CliError(
+      `${summary}. Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
+    );
   }
   console.log(summary);
 });

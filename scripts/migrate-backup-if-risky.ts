@@ -28,7 +28,9 @@ runCli(async () => {
   for (const migration of risky) console.log(`risky: ${migration.name} (${migration.reasons.join('; ')})`);
   const command = process.env.BACKUP_COMMAND?.trim();
   if (!command) {
-    throw new CliError(`${risky.length} pending migration(s) destroy data and BACKUP_COMMAND is not set: set it to your platform's snapshot command, or to "skip" to deploy without a backup.`);
+    throw new CliError(
+      `${risky.length} pending migration(s) destroy data and BACKUP_COMMAND is not set: set it to your platform's snapshot command, or to "skip" to deploy without a backup.`,
+    );
   }
   if (command === 'skip') {
     console.log('BACKUP_COMMAND=skip: deploying without a backup, as configured.');

@@ -12,10 +12,17 @@ import { runCli } from '../src/run-cli.ts';
 const USAGE = 'Usage: npm run migrate:recover [-- --retry | --rolled-back | --applied]';
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({
-    args: argv,
-    options: { retry: { type: 'boolean', default: false }, 'rolled-back': { type: 'boolean', default: false }, applied: { type: 'boolean', default: false } },
-  }, USAGE);
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        retry: { type: 'boolean', default: false },
+        'rolled-back': { type: 'boolean', default: false },
+        applied: { type: 'boolean', default: false },
+      },
+    },
+    USAGE,
+  );
   const chosen = (['retry', 'rolled-back', 'applied'] as const).filter((action) => values[action]);
   if (chosen.length > 1) throw new CliError(`Choose one of --retry, --rolled-back, --applied. ${USAGE}`);
   const action: RecoveryAction | undefined = chosen[0];

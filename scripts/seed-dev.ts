@@ -11,15 +11,18 @@ import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
 runCli(async (argv) => {
-  const { values } = parseCliArgs({
-    args: argv,
-    options: {
-      users: { type: 'string', default: String(DEV_SEED_DEFAULTS.users) },
-      seed: { type: 'string', default: String(DEV_SEED_DEFAULTS.seed) },
-      'posts-per-user': { type: 'string', default: String(DEV_SEED_DEFAULTS.postsPerUser) },
-      'force-non-local': { type: 'boolean', default: false },
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        users: { type: 'string', default: String(DEV_SEED_DEFAULTS.users) },
+        seed: { type: 'string', default: String(DEV_SEED_DEFAULTS.seed) },
+        'posts-per-user': { type: 'string', default: String(DEV_SEED_DEFAULTS.postsPerUser) },
+        'force-non-local': { type: 'boolean', default: false },
+      },
     },
-  }, 'Usage: npm run seed:dev -- [--users N] [--seed N] [--posts-per-user N] [--force-non-local]');
+    'Usage: npm run seed:dev -- [--users N] [--seed N] [--posts-per-user N] [--force-non-local]',
+  );
   const options = {
     users: parseCount('--users', values.users, 0),
     seed: parseCount('--seed', values.seed, 0),
@@ -33,7 +36,9 @@ runCli(async (argv) => {
     const started = performance.now();
     const result = await seedDevData(db, options);
     console.log(`dev seed → ${redactUrl(url)} (seed ${options.seed}, ${Math.round(performance.now() - started)} ms)`);
-    console.log(`  users created ${result.usersCreated}, posts created ${result.postsCreated} (re-runs with the same --seed create none)`);
+    console.log(
+      `  users created ${result.usersCreated}, posts created ${result.postsCreated} (re-runs with the same --seed create none)`,
+    );
     console.log('  sign in as (no passwords in this kit; wire these emails to your auth provider):');
     for (const account of NAMED_ACCOUNTS) console.log(`    ${account.email.padEnd(22)} ${account.hint}`);
   } finally {

@@ -12,7 +12,8 @@ import { formatSeedResults } from '../src/seeding/format-results.ts';
 
 runCli(async (args) => {
   const unknown = args.filter((arg) => arg !== '--update-checksums');
-  if (unknown.length > 0) throw new CliError(`Unknown argument ${unknown[0]}. Usage: npm run seed:reference [-- --update-checksums]`);
+  if (unknown.length > 0)
+    throw new CliError(`Unknown argument ${unknown[0]}. Usage: npm run seed:reference [-- --update-checksums]`);
   // After a reviewed edit: record the new checksums, then load the data as the deploy will.
   if (args.includes('--update-checksums')) console.log(`reference manifest updated (version ${updateChecksums()})`);
   const url = requireDatabaseUrl();

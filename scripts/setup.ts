@@ -37,7 +37,9 @@ runCli(async (args) => {
     const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
     if (deploy.code !== 0) {
       process.stderr.write(deploy.stdout + deploy.stderr);
-      throw new CliError('prisma migrate deploy failed (output above). Fix the migration, or see docs/migrations/how-prisma-runs-a-migration.md.');
+      throw new CliError(
+        'prisma migrate deploy failed (output above). Fix the migration, or see docs/migrations/how-prisma-runs-a-migration.md.',
+      );
     }
   }
   const after = await appliedMigrationCount(database.url);
@@ -60,7 +62,12 @@ runCli(async (args) => {
     try {
       const result = await seedDevData(db, DEV_SEED_DEFAULTS);
       devRows = result.usersCreated + result.postsCreated;
-      step('dev seed', devRows === 0 ? 'unchanged' : `${result.usersCreated} users, ${result.postsCreated} posts (npm run seed:dev for more)`);
+      step(
+        'dev seed',
+        devRows === 0
+          ? 'unchanged'
+          : `${result.usersCreated} users, ${result.postsCreated} posts (npm run seed:dev for more)`,
+      );
     } finally {
       await db.$disconnect();
     }
@@ -68,7 +75,12 @@ runCli(async (args) => {
 
   const counts = await rowCounts(database.url);
   console.log(`  rows: ${counts.map(({ table, rows }) => `${table} ${rows}`).join(', ')}`);
-  const changed = database.embedded === 'started' || generated.ran || after > before || referenceWrites > 0 || devRows > 0;
+  const changed =
+    database.embedded === 'started' || generated.ran || after > before || referenceWrites > 0 || devRows > 0;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(changed ? `setup done in ${seconds}s. Next: npm test` : `nothing to do: everything was already set up (${seconds}s).`);
+  console.log(
+    changed
+      ? `setup done in ${seconds}s. Next: npm test`
+      : `nothing to do: everything was already set up (${seconds}s).`,
+  );
 });

@@ -24,7 +24,10 @@ export interface PrismaRunOptions {
 
 /** The line of a failed run worth showing a person: the first that mentions an error, else the first. */
 export function prismaFailureLine(run: PrismaRun): string {
-  const lines = `${run.stderr}\n${run.stdout}`.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = `${run.stderr}\n${run.stdout}`
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => /error/i.test(line)) ?? lines[0] ?? `exit ${run.code}`;
 }
 

@@ -28,7 +28,12 @@ export function describeProgress(done: number, total: number, elapsedSeconds: nu
   return `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${percent}%) ${Math.round(rate).toLocaleString('en-US')} rows/s, ETA ${formatDuration(eta)}`;
 }
 
-export function createProgress({ label, total, stream = process.stderr, logEverySeconds = 5 }: ProgressOptions): Progress {
+export function createProgress({
+  label,
+  total,
+  stream = process.stderr,
+  logEverySeconds = 5,
+}: ProgressOptions): Progress {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   let lastLog = 0;

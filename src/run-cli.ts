@@ -22,17 +22,25 @@ function asConnectionError(error: unknown): CliError | undefined {
   } catch {
     return undefined;
   }
-  const code = (error as { code?: unknown; errorCode?: unknown })?.code ?? (error as { errorCode?: unknown })?.errorCode;
+  const code =
+    (error as { code?: unknown; errorCode?: unknown })?.code ?? (error as { errorCode?: unknown })?.errorCode;
   if (!url || typeof code !== 'string') return undefined;
   if (/^P100[0-3]$/.test(code)) {
-    const message = (error as Error).message.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? code;
+    const message =
+      (error as Error).message
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .at(-1) ?? code;
     return new CliError(`${code}: ${message}.${code === 'P1001' ? ` ${START_HINT}` : ''}`);
   }
   const failure = connectionFailure(error, url);
   if (!failure.errorCode) return undefined;
   const [summary, fix] = failure.message.split('\n\n');
   const advice = failure.errorCode === 'P1001' ? START_HINT : fix;
-  return new CliError(`${failure.errorCode}: ${summary}${advice ? `${/[.!?]$/.test(summary ?? '') ? '' : '.'} ${advice}` : ''}`);
+  return new CliError(
+    `${failure.errorCode}: ${summary}${advice ? `${/[.!?]$/.test(summary ?? '') ? '' : '.'} ${advice}` : ''}`,
+  );
 }
 
 export function runCli(main: (args: string[]) => Promise<void>): void {

@@ -10,7 +10,12 @@ import semver from 'semver';
 import { expect, it } from 'vitest';
 import { projectRoot } from '../src/project-paths.ts';
 
-const manifest = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as { engines?: { node?: string }; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+const manifest = (path: string) =>
+  JSON.parse(readFileSync(path, 'utf8')) as {
+    engines?: { node?: string };
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
 const kit = manifest(join(projectRoot, 'package.json'));
 
 it('every Node.js version engines allows, every direct dependency allows too', () => {
@@ -22,7 +27,11 @@ it('every Node.js version engines allows, every direct dependency allows too', (
   const refusing = names.flatMap((name) => {
     // Read from node_modules directly: not every package exports its package.json.
     const required = manifest(join(projectRoot, 'node_modules', name, 'package.json')).engines?.node;
-    return required ? lowest.filter((version) => !semver.satisfies(version, required)).map((version) => `${name} (${required}) refuses ${version}`) : [];
+    return required
+      ? lowest
+          .filter((version) => !semver.satisfies(version, required))
+          .map((version) => `${name} (${required}) refuses ${version}`)
+      : [];
   });
   expect(refusing).toEqual([]);
 });

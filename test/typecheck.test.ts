@@ -8,9 +8,13 @@ import { expect, it } from 'vitest';
 import { projectRoot } from '../src/project-paths.ts';
 
 it('tsc finds no type errors', () => {
-  const tsc = spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', projectRoot], {
-    encoding: 'utf8',
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', projectRoot],
+    {
+      encoding: 'utf8',
+    },
+  );
   expect(tsc.stdout + tsc.stderr).toBe('');
   expect(tsc.status).toBe(0);
 });

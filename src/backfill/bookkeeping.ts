@@ -4,7 +4,7 @@
  * A run's ranges are planned once, when the run starts, so every worker and every resume sees the
  * same split.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { parseStoredKey, type KeyValue } from './key-tuple.ts';
 import type { KeyRange } from './plan-ranges.ts';
 
@@ -37,7 +37,11 @@ async function insertRanges(client: pg.Client, job: string, run: number, ranges:
      SELECT $1, $2, r.range, r.lower_key, r.upper_key
        FROM jsonb_to_recordset($3::jsonb) AS r(range int, lower_key jsonb, upper_key jsonb)
      ON CONFLICT DO NOTHING`,
-    [job, run, JSON.stringify(ranges.map((range, i) => ({ range: i, lower_key: range.lower, upper_key: range.upper })))],
+    [
+      job,
+      run,
+      JSON.stringify(ranges.map((range, i) => ({ range: i, lower_key: range.lower, upper_key: range.upper }))),
+    ],
   );
 }
 
@@ -52,19 +56,27 @@ export async function startOrResumeRun(
   plan: () => Promise<KeyRange[]>,
 ): Promise<{ run: number; resumed: boolean } | undefined> {
   if (pendingRows === 0) {
-    await client.query('UPDATE backfill_checkpoints SET finished_at = now(), updated_at = now() WHERE job = $1 AND finished_at IS NULL', [job]);
+    await client.query(
+      'UPDATE backfill_checkpoints SET finished_at = now(), updated_at = now() WHERE job = $1 AND finished_at IS NULL',
+      [job],
+    );
     return undefined;
   }
   await client.query('BEGIN');
   try {
     // Run 0, finished: a first run then starts the way every later one does.
-    await client.query('INSERT INTO backfill_checkpoints (job, run, finished_at) VALUES ($1, 0, now()) ON CONFLICT (job) DO NOTHING', [job]);
-    const existing = (await client.query<Checkpoint & { ranges: number }>(
-      `SELECT c.run, c.finished_at, c.last_key,
+    await client.query(
+      'INSERT INTO backfill_checkpoints (job, run, finished_at) VALUES ($1, 0, now()) ON CONFLICT (job) DO NOTHING',
+      [job],
+    );
+    const existing = (
+      await client.query<Checkpoint & { ranges: number }>(
+        `SELECT c.run, c.finished_at, c.last_key,
               (SELECT count(*)::int FROM backfill_ranges r WHERE r.job = c.job AND r.run = c.run) AS ranges
          FROM backfill_checkpoints c WHERE c.job = $1 FOR UPDATE`,
-      [job],
-    )).rows[0]!;
+        [job],
+      )
+    ).rows[0]!;
     let outcome: { run: number; resumed: boolean };
     if (!existing.finished_at) {
       if (existing.ranges === 0) {
@@ -75,12 +87,14 @@ export async function startOrResumeRun(
       outcome = { run: existing.run, resumed: true };
     } else {
       // First run, or rows became pending again after a finished run (e.g. written by old code).
-      const run = (await client.query<{ run: number }>(
-        `UPDATE backfill_checkpoints SET run = run + 1, last_key = 0, rows_done = 0, batches = 0,
+      const run = (
+        await client.query<{ run: number }>(
+          `UPDATE backfill_checkpoints SET run = run + 1, last_key = 0, rows_done = 0, batches = 0,
                 started_at = now(), updated_at = now(), finished_at = NULL
           WHERE job = $1 RETURNING run`,
-        [job],
-      )).rows[0]!.run;
+          [job],
+        )
+      ).rows[0]!.run;
       await insertRanges(client, job, run, await plan());
       outcome = { run, resumed: false };
     }

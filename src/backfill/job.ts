@@ -45,14 +45,16 @@ export interface TransformBackfillJob<Row = Record<string, unknown>, Change = Re
   transform(rows: Row[]): Array<Change | null> | Promise<Array<Change | null>>;
 }
 
-// `any`: a list of jobs holds transforms of different row types, and a function parameter can't
-// widen to `unknown` (the transform of a Post row does not accept any row).
+// biome-ignore lint/suspicious/noExplicitAny: a list of jobs holds transforms of different row types, and a function parameter can't widen to `unknown` (the transform of a Post row does not accept any row)
 export type BackfillJob = SqlBackfillJob | TransformBackfillJob<any, any>;
 
-export const isTransformJob = (job: BackfillJob): job is Extract<BackfillJob, { transform: unknown }> => 'transform' in job;
+export const isTransformJob = (job: BackfillJob): job is Extract<BackfillJob, { transform: unknown }> =>
+  'transform' in job;
 
 /** Identity function that lets TypeScript infer and check a transform job's row and change types. */
-export function defineTransformJob<Row, Change>(job: TransformBackfillJob<Row, Change>): TransformBackfillJob<Row, Change> {
+export function defineTransformJob<Row, Change>(
+  job: TransformBackfillJob<Row, Change>,
+): TransformBackfillJob<Row, Change> {
   return job;
 }
 

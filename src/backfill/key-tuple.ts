@@ -4,7 +4,7 @@
  * checkpointed (a JSON array) and how it goes back into SQL, cast to the column's own type, so
  * comparisons and ordering are PostgreSQL's own (collations included) and never JavaScript's.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
 
 export type KeyValue = string[];
@@ -17,7 +17,11 @@ export interface KeyShape {
 }
 
 /** Column name → type, for `columns` of `table`; one clear error for a table or column that isn't there. */
-export async function columnTypes(client: pg.Client, table: string, columns: readonly string[]): Promise<Map<string, string>> {
+export async function columnTypes(
+  client: pg.Client,
+  table: string,
+  columns: readonly string[],
+): Promise<Map<string, string>> {
   const result = await client.query<{ name: string; type: string }>(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
        FROM pg_attribute a
@@ -27,14 +31,19 @@ export async function columnTypes(client: pg.Client, table: string, columns: rea
   const types = new Map(result.rows.map((row) => [row.name, row.type]));
   const missing = columns.filter((column) => !types.has(column));
   if (missing.length > 0) {
-    throw new CliError(`Table "${table}" has no column ${missing.map((c) => `"${c}"`).join(', ')} (or no such table): check the job's table, key, read and write.`);
+    throw new CliError(
+      `Table "${table}" has no column ${missing.map((c) => `"${c}"`).join(', ')} (or no such table): check the job's table, key, read and write.`,
+    );
   }
   return types;
 }
 
 export async function readKeyShape(client: pg.Client, table: string, key: readonly string[]): Promise<KeyShape> {
   const types = await columnTypes(client, table, key);
-  return { columns: key.map((column) => client.escapeIdentifier(column)), types: key.map((column) => types.get(column)!) };
+  return {
+    columns: key.map((column) => client.escapeIdentifier(column)),
+    types: key.map((column) => types.get(column)!),
+  };
 }
 
 /** Collects query parameters and hands out their placeholders. */
@@ -49,7 +58,13 @@ export class SqlParams {
 const tuple = (items: string[]) => `(${items.join(', ')})`;
 
 /** `(a, b) > ($1::int, $2::uuid)`: the row comparison a btree index on (a, b) serves directly. */
-export function keyCompare(shape: KeyShape, operator: '>' | '<=' | '=', value: KeyValue, params: SqlParams, prefix = ''): string {
+export function keyCompare(
+  shape: KeyShape,
+  operator: '>' | '<=' | '=',
+  value: KeyValue,
+  params: SqlParams,
+  prefix = '',
+): string {
   const columns = shape.columns.map((column) => `${prefix}${column}`);
   return `${tuple(columns)} ${operator} ${tuple(value.map((part, i) => params.add(part, shape.types[i])))}`;
 }
@@ -66,7 +81,8 @@ export const keyOrder = (shape: KeyShape, direction: 'ASC' | 'DESC' = 'ASC') =>
   shape.columns.map((column) => `${column} ${direction}`).join(', ');
 
 /** Select list that returns the key as text columns __k0, __k1, … */
-export const keyAsText = (shape: KeyShape, prefix = '') => shape.columns.map((column, i) => `${prefix}${column}::text AS __k${i}`).join(', ');
+export const keyAsText = (shape: KeyShape, prefix = '') =>
+  shape.columns.map((column, i) => `${prefix}${column}::text AS __k${i}`).join(', ');
 
 export const keyFromRow = (shape: KeyShape, row: Record<string, unknown>): KeyValue =>
   shape.columns.map((_, i) => String(row[`__k${i}`]));

@@ -42,7 +42,15 @@ const printLine = (line: string) => process.stderr.write(`${process.stderr.isTTY
 function startWorker(url: string, index: number, timings: QueueTimings): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', workerScript, '--slice-s', String(timings.sliceSeconds), '--maintenance-s', String(timings.maintenanceSeconds)],
+    [
+      '--import',
+      'tsx',
+      workerScript,
+      '--slice-s',
+      String(timings.sliceSeconds),
+      '--maintenance-s',
+      String(timings.maintenanceSeconds),
+    ],
     { cwd: projectRoot, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const relay = (chunk: Buffer) => {
@@ -55,22 +63,37 @@ function startWorker(url: string, index: number, timings: QueueTimings): ChildPr
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
-export async function runWithLocalWorkers(url: string, job: BackfillJob, options: LocalRunOptions): Promise<LocalRunOutcome> {
+export async function runWithLocalWorkers(
+  url: string,
+  job: BackfillJob,
+  options: LocalRunOptions,
+): Promise<LocalRunOutcome> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const workers: ChildProcess[] = [];
   try {
     // Held while the run lasts, so a single runner can't start beside the workers.
     if (!(await tryLockJob(client, job.name, 'shared'))) {
-      throw new CliError(`Backfill "${job.name}" is being run by a single runner. Let it finish, or stop it and run this again.`, 3);
+      throw new CliError(
+        `Backfill "${job.name}" is being run by a single runner. Let it finish, or stop it and run this again.`,
+        3,
+      );
     }
-    const pendingAtStart = Number((await client.query(`SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`)).rows[0].n);
+    const pendingAtStart = Number(
+      (await client.query(`SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`))
+        .rows[0].n,
+    );
     const prepared = await prepareJob(client, job);
     const rangeCount = options.ranges ?? options.workers * RANGES_PER_WORKER;
-    const start = await startOrResumeRun(client, job.name, pendingAtStart, () => planRanges(client, job.table, prepared.shape, rangeCount));
+    const start = await startOrResumeRun(client, job.name, pendingAtStart, () =>
+      planRanges(client, job.table, prepared.shape, rangeCount),
+    );
     if (!start) return { kind: 'nothing-to-do' };
     // A rerun after a failed batch: the operator fixed the cause, so the ranges may try again.
-    await client.query('UPDATE backfill_ranges SET last_error = NULL WHERE job = $1 AND run = $2', [job.name, start.run]);
+    await client.query('UPDATE backfill_ranges SET last_error = NULL WHERE job = $1 AND run = $2', [
+      job.name,
+      start.run,
+    ]);
 
     const boss = await openQueue(url, options.timings);
     try {
@@ -88,7 +111,12 @@ export async function runWithLocalWorkers(url: string, job: BackfillJob, options
       await sleep(500, undefined, { signal: options.signal }).catch(() => undefined);
       const status = (await readJobStatus(client, job.name))!;
       progress.update(status.rowsDone - rowsBefore);
-      const outcome = (kind: 'finished' | 'stopped') => ({ kind, status, elapsedMs: performance.now() - started, resumed: start.resumed });
+      const outcome = (kind: 'finished' | 'stopped') => ({
+        kind,
+        status,
+        elapsedMs: performance.now() - started,
+        resumed: start.resumed,
+      });
       if (status.finishedAt) {
         progress.finish();
         return outcome('finished');
@@ -104,12 +132,16 @@ export async function runWithLocalWorkers(url: string, job: BackfillJob, options
       }
       for (const child of workers.filter((w) => !running(w) && !reported.has(w))) {
         reported.add(child);
-        printLine(`worker ${workers.indexOf(child) + 1} exited (${child.signalCode ?? `code ${child.exitCode}`}); the queue gives its range to another worker once its slice expires.`);
+        printLine(
+          `worker ${workers.indexOf(child) + 1} exited (${child.signalCode ?? `code ${child.exitCode}`}); the queue gives its range to another worker once its slice expires.`,
+        );
       }
       // With --workers 0 the work is done by `backfill:worker`s elsewhere; this only follows it.
       if (workers.length > 0 && !workers.some(running)) {
         progress.finish();
-        throw new CliError(`Every worker of "${job.name}" exited before the run finished; see their output above. Run the same command again to resume.`);
+        throw new CliError(
+          `Every worker of "${job.name}" exited before the run finished; see their output above. Run the same command again to resume.`,
+        );
       }
     }
   } finally {

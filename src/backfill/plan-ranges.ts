@@ -4,7 +4,7 @@
  * sorted by PostgreSQL, so they hold for any key type and collation. Ranges need not be exactly
  * equal: there are several per worker, and a worker that finishes early takes the next.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { keyAsText, keyFromRow, keyOrder, type KeyShape, type KeyValue } from './key-tuple.ts';
 
 export interface KeyRange {
@@ -16,10 +16,18 @@ export interface KeyRange {
 
 const SAMPLE_ROWS = 20_000;
 
-export async function planRanges(client: pg.Client, table: string, shape: KeyShape, count: number): Promise<KeyRange[]> {
+export async function planRanges(
+  client: pg.Client,
+  table: string,
+  shape: KeyShape,
+  count: number,
+): Promise<KeyRange[]> {
   if (count <= 1) return [{ lower: null, upper: null }];
   const quoted = client.escapeIdentifier(table);
-  const estimate = await client.query<{ rows: number }>('SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = to_regclass($1)', [quoted]);
+  const estimate = await client.query<{ rows: number }>(
+    'SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = to_regclass($1)',
+    [quoted],
+  );
   const rows = estimate.rows[0]?.rows ?? -1;
   // reltuples is -1 before the first ANALYZE: read the whole table then (it is small or new).
   const percent = rows > SAMPLE_ROWS ? (SAMPLE_ROWS / rows) * 100 : 100;

@@ -8,7 +8,7 @@
  * superuser); without it both read as calm, and the throttle does nothing: grant it to the role
  * backfills run as.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PressureLimits {
@@ -39,7 +39,11 @@ const overLimit = (pressure: Pressure, limits: PressureLimits) =>
   pressure.lockWaiters > limits.maxLockWaiters || pressure.replicationLagSeconds > limits.maxReplicationLagSeconds;
 
 /** Waits (100 ms doubling to 5 s) until the database is under the limits; returns the ms waited. */
-export async function waitForHeadroom(client: pg.Client, limits: PressureLimits, signal?: AbortSignal): Promise<number> {
+export async function waitForHeadroom(
+  client: pg.Client,
+  limits: PressureLimits,
+  signal?: AbortSignal,
+): Promise<number> {
   const started = performance.now();
   for (let delay = 100; overLimit(await readPressure(client), limits); delay = Math.min(delay * 2, 5_000)) {
     if (signal?.aborted) break;

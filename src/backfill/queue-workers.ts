@@ -75,12 +75,23 @@ export async function openQueue(url: string, timings: QueueTimings = DEFAULT_QUE
 }
 
 /** Puts every unfinished range of the run on the queue; returns how many. */
-export async function enqueueRun(boss: PgBoss, client: pg.Client, job: string, run: number, settings: RangeSettings): Promise<number> {
+export async function enqueueRun(
+  boss: PgBoss,
+  client: pg.Client,
+  job: string,
+  run: number,
+  settings: RangeSettings,
+): Promise<number> {
   const ranges = await unfinishedRanges(client, job, run);
   if (ranges.length === 0) return 0;
   // A range enqueued twice (the command run again) is harmless: the second delivery finds the
   // range finished, or claimed at a cursor that moved, and ends.
-  await boss.insert(ranges.map((range) => ({ name: RANGE_QUEUE, data: { job, run, range: range.range, settings } satisfies RangeTask })));
+  await boss.insert(
+    ranges.map((range) => ({
+      name: RANGE_QUEUE,
+      data: { job, run, range: range.range, settings } satisfies RangeTask,
+    })),
+  );
   return ranges.length;
 }
 
@@ -101,10 +112,14 @@ async function runTask(url: string, jobs: BackfillJob[], task: RangeTask, signal
   await client.connect();
   try {
     if (!(await tryLockJob(client, job.name, 'shared'))) {
-      throw new Error(`"${job.name}" is being run by a single runner (npm run backfill -- ${job.name}); retrying later`);
+      throw new Error(
+        `"${job.name}" is being run by a single runner (npm run backfill -- ${job.name}); retrying later`,
+      );
     }
     try {
-      const range = (await unfinishedRanges(client, job.name, task.run)).find((candidate) => candidate.range === task.range);
+      const range = (await unfinishedRanges(client, job.name, task.run)).find(
+        (candidate) => candidate.range === task.range,
+      );
       if (!range) return { kind: 'finished', rowsChanged: 0, batches: 0, maxBatchMs: 0, cursor: null };
       const prepared = await prepareJob(client, job);
       await client.query(`SET lock_timeout = '${BATCH_LOCK_TIMEOUT}'`);
@@ -115,10 +130,23 @@ async function runTask(url: string, jobs: BackfillJob[], task: RangeTask, signal
         if (!(error instanceof CliError)) throw error; // e.g. a lost connection: pg-boss retries the range
         // A batch that failed for good (bad data, a bug in the job): retrying can't help. The range
         // stays unfinished with the reason, for --status and for whoever started the run.
-        await client.query('UPDATE backfill_ranges SET last_error = $4 WHERE job = $1 AND run = $2 AND range = $3', [job.name, task.run, task.range, error.message]);
-        return { kind: 'failed', rowsChanged: 0, batches: 0, maxBatchMs: 0, cursor: range.cursor, error: error.message };
+        await client.query('UPDATE backfill_ranges SET last_error = $4 WHERE job = $1 AND run = $2 AND range = $3', [
+          job.name,
+          task.run,
+          task.range,
+          error.message,
+        ]);
+        return {
+          kind: 'failed',
+          rowsChanged: 0,
+          batches: 0,
+          maxBatchMs: 0,
+          cursor: range.cursor,
+          error: error.message,
+        };
       }
-      if (outcome.kind === 'finished' && (await finishRunIfDone(client, job.name, task.run))) await vacuumAfterBackfill(client, job);
+      if (outcome.kind === 'finished' && (await finishRunIfDone(client, job.name, task.run)))
+        await vacuumAfterBackfill(client, job);
       return outcome;
     } finally {
       await unlockJob(client, job.name, 'shared').catch(() => undefined);

@@ -9,7 +9,14 @@
  */
 import pg from 'pg';
 import { CliError } from '../cli-error.ts';
-import { finishRunIfDone, readCheckpoint, startOrResumeRun, tryLockJob, unfinishedRanges, type Checkpoint } from './bookkeeping.ts';
+import {
+  finishRunIfDone,
+  readCheckpoint,
+  startOrResumeRun,
+  tryLockJob,
+  unfinishedRanges,
+  type Checkpoint,
+} from './bookkeeping.ts';
 import { isTransformJob, type BackfillJob } from './job.ts';
 import type { KeyValue } from './key-tuple.ts';
 import { planRanges } from './plan-ranges.ts';
@@ -49,7 +56,9 @@ export const BATCH_LOCK_TIMEOUT = '2s';
 function jobProbe(client: pg.Client, job: BackfillJob): string {
   const table = client.escapeIdentifier(job.table);
   if (!isTransformJob(job)) return `UPDATE ${table} SET ${job.set} WHERE (${job.pending})`;
-  const columns = [...Object.values(job.read), ...Object.values(job.write)].map((column) => client.escapeIdentifier(String(column)));
+  const columns = [...Object.values(job.read), ...Object.values(job.write)].map((column) =>
+    client.escapeIdentifier(String(column)),
+  );
   return `SELECT ${columns.join(', ')} FROM ${table} WHERE (${job.pending})`;
 }
 
@@ -82,7 +91,9 @@ export class BackfillRunner {
   }
 
   async pendingRows(): Promise<number> {
-    const result = await this.client.query(`SELECT count(*)::bigint AS n FROM ${this.client.escapeIdentifier(this.job.table)} WHERE (${this.job.pending})`);
+    const result = await this.client.query(
+      `SELECT count(*)::bigint AS n FROM ${this.client.escapeIdentifier(this.job.table)} WHERE (${this.job.pending})`,
+    );
     return Number(result.rows[0].n);
   }
 
@@ -116,7 +127,9 @@ export class BackfillRunner {
     const pendingAtStart = await this.pendingRows();
     if (options.dryRun) return { kind: 'dry-run', pendingRows: pendingAtStart };
     const prepared = await prepareJob(this.client, this.job);
-    const start = await startOrResumeRun(this.client, this.job.name, pendingAtStart, () => planRanges(this.client, this.job.table, prepared.shape, 1));
+    const start = await startOrResumeRun(this.client, this.job.name, pendingAtStart, () =>
+      planRanges(this.client, this.job.table, prepared.shape, 1),
+    );
     if (!start) return { kind: 'nothing-to-do' };
 
     await this.client.query(`SET lock_timeout = '${BATCH_LOCK_TIMEOUT}'`);

@@ -14,7 +14,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../cli-error.ts';
 import type { RangeState } from './bookkeeping.ts';
 import { isTransformJob, keyColumns, type BackfillJob, type SqlBackfillJob, type TransformBackfillJob } from './job.ts';
-import { columnTypes, keyAsText, keyBounds, keyFromRow, keyOrder, readKeyShape, SqlParams, type KeyShape, type KeyValue } from './key-tuple.ts';
+import {
+  columnTypes,
+  keyAsText,
+  keyBounds,
+  keyFromRow,
+  keyOrder,
+  readKeyShape,
+  SqlParams,
+  type KeyShape,
+  type KeyValue,
+} from './key-tuple.ts';
 import { waitForHeadroom, type PressureLimits } from './pressure.ts';
 
 export interface BatchSettings {
@@ -72,17 +82,29 @@ function asSqlText(value: unknown): string | null {
 // Rows a transform reads come typed as Prisma types them: int8 as bigint, not node-postgres' string.
 const prismaLikeTypes = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === pg.types.builtins.INT8 ? (text: string) => BigInt(text) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+    oid === pg.types.builtins.INT8
+      ? (text: string) => BigInt(text)
+      : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** SET job, one statement: find the batch's last key, update the pending rows up to it. */
-async function applySqlBatch(client: pg.Client, prepared: PreparedJob, after: KeyValue | null, upTo: KeyValue | null, size: number) {
+async function applySqlBatch(
+  client: pg.Client,
+  prepared: PreparedJob,
+  after: KeyValue | null,
+  upTo: KeyValue | null,
+  size: number,
+) {
   const { job, shape } = prepared;
   const table = client.escapeIdentifier(job.table);
   const params = new SqlParams();
   const columns = shape.columns.join(', ');
   const where = [...keyBounds(shape, after, upTo, params), `(${job.pending})`].join(' AND ');
-  const fromAfter = [...keyBounds(shape, after, null, params), `(${columns}) <= (SELECT ${columns} FROM last)`, `(${job.pending})`].join(' AND ');
+  const fromAfter = [
+    ...keyBounds(shape, after, null, params),
+    `(${columns}) <= (SELECT ${columns} FROM last)`,
+    `(${job.pending})`,
+  ].join(' AND ');
   const result = await client.query(
     `WITH last AS (
        SELECT ${columns} FROM (SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${params.add(size)}) batch
@@ -98,13 +120,21 @@ async function applySqlBatch(client: pg.Client, prepared: PreparedJob, after: Ke
 }
 
 /** Transform job: read and lock the batch, call the job's code, write every change in one UPDATE … FROM unnest. */
-async function applyTransformBatch(client: pg.Client, prepared: PreparedJob, after: KeyValue | null, upTo: KeyValue | null, size: number) {
+async function applyTransformBatch(
+  client: pg.Client,
+  prepared: PreparedJob,
+  after: KeyValue | null,
+  upTo: KeyValue | null,
+  size: number,
+) {
   const job = prepared.job as TransformBackfillJob;
   const { shape } = prepared;
   const table = client.escapeIdentifier(job.table);
   const find = new SqlParams();
   const where = [...keyBounds(shape, after, upTo, find), `(${job.pending})`].join(' AND ');
-  const reads = Object.entries(job.read).map(([field, column]) => `${client.escapeIdentifier(column)} AS ${client.escapeIdentifier(field)}`);
+  const reads = Object.entries(job.read).map(
+    ([field, column]) => `${client.escapeIdentifier(column)} AS ${client.escapeIdentifier(field)}`,
+  );
   const selected = await client.query({
     text: `SELECT ${[keyAsText(shape), ...reads].join(', ')} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${find.add(size)} FOR UPDATE`,
     values: find.values,
@@ -112,17 +142,21 @@ async function applyTransformBatch(client: pg.Client, prepared: PreparedJob, aft
   });
   if (selected.rows.length === 0) return undefined;
   const keys = selected.rows.map((row) => keyFromRow(shape, row));
-  const rows = selected.rows.map((row) => Object.fromEntries(Object.keys(job.read).map((field) => [field, row[field]])));
+  const rows = selected.rows.map((row) =>
+    Object.fromEntries(Object.keys(job.read).map((field) => [field, row[field]])),
+  );
   const changes = await job.transform(rows);
   if (!Array.isArray(changes) || changes.length !== rows.length) {
-    throw new Error(`transform returned ${Array.isArray(changes) ? changes.length : typeof changes} values for ${rows.length} rows; return one per row, null to skip a row`);
+    throw new Error(
+      `transform returned ${Array.isArray(changes) ? changes.length : typeof changes} values for ${rows.length} rows; return one per row, null to skip a row`,
+    );
   }
   const fields = Object.keys(job.write);
   const keyArrays: Array<Array<string>> = shape.columns.map(() => []);
   const valueArrays: Array<Array<string | null>> = fields.map(() => []);
   changes.forEach((change, i) => {
     if (change === null) return;
-    keys[i]!.forEach((part, k) => keyArrays[k]!.push(part));
+    for (const [k, part] of keys[i]!.entries()) keyArrays[k]!.push(part);
     fields.forEach((field, f) => {
       if (!(field in change)) throw new Error(`transform's change for key (${keys[i]!.join(', ')}) has no "${field}"`);
       valueArrays[f]!.push(asSqlText((change as Record<string, unknown>)[field]));
@@ -134,7 +168,9 @@ async function applyTransformBatch(client: pg.Client, prepared: PreparedJob, aft
   const keyCols = shape.columns.map((_, k) => `__k${k}`);
   const valueCols = fields.map((_, f) => `__v${f}`);
   const unnest = [...keyArrays, ...valueArrays].map((array) => write.add(array, 'text[]')).join(', ');
-  const sets = fields.map((field, f) => `${client.escapeIdentifier(String(job.write[field]))} = u.__v${f}::${prepared.writeTypes[f]}`);
+  const sets = fields.map(
+    (field, f) => `${client.escapeIdentifier(String(job.write[field]))} = u.__v${f}::${prepared.writeTypes[f]}`,
+  );
   const match = `(${shape.columns.map((column) => `t.${column}`).join(', ')}) = (${keyCols.map((col, k) => `u.${col}::${shape.types[k]}`).join(', ')})`;
   const updated = await client.query(
     `UPDATE ${table} AS t SET ${sets.join(', ')} FROM unnest(${unnest}) AS u(${[...keyCols, ...valueCols].join(', ')}) WHERE ${match}`,
@@ -148,7 +184,14 @@ async function applyTransformBatch(client: pg.Client, prepared: PreparedJob, aft
  * is also the claim: it moves the range's cursor only if it is still where this batch started, so
  * when another process got there first this batch matches nothing and is rolled back.
  */
-async function applyBatch(client: pg.Client, prepared: PreparedJob, run: number, range: RangeState, cursor: KeyValue | null, size: number) {
+async function applyBatch(
+  client: pg.Client,
+  prepared: PreparedJob,
+  run: number,
+  range: RangeState,
+  cursor: KeyValue | null,
+  size: number,
+) {
   const { job } = prepared;
   const started = performance.now();
   await client.query('BEGIN');
@@ -171,7 +214,16 @@ async function applyBatch(client: pg.Client, prepared: PreparedJob, run: number,
         : `UPDATE backfill_ranges SET finished_at = now(), updated_at = now(), last_error = NULL
             WHERE job = $1 AND run = $2 AND range = $3 AND finished_at IS NULL AND cursor_key IS NOT DISTINCT FROM $4::jsonb`,
       batch
-        ? [job.name, run, range.range, cursor && JSON.stringify(cursor), JSON.stringify(batch.lastKey), batch.rows, WORKER_ID, ms]
+        ? [
+            job.name,
+            run,
+            range.range,
+            cursor && JSON.stringify(cursor),
+            JSON.stringify(batch.lastKey),
+            batch.rows,
+            WORKER_ID,
+            ms,
+          ]
         : [job.name, run, range.range, cursor && JSON.stringify(cursor)],
     );
     if (recorded.rowCount === 0) {
@@ -187,7 +239,13 @@ async function applyBatch(client: pg.Client, prepared: PreparedJob, run: number,
   }
 }
 
-export async function runRange(client: pg.Client, prepared: PreparedJob, run: number, range: RangeState, settings: BatchSettings): Promise<RangeOutcome> {
+export async function runRange(
+  client: pg.Client,
+  prepared: PreparedJob,
+  run: number,
+  range: RangeState,
+  settings: BatchSettings,
+): Promise<RangeOutcome> {
   let cursor = range.cursor;
   let batchSize = settings.batchSize;
   const outcome = (kind: RangeOutcome['kind']): RangeOutcome => ({ kind, rowsChanged, batches, maxBatchMs, cursor });
@@ -202,7 +260,9 @@ export async function runRange(client: pg.Client, prepared: PreparedJob, run: nu
       pressureCheckedAt = performance.now();
       if (settings.signal?.aborted) return outcome('stopped');
     }
-    const batch = await withLockRetry(prepared.job, cursor, () => applyBatch(client, prepared, run, range, cursor, batchSize));
+    const batch = await withLockRetry(prepared.job, cursor, () =>
+      applyBatch(client, prepared, run, range, cursor, batchSize),
+    );
     if (batch.kind !== 'applied') return outcome(batch.kind);
     cursor = batch.lastKey;
     rowsChanged += batch.rows;
@@ -211,9 +271,11 @@ export async function runRange(client: pg.Client, prepared: PreparedJob, run: nu
     settings.onBatch?.(batch.rows);
     if (settings.targetBatchMs) {
       if (batch.ms > settings.targetBatchMs) batchSize = Math.max(1, Math.floor(batchSize / 2));
-      else if (batch.ms < settings.targetBatchMs / 2) batchSize = Math.min(settings.batchSize, Math.ceil(batchSize * 1.5));
+      else if (batch.ms < settings.targetBatchMs / 2)
+        batchSize = Math.min(settings.batchSize, Math.ceil(batchSize * 1.5));
     }
-    if (settings.sleepMs > 0) await sleep(settings.sleepMs, undefined, { signal: settings.signal }).catch(() => undefined);
+    if (settings.sleepMs > 0)
+      await sleep(settings.sleepMs, undefined, { signal: settings.signal }).catch(() => undefined);
   }
 }
 

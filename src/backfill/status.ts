@@ -2,7 +2,7 @@
  * Where a job stands, across every process that works on it: read from the bookkeeping rows
  * alone, so it is the same answer on any machine and costs no queue connection.
  */
-import pg from 'pg';
+import type pg from 'pg';
 
 export interface JobStatus {
   run: number;
@@ -18,18 +18,22 @@ export interface JobStatus {
 }
 
 export async function readJobStatus(client: pg.Client, job: string): Promise<JobStatus | undefined> {
-  const checkpoint = (await client.query(
-    `SELECT run, rows_done, batches, started_at, updated_at, finished_at FROM backfill_checkpoints WHERE job = $1 AND run > 0`,
-    [job],
-  )).rows[0];
+  const checkpoint = (
+    await client.query(
+      `SELECT run, rows_done, batches, started_at, updated_at, finished_at FROM backfill_checkpoints WHERE job = $1 AND run > 0`,
+      [job],
+    )
+  ).rows[0];
   if (!checkpoint) return undefined;
-  const ranges = (await client.query(
-    `SELECT count(*)::int AS total, count(finished_at)::int AS finished,
+  const ranges = (
+    await client.query(
+      `SELECT count(*)::int AS total, count(finished_at)::int AS finished,
             count(*) FILTER (WHERE finished_at IS NULL AND cursor_key IS NOT NULL)::int AS started,
             coalesce(jsonb_agg(jsonb_build_object('range', range, 'error', last_error) ORDER BY range) FILTER (WHERE last_error IS NOT NULL), '[]') AS failures
        FROM backfill_ranges WHERE job = $1 AND run = $2`,
-    [job, checkpoint.run],
-  )).rows[0];
+      [job, checkpoint.run],
+    )
+  ).rows[0];
   const workers = await client.query<{ worker: string }>(
     `SELECT DISTINCT worker FROM backfill_batches
       WHERE job = $1 AND run = $2 AND worker IS NOT NULL AND applied_at > now() - interval '1 minute' ORDER BY worker`,
@@ -52,15 +56,25 @@ const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
 export function formatJobStatus(job: string, status: JobStatus | undefined, pendingRows: number): string[] {
   if (!status) return [`${job}: never run; ${n(pendingRows)} rows pending`];
-  const seconds = Math.max(0.001, ((status.finishedAt ?? status.updatedAt).getTime() - status.startedAt.getTime()) / 1000);
-  const state = status.finishedAt ? `finished ${status.finishedAt.toISOString()}` : status.activeWorkers.length > 0 ? 'running' : 'stopped (resume it by running it again)';
+  const seconds = Math.max(
+    0.001,
+    ((status.finishedAt ?? status.updatedAt).getTime() - status.startedAt.getTime()) / 1000,
+  );
+  const state = status.finishedAt
+    ? `finished ${status.finishedAt.toISOString()}`
+    : status.activeWorkers.length > 0
+      ? 'running'
+      : 'stopped (resume it by running it again)';
   const { total, finished, started } = status.ranges;
   const lines = [
     `${job}: run ${status.run} ${state}`,
     `  rows:    ${n(status.rowsDone)} changed in ${n(status.batches)} batches (${n(status.rowsDone / seconds)} rows/s); ${n(pendingRows)} pending now`,
     `  ranges:  ${finished}/${total} done, ${started} in progress, ${total - finished - started} waiting`,
   ];
-  if (!status.finishedAt) lines.push(`  workers: ${status.activeWorkers.length > 0 ? status.activeWorkers.join(', ') : 'none in the last minute'}`);
+  if (!status.finishedAt)
+    lines.push(
+      `  workers: ${status.activeWorkers.length > 0 ? status.activeWorkers.join(', ') : 'none in the last minute'}`,
+    );
   for (const failure of status.failures) lines.push(`  range ${failure.range} failed: ${failure.error}`);
   return lines;
 }

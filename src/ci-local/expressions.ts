@@ -8,13 +8,17 @@ import { CliError } from '../cli-error.ts';
 export type Contexts = Record<'secrets' | 'vars' | 'env' | 'github', Record<string, string>>;
 
 function dictionary(values: Record<string, string>): data.Dictionary {
-  return new data.Dictionary(...Object.entries(values).map(([key, value]) => ({ key, value: new data.StringData(value) })));
+  return new data.Dictionary(
+    ...Object.entries(values).map(([key, value]) => ({ key, value: new data.StringData(value) })),
+  );
 }
 
 export function evaluateExpression(expression: string, contexts: Contexts): string {
   const lexed = new Lexer(expression).lex();
   const ast = new Parser(lexed.tokens, Object.keys(contexts), []).parse();
-  const context = new data.Dictionary(...Object.entries(contexts).map(([key, values]) => ({ key, value: dictionary(values) })));
+  const context = new data.Dictionary(
+    ...Object.entries(contexts).map(([key, values]) => ({ key, value: dictionary(values) })),
+  );
   return new Evaluator(ast, context).evaluate().coerceString();
 }
 

@@ -42,17 +42,27 @@ export function workflowErrors(file: string, content: string): string[] {
   return result.context.errors.getErrors().map((error) => error.message);
 }
 
-export const workflowFiles = () => (existsSync(workflowsDir) ? readdirSync(workflowsDir).filter((name) => /\.ya?ml$/.test(name)).sort() : []);
+export const workflowFiles = () =>
+  existsSync(workflowsDir)
+    ? readdirSync(workflowsDir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .sort()
+    : [];
 
 /** Every workflow file with the errors GitHub's parser finds in it. */
 export function checkWorkflows(): Array<{ file: string; errors: string[] }> {
-  return workflowFiles().map((file) => ({ file, errors: workflowErrors(file, readFileSync(join(workflowsDir, file), 'utf8')) }));
+  return workflowFiles().map((file) => ({
+    file,
+    errors: workflowErrors(file, readFileSync(join(workflowsDir, file), 'utf8')),
+  }));
 }
 
 export function loadWorkflow(file: string | undefined): Workflow {
   const known = workflowFiles();
   if (!file || !known.includes(file)) {
-    throw new CliError(`${file ? `No workflow "${file}" in .github/workflows` : 'Name a workflow'}. Workflows: ${known.join(', ') || 'none'}.`);
+    throw new CliError(
+      `${file ? `No workflow "${file}" in .github/workflows` : 'Name a workflow'}. Workflows: ${known.join(', ') || 'none'}.`,
+    );
   }
   const content = readFileSync(join(workflowsDir, file), 'utf8');
   const errors = workflowErrors(file, content);

@@ -14,18 +14,23 @@ export function localServiceUrl(value: string, serverUrl: string): string | unde
   const match = /^postgres(?:ql)?:\/\/[^@]*@(?:localhost|127\.0\.0\.1):5432\/([\w-]+)/.exec(value);
   if (!match) return undefined;
   const database = match[1]!;
-  return withDatabase(serverUrl, database === 'postgres' ? 'postgres' : `${LOCAL_DATABASE_PREFIX}${database.replace(/-/g, '_')}`);
+  return withDatabase(
+    serverUrl,
+    database === 'postgres' ? 'postgres' : `${LOCAL_DATABASE_PREFIX}${database.replace(/-/g, '_')}`,
+  );
 }
 
 /** A secret locally: database URLs point at a scratch database; others come from the environment. */
 export function localSecret(name: string, serverUrl: string, job: string): { value: string; note?: string } {
-  if (/DATABASE_URL$/.test(name)) return { value: withDatabase(serverUrl, `${LOCAL_DATABASE_PREFIX}${job.replace(/-/g, '_')}`) };
+  if (/DATABASE_URL$/.test(name))
+    return { value: withDatabase(serverUrl, `${LOCAL_DATABASE_PREFIX}${job.replace(/-/g, '_')}`) };
   const value = process.env[name];
   return value === undefined ? { value: '', note: `secret ${name} is not set locally (empty)` } : { value };
 }
 
 export function localGithubContext(): Record<string, string> {
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
   const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
   return {
     sha: git('rev-parse', 'HEAD'),

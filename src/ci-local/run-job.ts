@@ -28,7 +28,8 @@ export interface JobReport {
   passed: boolean;
 }
 
-const stepName = (step: WorkflowStep, index: number) => step.name ?? step.uses ?? step.run?.split('\n')[0] ?? `step ${index + 1}`;
+const stepName = (step: WorkflowStep, index: number) =>
+  step.name ?? step.uses ?? step.run?.split('\n')[0] ?? `step ${index + 1}`;
 
 function skipReason(step: WorkflowStep): string | undefined {
   if (step.uses) return `action ${step.uses.split('@')[0]} needs GitHub`;
@@ -46,10 +47,18 @@ function shouldRun(step: WorkflowStep, failed: boolean): boolean {
   throw new CliError(`ci:local can't evaluate "if: ${step.if}" (it knows success(), failure() and always()).`);
 }
 
-export async function runWorkflowJob(file: string | undefined, jobName: string | undefined, serverUrl: string, log: (line: string) => void): Promise<JobReport> {
+export async function runWorkflowJob(
+  file: string | undefined,
+  jobName: string | undefined,
+  serverUrl: string,
+  log: (line: string) => void,
+): Promise<JobReport> {
   const workflow = loadWorkflow(file);
   const job = jobName === undefined ? undefined : workflow.jobs[jobName];
-  if (!job || !jobName) throw new CliError(`${jobName ? `No job "${jobName}" in ${workflow.file}` : 'Name a job'}. Jobs: ${Object.keys(workflow.jobs).join(', ')}.`);
+  if (!job || !jobName)
+    throw new CliError(
+      `${jobName ? `No job "${jobName}" in ${workflow.file}` : 'Name a job'}. Jobs: ${Object.keys(workflow.jobs).join(', ')}.`,
+    );
 
   // A job that insists on Prisma's native engine can only run where its binary can be had.
   if (job.env?.PRISMA_SCHEMA_ENGINE === 'native') {
@@ -68,7 +77,9 @@ export async function runWorkflowJob(file: string | undefined, jobName: string |
     secrets[name!] = secret.value;
     if (secret.note && !notes.includes(secret.note)) notes.push(secret.note);
   }
-  const vars = Object.fromEntries([...text.matchAll(/vars\.(\w+)/g)].map(([, name]) => [name!, process.env[name!] ?? '']));
+  const vars = Object.fromEntries(
+    [...text.matchAll(/vars\.(\w+)/g)].map(([, name]) => [name!, process.env[name!] ?? '']),
+  );
   const contexts: Contexts = { secrets, vars, github: localGithubContext(), env: {} };
   if (job.services) notes.push(`services (${Object.keys(job.services).join(', ')}): the embedded PostgreSQL stands in`);
 
@@ -96,7 +107,8 @@ export async function runWorkflowJob(file: string | undefined, jobName: string |
         continue;
       }
       if (!shouldRun(step, failed)) continue;
-      if (step.shell && step.shell !== 'bash') throw new CliError(`Step "${name}" uses shell ${step.shell}; ci:local runs bash only.`);
+      if (step.shell && step.shell !== 'bash')
+        throw new CliError(`Step "${name}" uses shell ${step.shell}; ci:local runs bash only.`);
       const env = { ...contexts.env, ...resolveEnv(step.env) };
       const script = expandTemplate(step.run ?? '', { ...contexts, env });
       log(`▶ ${name}`);

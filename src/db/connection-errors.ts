@@ -45,7 +45,10 @@ export function connectionFailure(error: unknown, url: string): EngineFailure {
         message: `Database \`${database}\` does not exist on the database server at \`${hostname}:${port}\`.`,
       };
     case '42P04':
-      return { errorCode: 'P1009', message: `Database \`${database}\` already exists on the database server at \`${hostname}:${port}\`` };
+      return {
+        errorCode: 'P1009',
+        message: `Database \`${database}\` already exists on the database server at \`${hostname}:${port}\``,
+      };
     default:
       if (/timeout/i.test(message ?? '')) {
         return {

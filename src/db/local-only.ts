@@ -16,9 +16,13 @@ export interface LocalOnlyOptions {
 
 export function assertLocalOnly(url: string, command: string, options: LocalOnlyOptions = {}): void {
   if (isProduction()) {
-    throw new CliError(`Refusing to run ${command} in production (NODE_ENV or APP_ENV is "production").${options.productionHint ? ` ${options.productionHint}` : ''}`);
+    throw new CliError(
+      `Refusing to run ${command} in production (NODE_ENV or APP_ENV is "production").${options.productionHint ? ` ${options.productionHint}` : ''}`,
+    );
   }
   if (!isLocalUrl(url) && !options.forceNonLocal) {
-    throw new CliError(`Refusing to run ${command} against a non-local database (${new URL(url).host}).${options.nonLocalHint ? ` ${options.nonLocalHint}` : ''}`);
+    throw new CliError(
+      `Refusing to run ${command} against a non-local database (${new URL(url).host}).${options.nonLocalHint ? ` ${options.nonLocalHint}` : ''}`,
+    );
   }
 }

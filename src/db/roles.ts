@@ -28,7 +28,9 @@ const ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
 async function ensureLoginRole(client: pg.Client, role: string, password: string): Promise<void> {
   const id = client.escapeIdentifier(role);
   const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
-  await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${id} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(password)}`);
+  await client.query(
+    `${exists ? 'ALTER' : 'CREATE'} ROLE ${id} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(password)}`,
+  );
 }
 
 export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: RolePasswords): Promise<void> {
@@ -49,16 +51,21 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       await ensureLoginRole(client, names.app, passwords.app);
       // Handing the database and schema to the migrator needs membership in it. A superuser has
       // it; an admin with only CREATEROLE (what managed services give) grants it to itself.
-      const admin = (await client.query<{ superuser: boolean; createdb: boolean }>(
-        'SELECT rolsuper AS superuser, rolcreatedb AS createdb FROM pg_roles WHERE rolname = current_user',
-      )).rows[0]!;
+      const admin = (
+        await client.query<{ superuser: boolean; createdb: boolean }>(
+          'SELECT rolsuper AS superuser, rolcreatedb AS createdb FROM pg_roles WHERE rolname = current_user',
+        )
+      ).rows[0]!;
       if (!admin.superuser) await client.query(`GRANT ${migrator} TO CURRENT_USER`);
       // Migrations fail fast instead of queueing every writer behind a blocked ALTER, even in
       // a file that can't say SET itself (a lone CREATE INDEX CONCURRENTLY).
-      await client.query(`ALTER ROLE ${migrator} IN DATABASE ${client.escapeIdentifier(database)} SET lock_timeout = '5s'`);
+      await client.query(
+        `ALTER ROLE ${migrator} IN DATABASE ${client.escapeIdentifier(database)} SET lock_timeout = '5s'`,
+      );
       // Giving the database away takes CREATEDB as well; without it, the migrator gets what
       // ownership would have given Migrate: connecting and creating schemas.
-      if (admin.superuser || admin.createdb) await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${migrator}`);
+      if (admin.superuser || admin.createdb)
+        await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${migrator}`);
       else await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(database)} TO ${migrator}`);
       await client.query(`ALTER SCHEMA public OWNER TO ${migrator}`);
       await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
@@ -91,10 +98,16 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       await client.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
       await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
       await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
-      await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`);
-      await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`);
+      await client.query(
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
+      );
+      await client.query(
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
+      );
       // The migration history is the migrator's business only.
-      if ((await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`)).rows[0].present) {
+      if (
+        (await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`)).rows[0].present
+      ) {
         await client.query(`REVOKE ALL ON public._prisma_migrations FROM ${app}`);
       }
       await client.query('COMMIT');

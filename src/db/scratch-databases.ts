@@ -33,7 +33,10 @@ export async function dropDatabase(url: string): Promise<void> {
 /** Drops every database whose name starts with `prefix` (e.g. leftovers of a killed run). */
 export async function dropDatabasesWithPrefix(serverUrl: string, prefix: string): Promise<void> {
   await withPgClient(withDatabase(serverUrl, 'postgres'), async (client) => {
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix]);
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
+      [prefix],
+    );
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
     }

@@ -21,13 +21,21 @@ export interface Snapshot {
 
 function checkName(name: string | undefined): string {
   if (!name || !NAME.test(name)) {
-    throw new CliError(`Snapshot name "${name ?? ''}" must be 1-31 characters of a-z, 0-9 and _, starting with a letter or digit.`);
+    throw new CliError(
+      `Snapshot name "${name ?? ''}" must be 1-31 characters of a-z, 0-9 and _, starting with a letter or digit.`,
+    );
   }
   return name;
 }
 
-async function withServer<T>(url: string, command: string, work: (client: pg.Client, database: string) => Promise<T>): Promise<T> {
-  assertLocalOnly(url, command, { nonLocalHint: 'Snapshots are for your own database; use your platform\'s backups elsewhere.' });
+async function withServer<T>(
+  url: string,
+  command: string,
+  work: (client: pg.Client, database: string) => Promise<T>,
+): Promise<T> {
+  assertLocalOnly(url, command, {
+    nonLocalHint: "Snapshots are for your own database; use your platform's backups elsewhere.",
+  });
   const database = databaseName(url);
   return withPgClient(withDatabase(url, 'postgres'), (client) => work(client, database));
 }
@@ -40,7 +48,11 @@ export function listSnapshots(url: string): Promise<Snapshot[]> {
        FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
       [prefix],
     );
-    return result.rows.map((row) => ({ name: row.datname.slice(prefix.length), size: row.size, takenAt: row.comment ?? '' }));
+    return result.rows.map((row) => ({
+      name: row.datname.slice(prefix.length),
+      size: row.size,
+      takenAt: row.comment ?? '',
+    }));
   });
 }
 
@@ -49,16 +61,26 @@ const exists = async (client: pg.Client, database: string) =>
 
 /** Closes every other connection to `database`: TEMPLATE copies and drops require it. */
 const disconnectOthers = (client: pg.Client, database: string) =>
-  client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+  client.query(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+    [database],
+  );
 
 export function takeSnapshot(url: string, rawName: string | undefined): Promise<string> {
   const name = checkName(rawName);
   return withServer(url, 'db:snapshot', async (client, database) => {
     const target = snapshotDatabase(database, name);
-    if (await exists(client, target)) throw new CliError(`Snapshot "${name}" exists; restore it, delete it (npm run db:snapshot -- --delete ${name}), or pick another name.`);
+    if (await exists(client, target))
+      throw new CliError(
+        `Snapshot "${name}" exists; restore it, delete it (npm run db:snapshot -- --delete ${name}), or pick another name.`,
+      );
     await disconnectOthers(client, database);
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(target)} TEMPLATE ${client.escapeIdentifier(database)}`);
-    await client.query(`COMMENT ON DATABASE ${client.escapeIdentifier(target)} IS ${client.escapeLiteral(new Date().toISOString())}`);
+    await client.query(
+      `CREATE DATABASE ${client.escapeIdentifier(target)} TEMPLATE ${client.escapeIdentifier(database)}`,
+    );
+    await client.query(
+      `COMMENT ON DATABASE ${client.escapeIdentifier(target)} IS ${client.escapeLiteral(new Date().toISOString())}`,
+    );
     return target;
   });
 }
@@ -69,14 +91,20 @@ export function restoreSnapshot(url: string, rawName: string | undefined): Promi
     const source = snapshotDatabase(database, name);
     if (!(await exists(client, source))) {
       const known = (await listSnapshots(url)).map((snapshot) => snapshot.name);
-      throw new CliError(`No snapshot "${name}" of ${database}. ${known.length ? `Snapshots: ${known.join(', ')}.` : 'Take one with npm run db:snapshot -- <name>.'}`);
+      throw new CliError(
+        `No snapshot "${name}" of ${database}. ${known.length ? `Snapshots: ${known.join(', ')}.` : 'Take one with npm run db:snapshot -- <name>.'}`,
+      );
     }
     // Copy first, swap after: if the copy fails, the current database is untouched.
     const staging = `${database}__restoring`;
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(staging)}`);
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(staging)} TEMPLATE ${client.escapeIdentifier(source)}`);
+    await client.query(
+      `CREATE DATABASE ${client.escapeIdentifier(staging)} TEMPLATE ${client.escapeIdentifier(source)}`,
+    );
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
-    await client.query(`ALTER DATABASE ${client.escapeIdentifier(staging)} RENAME TO ${client.escapeIdentifier(database)}`);
+    await client.query(
+      `ALTER DATABASE ${client.escapeIdentifier(staging)} RENAME TO ${client.escapeIdentifier(database)}`,
+    );
   });
 }
 

@@ -70,7 +70,9 @@ async function anyFreePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -80,7 +82,9 @@ async function choosePort(previous: number | undefined): Promise<number> {
   if (requested) {
     const port = Number(requested);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new CliError(`EMBEDDED_POSTGRES_PORT must be a port number (got "${requested}"). Fix it in .env or unset it.`);
+      throw new CliError(
+        `EMBEDDED_POSTGRES_PORT must be a port number (got "${requested}"). Fix it in .env or unset it.`,
+      );
     }
     if (!(await portIsFree(port))) {
       throw new CliError(
@@ -103,18 +107,33 @@ function checkOwnership(pgData: string, runAs: OsUser | undefined): void {
   }
 }
 
-async function initCluster(pgData: string, clusterDir: string, binDir: string, runAs: OsUser | undefined, password: string) {
+async function initCluster(
+  pgData: string,
+  clusterDir: string,
+  binDir: string,
+  runAs: OsUser | undefined,
+  password: string,
+) {
   const passwordFile = join(clusterDir, '.pwfile');
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
   try {
     const result = await run(
       join(binDir, 'initdb'),
-      [`--pgdata=${pgData}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-locale'],
+      [
+        `--pgdata=${pgData}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
       runAs,
     );
     if (result.code !== 0) {
-      throw new CliError(`initdb failed for ${pgData}: ${lastLine(result.output)}. Remove the folder and run npm run db:start again.`);
+      throw new CliError(
+        `initdb failed for ${pgData}: ${lastLine(result.output)}. Remove the folder and run npm run db:start again.`,
+      );
     }
   } finally {
     rmSync(passwordFile, { force: true });
@@ -181,7 +200,13 @@ export async function startEmbeddedPostgres(): Promise<StartResult> {
     ['start', '-D', pgData, '-l', logFile, '-w', '-t', '60', '-o', serverOptions],
     location.runAs,
   );
-  const state: EmbeddedState = { port, password, clusterDir: location.root, binDir: location.binDir, runAs: location.runAs };
+  const state: EmbeddedState = {
+    port,
+    password,
+    clusterDir: location.root,
+    binDir: location.binDir,
+    runAs: location.runAs,
+  };
   if (started.code !== 0 || !(await isAcceptingConnections(state))) {
     const log = existsSync(logFile) ? lastLine(readFileSync(logFile, 'utf8')) : lastLine(started.output);
     throw new CliError(`The embedded PostgreSQL did not start: ${log} (full log: ${logFile}).`);
@@ -190,15 +215,26 @@ export async function startEmbeddedPostgres(): Promise<StartResult> {
   writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   await ensureAppDatabase(state);
   // A GUI or psql set up for the old port must be told: the URL changed.
-  const moved = previous?.port && previous.port !== port ? `port ${previous.port} was taken, so the server now listens on ${port}; npm run db:url prints the new URL` : undefined;
-  return { url: embeddedUrl(state), reused: false, note: [location.note, moved].filter(Boolean).join('; ') || undefined };
+  const moved =
+    previous?.port && previous.port !== port
+      ? `port ${previous.port} was taken, so the server now listens on ${port}; npm run db:url prints the new URL`
+      : undefined;
+  return {
+    url: embeddedUrl(state),
+    reused: false,
+    note: [location.note, moved].filter(Boolean).join('; ') || undefined,
+  };
 }
 
 export async function stopEmbeddedPostgres(): Promise<'stopped' | 'not-running'> {
   const state = readEmbeddedState();
   if (!state || !(await isAcceptingConnections(state))) return 'not-running';
   const pgData = join(state.clusterDir, 'pgdata');
-  const result = await run(join(state.binDir, 'pg_ctl'), ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'], state.runAs);
+  const result = await run(
+    join(state.binDir, 'pg_ctl'),
+    ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'],
+    state.runAs,
+  );
   if (result.code !== 0) throw new CliError(`pg_ctl stop failed: ${lastLine(result.output)}`);
   return 'stopped';
 }

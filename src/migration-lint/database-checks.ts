@@ -25,12 +25,22 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
     // The history can't be replayed: say which migration and PostgreSQL's reason, and let the
     // SQL findings (which may explain it) print as well.
     const reason = /ERROR: .*/.exec(output)?.[0] ?? prismaFailureLine(diff);
-    return [{ file: relative(projectRoot, join(migrationsDir, broken, 'migration.sql')), line: 1, rule: 'history-does-not-replay', message: `replaying the migrations into a shadow database fails here: ${reason}` }];
+    return [
+      {
+        file: relative(projectRoot, join(migrationsDir, broken, 'migration.sql')),
+        line: 1,
+        rule: 'history-does-not-replay',
+        message: `replaying the migrations into a shadow database fails here: ${reason}`,
+      },
+    ];
   }
   if (diff.code !== 2) {
     throw new CliError(`the drift check (prisma migrate diff) failed: ${prismaFailureLine(diff)}`);
   }
-  const changes = diff.stdout.split('\n').filter((line) => /^\s*\[[+\-*]\]/.test(line)).map((line) => line.trim());
+  const changes = diff.stdout
+    .split('\n')
+    .filter((line) => /^\s*\[[+\-*]\]/.test(line))
+    .map((line) => line.trim());
   return [
     {
       file: relative(projectRoot, schemaPath),

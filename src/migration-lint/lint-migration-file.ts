@@ -42,7 +42,10 @@ export interface NotNullChecks {
 
 export const noNotNullChecks = (): NotNullChecks => ({ validated: new Set(), notValid: new Map() });
 
-const copyChecks = (checks: NotNullChecks): NotNullChecks => ({ validated: new Set(checks.validated), notValid: new Map(checks.notValid) });
+const copyChecks = (checks: NotNullChecks): NotNullChecks => ({
+  validated: new Set(checks.validated),
+  notValid: new Map(checks.notValid),
+});
 
 const unquote = (name: string) => name.replace(/"/g, '').split('.').at(-1)!.toLowerCase();
 const IDENT = String.raw`("?[\w$]+"?(?:\."?[\w$]+"?)?)`;
@@ -82,8 +85,11 @@ function locksExistingTable(code: string, createdHere: Map<string, number>): boo
   if (referenced !== undefined && !createdHere.has(unquote(referenced))) return true;
   const table = targetTable(code);
   if (table !== undefined && createdHere.has(table)) return false;
-  if (/^DO\b/i.test(code)) return /\b(ALTER\s+TABLE|DROP\s+(TABLE|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|LOCK\s+TABLE)\b/i.test(code);
-  return /^(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|INDEX)|TRUNCATE|LOCK|CLUSTER|REINDEX|VACUUM\s+FULL|CREATE\s+(OR\s+REPLACE\s+)?TRIGGER|DROP\s+TRIGGER)\b/i.test(code);
+  if (/^DO\b/i.test(code))
+    return /\b(ALTER\s+TABLE|DROP\s+(TABLE|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|LOCK\s+TABLE)\b/i.test(code);
+  return /^(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|INDEX)|TRUNCATE|LOCK|CLUSTER|REINDEX|VACUUM\s+FULL|CREATE\s+(OR\s+REPLACE\s+)?TRIGGER|DROP\s+TRIGGER)\b/i.test(
+    code,
+  );
 }
 
 /**
@@ -94,12 +100,17 @@ function locksExistingTable(code: string, createdHere: Map<string, number>): boo
 function rerunsAsItIs(code: string): boolean {
   return (
     /^ALTER\s+TABLE\b[\s\S]*\bVALIDATE\s+CONSTRAINT\b/i.test(code) ||
-    /^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?\S+\s+ALTER\s+(COLUMN\s+)?\S+\s+(SET|DROP)\s+(DEFAULT|NOT\s+NULL)\b/i.test(code)
+    /^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?\S+\s+ALTER\s+(COLUMN\s+)?\S+\s+(SET|DROP)\s+(DEFAULT|NOT\s+NULL)\b/i.test(
+      code,
+    )
   );
 }
 
 function setNotNullColumn(code: string): string | undefined {
-  const match = new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}\s+ALTER\s+COLUMN\s+${IDENT}\s+SET\s+NOT\s+NULL`, 'i').exec(code);
+  const match = new RegExp(
+    String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}\s+ALTER\s+COLUMN\s+${IDENT}\s+SET\s+NOT\s+NULL`,
+    'i',
+  ).exec(code);
   return match ? `${unquote(match[1]!)}.${unquote(match[2]!)}` : undefined;
 }
 
@@ -108,7 +119,10 @@ function setNotNullColumn(code: string): string | undefined {
  * use DO; a data change hidden in one is still a data change).
  */
 function dataChangeTarget(code: string): string | undefined {
-  const pattern = new RegExp(String.raw`(?:^|[\s;])(?:UPDATE\s+(?:ONLY\s+)?|DELETE\s+FROM\s+(?:ONLY\s+)?)${IDENT}`, 'i');
+  const pattern = new RegExp(
+    String.raw`(?:^|[\s;])(?:UPDATE\s+(?:ONLY\s+)?|DELETE\s+FROM\s+(?:ONLY\s+)?)${IDENT}`,
+    'i',
+  );
   const match = /^DO\b/i.test(code) || /^(UPDATE|DELETE)\b/i.test(code) ? pattern.exec(code) : undefined;
   return match?.[1] ? unquote(match[1]) : undefined;
 }
@@ -139,7 +153,12 @@ function ignoreComments(sql: string): IgnoreComment[] {
   const found: IgnoreComment[] = [];
   sql.split('\n').forEach((text, index) => {
     const match = /^\s*--\s*lint-ignore\s+([\w-]+(?:\s*,\s*[\w-]+)*)\s*(?::\s*(.*))?$/.exec(text);
-    if (match) found.push({ line: index + 1, rules: match[1]!.split(',').map((rule) => rule.trim()), reason: (match[2] ?? '').trim() });
+    if (match)
+      found.push({
+        line: index + 1,
+        rules: match[1]!.split(',').map((rule) => rule.trim()),
+        reason: (match[2] ?? '').trim(),
+      });
   });
   return found;
 }
@@ -164,7 +183,8 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   for (const statement of statements) {
     const code = codeOf(statement);
     // IF NOT EXISTS may meet a table that exists and is busy: it earns no exemption.
-    if (/^CREATE\s+TABLE/i.test(code) && !/^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\b/i.test(code)) createdHere.set(targetTable(code)!, statement.line);
+    if (/^CREATE\s+TABLE/i.test(code) && !/^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\b/i.test(code))
+      createdHere.set(targetTable(code)!, statement.line);
   }
   const onNewTable = (statement: SqlStatement | undefined) => {
     if (!statement) return false;
@@ -180,14 +200,31 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     if (finding.rule === 'adding-not-nullable-field' && statement) {
       const column = setNotNullColumn(codeOf(statement));
       const earlier = copyChecks(checks);
-      collectNotNullChecks(sql.split('\n').slice(0, statement.line - 1).join('\n'), earlier);
+      collectNotNullChecks(
+        sql
+          .split('\n')
+          .slice(0, statement.line - 1)
+          .join('\n'),
+        earlier,
+      );
       if (column && earlier.validated.has(column)) continue;
     }
     // A serial column is not "required" in squawk's sense: it fills itself, by rewriting the table.
-    if (finding.rule === 'adding-required-field' && statement && /\b(SMALL|BIG)?SERIAL\b/i.test(codeOf(statement))) continue;
+    if (finding.rule === 'adding-required-field' && statement && /\b(SMALL|BIG)?SERIAL\b/i.test(codeOf(statement)))
+      continue;
     // squawk's advice for a constraint is NOT VALID, which PostgreSQL refuses for EXCLUDE.
-    if (finding.rule === 'constraint-missing-not-valid' && statement && /\bADD\s+CONSTRAINT\s+\S+\s+EXCLUDE\b/i.test(codeOf(statement))) {
-      findings.push({ file, line: statement.line, rule: 'exclusion-constraint', message: 'an EXCLUDE constraint builds its index and checks every row under ACCESS EXCLUSIVE, and cannot be added NOT VALID' });
+    if (
+      finding.rule === 'constraint-missing-not-valid' &&
+      statement &&
+      /\bADD\s+CONSTRAINT\s+\S+\s+EXCLUDE\b/i.test(codeOf(statement))
+    ) {
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'exclusion-constraint',
+        message:
+          'an EXCLUDE constraint builds its index and checks every row under ACCESS EXCLUSIVE, and cannot be added NOT VALID',
+      });
       continue;
     }
     findings.push({ file, line: statement?.line ?? finding.line, rule: finding.rule, message: finding.message });
@@ -198,7 +235,9 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     const code = codeOf(statement);
     // SET LOCAL counts too: inside the file's own transaction it holds for the statements after it.
     // A value of 0 disables the timeout, so it sets nothing; RESET takes it away again.
-    const set = /^SET\s+(?:SESSION\s+|LOCAL\s+)?(lock_timeout|statement_timeout)\s*(?:=|TO)\s*'?([^';\s]*)'?/i.exec(code);
+    const set = /^SET\s+(?:SESSION\s+|LOCAL\s+)?(lock_timeout|statement_timeout)\s*(?:=|TO)\s*'?([^';\s]*)'?/i.exec(
+      code,
+    );
     if (set) timeoutsSet[set[1]!.toLowerCase() as keyof typeof timeoutsSet] = !/^0+(?:ms|s|min)?$/i.test(set[2]!);
     const reset = /^RESET\s+(lock_timeout|statement_timeout)\b/i.exec(code);
     if (reset) timeoutsSet[reset[1]!.toLowerCase() as keyof typeof timeoutsSet] = false;
@@ -238,7 +277,8 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
         file,
         line: begin.line,
         rule: 'begin-in-split-file',
-        message: 'the native engine runs this file statement by statement; a failure after BEGIN leaves its connection in an aborted transaction, so the error is not recorded (25P02)',
+        message:
+          'the native engine runs this file statement by statement; a failure after BEGIN leaves its connection in an aborted transaction, so the error is not recorded (25P02)',
       });
     }
   }
@@ -248,29 +288,68 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     const table = dataChangeTarget(code);
     // Rows of a table created in this file are nobody's yet; anything else is live data.
     if (table !== undefined && !createdHere.has(table)) {
-      findings.push({ file, line: statement.line, rule: 'data-change-in-migration', message: `this changes rows of ${table} inside the deploy, in one statement that holds their locks until it ends` });
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'data-change-in-migration',
+        message: `this changes rows of ${table} inside the deploy, in one statement that holds their locks until it ends`,
+      });
     }
     const rewrite = /^(VACUUM\s*(\([^)]*\bFULL\b[^)]*\)|FULL\b)|CLUSTER\b)/i.exec(code);
-    if (rewrite) findings.push({ file, line: statement.line, rule: 'table-rewrite', message: `${rewrite[1]!.replace(/\s+/g, ' ').toUpperCase()} rewrites the table under ACCESS EXCLUSIVE` });
-    if (/^TRUNCATE\b/i.test(code)) findings.push({ file, line: statement.line, rule: 'ban-truncate', message: 'TRUNCATE empties a live table under ACCESS EXCLUSIVE' });
+    if (rewrite)
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'table-rewrite',
+        message: `${rewrite[1]!.replace(/\s+/g, ' ').toUpperCase()} rewrites the table under ACCESS EXCLUSIVE`,
+      });
+    if (/^TRUNCATE\b/i.test(code))
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'ban-truncate',
+        message: 'TRUNCATE empties a live table under ACCESS EXCLUSIVE',
+      });
     const renamed = /^ALTER\s+(TYPE\s+\S+\s+RENAME\s+VALUE|SCHEMA\s+\S+\s+RENAME\s+TO)\b/i.exec(code);
     if (renamed) {
       const what = /^ALTER\s+TYPE/i.test(code) ? 'an enum value' : 'a schema';
-      findings.push({ file, line: statement.line, rule: 'breaking-rename', message: `this renames ${what} that the running release still uses by its old name` });
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'breaking-rename',
+        message: `this renames ${what} that the running release still uses by its old name`,
+      });
     }
     const target = targetTable(code);
     const onExisting = target !== undefined && !createdHere.has(target);
     if (onExisting && /\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+(SMALL|BIG)?SERIAL\b/i.test(code)) {
-      findings.push({ file, line: statement.line, rule: 'adding-serial-column', message: 'a serial column gives every existing row a nextval(): the table is rewritten under ACCESS EXCLUSIVE' });
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'adding-serial-column',
+        message: 'a serial column gives every existing row a nextval(): the table is rewritten under ACCESS EXCLUSIVE',
+      });
     }
-    if (/\b(?:ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+|\bTYPE)\s+JSON\b(?!B)/i.test(code) || (/^CREATE\s+TABLE\b/i.test(code) && /\s"?\w+"?\s+JSON\b(?!B)/i.test(code))) {
-      findings.push({ file, line: statement.line, rule: 'prefer-jsonb', message: 'json has no equality: DISTINCT, GROUP BY, UNION and unique indexes on it fail at run time' });
+    if (
+      /\b(?:ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+|\bTYPE)\s+JSON\b(?!B)/i.test(code) ||
+      (/^CREATE\s+TABLE\b/i.test(code) && /\s"?\w+"?\s+JSON\b(?!B)/i.test(code))
+    ) {
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'prefer-jsonb',
+        message: 'json has no equality: DISTINCT, GROUP BY, UNION and unique indexes on it fail at run time',
+      });
     }
   }
 
-  const concurrent = statements.filter((statement) => /^(CREATE|DROP|REINDEX)\b[\s\S]*\bCONCURRENTLY\b/i.test(codeOf(statement)));
+  const concurrent = statements.filter((statement) =>
+    /^(CREATE|DROP|REINDEX)\b[\s\S]*\bCONCURRENTLY\b/i.test(codeOf(statement)),
+  );
   if (concurrent.length > 0) {
-    const companions = statements.filter((statement) => !concurrent.includes(statement) && !/^(SET|RESET)\b/i.test(codeOf(statement)));
+    const companions = statements.filter(
+      (statement) => !concurrent.includes(statement) && !/^(SET|RESET)\b/i.test(codeOf(statement)),
+    );
     for (const statement of [...concurrent.slice(1), ...companions].sort((a, b) => a.line - b.line)) {
       findings.push({
         file,
@@ -295,7 +374,12 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   }
   sql.split('\n').forEach((text, index) => {
     if (/--\s*squawk-ignore/.test(text)) {
-      findings.push({ file, line: index + 1, rule: 'squawk-ignore-comment', message: 'squawk-ignore silences a rule without a reason' });
+      findings.push({
+        file,
+        line: index + 1,
+        rule: 'squawk-ignore-comment',
+        message: 'squawk-ignore silences a rule without a reason',
+      });
     }
   });
 

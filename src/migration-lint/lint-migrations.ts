@@ -45,7 +45,13 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
       continue;
     }
     plans.push({ file, plan: planScript(sql) });
-    findings.push(...lintMigrationFile({ file, sql }, squawk.filter((finding) => finding.file === file), checks));
+    findings.push(
+      ...lintMigrationFile(
+        { file, sql },
+        squawk.filter((finding) => finding.file === file),
+        checks,
+      ),
+    );
   }
   if (options.databaseUrl) {
     findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));

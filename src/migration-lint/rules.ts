@@ -62,11 +62,11 @@ export const RULES: Record<string, RuleInfo> = {
     fix: `add a nullable bigint column, a sequence and its default, backfill in batches, then tighten (${NOT_NULL})`,
   },
   'prefer-jsonb': {
-    lock: 'none; but json values can\'t be compared: DISTINCT, GROUP BY, UNION and unique indexes on the column fail',
+    lock: "none; but json values can't be compared: DISTINCT, GROUP BY, UNION and unique indexes on the column fail",
     fix: 'use jsonb (Prisma: Json maps to jsonb unless @db.Json says otherwise)',
   },
   'exclusion-constraint': {
-    lock: 'ACCESS EXCLUSIVE on the table while the constraint\'s index is built and every row checked: reads and writes wait',
+    lock: "ACCESS EXCLUSIVE on the table while the constraint's index is built and every row checked: reads and writes wait",
     fix: 'PostgreSQL has no online way (EXCLUDE takes no NOT VALID and no USING INDEX): add it when the table is created or still small, or in a planned maintenance window, with a lint-ignore saying which',
   },
   'disallowed-unique-constraint': {
@@ -127,7 +127,7 @@ export const RULES: Record<string, RuleInfo> = {
     fix: `one CONCURRENTLY statement per file, with only SET/RESET beside it (${RULES_OF_THE_FILE})`,
   },
   'refused-in-one-transaction': {
-    lock: 'none; Prisma\'s native engine sends the file as one transaction and PostgreSQL refuses the statement (25001): the deploy fails',
+    lock: "none; Prisma's native engine sends the file as one transaction and PostgreSQL refuses the statement (25001): the deploy fails",
     fix: `remove what the native engine cannot parse (a DO block, DROP INDEX CONCURRENTLY with company), or give this statement a migration of its own (${RULES_OF_THE_FILE})`,
   },
   'begin-in-split-file': {
@@ -139,7 +139,7 @@ export const RULES: Record<string, RuleInfo> = {
     fix: `restore the file and make the change in a new migration (${LINTER})`,
   },
   'history-does-not-replay': {
-    lock: 'none; but `migrate dev` and the drift check fail, and a fresh database (CI, a new laptop) can\'t be built',
+    lock: "none; but `migrate dev` and the drift check fail, and a fresh database (CI, a new laptop) can't be built",
     fix: `fix the migration if it never ran anywhere, else add one that repairs what it assumed (${RULES_OF_THE_FILE})`,
   },
   'schema-drift': {

@@ -25,15 +25,24 @@ interface SquawkJsonViolation {
   help: string | null;
 }
 
-const squawkBin = join(dirname(createRequire(import.meta.url).resolve('squawk-cli/package.json')), 'js', 'bin', 'squawk');
+const squawkBin = join(
+  dirname(createRequire(import.meta.url).resolve('squawk-cli/package.json')),
+  'js',
+  'bin',
+  'squawk',
+);
 
 export function runSquawk(files: string[]): SquawkFinding[] {
   if (files.length === 0) return [];
-  const run = spawnSync(process.execPath, [squawkBin, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...files], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [squawkBin, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...files],
+    {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   // squawk exits 1 when it found something; anything it can't report as JSON is a failure to run.
   let violations: SquawkJsonViolation[];
   try {

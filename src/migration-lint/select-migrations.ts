@@ -40,7 +40,10 @@ export function selectMigrations(options: { all: boolean; base?: string }): Migr
   const candidates = options.base ? [options.base] : DEFAULT_BASES;
   const base = candidates.find((ref) => git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok);
   if (!base) {
-    if (options.base) throw new CliError(`--base ${options.base} is not a commit, branch or tag here; fetch it (git fetch origin ${options.base.replace(/^origin\//, '')}) or use --all.`);
+    if (options.base)
+      throw new CliError(
+        `--base ${options.base} is not a commit, branch or tag here; fetch it (git fetch origin ${options.base.replace(/^origin\//, '')}) or use --all.`,
+      );
     return { all, selected: all, edited: [], comparedWith: 'nothing (no main branch here): linting all' };
   }
   // Compare with where this branch left the base, so migrations merged to main since don't count.

@@ -1,5 +1,5 @@
 /**
- * `npm run migration:new`: checks a pattern's arguments and writes its migration folders,
+ * `npm run migrate:new`: checks a pattern's arguments and writes its migration folders,
  * named the way Prisma names them (UTC timestamp + name), so nobody writes these from memory.
  * Nothing is written unless every argument is usable and no folder would clash.
  */
@@ -46,18 +46,24 @@ function parseTimestamp(value: string): number {
 
 function checkIdentifier(flag: string, value: string | undefined): void {
   if (value !== undefined && !IDENTIFIER.test(value)) {
-    throw new CliError(`--${flag} "${value}" is not a snake_case PostgreSQL name (a-z, 0-9, _; at most 63 characters).`);
+    throw new CliError(
+      `--${flag} "${value}" is not a snake_case PostgreSQL name (a-z, 0-9, _; at most 63 characters).`,
+    );
   }
 }
 
 export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
   const pattern = request.pattern === undefined ? undefined : PATTERNS[request.pattern];
   if (!pattern) {
-    throw new CliError(`${request.pattern ? `Unknown pattern "${request.pattern}"` : 'No pattern given'}. Patterns: ${patternList()}.`);
+    throw new CliError(
+      `${request.pattern ? `Unknown pattern "${request.pattern}"` : 'No pattern given'}. Patterns: ${patternList()}.`,
+    );
   }
   const { name } = request;
   if (!name || !NAME.test(name)) {
-    throw new CliError(`Migration name "${name ?? ''}" must be snake_case: a-z first, then a-z, 0-9 or _ (e.g. posts_title_index).`);
+    throw new CliError(
+      `Migration name "${name ?? ''}" must be snake_case: a-z first, then a-z, 0-9 or _ (e.g. posts_title_index).`,
+    );
   }
   const args = request.args as PatternArgs;
   if (!args.table) throw new CliError(`${request.pattern} needs --table <table>.`);
@@ -70,32 +76,40 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
   checkIdentifier('table', args.table);
   checkIdentifier('column', args.column);
   checkIdentifier('to', args.to);
-  args.columns?.forEach((column) => checkIdentifier('columns', column));
+  for (const column of args.columns ?? []) checkIdentifier('columns', column);
   if (args.backfill !== undefined && !/^[a-z0-9-]+$/.test(args.backfill)) {
     throw new CliError(`--backfill "${args.backfill}" is not a backfill job name (a-z, 0-9, -).`);
   }
   if (args.type !== undefined && !TYPE.test(args.type)) {
-    throw new CliError(`--type "${args.type}" is not a column type this scaffold accepts (e.g. text, integer, varchar(200), timestamptz(3)).`);
+    throw new CliError(
+      `--type "${args.type}" is not a column type this scaffold accepts (e.g. text, integer, varchar(200), timestamptz(3)).`,
+    );
   }
   if (args.default !== undefined && /;|--|\/\*/.test(args.default)) {
     throw new CliError(`--default must be one SQL expression, without ';' or comments (e.g. "'UTC'", "0", "now()").`);
   }
   if (args.to !== undefined && args.to === args.column) throw new CliError('--to must differ from --column.');
   if (!existsSync(request.migrationsDir)) {
-    throw new CliError(`${request.migrationsDir} does not exist; run from the project root (or create the first migration with npx prisma migrate dev).`);
+    throw new CliError(
+      `${request.migrationsDir} does not exist; run from the project root (or create the first migration with npx prisma migrate dev).`,
+    );
   }
 
   const migrations = pattern.build(name, args);
   const existing = readdirSync(request.migrationsDir);
   // After now, and after the newest migration: a pattern that writes several folders dates them
   // a second apart, and a second scaffold in the same second must still sort after them.
-  const newest = existing.filter((folder) => /^\d{14}_/.test(folder)).sort().at(-1);
+  const newest = existing
+    .filter((folder) => /^\d{14}_/.test(folder))
+    .sort()
+    .at(-1);
   const afterNewest = newest ? parseTimestamp(newest.slice(0, 14)) + 1000 : 0;
   const start = Math.max((request.now ?? new Date()).getTime(), afterNewest);
   const folders = migrations.map((migration, i) => `${timestamp(new Date(start + i * 1000))}_${migration.name}`);
   for (const migration of migrations) {
     const clash = existing.find((folder) => folder.replace(/^\d+_/, '') === migration.name);
-    if (clash) throw new CliError(`A migration named ${migration.name} already exists (${clash}); choose another name.`);
+    if (clash)
+      throw new CliError(`A migration named ${migration.name} already exists (${clash}); choose another name.`);
   }
   migrations.forEach((migration, i) => {
     mkdirSync(join(request.migrationsDir, folders[i]!));
@@ -106,7 +120,10 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
     // An existing job file is the team's: never overwrite it.
     const stub = join(request.backfillsDir, `${args.backfill}.ts`);
     if (!existsSync(stub)) {
-      writeFileSync(stub, backfillJobStub({ job: args.backfill, table: args.table, column: args.column ?? '', migration: name }));
+      writeFileSync(
+        stub,
+        backfillJobStub({ job: args.backfill, table: args.table, column: args.column ?? '', migration: name }),
+      );
       files.push(stub);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The SQL of each zero-downtime pattern, as `npm run migration:new` writes it: header comment
+ * The SQL of each zero-downtime pattern, as `npm run migrate:new` writes it: header comment
  * (pattern, lock, what must ship first), timeouts, re-runnable statements. The kit's own
  * migrations were written from the same recipes; the playbooks in docs/migrations/ explain them.
  */
@@ -31,7 +31,8 @@ export interface Pattern {
 }
 
 const q = (identifier: string) => `"${identifier}"`;
-const timeouts = (lock: string, statement: string) => `SET lock_timeout = '${lock}';\nSET statement_timeout = '${statement}';\n`;
+const timeouts = (lock: string, statement: string) =>
+  `SET lock_timeout = '${lock}';\nSET statement_timeout = '${statement}';\n`;
 const reset = 'RESET statement_timeout;\nRESET lock_timeout;\n';
 
 const header = (lines: string[]) => lines.map((line) => `-- ${line}\n`).join('');
@@ -70,7 +71,9 @@ RESET max_parallel_maintenance_workers;
       },
     ];
   },
-  next: (_name, { columns = [], unique }) => [`Declare it in schema.prisma: @@${unique ? 'unique' : 'index'}([${columns.join(', ')}]) with the field names.`],
+  next: (_name, { columns = [], unique }) => [
+    `Declare it in schema.prisma: @@${unique ? 'unique' : 'index'}([${columns.join(', ')}]) with the field names.`,
+  ],
 };
 
 const addColumn: Pattern = {
@@ -97,7 +100,7 @@ ${value ? `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET DEFAULT ${value
   },
   next: (_name, { column }) => [
     `Add the field to schema.prisma as optional (with @default if you gave --default): ${prismaField(column ?? '')}.`,
-    'To make it NOT NULL later: a backfill job in src/backfills/, then `npm run migration:new -- not-null …`.',
+    'To make it NOT NULL later: a backfill job in src/backfills/, then `npm run migrate:new -- not-null …`.',
   ],
 };
 
@@ -254,7 +257,9 @@ const drop: Pattern = {
   build(name, { table, column }) {
     const what = column ? `${table}.${column}` : `table ${table}`;
     const rule = column ? 'ban-drop-column' : 'ban-drop-table';
-    const statement = column ? `ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)};` : `DROP TABLE IF EXISTS ${q(table)};`;
+    const statement = column
+      ? `ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)};`
+      : `DROP TABLE IF EXISTS ${q(table)};`;
     return [
       {
         name,
@@ -270,7 +275,9 @@ const drop: Pattern = {
       },
     ];
   },
-  next: (_name, { column }) => [`Remove the ${column ? 'field' : 'model'} from schema.prisma, and replace the TODO in the lint-ignore reason.`],
+  next: (_name, { column }) => [
+    `Remove the ${column ? 'field' : 'model'} from schema.prisma, and replace the TODO in the lint-ignore reason.`,
+  ],
 };
 
 export const PATTERNS: Record<string, Pattern> = {

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { migrationsDir } from '../project-paths.ts';
 
 /** Folder names, oldest first. */
-export function migrationFolders(): string[] {
-  return readdirSync(migrationsDir)
-    .filter((name) => existsSync(join(migrationsDir, name, 'migration.sql')))
+export function migrationFolders(dir = migrationsDir): string[] {
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'migration.sql')))
     .sort();
 }
 
-export const migrationSql = (name: string) => readFileSync(join(migrationsDir, name, 'migration.sql'), 'utf8');
+export const migrationSql = (name: string, dir = migrationsDir) =>
+  readFileSync(join(dir, name, 'migration.sql'), 'utf8');

@@ -23,7 +23,7 @@ export interface MigrationHistory {
   pending: string[];
 }
 
-export async function readMigrationHistory(url: string): Promise<MigrationHistory> {
+export async function readMigrationHistory(url: string, dir?: string): Promise<MigrationHistory> {
   const records = await withPgClient(url, async (client) => {
     const exists = await client.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
     if (!exists.rows[0].present) return [];
@@ -41,5 +41,5 @@ export async function readMigrationHistory(url: string): Promise<MigrationHistor
   const applied = live.filter((record) => record.finishedAt);
   const failed = live.filter((record) => !record.finishedAt);
   const known = new Set(live.map((record) => record.name));
-  return { applied, failed, pending: migrationFolders().filter((name) => !known.has(name)) };
+  return { applied, failed, pending: migrationFolders(dir).filter((name) => !known.has(name)) };
 }

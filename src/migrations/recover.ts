@@ -25,7 +25,9 @@ function leftBehind(sql: string): string {
   if (plan.mode === 'whole') {
     return `nothing: the engine sent the file as one transaction (line ${plan.because.line} does not parse as separate statements), which PostgreSQL rolled back`;
   }
-  const work = plan.statements.map((statement) => stripComments(statement.text).trim().toUpperCase()).filter((code) => !/^(SET|RESET)\b/.test(code));
+  const work = plan.statements
+    .map((statement) => stripComments(statement.text).trim().toUpperCase())
+    .filter((code) => !/^(SET|RESET)\b/.test(code));
   if (work[0] === 'BEGIN' && work.at(-1) === 'COMMIT') {
     return 'nothing: it runs in one BEGIN … COMMIT, which PostgreSQL rolled back';
   }
@@ -74,11 +76,18 @@ function failureLine(failed: MigrationRecord): string {
     // The native engine records the error with its next query on the same connection. After a
     // failure inside the file's own BEGIN, that connection is in an aborted transaction, so the
     // record fails too (25P02) and the log stays empty.
-    return 'not recorded: the failing statement ran inside the migration\'s own BEGIN, so the engine could not write the error down (25P02). Run the file against a copy of the database to see it.';
+    return "not recorded: the failing statement ran inside the migration's own BEGIN, so the engine could not write the error down (25P02). Run the file against a copy of the database to see it.";
   }
   // Migrate's log holds a wrapper message, PostgreSQL's own error line and a trace; show the middle one.
-  const logLines = failed.logs.split('\n').map((line) => line.trim()).filter(Boolean);
-  return (logLines.find((line) => /\bERROR:/.test(line)) ?? logLines.find((line) => /error|timeout/i.test(line)) ?? logLines[0]!).replace(/^Error querying the database:\s*/, '');
+  const logLines = failed.logs
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (
+    logLines.find((line) => /\bERROR:/.test(line)) ??
+    logLines.find((line) => /error|timeout/i.test(line)) ??
+    logLines[0]!
+  ).replace(/^Error querying the database:\s*/, '');
 }
 
 /** The failed migration's SQL; empty when its folder is gone (the explanation still stands). */
@@ -98,7 +107,9 @@ export async function explainFailure(failed: MigrationRecord, url: string): Prom
     `failed migration: ${failed.name} (started ${failed.startedAt.toISOString()})`,
     `error: ${scrubSecret(failureLine(failed).slice(0, 300), url)}`,
     `left behind: ${leftBehind(sql)}`,
-    ...(leftovers.length > 0 ? [`INVALID index left by the failed build: ${leftovers.join(', ')} (--retry and --rolled-back drop it first)`] : []),
+    ...(leftovers.length > 0
+      ? [`INVALID index left by the failed build: ${leftovers.join(', ')} (--retry and --rolled-back drop it first)`]
+      : []),
     'choose one:',
     '  a timeout or lost connection, and nothing left behind  → npm run migrate:recover -- --retry',
     '  a bug: fix the migration (or add a new one), undo any partial effect → npm run migrate:recover -- --rolled-back, then deploy',
@@ -106,11 +117,19 @@ export async function explainFailure(failed: MigrationRecord, url: string): Prom
   ];
 }
 
-export async function recover(url: string, action: RecoveryAction | undefined): Promise<{ lines: string[]; needsAttention: boolean }> {
+export async function recover(
+  url: string,
+  action: RecoveryAction | undefined,
+): Promise<{ lines: string[]; needsAttention: boolean }> {
   const history = await readMigrationHistory(url);
   const failed = history.failed[0];
   if (!failed) {
-    return { lines: [`No failed migration: ${history.applied.length} applied, ${history.pending.length} pending. Nothing to recover.`], needsAttention: false };
+    return {
+      lines: [
+        `No failed migration: ${history.applied.length} applied, ${history.pending.length} pending. Nothing to recover.`,
+      ],
+      needsAttention: false,
+    };
   }
   if (!action) return { lines: await explainFailure(failed, url), needsAttention: true };
 
@@ -122,7 +141,10 @@ export async function recover(url: string, action: RecoveryAction | undefined): 
   }
 
   const env = { KIT_QUIET_ENGINE_LINE: '1' };
-  const resolve = await runPrisma(['migrate', 'resolve', action === 'applied' ? '--applied' : '--rolled-back', failed.name], { url, env });
+  const resolve = await runPrisma(
+    ['migrate', 'resolve', action === 'applied' ? '--applied' : '--rolled-back', failed.name],
+    { url, env },
+  );
   if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
   lines.push(`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`);
   if (action !== 'retry') return { lines: [...lines, 'next: npx prisma migrate deploy'], needsAttention: false };

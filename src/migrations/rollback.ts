@@ -16,30 +16,46 @@ import { readMigrationHistory } from './migration-history.ts';
 export async function rollbackNewestMigration(url: string, requested: string | undefined): Promise<string> {
   const history = await readMigrationHistory(url);
   if (history.failed.length > 0) {
-    throw new CliError(`Migration ${history.failed[0]!.name} failed and is unresolved; run npm run migrate:recover first.`);
+    throw new CliError(
+      `Migration ${history.failed[0]!.name} failed and is unresolved; run npm run migrate:recover first.`,
+    );
   }
   const newest = [...history.applied].sort((a, b) => a.name.localeCompare(b.name)).at(-1);
   if (!newest) throw new CliError('No applied migration to roll back.');
   if (requested && requested !== newest.name) {
-    throw new CliError(`${requested} is not the newest applied migration (${newest.name} is); roll back one at a time, newest first.`);
+    throw new CliError(
+      `${requested} is not the newest applied migration (${newest.name} is); roll back one at a time, newest first.`,
+    );
   }
   const down = downPath(newest.name);
   if (!existsSync(down)) {
-    throw new CliError(`${newest.name} has no down.sql: write one with npm run migration:down -- ${newest.name} and review it, or fix forward with a new migration.`);
+    throw new CliError(
+      `${newest.name} has no down.sql: write one with npm run migrate:down -- ${newest.name} and review it, or fix forward with a new migration.`,
+    );
   }
 
   const execute = await runPrisma(['db', 'execute', '--file', down], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
   if (execute.code !== 0) {
-    throw new CliError(`${relative(projectRoot, down)} failed, and its transaction rolled back, so nothing changed: ${prismaFailureLine(execute)}`);
+    throw new CliError(
+      `${relative(projectRoot, down)} failed, and its transaction rolled back, so nothing changed: ${prismaFailureLine(execute)}`,
+    );
   }
   // `prisma migrate resolve --rolled-back` accepts only a failed migration (P3012 otherwise).
   // Mark the record unfinished first, then let Prisma record the rollback its own way.
   await withPgClient(url, (client) =>
-    client.query(`UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = $1 AND rolled_back_at IS NULL`, [newest.name]),
+    client.query(
+      `UPDATE _prisma_migrations SET finished_at = NULL WHERE migration_name = $1 AND rolled_back_at IS NULL`,
+      [newest.name],
+    ),
   );
-  const resolve = await runPrisma(['migrate', 'resolve', '--rolled-back', newest.name], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
+  const resolve = await runPrisma(['migrate', 'resolve', '--rolled-back', newest.name], {
+    url,
+    env: { KIT_QUIET_ENGINE_LINE: '1' },
+  });
   if (resolve.code !== 0) {
-    throw new CliError(`down.sql ran, but marking ${newest.name} rolled back failed: ${prismaFailureLine(resolve)}. Run npx prisma migrate resolve --rolled-back ${newest.name}.`);
+    throw new CliError(
+      `down.sql ran, but marking ${newest.name} rolled back failed: ${prismaFailureLine(resolve)}. Run npx prisma migrate resolve --rolled-back ${newest.name}.`,
+    );
   }
   return newest.name;
 }

@@ -4,7 +4,16 @@
  * older rows, so both agree byte for byte. It can't move into SQL: it relies on Unicode property
  * classes (\p{…}), which PostgreSQL's regular expressions don't have.
  */
-const SPELLED_OUT: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', þ: 'th', '&': ' and ' };
+const SPELLED_OUT: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  þ: 'th',
+  '&': ' and ',
+};
 
 export function postSlug(title: string, maxLength = 80): string {
   const spelled = title.toLowerCase().replace(/[ßæœøłđþ&]/gu, (letter) => SPELLED_OUT[letter]!);

@@ -4,7 +4,7 @@
  * `createDatabase`. The wasm engine has no equivalent (it connects through an adapter, which
  * needs the database to exist), so these talk to the server directly with node-postgres.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { databaseName, withDatabase } from '../db/connection-url.ts';
 import { connectionFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { withPgClient } from '../db/pg-client.ts';
@@ -35,14 +35,19 @@ export async function canConnectToDatabase(url: string): Promise<void> {
 
 export async function createDatabase(url: string): Promise<string> {
   const name = databaseName(url);
-  await withClient(maintenanceUrl(url), (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`), url);
+  await withClient(
+    maintenanceUrl(url),
+    (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`),
+    url,
+  );
   return name;
 }
 
 export async function dropDatabase(url: string): Promise<void> {
   const name = databaseName(url);
-  await withClient(maintenanceUrl(url), (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
+  await withClient(
+    maintenanceUrl(url),
+    (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
     url,
   );
 }
@@ -60,6 +65,8 @@ export async function executeScript(url: string, script: string): Promise<void> 
   } catch (error) {
     const failure = connectionFailure(error, url);
     // A failing statement (not a connection problem) reads as PostgreSQL reported it.
-    throw new EngineCommandError(failure.errorCode ? failure : { errorCode: undefined, message: `ERROR: ${failure.message}` });
+    throw new EngineCommandError(
+      failure.errorCode ? failure : { errorCode: undefined, message: `ERROR: ${failure.message}` },
+    );
   }
 }

@@ -30,7 +30,10 @@ export const panicRegistry: PanicRegistry = {
 
 // Node has WebAssembly; the ES lib typings don't declare it (only lib.dom does).
 declare const WebAssembly: {
-  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 };
 
 let loaded: Promise<{ SchemaEngine: WasmSchemaEngineClass; version: string }> | undefined;

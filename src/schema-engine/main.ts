@@ -15,8 +15,18 @@ import { projectRoot } from '../project-paths.ts';
 import { createInterface } from 'node:readline';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
-import { createMigrationAdapterFactory, takeLastScriptFailure, type MigrationDatasource } from './pg-migration-adapter.ts';
-import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError, executeScript } from './database-commands.ts';
+import {
+  createMigrationAdapterFactory,
+  takeLastScriptFailure,
+  type MigrationDatasource,
+} from './pg-migration-adapter.ts';
+import {
+  canConnectToDatabase,
+  createDatabase,
+  dropDatabase,
+  EngineCommandError,
+  executeScript,
+} from './database-commands.ts';
 import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 
 interface EngineArgs {
@@ -28,7 +38,13 @@ interface EngineArgs {
 }
 
 function parseArgs(argv: string[]): EngineArgs {
-  const args: EngineArgs = { version: false, datamodels: [], datasource: undefined, previewFeatures: [], cliCommand: undefined };
+  const args: EngineArgs = {
+    version: false,
+    datamodels: [],
+    datasource: undefined,
+    previewFeatures: [],
+    cliCommand: undefined,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = () => argv[++i] ?? '';
@@ -36,25 +52,33 @@ function parseArgs(argv: string[]): EngineArgs {
     else if (arg === '--datamodels' || arg === '-d') args.datamodels.push(value());
     else if (arg === '--datasource') args.datasource = JSON.parse(value()) as Partial<MigrationDatasource>;
     else if (arg === '--enabled-preview-features') args.previewFeatures = value().split(',').filter(Boolean);
-    else if (arg === '--extension-types') value(); // no effect on PostgreSQL
+    else if (arg === '--extension-types')
+      value(); // no effect on PostgreSQL
     else if (arg === 'cli') args.cliCommand = argv[++i];
   }
   return args;
 }
 
 function log(level: 'INFO' | 'ERROR', message: string, extra: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ level, target: 'schema_engine::logger', fields: { message, ...extra } })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level, target: 'schema_engine::logger', fields: { message, ...extra } })}\n`,
+  );
 }
 
 async function runCliCommand(command: string, url: string | undefined): Promise<number> {
   // The CLI skips the first stderr line and JSON-parses the rest.
   log('INFO', `Starting schema engine CLI (wasm stand-in): ${command}`);
   try {
-    if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'No datasource URL was given to the schema engine.' });
+    if (!url)
+      throw new EngineCommandError({
+        errorCode: 'P1012',
+        message: 'No datasource URL was given to the schema engine.',
+      });
     if (command === 'can-connect-to-database') await canConnectToDatabase(url);
     else if (command === 'create-database') await createDatabase(url);
     else if (command === 'drop-database') await dropDatabase(url);
-    else throw new EngineCommandError({ errorCode: undefined, message: `Unknown schema engine CLI command: ${command}` });
+    else
+      throw new EngineCommandError({ errorCode: undefined, message: `Unknown schema engine CLI command: ${command}` });
     return 0;
   } catch (error) {
     const failure: EngineFailure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
@@ -127,13 +151,15 @@ function inNativeForm(error: unknown): unknown {
  */
 function refuseManagedExtensions(previewFeatures: string[], datamodels: Array<[string, string]>): void {
   // The CLI passes preview features only sometimes; the native engine reads them from the schema.
-  const enabled = previewFeatures.includes('postgresqlExtensions') || datamodels.some(([, text]) => /previewFeatures\s*=\s*\[[^\]]*"postgresqlExtensions"/.test(text));
+  const enabled =
+    previewFeatures.includes('postgresqlExtensions') ||
+    datamodels.some(([, text]) => /previewFeatures\s*=\s*\[[^\]]*"postgresqlExtensions"/.test(text));
   const declared = datamodels.some(([, text]) => /datasource\s+\w+\s*\{[^}]*\bextensions\s*=/.test(text));
   if (!enabled || !declared) return;
   throw new EngineCommandError({
     errorCode: undefined,
     message:
-      'The wasm stand-in cannot manage `extensions = [...]` (the postgresqlExtensions preview feature never reaches Prisma\'s wasm engine). Remove `extensions` from the datasource block and create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`), or run with PRISMA_SCHEMA_ENGINE=native.',
+      "The wasm stand-in cannot manage `extensions = [...]` (the postgresqlExtensions preview feature never reaches Prisma's wasm engine). Remove `extensions` from the datasource block and create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`), or run with PRISMA_SCHEMA_ENGINE=native.",
   });
 }
 
@@ -148,7 +174,11 @@ function serveRpc(args: EngineArgs): void {
     engine ??= (async () => {
       const { SchemaEngine } = await loadWasmSchemaEngine();
       const url = args.datasource?.url;
-      if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'The datasource has no URL. Set DATABASE_URL or run `npm run db:start`.' });
+      if (!url)
+        throw new EngineCommandError({
+          errorCode: 'P1012',
+          message: 'The datasource has no URL. Set DATABASE_URL or run `npm run db:start`.',
+        });
       const factory = bindMigrationAwareSqlAdapterFactory(
         createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
       );
@@ -157,7 +187,8 @@ function serveRpc(args: EngineArgs): void {
       // Commands such as `migrate diff` and `db execute` start the engine without a schema. The
       // native engine then takes the provider from the URL; the wasm one has no connector at all
       // ("unreachable"), so give it a schema that names only the provider.
-      if (datamodels.length === 0) datamodels.push(['datasource.prisma', 'datasource db {\n  provider = "postgresql"\n}\n']);
+      if (datamodels.length === 0)
+        datamodels.push(['datasource.prisma', 'datasource db {\n  provider = "postgresql"\n}\n']);
       return SchemaEngine.new({ datamodels }, (line: string) => process.stderr.write(`${line.trim()}\n`), factory);
     })();
     return engine;
@@ -180,7 +211,8 @@ function serveRpc(args: EngineArgs): void {
     switch (request.method) {
       case 'createDatabase': {
         const url = connectionUrl(params) ?? args.datasource?.url;
-        if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'createDatabase needs a connection string.' });
+        if (!url)
+          throw new EngineCommandError({ errorCode: 'P1012', message: 'createDatabase needs a connection string.' });
         return { databaseName: await createDatabase(url) };
       }
       case 'dbExecute': {
@@ -203,7 +235,8 @@ function serveRpc(args: EngineArgs): void {
         // Applying a migration leaves the wasm engine without its shadow database: `migrate dev`
         // then fails in evaluateDataLoss with "PostgreSQL shadow DB must be provided through an
         // external factory". Running the diagnostic again restores it.
-        if (result.appliedMigrationNames.length > 0 && lastDevDiagnostic) await instance.devDiagnostic(lastDevDiagnostic as never);
+        if (result.appliedMigrationNames.length > 0 && lastDevDiagnostic)
+          await instance.devDiagnostic(lastDevDiagnostic as never);
         return result;
       }
       case 'diff': {
@@ -215,7 +248,10 @@ function serveRpc(args: EngineArgs): void {
         const instance = (await getEngine()) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
         const method = instance[request.method];
         if (typeof method !== 'function') {
-          throw new EngineCommandError({ errorCode: undefined, message: `Method not supported by the wasm stand-in: ${request.method}` });
+          throw new EngineCommandError({
+            errorCode: undefined,
+            message: `Method not supported by the wasm stand-in: ${request.method}`,
+          });
         }
         return method.call(instance, params);
       }

@@ -41,11 +41,15 @@ async function pollForLock(url: string, options: MigrationLockOptions): Promise<
   const deadline = Date.now() + timeoutMs;
   let warned = false;
   for (;;) {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      MIGRATION_LOCK_KEY,
+    ]);
     if (rows[0]?.locked) return client;
     if (Date.now() > deadline) {
       await client.end().catch(() => undefined);
-      throw new Error(`Timed out after ${Math.round(timeoutMs / 60_000)} min waiting for the migration lock (advisory lock ${MIGRATION_LOCK_KEY}): another migrate command is still running against this database.`);
+      throw new Error(
+        `Timed out after ${Math.round(timeoutMs / 60_000)} min waiting for the migration lock (advisory lock ${MIGRATION_LOCK_KEY}): another migrate command is still running against this database.`,
+      );
     }
     if (!warned) onWait?.();
     warned = true;

@@ -34,7 +34,7 @@ import type {
   SqlResultSet,
   Transaction,
 } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
+import type pg from 'pg';
 import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
 import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
@@ -96,7 +96,10 @@ export async function runScriptLikeNativeEngine(connection: pg.ClientBase, scrip
   for (const statement of plan.statements) await connection.query(statement.text);
 }
 
-const ENGINE_LOCK_QUERY = new RegExp(String.raw`^\s*SELECT\s+pg_advisory_lock\(\s*${MIGRATION_LOCK_KEY}\s*\)\s*;?\s*$`, 'i');
+const ENGINE_LOCK_QUERY = new RegExp(
+  String.raw`^\s*SELECT\s+pg_advisory_lock\(\s*${MIGRATION_LOCK_KEY}\s*\)\s*;?\s*$`,
+  'i',
+);
 
 /** Takes the engine's migration lock by polling, then answers its lock query as PostgreSQL would. */
 function lockByPolling(adapter: SqlDriverAdapter, url: string): void {
@@ -105,7 +108,10 @@ function lockByPolling(adapter: SqlDriverAdapter, url: string): void {
   internals.performIO = async (query) => {
     if (!ENGINE_LOCK_QUERY.test(query.sql)) return performIO(query);
     await acquireMigrationLock(url, {
-      onWait: () => process.stderr.write('Another migrate command holds the migration lock on this database; waiting for it to finish…\n'),
+      onWait: () =>
+        process.stderr.write(
+          'Another migrate command holds the migration lock on this database; waiting for it to finish…\n',
+        ),
     });
     return performIO({ ...query, sql: "SELECT ''::void AS pg_advisory_lock" });
   };

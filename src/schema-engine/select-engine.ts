@@ -31,7 +31,9 @@ interface Remembered {
 }
 
 function prismaVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'prisma', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'prisma', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -47,7 +49,10 @@ function probeNative(): Omit<Remembered, 'prismaVersion'> {
   if (probe.status === 0) return { engine: 'native', reason: 'the native engine is installed or could be fetched' };
   const why = probe.error?.message.includes('ETIMEDOUT')
     ? `fetching it took longer than ${timeout} ms`
-    : ((probe.stderr || probe.stdout).match(/Error: .*/)?.[0] ?? 'it did not run').replace(/https?:\/\/\S+/g, '<engine host>');
+    : ((probe.stderr || probe.stdout).match(/Error: .*/)?.[0] ?? 'it did not run').replace(
+        /https?:\/\/\S+/g,
+        '<engine host>',
+      );
   return { engine: 'wasm', reason: `the native engine is unavailable (${why.slice(0, 120)})` };
 }
 
@@ -80,7 +85,9 @@ export function selectSchemaEngine(): EngineSelection {
   }
   const mode = (process.env.PRISMA_SCHEMA_ENGINE || 'auto') as Mode;
   if (!MODES.includes(mode)) {
-    throw new CliError(`PRISMA_SCHEMA_ENGINE must be one of ${MODES.join(', ')} (got "${mode}"). Fix it in .env or unset it.`);
+    throw new CliError(
+      `PRISMA_SCHEMA_ENGINE must be one of ${MODES.join(', ')} (got "${mode}"). Fix it in .env or unset it.`,
+    );
   }
   if (mode === 'native') {
     delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
@@ -93,5 +100,8 @@ export function selectSchemaEngine(): EngineSelection {
   const native = nativeEngineAvailability();
   if (native.available) delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
   else useStandIn();
-  return { engine: native.available ? 'native' : 'wasm', reason: `auto: ${native.reason}; remembered in .data/schema-engine.json` };
+  return {
+    engine: native.available ? 'native' : 'wasm',
+    reason: `auto: ${native.reason}; remembered in .data/schema-engine.json`,
+  };
 }

@@ -22,9 +22,21 @@ export interface DevSeedOptions {
 export const DEV_SEED_DEFAULTS: DevSeedOptions = { users: 20, seed: 1, postsPerUser: 3, forceNonLocal: false };
 
 export const NAMED_ACCOUNTS = [
-  { email: 'admin@example.com', displayName: 'Ada Admin', active: true, role: 'admin', hint: 'admin role: manages users and roles' },
+  {
+    email: 'admin@example.com',
+    displayName: 'Ada Admin',
+    active: true,
+    role: 'admin',
+    hint: 'admin role: manages users and roles',
+  },
   { email: 'user@example.com', displayName: 'Uma User', active: true, role: 'member', hint: 'regular member' },
-  { email: 'inactive@example.com', displayName: 'Ian Inactive', active: false, role: 'member', hint: 'deactivated account' },
+  {
+    email: 'inactive@example.com',
+    displayName: 'Ian Inactive',
+    active: false,
+    role: 'member',
+    hint: 'deactivated account',
+  },
 ] as const;
 
 /** Throws unless the dev seed may write to this database. */

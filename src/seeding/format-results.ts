@@ -4,6 +4,9 @@ import type { TableResult } from './reference-seed.ts';
 export function formatSeedResults(results: TableResult[]): string {
   const width = Math.max(...results.map((r) => r.table.length));
   return results
-    .map((r) => `  ${r.table.padEnd(width)}  created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, removed ${r.removed}`)
+    .map(
+      (r) =>
+        `  ${r.table.padEnd(width)}  created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, removed ${r.removed}`,
+    )
     .join('\n');
 }

@@ -52,7 +52,9 @@ export function verifyChecksums(dir = referenceDir, tables = referenceTables): v
     const path = join(dir, file);
     const recorded = manifest.files[file];
     if (!recorded) {
-      throw new CliError(`${display(path)} has no checksum in ${MANIFEST}. After review, run: npm run seed:reference -- --update-checksums`);
+      throw new CliError(
+        `${display(path)} has no checksum in ${MANIFEST}. After review, run: npm run seed:reference -- --update-checksums`,
+      );
     }
     if (sha256(readFileSync(path)) !== recorded) {
       throw new CliError(
@@ -107,7 +109,9 @@ export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTab
     }
     const firstSeen = seen.get(key);
     if (firstSeen !== undefined) {
-      throw new CliError(`${where(line)}: duplicate key ${spec.key}=${JSON.stringify(key)} (first on line ${firstSeen}).`);
+      throw new CliError(
+        `${where(line)}: duplicate key ${spec.key}=${JSON.stringify(key)} (first on line ${firstSeen}).`,
+      );
     }
     seen.set(key, line);
     if (record._removed === true) {
@@ -116,7 +120,9 @@ export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTab
     }
     for (const column of Object.keys(record)) {
       if (!(column in spec.columns)) {
-        throw new CliError(`${where(line)}: unknown column "${column}" for ${spec.table} (known: ${Object.keys(spec.columns).join(', ')}).`);
+        throw new CliError(
+          `${where(line)}: unknown column "${column}" for ${spec.table} (known: ${Object.keys(spec.columns).join(', ')}).`,
+        );
       }
     }
     for (const [column, type] of Object.entries(spec.columns)) {

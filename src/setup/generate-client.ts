@@ -19,7 +19,11 @@ function fingerprint(): string {
 
 export async function generateClientIfStale(): Promise<{ ran: boolean; engineLine: string }> {
   const current = fingerprint();
-  if (existsSync(join(outputDir, 'client.ts')) && existsSync(fingerprintFile) && readFileSync(fingerprintFile, 'utf8') === current) {
+  if (
+    existsSync(join(outputDir, 'client.ts')) &&
+    existsSync(fingerprintFile) &&
+    readFileSync(fingerprintFile, 'utf8') === current
+  ) {
     return { ran: false, engineLine: '' };
   }
   const result = await runPrisma(['generate']);

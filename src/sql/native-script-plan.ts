@@ -75,7 +75,10 @@ export function planScript(script: string): ScriptPlan {
     return {
       mode: 'whole',
       statements,
-      because: { line: 1, error: `the parser sees ${parsedCount} statements where the kit's lexer sees ${statements.length}` },
+      because: {
+        line: 1,
+        error: `the parser sees ${parsedCount} statements where the kit's lexer sees ${statements.length}`,
+      },
     };
   }
   return { mode: 'split', statements };

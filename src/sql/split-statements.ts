@@ -112,7 +112,8 @@ function skipQuoted(s: string, i: number, quote: string, backslashEscapes: boole
     if (backslashEscapes && ch === '\\') {
       i += 2;
     } else if (ch === quote) {
-      if (s[i + 1] === quote) i += 2; // doubled quote is an escaped quote
+      if (s[i + 1] === quote)
+        i += 2; // doubled quote is an escaped quote
       else return i + 1;
     } else {
       i += 1;

@@ -28,7 +28,8 @@ async function databaseWithUsers(rows: number): Promise<string> {
   return url;
 }
 
-const query = <T>(url: string, sql: string) => withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
+const query = <T>(url: string, sql: string) =>
+  withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
 const batchesCommitted = async (url: string) =>
   Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM backfill_batches'))[0]?.n ?? 0);
 
@@ -42,7 +43,12 @@ async function waitForBatches(url: string, atLeast: number): Promise<void> {
 
 /** A digest of the whole table: equal digests mean equal final tables. */
 const tableDigest = async (url: string) =>
-  (await query<{ digest: string }>(url, `SELECT md5(string_agg(id || ':' || coalesce(timezone, '∅'), ',' ORDER BY id)) AS digest FROM users`))[0]?.digest;
+  (
+    await query<{ digest: string }>(
+      url,
+      `SELECT md5(string_agg(id || ':' || coalesce(timezone, '∅'), ',' ORDER BY id)) AS digest FROM users`,
+    )
+  )[0]?.digest;
 
 async function expectEachBatchAppliedOnce(url: string, totalRows: number) {
   const batches = await query<{ from_tuple: string[] | null; to_tuple: string[]; rows: number }>(
@@ -65,7 +71,9 @@ describe('npm run backfill', () => {
     await waitForBatches(killed, 10);
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
-    const leftAfterKill = Number((await query<{ n: string }>(killed, 'SELECT count(*) AS n FROM users WHERE timezone IS NULL'))[0]?.n);
+    const leftAfterKill = Number(
+      (await query<{ n: string }>(killed, 'SELECT count(*) AS n FROM users WHERE timezone IS NULL'))[0]?.n,
+    );
     expect(leftAfterKill).toBeGreaterThan(0);
 
     const resumed = await backfill(killed, 'user-timezone', '--batch-size', '500').done;
@@ -83,7 +91,10 @@ describe('npm run backfill', () => {
 
   it('lets one of two runners started together run, and the other refuse', async () => {
     const url = await databaseWithUsers(5_000);
-    const [a, b] = [backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20'), backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20')];
+    const [a, b] = [
+      backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20'),
+      backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20'),
+    ];
     const results = await Promise.all([a.done, b.done]);
     const codes = results.map((r) => r.code).sort();
     expect(codes, results.map((r) => r.out).join('\n')).toEqual([0, 3]);
@@ -109,10 +120,14 @@ describe('npm run backfill', () => {
   it('SIGTERM to `npm run backfill` (what a platform sends) reaches the runner: it stops, nothing is left running', async () => {
     const url = await databaseWithUsers(10_000);
     // `npm run` runs the script through sh; the script execs node, so npm's signal reaches it.
-    const child = spawn('npm', ['run', '--silent', 'backfill', '--', 'user-timezone', '--batch-size', '100', '--sleep-ms', '50'], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: url },
-    });
+    const child = spawn(
+      'npm',
+      ['run', '--silent', 'backfill', '--', 'user-timezone', '--batch-size', '100', '--sleep-ms', '50'],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, DATABASE_URL: url },
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -153,7 +168,10 @@ describe('npm run backfill', () => {
   it('rejects an unknown job, bad batch sizes and bad worker options with one line', async () => {
     const url = await databaseWithUsers(10);
     const cases: Array<[string[], string]> = [
-      [['no-such-job'], `error: Unknown backfill job "no-such-job". Jobs: ${backfillJobs.map((job) => job.name).join(', ')}.`],
+      [
+        ['no-such-job'],
+        `error: Unknown backfill job "no-such-job". Jobs: ${backfillJobs.map((job) => job.name).join(', ')}.`,
+      ],
       [['user-timezone', '--workers', 'two'], 'error: --workers must be a whole number ≥ 0 (got "two").'],
       [['user-timezone', '--workers', '2', '--slice-s', '0'], 'error: --slice-s must be a whole number ≥ 1 (got "0").'],
       [['user-timezone', '--batch-size', '0'], 'error: --batch-size must be a whole number ≥ 1 (got "0").'],
@@ -178,7 +196,9 @@ describe('npm run backfill', () => {
     );
     const result = await backfill(url, 'user-timezone', '--batch-size', '500').done;
     expect(result.code).not.toBe(0);
-    expect(result.out).toContain('A batch of "user-timezone" after key (2500) failed and was rolled back: user 3000 is special');
+    expect(result.out).toContain(
+      'A batch of "user-timezone" after key (2500) failed and was rolled back: user 3000 is special',
+    );
     expect(result.out).not.toMatch(/\n\s+at /);
     const state = await query(
       url,

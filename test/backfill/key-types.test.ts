@@ -30,7 +30,8 @@ const cases: KeyCase[] = [
   {
     table: 'uuid_docs',
     key: ['id'],
-    create: 'CREATE TABLE uuid_docs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), state text, updates int NOT NULL DEFAULT 0)',
+    create:
+      'CREATE TABLE uuid_docs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), state text, updates int NOT NULL DEFAULT 0)',
     fill: `INSERT INTO uuid_docs (state) SELECT NULL FROM generate_series(1, ${ROWS})`,
   },
   {
@@ -43,7 +44,8 @@ const cases: KeyCase[] = [
   {
     table: 'tenant_docs',
     key: ['tenant', 'seq'],
-    create: 'CREATE TABLE tenant_docs (tenant text NOT NULL, seq bigint NOT NULL, state text, updates int NOT NULL DEFAULT 0, PRIMARY KEY (tenant, seq))',
+    create:
+      'CREATE TABLE tenant_docs (tenant text NOT NULL, seq bigint NOT NULL, state text, updates int NOT NULL DEFAULT 0, PRIMARY KEY (tenant, seq))',
     fill: `INSERT INTO tenant_docs (tenant, seq) SELECT 'tenant-' || (g % 7), g FROM generate_series(1, ${ROWS}) g`,
   },
 ];
@@ -63,24 +65,32 @@ async function createTable(c: KeyCase): Promise<void> {
     await client.query(
       `CREATE OR REPLACE FUNCTION count_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updates := OLD.updates + 1; RETURN NEW; END $$`,
     );
-    await client.query(`CREATE TRIGGER count_updates BEFORE UPDATE ON ${c.table} FOR EACH ROW EXECUTE FUNCTION count_updates()`);
+    await client.query(
+      `CREATE TRIGGER count_updates BEFORE UPDATE ON ${c.table} FOR EACH ROW EXECUTE FUNCTION count_updates()`,
+    );
     await client.query(c.fill);
     await client.query(`ANALYZE ${c.table}`);
   });
 }
 
 const updateCounts = (table: string) =>
-  withPgClient(t.url, async (client) =>
-    (await client.query(`SELECT updates, count(*)::int AS n FROM ${table} GROUP BY updates ORDER BY updates`)).rows,
+  withPgClient(
+    t.url,
+    async (client) =>
+      (await client.query(`SELECT updates, count(*)::int AS n FROM ${table} GROUP BY updates ORDER BY updates`)).rows,
   );
 
 /** Batches of one range follow each other with no gap or overlap, and add up to `rows`. */
 async function expectContiguousBatches(job: string, rows: number) {
-  const batches = await withPgClient(t.url, async (client) =>
-    (await client.query<{ range: number; from_tuple: string[] | null; to_tuple: string[]; rows: number }>(
-      'SELECT range, from_tuple, to_tuple, rows FROM backfill_batches WHERE job = $1 ORDER BY range, batch',
-      [job],
-    )).rows,
+  const batches = await withPgClient(
+    t.url,
+    async (client) =>
+      (
+        await client.query<{ range: number; from_tuple: string[] | null; to_tuple: string[]; rows: number }>(
+          'SELECT range, from_tuple, to_tuple, rows FROM backfill_batches WHERE job = $1 ORDER BY range, batch',
+          [job],
+        )
+      ).rows,
   );
   batches.forEach((batch, i) => {
     const previous = batches[i - 1];
@@ -97,7 +107,12 @@ describe.each(cases)('backfill keyed by $table ($key)', (c) => {
     const first = await BackfillRunner.connect(t.url, job);
     let batches = 0;
     const stopped = await first
-      .run({ batchSize: 170, sleepMs: 0, signal: stop.signal, onBatch: () => (++batches === 5 ? stop.abort() : undefined) })
+      .run({
+        batchSize: 170,
+        sleepMs: 0,
+        signal: stop.signal,
+        onBatch: () => (++batches === 5 ? stop.abort() : undefined),
+      })
       .finally(() => first.close());
     expect(stopped.kind).toBe('stopped');
 
@@ -110,7 +125,9 @@ describe.each(cases)('backfill keyed by $table ($key)', (c) => {
 
   it('split into key ranges (as for queue workers): ranges cover the table once, whatever the key type', async () => {
     await withPgClient(t.url, (client) =>
-      client.query(`ALTER TABLE ${c.table} DISABLE TRIGGER count_updates; UPDATE ${c.table} SET state = NULL, updates = 0; ALTER TABLE ${c.table} ENABLE TRIGGER count_updates`),
+      client.query(
+        `ALTER TABLE ${c.table} DISABLE TRIGGER count_updates; UPDATE ${c.table} SET state = NULL, updates = 0; ALTER TABLE ${c.table} ENABLE TRIGGER count_updates`,
+      ),
     );
     const job = { ...jobFor(c), name: `split-${c.table}` };
     const ranges = await withPgClient(t.url, async (client) => {
@@ -124,8 +141,15 @@ describe.each(cases)('backfill keyed by $table ($key)', (c) => {
     const outcome = await runner.run({ batchSize: 250, sleepMs: 0 }).finally(() => runner.close());
     expect(outcome).toMatchObject({ kind: 'finished', rowsChanged: ROWS });
     expect(await updateCounts(c.table)).toEqual([{ updates: 1, n: ROWS }]);
-    const perRange = await withPgClient(t.url, async (client) =>
-      (await client.query('SELECT range, rows_done::int AS rows FROM backfill_ranges WHERE job = $1 ORDER BY range', [job.name])).rows,
+    const perRange = await withPgClient(
+      t.url,
+      async (client) =>
+        (
+          await client.query(
+            'SELECT range, rows_done::int AS rows FROM backfill_ranges WHERE job = $1 ORDER BY range',
+            [job.name],
+          )
+        ).rows,
     );
     expect(perRange).toHaveLength(ranges.length);
     // A sampled split: no range is empty, and none holds most of the table.
@@ -148,10 +172,17 @@ describe('two processes handed the same range (a duplicate queue delivery)', () 
     const clients = [new pg.Client(t.url), new pg.Client(t.url)];
     await Promise.all(clients.map((client) => client.connect()));
     try {
-      const run = (await startOrResumeRun(clients[0]!, job.name, ROWS, async () => [{ lower: null, upper: null }]))!.run;
+      const run = (await startOrResumeRun(clients[0]!, job.name, ROWS, async () => [{ lower: null, upper: null }]))!
+        .run;
       const [range] = await unfinishedRanges(clients[0]!, job.name, run);
       const outcomes = await Promise.all(
-        clients.map(async (client) => runRange(client, await prepareJob(client, job), run, range!, { batchSize: 100, sleepMs: 0, pressure: DEFAULT_PRESSURE_LIMITS })),
+        clients.map(async (client) =>
+          runRange(client, await prepareJob(client, job), run, range!, {
+            batchSize: 100,
+            sleepMs: 0,
+            pressure: DEFAULT_PRESSURE_LIMITS,
+          }),
+        ),
       );
       expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['finished', 'taken']);
     } finally {

@@ -26,7 +26,9 @@ describe('waitForHeadroom', () => {
       await expect.poll(async () => (await readPressure(runner)).lockWaiters, { timeout: 5_000 }).toBe(1);
 
       const events: string[] = [];
-      const waited = waitForHeadroom(runner, { maxLockWaiters: 0, maxReplicationLagSeconds: 10 }).then(() => events.push('runner went on'));
+      const waited = waitForHeadroom(runner, { maxLockWaiters: 0, maxReplicationLagSeconds: 10 }).then(() =>
+        events.push('runner went on'),
+      );
       await new Promise((resolve) => setTimeout(resolve, 500));
       events.push('lock released');
       await holder.query('COMMIT');

@@ -50,7 +50,10 @@ async function addPostsWithoutSlug(url: string, rows: number): Promise<void> {
 /** Counts every update each user row receives, so a row updated twice can't hide. */
 async function countUserUpdates(url: string): Promise<void> {
   await query(url, 'ALTER TABLE users ADD COLUMN updates int NOT NULL DEFAULT 0');
-  await query(url, `CREATE FUNCTION count_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updates := OLD.updates + 1; RETURN NEW; END $$`);
+  await query(
+    url,
+    `CREATE FUNCTION count_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updates := OLD.updates + 1; RETURN NEW; END $$`,
+  );
   await query(url, 'CREATE TRIGGER count_updates BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION count_updates()');
 }
 
@@ -61,7 +64,11 @@ describe('TypeScript transform job (post-slug)', () => {
     await Promise.all([addPostsWithoutSlug(killed, rows), addPostsWithoutSlug(reference, rows)]);
 
     const first = backfill(killed, 'post-slug', '--batch-size', '200', '--sleep-ms', '10');
-    await waitFor('10 batches', async () => ((await query<{ n: number }>(killed, 'SELECT count(*)::int AS n FROM backfill_batches'))[0]!.n >= 10 ? true : undefined));
+    await waitFor('10 batches', async () =>
+      (await query<{ n: number }>(killed, 'SELECT count(*)::int AS n FROM backfill_batches'))[0]!.n >= 10
+        ? true
+        : undefined,
+    );
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     const left = (await query<{ n: number }>(killed, 'SELECT count(*)::int AS n FROM posts WHERE slug IS NULL'))[0]!.n;
@@ -74,9 +81,16 @@ describe('TypeScript transform job (post-slug)', () => {
     const uninterrupted = await backfill(reference, 'post-slug', '--batch-size', '500').done;
     expect(uninterrupted.code, uninterrupted.out).toBe(0);
 
-    const digest = (url: string) => query<{ d: string }>(url, "SELECT md5(string_agg(id || ':' || coalesce(slug, '∅'), ',' ORDER BY id)) AS d FROM posts");
+    const digest = (url: string) =>
+      query<{ d: string }>(
+        url,
+        "SELECT md5(string_agg(id || ':' || coalesce(slug, '∅'), ',' ORDER BY id)) AS d FROM posts",
+      );
     expect(await digest(killed)).toEqual(await digest(reference));
-    const sample = await query<{ title: string; slug: string }>(killed, 'SELECT title, slug FROM posts ORDER BY id LIMIT 8');
+    const sample = await query<{ title: string; slug: string }>(
+      killed,
+      'SELECT title, slug FROM posts ORDER BY id LIMIT 8',
+    );
     for (const post of sample) expect(post.slug).toBe(postSlug(post.title));
     expect(sample.map((post) => post.slug)).toContain('lodz-and-strasse-1');
   });
@@ -90,9 +104,25 @@ describe('one job on three queue workers', () => {
     await countUserUpdates(url);
 
     // Short slices so the dead worker's slice expires within seconds (production: 30 s slices).
-    const run = backfill(url, 'user-timezone', '--workers', '3', '--batch-size', '100', '--sleep-ms', '40', '--slice-s', '2', '--maintenance-s', '1');
+    const run = backfill(
+      url,
+      'user-timezone',
+      '--workers',
+      '3',
+      '--batch-size',
+      '100',
+      '--sleep-ms',
+      '40',
+      '--slice-s',
+      '2',
+      '--maintenance-s',
+      '1',
+    );
     const victim = await waitFor('a worker with 3 committed batches', async () => {
-      const [row] = await query<{ worker: string }>(url, 'SELECT worker FROM backfill_batches GROUP BY worker HAVING count(*) >= 3 ORDER BY worker LIMIT 1');
+      const [row] = await query<{ worker: string }>(
+        url,
+        'SELECT worker FROM backfill_batches GROUP BY worker HAVING count(*) >= 3 ORDER BY worker LIMIT 1',
+      );
       return row?.worker;
     });
     process.kill(Number(victim.split(':').at(-1)), 'SIGKILL');
@@ -102,7 +132,9 @@ describe('one job on three queue workers', () => {
     expect(result.out).toMatch(/worker \d exited \(SIGKILL\)/);
     expect(result.out).toContain('user-timezone: done.');
 
-    expect(await query(url, 'SELECT updates, count(*)::int AS n FROM users GROUP BY updates')).toEqual([{ updates: 1, n: rows }]);
+    expect(await query(url, 'SELECT updates, count(*)::int AS n FROM users GROUP BY updates')).toEqual([
+      { updates: 1, n: rows },
+    ]);
     const [batches] = await query<{ rows: number; workers: number; after_kill: number }>(
       url,
       `SELECT sum(rows)::int AS rows, count(DISTINCT worker)::int AS workers,
@@ -134,7 +166,9 @@ describe('one job on three queue workers', () => {
 
     const failed = await backfill(url, 'user-timezone', '--workers', '2', '--batch-size', '100').done;
     expect(failed.code, failed.out).toBe(1);
-    expect(failed.out).toMatch(/error: Range \d+ of "user-timezone" failed: A batch of "user-timezone" after key \(\d+\) failed and was rolled back: user 1500 is special/);
+    expect(failed.out).toMatch(
+      /error: Range \d+ of "user-timezone" failed: A batch of "user-timezone" after key \(\d+\) failed and was rolled back: user 1500 is special/,
+    );
     expect(failed.out).not.toMatch(/\n\s+at /);
     const status = await backfill(url, 'user-timezone', '--status').done;
     expect(status.out).toMatch(/range \d+ failed: .*user 1500 is special/);

@@ -37,10 +37,18 @@ describe('workflow files', () => {
     expect(workflow.concurrency).toEqual({ group: 'deploy-production', 'cancel-in-progress': false });
     const job = workflow.jobs.deploy!;
     expect(job.environment).toBe('production');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, compared as written
     expect(job.env?.DATABASE_URL).toBe('${{ secrets.MIGRATION_DATABASE_URL }}');
     const steps = (job.steps ?? []).map((step) => step.run ?? step.uses ?? '');
     const at = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
-    const order = [/generate/, /migrate:backup-if-risky/, /prisma migrate deploy/, /seed:reference/, /platform's deploy/, /backfill -- --pending/].map(at);
+    const order = [
+      /generate/,
+      /migrate:backup-if-risky/,
+      /prisma migrate deploy/,
+      /seed:reference/,
+      /platform's deploy/,
+      /backfill -- --pending/,
+    ].map(at);
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const recover = (job.steps ?? []).find((step) => step.run?.includes('migrate:recover'));
@@ -57,18 +65,34 @@ describe('workflow files', () => {
     expect(text).toContain('node-version-file: package.json');
     expect(text).toContain('cache: npm');
     const runs = Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run ?? ''));
-    for (const command of ['npm run generate', 'npm run typecheck', 'npm run lint:migrations', 'migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code', 'npm run seed:reference', 'npm test']) {
-      expect(runs.some((run) => run.includes(command)), command).toBe(true);
+    for (const command of [
+      'npm run generate',
+      'npm run check:code',
+      'npm run lint:migrations',
+      'migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code',
+      'npm run seed:reference',
+      'npm test',
+    ]) {
+      expect(
+        runs.some((run) => run.includes(command)),
+        command,
+      ).toBe(true);
     }
-    expect(workflow.jobs.migrations!.steps!.filter((step) => step.run?.includes('prisma migrate deploy'))).toHaveLength(2);
+    expect(workflow.jobs.migrations!.steps!.filter((step) => step.run?.includes('prisma migrate deploy'))).toHaveLength(
+      2,
+    );
   });
 
-  it('ci.yml native-engine: Prisma\'s native engine deploys twice, replays into a shadow database and resets', () => {
+  it("ci.yml native-engine: Prisma's native engine deploys twice, replays into a shadow database and resets", () => {
     const job = load('ci.yml').jobs['native-engine']!;
     expect(job.env?.PRISMA_SCHEMA_ENGINE).toBe('native');
     const runs = (job.steps ?? []).map((step) => step.run ?? '');
     expect(runs.filter((run) => run.includes('npx prisma migrate deploy'))).toHaveLength(2);
-    expect(runs.some((run) => run.includes('migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code'))).toBe(true);
+    expect(
+      runs.some((run) =>
+        run.includes('migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code'),
+      ),
+    ).toBe(true);
     expect(runs.some((run) => run.includes('npx prisma migrate reset --force'))).toBe(true);
   });
 });
@@ -103,7 +127,16 @@ describe('npm run ci:local', () => {
 
   it('ci.yml native-engine is skipped, in one line, where the native engine cannot be had', () => {
     // The test machine's engine choice is what auto found; the job runs only where it is native.
-    const native = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./src/schema-engine/select-engine.ts').then((m) => console.log(m.nativeEngineAvailability().available))"], { cwd: copy.dir, encoding: 'utf8' });
+    const native = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "import('./src/schema-engine/select-engine.ts').then((m) => console.log(m.nativeEngineAvailability().available))",
+      ],
+      { cwd: copy.dir, encoding: 'utf8' },
+    );
     if (native.stdout.trim() === 'true') return;
     const run = ciLocal('ci.yml', 'native-engine');
     expect(run.status, run.stdout + run.stderr).toBe(0);
@@ -148,7 +181,10 @@ describe('npm run ci:local', () => {
 
   it('refuses a workflow or job it does not know, in one line', () => {
     const cases: Array<[string[], RegExp]> = [
-      [['nightly.yml', 'build'], /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml.$/],
+      [
+        ['nightly.yml', 'build'],
+        /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml.$/,
+      ],
       [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, native-engine, test.$/],
       [['ci.yml'], /^error: Usage: npm run ci:local/],
     ];

@@ -35,8 +35,12 @@ describe('npm run db:roles', () => {
   afterAll(async () => {
     // Roles are cluster-wide: drop the database that depends on them, then the roles.
     await withPgClient(withDatabase(inject('testServerUrl'), 'postgres'), async (client) => {
-      if (url) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(new URL(url).pathname.slice(1))} WITH (FORCE)`);
-      for (const role of Object.values(roles)) await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(role)}`);
+      if (url)
+        await client.query(
+          `DROP DATABASE IF EXISTS ${client.escapeIdentifier(new URL(url).pathname.slice(1))} WITH (FORCE)`,
+        );
+      for (const role of Object.values(roles))
+        await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(role)}`);
     });
   });
 
@@ -70,7 +74,9 @@ describe('npm run db:roles', () => {
       await migrator.query('CREATE TABLE migrator_made (id int)');
     });
     // Tables the migrator creates later are open to the app through default privileges.
-    await withPgClient(as(url, roles.app, passwords.APP_DB_PASSWORD), (app) => app.query('INSERT INTO migrator_made VALUES (1)'));
+    await withPgClient(as(url, roles.app, passwords.APP_DB_PASSWORD), (app) =>
+      app.query('INSERT INTO migrator_made VALUES (1)'),
+    );
   });
 
   it('needs both passwords from the environment', () => {
@@ -82,7 +88,12 @@ describe('npm run db:roles', () => {
 
 describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser)', () => {
   const suffix = `${process.pid}_managed`;
-  const roles = { admin: `kit_test_admin_${suffix}`, plain: `kit_test_plain_${suffix}`, migrator: `kit_test_migrator_${suffix}`, app: `kit_test_app_${suffix}` };
+  const roles = {
+    admin: `kit_test_admin_${suffix}`,
+    plain: `kit_test_plain_${suffix}`,
+    migrator: `kit_test_migrator_${suffix}`,
+    app: `kit_test_app_${suffix}`,
+  };
   const password = 'admin-secret-123';
   const passwords = { MIGRATOR_DB_PASSWORD: 'migrator-secret-1', APP_DB_PASSWORD: 'app-secret-12345' };
   const database = `kit_test_managed_${process.pid}`;
@@ -108,11 +119,17 @@ describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser
     const args = ['--migrator', roles.migrator, '--app', roles.app];
     const refused = script('db-roles', as(adminUrl, roles.plain, password), args, passwords);
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: The admin role can't set up roles \(permission denied to create role\)\. Connect as a role with CREATEROLE/)]);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^error: The admin role can't set up roles \(permission denied to create role\)\. Connect as a role with CREATEROLE/,
+      ),
+    ]);
 
     const setup = script('db-roles', adminUrl, args, passwords);
     expect(setup.code, setup.stderr).toBe(0);
-    await withPgClient(as(adminUrl, roles.migrator, passwords.MIGRATOR_DB_PASSWORD), (migrator) => migrator.query('ALTER TABLE accounts ADD COLUMN nickname text'));
+    await withPgClient(as(adminUrl, roles.migrator, passwords.MIGRATOR_DB_PASSWORD), (migrator) =>
+      migrator.query('ALTER TABLE accounts ADD COLUMN nickname text'),
+    );
     await withPgClient(as(adminUrl, roles.app, passwords.APP_DB_PASSWORD), async (app) => {
       await app.query(`INSERT INTO accounts (email) VALUES ('app@example.test')`);
       await expect(app.query('ALTER TABLE accounts ADD COLUMN sneaky text')).rejects.toThrow(/must be owner/);
@@ -123,11 +140,19 @@ describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser
 describe('npm run db:snapshot / db:restore', () => {
   it('undoes a local change in one command, and refuses what it cannot do without changing anything', async () => {
     const url = await cloneTemplateDatabase();
-    const snapshot = (args: string[], env: Record<string, string> = {}) => script('db-snapshot', url, ['snapshot', ...args], env);
-    const restore = (args: string[], env: Record<string, string> = {}) => script('db-snapshot', url, ['restore', ...args], env);
-    const userCount = () => withPgClient(url, async (client) => (await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n as number);
+    const snapshot = (args: string[], env: Record<string, string> = {}) =>
+      script('db-snapshot', url, ['snapshot', ...args], env);
+    const restore = (args: string[], env: Record<string, string> = {}) =>
+      script('db-snapshot', url, ['restore', ...args], env);
+    const userCount = () =>
+      withPgClient(
+        url,
+        async (client) => (await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n as number,
+      );
 
-    await withPgClient(url, (client) => client.query(`INSERT INTO users (email, display_name) VALUES ('kept@example.test', 'Kept')`));
+    await withPgClient(url, (client) =>
+      client.query(`INSERT INTO users (email, display_name) VALUES ('kept@example.test', 'Kept')`),
+    );
     const taken = snapshot(['before_risky']);
     expect(taken.code, taken.stderr).toBe(0);
     expect(taken.stdout).toMatch(/snapshot "before_risky" of .* taken/);
@@ -137,7 +162,12 @@ describe('npm run db:snapshot / db:restore', () => {
     const restored = restore(['before_risky']);
     expect(restored.code, restored.stderr).toBe(0);
     expect(await userCount()).toBe(1);
-    expect(await withPgClient(url, async (client) => (await client.query(`SELECT to_regclass('posts') IS NOT NULL AS present`)).rows[0].present)).toBe(true);
+    expect(
+      await withPgClient(
+        url,
+        async (client) => (await client.query(`SELECT to_regclass('posts') IS NOT NULL AS present`)).rows[0].present,
+      ),
+    ).toBe(true);
     expect(snapshot(['--list']).stdout).toMatch(/^before_risky\s/m);
 
     const before = await userCount();
@@ -146,7 +176,10 @@ describe('npm run db:snapshot / db:restore', () => {
       [snapshot(['before_risky']), /^error: Snapshot "before_risky" exists/],
       [snapshot(['Bad Name!']), /^error: Snapshot name "Bad Name!" must be/],
       [restore(['before_risky'], { NODE_ENV: 'production' }), /^error: Refusing to run db:restore in production/],
-      [script('db-snapshot', url.replace('127.0.0.1', 'db.example.com'), ['restore', 'before_risky']), /^error: Refusing to run db:restore against a non-local database \(db\.example\.com:\d+\)/],
+      [
+        script('db-snapshot', url.replace('127.0.0.1', 'db.example.com'), ['restore', 'before_risky']),
+        /^error: Refusing to run db:restore against a non-local database \(db\.example\.com:\d+\)/,
+      ],
     ];
     for (const [run, message] of cases) {
       expect(run.code).toBe(1);

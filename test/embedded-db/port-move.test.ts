@@ -15,7 +15,11 @@ const db = (command: string) => {
   const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.EMBEDDED_POSTGRES_PORT;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/db.ts', command], { cwd: copy.dir, encoding: 'utf8', env });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/db.ts', command], {
+    cwd: copy.dir,
+    encoding: 'utf8',
+    env,
+  });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
 };
 afterAll(() => {
@@ -25,7 +29,9 @@ afterAll(() => {
 
 it('announces a moved port, and db:url prints the URL on the new one', async () => {
   expect(db('start').code).toBe(0);
-  const first = (JSON.parse(readFileSync(join(copy.dir, '.data', 'embedded-postgres.json'), 'utf8')) as { port: number }).port;
+  const first = (
+    JSON.parse(readFileSync(join(copy.dir, '.data', 'embedded-postgres.json'), 'utf8')) as { port: number }
+  ).port;
   expect(db('stop').code).toBe(0);
 
   const squatter = createServer();
@@ -33,7 +39,11 @@ it('announces a moved port, and db:url prints the URL on the new one', async () 
   try {
     const started = db('start');
     expect(started.code, started.out).toBe(0);
-    expect(started.out).toMatch(new RegExp(`note: port ${first} was taken, so the server now listens on (\\d+); npm run db:url prints the new URL`));
+    expect(started.out).toMatch(
+      new RegExp(
+        `note: port ${first} was taken, so the server now listens on (\\d+); npm run db:url prints the new URL`,
+      ),
+    );
     const moved = Number(/now listens on (\d+)/.exec(started.out)![1]);
     expect(moved).not.toBe(first);
     expect(db('url').out.trim()).toMatch(new RegExp(`^postgresql://postgres:[0-9a-f]+@127\\.0\\.0\\.1:${moved}/app$`));

@@ -17,14 +17,20 @@ export interface TableShape<Row> {
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
-export async function bulkInsert<Input extends object, Row>(db: Db, shape: TableShape<Row>, rows: Input[]): Promise<Row[]> {
+export async function bulkInsert<Input extends object, Row>(
+  db: Db,
+  shape: TableShape<Row>,
+  rows: Input[],
+): Promise<Row[]> {
   if (rows.length === 0) return [];
   const entries = Object.entries(shape.columns) as Array<[string, [string, string]]>;
   // Insert the fields any row sets; a field no row sets gets its column default.
   const fields = entries.filter(([field]) => rows.some((row) => (row as Record<string, unknown>)[field] !== undefined));
   const missing = fields.find(([field]) => rows.some((row) => (row as Record<string, unknown>)[field] === undefined));
   if (missing) {
-    throw new Error(`bulkInsert into ${shape.table}: "${missing[0]}" is set on some rows but not others; set it on all or none.`);
+    throw new Error(
+      `bulkInsert into ${shape.table}: "${missing[0]}" is set on some rows but not others; set it on all or none.`,
+    );
   }
   const sql = `INSERT INTO ${quote(shape.table)} (${fields.map(([, [column]]) => quote(column)).join(', ')})
     SELECT * FROM unnest(${fields.map(([, [, type]], i) => `$${i + 1}::${type}[]`).join(', ')})

@@ -20,7 +20,12 @@ export interface FactorySpec<Input, Row, Trait extends string> {
 export interface Factory<Input, Row, Trait extends string> {
   build(overrides?: Partial<Input>, ...traits: Trait[]): Input;
   create(db: Db, overrides?: Partial<Input>, ...traits: Trait[]): Promise<Row>;
-  createMany(db: Db, count: number, overrides?: Partial<Input> | ((index: number) => Partial<Input>), ...traits: Trait[]): Promise<Row[]>;
+  createMany(
+    db: Db,
+    count: number,
+    overrides?: Partial<Input> | ((index: number) => Partial<Input>),
+    ...traits: Trait[]
+  ): Promise<Row[]>;
 }
 
 /** Rows per INSERT in createMany: large enough to amortise round trips, small enough for PostgreSQL's parameter limit. */
@@ -30,7 +35,9 @@ const CHUNK = 2_000;
 let counter = 0;
 export const nextSequence = (): number => (counter += 1);
 
-export function defineFactory<Input, Row, Trait extends string>(spec: FactorySpec<Input, Row, Trait>): Factory<Input, Row, Trait> {
+export function defineFactory<Input, Row, Trait extends string>(
+  spec: FactorySpec<Input, Row, Trait>,
+): Factory<Input, Row, Trait> {
   const build = (overrides: Partial<Input> = {}, ...traits: Trait[]): Input => ({
     ...spec.defaults(nextSequence()),
     ...Object.assign({}, ...traits.map((trait) => spec.traits[trait])),

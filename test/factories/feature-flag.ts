@@ -7,8 +7,17 @@ export const featureFlagFactory = defineFactory<Prisma.FeatureFlagCreateManyInpu
   defaults: (n) => ({ key: `${faker.word.verb()}-${n}`, enabled: false, description: faker.lorem.sentence() }),
   traits: { enabled: { enabled: true } },
   insert: (db, rows) =>
-    bulkInsert<Prisma.FeatureFlagCreateManyInput, FeatureFlag>(db, {
-      table: 'feature_flags',
-      columns: { id: ['id', 'int4'], key: ['key', 'text'], enabled: ['enabled', 'bool'], description: ['description', 'text'] },
-    }, rows),
+    bulkInsert<Prisma.FeatureFlagCreateManyInput, FeatureFlag>(
+      db,
+      {
+        table: 'feature_flags',
+        columns: {
+          id: ['id', 'int4'],
+          key: ['key', 'text'],
+          enabled: ['enabled', 'bool'],
+          description: ['description', 'text'],
+        },
+      },
+      rows,
+    ),
 });

@@ -7,22 +7,30 @@ import { userFactory } from './user.ts';
 type PostInput = Omit<Prisma.PostCreateManyInput, 'authorId'> & { authorId?: number };
 
 const postRows = defineFactory<PostInput, Post, 'published' | 'archived'>({
-  defaults: () => ({ title: faker.lorem.sentence({ min: 3, max: 8 }), body: faker.lorem.paragraphs(2), status: 'DRAFT' }),
+  defaults: () => ({
+    title: faker.lorem.sentence({ min: 3, max: 8 }),
+    body: faker.lorem.paragraphs(2),
+    status: 'DRAFT',
+  }),
   traits: { published: { status: 'PUBLISHED' }, archived: { status: 'ARCHIVED' } },
   insert: (db, rows) =>
-    bulkInsert<PostInput, Post>(db, {
-      table: 'posts',
-      columns: {
-        id: ['id', 'int8'],
-        authorId: ['author_id', 'int4'],
-        title: ['title', 'text'],
-        slug: ['slug', 'text'],
-        body: ['body', 'text'],
-        status: ['status', 'post_status'],
-        createdAt: ['created_at', 'timestamptz'],
-        updatedAt: ['updated_at', 'timestamptz'],
+    bulkInsert<PostInput, Post>(
+      db,
+      {
+        table: 'posts',
+        columns: {
+          id: ['id', 'int8'],
+          authorId: ['author_id', 'int4'],
+          title: ['title', 'text'],
+          slug: ['slug', 'text'],
+          body: ['body', 'text'],
+          status: ['status', 'post_status'],
+          createdAt: ['created_at', 'timestamptz'],
+          updatedAt: ['updated_at', 'timestamptz'],
+        },
       },
-    }, rows),
+      rows,
+    ),
 });
 
 type PostOverrides = Partial<PostInput> & { author?: Pick<User, 'id'> };

@@ -7,10 +7,14 @@ export const roleFactory = defineFactory<Prisma.RoleCreateManyInput, Role, never
   defaults: (n) => ({ name: `${faker.word.noun()}-${n}`, description: faker.lorem.sentence() }),
   traits: {},
   insert: (db, rows) =>
-    bulkInsert<Prisma.RoleCreateManyInput, Role>(db, {
-      table: 'roles',
-      columns: { id: ['id', 'int4'], name: ['name', 'text'], description: ['description', 'text'] },
-    }, rows),
+    bulkInsert<Prisma.RoleCreateManyInput, Role>(
+      db,
+      {
+        table: 'roles',
+        columns: { id: ['id', 'int4'], name: ['name', 'text'], description: ['description', 'text'] },
+      },
+      rows,
+    ),
 });
 
 /** Gives a user a role by name, creating the role when the database doesn't have it yet. */

@@ -18,15 +18,19 @@ export const userFactory = defineFactory<UserInput, User, 'inactive'>({
   },
   traits: { inactive: { active: false } },
   insert: (db, rows) =>
-    bulkInsert<UserInput, User>(db, {
-      table: 'users',
-      columns: {
-        id: ['id', 'int4'],
-        email: ['email', 'text'],
-        displayName: ['display_name', 'text'],
-        active: ['active', 'bool'],
-        createdAt: ['created_at', 'timestamptz'],
-        timezone: ['timezone', 'text'],
+    bulkInsert<UserInput, User>(
+      db,
+      {
+        table: 'users',
+        columns: {
+          id: ['id', 'int4'],
+          email: ['email', 'text'],
+          displayName: ['display_name', 'text'],
+          active: ['active', 'bool'],
+          createdAt: ['created_at', 'timestamptz'],
+          timezone: ['timezone', 'text'],
+        },
       },
-    }, rows),
+      rows,
+    ),
 });

@@ -24,7 +24,11 @@ async function databaseWithUsers(): Promise<string> {
 }
 
 const nullTimezones = (url: string) =>
-  withPgClient(url, async (client) => (await client.query(`SELECT count(*)::int AS n FROM users WHERE timezone IS NULL`)).rows[0].n as number);
+  withPgClient(
+    url,
+    async (client) =>
+      (await client.query(`SELECT count(*)::int AS n FROM users WHERE timezone IS NULL`)).rows[0].n as number,
+  );
 
 describe('backfill under a concurrent writer', () => {
   let runner: WriterStats;
@@ -32,11 +36,15 @@ describe('backfill under a concurrent writer', () => {
   it('npm run backfill: every row done, no failed write', async () => {
     const url = await databaseWithUsers();
     const writer = startConcurrentWriter(url, ROWS);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), 'user-timezone', '--batch-size', '1000'], {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: url },
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), 'user-timezone', '--batch-size', '1000'],
+      {
+        cwd: projectRoot,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: url },
+      },
+    );
     runner = await writer.stop();
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(runner.failures).toEqual([]);

@@ -7,7 +7,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
-import { kitMigration, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
+import {
+  kitMigration,
+  kitMigrationsBefore,
+  migratedScratchDatabase,
+  type ScratchProject,
+} from '../support/scratch-project.ts';
 
 /** Big enough that a blocking build stalls writes far longer than anything else on a busy machine. */
 const POSTS = 400_000;
@@ -16,7 +21,9 @@ const before = kitMigrationsBefore('_posts_status_created_at_index');
 const indexMigration = kitMigration('_posts_status_created_at_index');
 
 const projects: ScratchProject[] = [];
-afterAll(() => projects.forEach((project) => project.remove()));
+afterAll(() => {
+  for (const project of projects) project.remove();
+});
 
 async function busyPostsTable(name: string): Promise<{ project: ScratchProject; url: string }> {
   const { project, url } = await migratedScratchDatabase(`index-${name}`, before);
@@ -35,11 +42,19 @@ async function busyPostsTable(name: string): Promise<{ project: ScratchProject; 
 }
 
 const indexState = (url: string) =>
-  withPgClient(url, async (client) =>
-    (await client.query(`SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`, [INDEX])).rows,
+  withPgClient(
+    url,
+    async (client) =>
+      (
+        await client.query(
+          `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
+          [INDEX],
+        )
+      ).rows,
   );
 
-const postCount = (url: string) => withPgClient(url, async (client) => (await client.query('SELECT count(*)::int AS n FROM posts')).rows[0].n as number);
+const postCount = (url: string) =>
+  withPgClient(url, async (client) => (await client.query('SELECT count(*)::int AS n FROM posts')).rows[0].n as number);
 
 describe('index without blocking writes, under a concurrent writer', () => {
   let safe: WriterStats;
@@ -58,7 +73,10 @@ describe('index without blocking writes, under a concurrent writer', () => {
 
   it('plain CREATE INDEX (the naive version) stalls the same writer over 5× longer', async () => {
     const { project, url } = await busyPostsTable('naive');
-    project.addMigration('29990101000000_naive_index', `CREATE INDEX "${INDEX}" ON "posts" ("status", "created_at");\n`);
+    project.addMigration(
+      '29990101000000_naive_index',
+      `CREATE INDEX "${INDEX}" ON "posts" ("status", "created_at");\n`,
+    );
     const writer = startConcurrentWriter(url, POSTS, 'posts');
     const deploy = await project.prisma(url, 'migrate', 'deploy');
     const naive = await writer.stop();

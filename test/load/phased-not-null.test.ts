@@ -9,15 +9,24 @@ import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import { userTimezone } from '../../src/backfills/user-timezone.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
-import { kitMigrations, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
+import {
+  kitMigrations,
+  kitMigrationsBefore,
+  migratedScratchDatabase,
+  type ScratchProject,
+} from '../support/scratch-project.ts';
 
 const ROWS = 200_000;
 
 const upToStep1 = kitMigrationsBefore('_users_timezone_check_not_valid');
-const tightening = kitMigrations.filter((name) => /_users_timezone_(check_not_valid|validate_check|set_not_null)$/.test(name));
+const tightening = kitMigrations.filter((name) =>
+  /_users_timezone_(check_not_valid|validate_check|set_not_null)$/.test(name),
+);
 
 const projects: ScratchProject[] = [];
-afterAll(() => projects.forEach((project) => project.remove()));
+afterAll(() => {
+  for (const project of projects) project.remove();
+});
 
 /** A scratch project holding the kit's history up to step 1, and a database migrated to it with ROWS NULL timezones. */
 async function atStep1(name: string): Promise<{ project: ScratchProject; url: string }> {
@@ -63,7 +72,7 @@ describe('phased NOT NULL column under a concurrent writer', () => {
     } finally {
       await runner.close();
     }
-    tightening.forEach((migration) => project.copyKitMigration(migration));
+    for (const migration of tightening) project.copyKitMigration(migration);
     const deploy = await project.prisma(url, 'migrate', 'deploy');
     safe = await writer.stop();
 
@@ -90,12 +99,15 @@ describe('phased NOT NULL column under a concurrent writer', () => {
 
   it('the tightening refuses to run before the backfill, changing nothing', async () => {
     const { project, url } = await atStep1('guard');
-    tightening.forEach((migration) => project.copyKitMigration(migration));
+    for (const migration of tightening) project.copyKitMigration(migration);
     const deploy = await project.prisma(url, 'migrate', 'deploy');
     expect(deploy.code).not.toBe(0);
     expect(deploy.stdout + deploy.stderr).toContain('run `npm run backfill -- user-timezone`');
-    const constraint = await withPgClient(url, async (client) =>
-      (await client.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname = 'users_timezone_not_null'`)).rows[0],
+    const constraint = await withPgClient(
+      url,
+      async (client) =>
+        (await client.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname = 'users_timezone_not_null'`))
+          .rows[0],
     );
     expect(constraint).toEqual({ n: 0 });
     expect((await finalState(url)).not_null).toBe(false);

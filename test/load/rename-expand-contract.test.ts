@@ -10,32 +10,47 @@ import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import { userDisplayName } from '../../src/backfills/user-display-name.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter } from '../support/concurrent-writer.ts';
-import { kitMigration, kitMigrationsBefore, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
+import {
+  kitMigration,
+  kitMigrationsBefore,
+  migratedScratchDatabase,
+  type ScratchProject,
+} from '../support/scratch-project.ts';
 
 const ROWS = 200_000;
 
 const beforeExpand = kitMigrationsBefore('_users_display_name_expand');
 const expand = kitMigration('_users_display_name_expand');
-const tightening = ['_users_display_name_check_not_valid', '_users_display_name_validate_check', '_users_display_name_set_not_null'].map(kitMigration);
+const tightening = [
+  '_users_display_name_check_not_valid',
+  '_users_display_name_validate_check',
+  '_users_display_name_set_not_null',
+].map(kitMigration);
 const contract = kitMigration('_users_name_contract');
 
 const projects: ScratchProject[] = [];
-afterAll(() => projects.forEach((project) => project.remove()));
+afterAll(() => {
+  for (const project of projects) project.remove();
+});
 
 async function beforeTheRename(name: string): Promise<{ project: ScratchProject; url: string }> {
   const { project, url } = await migratedScratchDatabase(`rename-${name}`, beforeExpand);
   projects.push(project);
   await withPgClient(url, async (client) => {
-    await client.query(`INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, $1) g`, [ROWS]);
+    await client.query(
+      `INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, $1) g`,
+      [ROWS],
+    );
     await client.query('VACUUM ANALYZE users');
   });
   return { project, url };
 }
 
-const query = <T>(url: string, sql: string) => withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
+const query = <T>(url: string, sql: string) =>
+  withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
 
 async function deploy(project: ScratchProject, url: string, migrations: string[]): Promise<void> {
-  migrations.forEach((migration) => project.copyKitMigration(migration));
+  for (const migration of migrations) project.copyKitMigration(migration);
   const run = await project.prisma(url, 'migrate', 'deploy');
   expect(run.code, run.stdout + run.stderr).toBe(0);
 }
@@ -57,7 +72,9 @@ describe('rename by expand and contract under concurrent writers', () => {
     const newRelease = startConcurrentWriter(url, ROWS, 'users');
     await deploy(project, url, tightening);
     // Both columns agree on every row, whichever release wrote it.
-    expect(await query(url, `SELECT count(*)::int AS n FROM users WHERE name IS DISTINCT FROM display_name`)).toEqual([{ n: 0 }]);
+    expect(await query(url, `SELECT count(*)::int AS n FROM users WHERE name IS DISTINCT FROM display_name`)).toEqual([
+      { n: 0 },
+    ]);
 
     // The old release is retired; only then does the contract drop its column.
     const old = await oldRelease.stop();
@@ -82,7 +99,10 @@ describe('rename by expand and contract under concurrent writers', () => {
   it('naive RENAME COLUMN breaks the release that is still running', async () => {
     const { project, url } = await beforeTheRename('naive');
     const oldRelease = startConcurrentWriter(url, ROWS, 'usersBeforeRename');
-    project.addMigration('29990101000000_naive_rename', `ALTER TABLE "users" RENAME COLUMN "name" TO "display_name";\n`);
+    project.addMigration(
+      '29990101000000_naive_rename',
+      `ALTER TABLE "users" RENAME COLUMN "name" TO "display_name";\n`,
+    );
     const run = await project.prisma(url, 'migrate', 'deploy');
     // Give the old release a moment of writing against the renamed table.
     await new Promise((resolve) => setTimeout(resolve, 300));

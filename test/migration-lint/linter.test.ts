@@ -18,7 +18,9 @@ import { copyProject } from '../support/project-copy.ts';
 import { withDatabase } from '../../src/db/connection-url.ts';
 
 const corpusDir = join(import.meta.dirname, 'corpus');
-const corpus = readdirSync(corpusDir).filter((name) => name.endsWith('.sql')).sort();
+const corpus = readdirSync(corpusDir)
+  .filter((name) => name.endsWith('.sql'))
+  .sort();
 
 function lintCorpusFile(name: string) {
   const file = relative(projectRoot, join(corpusDir, name));
@@ -28,7 +30,12 @@ function lintCorpusFile(name: string) {
 
 const expected = (sql: string) => {
   const rules = /^-- expect: (.*)$/m.exec(sql)![1]!.trim();
-  return rules === 'none' ? [] : rules.split(',').map((rule) => rule.trim()).sort();
+  return rules === 'none'
+    ? []
+    : rules
+        .split(',')
+        .map((rule) => rule.trim())
+        .sort();
 };
 
 describe('migration linter: test corpus', () => {
@@ -68,7 +75,11 @@ describe('npm run lint:migrations', () => {
 
   it('flags a migration whose file no longer matches the checksum the database recorded', async () => {
     const migration = await withPgClient(database.url, async (client) => {
-      const row = (await client.query(`UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name LIKE '%_add_user_timezone' RETURNING migration_name`)).rows[0];
+      const row = (
+        await client.query(
+          `UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name LIKE '%_add_user_timezone' RETURNING migration_name`,
+        )
+      ).rows[0];
       return row.migration_name as string;
     });
     const run = lint(database.url, '--all');
@@ -89,7 +100,10 @@ describe('npm run lint:migrations on a branch', () => {
   const copy = copyProject('lint-branch');
   afterAll(() => copy.remove());
   const git = (...args: string[]) => {
-    const run = spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], { cwd: copy.dir, encoding: 'utf8' });
+    const run = spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
+      cwd: copy.dir,
+      encoding: 'utf8',
+    });
     expect(run.status, run.stderr).toBe(0);
   };
   const lint = (...args: string[]) =>
@@ -108,17 +122,28 @@ describe('npm run lint:migrations on a branch', () => {
 
     const added = join(copy.dir, 'prisma', 'migrations', '29990101000000_posts_title_index');
     mkdirSync(added);
-    writeFileSync(join(added, 'migration.sql'), `SET lock_timeout = '3s';\nSET statement_timeout = '5s';\nCREATE INDEX "posts_title_idx" ON "posts" ("title");\n`);
-    const edited = `prisma/migrations/${readdirSync(join(copy.dir, 'prisma', 'migrations')).filter((name) => /^\d/.test(name)).sort()[1]}/migration.sql`;
+    writeFileSync(
+      join(added, 'migration.sql'),
+      `SET lock_timeout = '3s';\nSET statement_timeout = '5s';\nCREATE INDEX "posts_title_idx" ON "posts" ("title");\n`,
+    );
+    const edited = `prisma/migrations/${
+      readdirSync(join(copy.dir, 'prisma', 'migrations'))
+        .filter((name) => /^\d/.test(name))
+        .sort()[1]
+    }/migration.sql`;
     appendFileSync(join(copy.dir, edited), '-- a harmless-looking comment\n');
     appendFileSync(join(copy.dir, 'prisma', 'schema.prisma'), '\nmodel Orphan {\n  id Int @id\n}\n');
 
     const run = lint();
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('prisma/migrations/29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation');
+    expect(run.stdout).toContain(
+      'prisma/migrations/29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation',
+    );
     expect(run.stdout).toContain(`${edited}:1  applied-migration-edited`);
     expect(run.stdout).toContain('prisma/schema.prisma:1  schema-drift');
-    expect(run.stderr).toMatch(/error: 1 migration\(s\) linted \(not on main; SQL rules, drift, applied checksums\): 3 finding\(s\)/);
+    expect(run.stderr).toMatch(
+      /error: 1 migration\(s\) linted \(not on main; SQL rules, drift, applied checksums\): 3 finding\(s\)/,
+    );
 
     // A history that can't be replayed: the migration and PostgreSQL's reason, and the SQL findings too.
     const broken = join(copy.dir, 'prisma', 'migrations', '29990101000001_broken');
@@ -126,7 +151,11 @@ describe('npm run lint:migrations on a branch', () => {
     writeFileSync(join(broken, 'migration.sql'), 'UPDATE "users" SET "editd" = 1;\n');
     const replay = lint();
     expect(replay.status).toBe(1);
-    expect(replay.stdout).toMatch(/29990101000001_broken\/migration\.sql:1  history-does-not-replay\n.*ERROR: column "editd" of relation "users" does not exist/);
-    expect(replay.stdout).toContain('29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation');
+    expect(replay.stdout).toMatch(
+      /29990101000001_broken\/migration\.sql:1 {2}history-does-not-replay\n.*ERROR: column "editd" of relation "users" does not exist/,
+    );
+    expect(replay.stdout).toContain(
+      '29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation',
+    );
   });
 });

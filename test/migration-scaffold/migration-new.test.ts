@@ -1,5 +1,5 @@
 /**
- * `npm run migration:new`: every pattern writes folders Prisma accepts, whose SQL passes the
+ * `npm run migrate:new`: every pattern writes folders Prisma accepts, whose SQL passes the
  * linter (except the drop reasons it leaves for a person to write) and deploys with the real
  * `prisma migrate deploy` on top of the kit's migrations; bad input changes nothing.
  */
@@ -16,31 +16,82 @@ import { kitMigrations, migratedScratchDatabase, type ScratchProject } from '../
 
 const projects: ScratchProject[] = [];
 beforeAll(() => loadNativeParser());
-afterAll(() => projects.forEach((project) => project.remove()));
+afterAll(() => {
+  for (const project of projects) project.remove();
+});
 
 function migrationNew(project: ScratchProject, ...args: string[]) {
   const backfills = join(project.dir, 'backfills');
   mkdirSync(backfills, { recursive: true });
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration-new.ts', ...args, '--migrations-dir', project.migrationsDir, '--backfills-dir', backfills], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/migrate-new.ts',
+      ...args,
+      '--migrations-dir',
+      project.migrationsDir,
+      '--backfills-dir',
+      backfills,
+    ],
+    {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    },
+  );
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const newFolders = (project: ScratchProject) => readdirSync(project.migrationsDir).filter((name) => /^\d/.test(name) && !kitMigrations.includes(name)).sort();
+const newFolders = (project: ScratchProject) =>
+  readdirSync(project.migrationsDir)
+    .filter((name) => /^\d/.test(name) && !kitMigrations.includes(name))
+    .sort();
 
-describe('npm run migration:new', () => {
+describe('npm run migrate:new', () => {
   it('scaffolds every pattern into migrations that lint clean and deploy', async () => {
     const { project, url } = await migratedScratchDatabase('scaffold', kitMigrations);
     projects.push(project);
-    await withPgClient(url, (client) => client.query(`INSERT INTO users (email, display_name) VALUES ('a@example.test', 'A')`));
+    await withPgClient(url, (client) =>
+      client.query(`INSERT INTO users (email, display_name) VALUES ('a@example.test', 'A')`),
+    );
 
     const steps = [
       ['concurrent-index', 'posts_title_index', '--table', 'posts', '--columns', 'title'],
-      ['add-column', 'users_nickname', '--table', 'users', '--column', 'nickname', '--type', 'text', '--default', "'none'"],
-      ['not-null', 'users_nickname_required', '--table', 'users', '--column', 'nickname', '--backfill', 'user-nickname'],
-      ['rename-expand', 'posts_headline_expand', '--table', 'posts', '--column', 'title', '--to', 'headline', '--type', 'text'],
+      [
+        'add-column',
+        'users_nickname',
+        '--table',
+        'users',
+        '--column',
+        'nickname',
+        '--type',
+        'text',
+        '--default',
+        "'none'",
+      ],
+      [
+        'not-null',
+        'users_nickname_required',
+        '--table',
+        'users',
+        '--column',
+        'nickname',
+        '--backfill',
+        'user-nickname',
+      ],
+      [
+        'rename-expand',
+        'posts_headline_expand',
+        '--table',
+        'posts',
+        '--column',
+        'title',
+        '--to',
+        'headline',
+        '--type',
+        'text',
+      ],
       ['rename-contract', 'posts_title_contract', '--table', 'posts', '--column', 'title', '--to', 'headline'],
       ['drop', 'users_nickname_drop', '--table', 'users', '--column', 'nickname'],
     ];
@@ -53,12 +104,16 @@ describe('npm run migration:new', () => {
       printed[args[0]!] = run.stdout;
     }
     // A column whose name is already the field's needs no @map; a snake_case one does.
-    expect(printed['add-column']).toContain('next: Add the field to schema.prisma as optional (with @default if you gave --default): `nickname`.');
+    expect(printed['add-column']).toContain(
+      'next: Add the field to schema.prisma as optional (with @default if you gave --default): `nickname`.',
+    );
     expect(printed['rename-expand']).toContain('`headline`.');
     // not-null with --backfill writes the job stub and says the order: job, backfill, then migrate.
     const stub = join(project.dir, 'backfills', 'user-nickname.ts');
     expect(printed['not-null']).toMatch(/created .*backfills\/user-nickname\.ts/);
-    expect(printed['not-null']).toMatch(/Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname[\s\S]*then: npm run lint:migrations, and npx prisma migrate dev/);
+    expect(printed['not-null']).toMatch(
+      /Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname[\s\S]*then: npm run lint:migrations, and npx prisma migrate dev/,
+    );
     expect(existsSync(stub)).toBe(true);
     const { userNickname } = (await import(stub)) as { userNickname: { name: string; table: string; pending: string } };
     expect(userNickname).toMatchObject({ name: 'user-nickname', table: 'users', pending: '"nickname" IS NULL' });
@@ -84,13 +139,21 @@ describe('npm run migration:new', () => {
     }
     for (const folder of folders.filter((name) => /_contract$|_drop$/.test(name))) {
       const path = join(project.migrationsDir, folder, 'migration.sql');
-      writeFileSync(path, readFileSync(path, 'utf8').replace(/TODO say which release stopped using/, 'the previous release stopped using'));
+      writeFileSync(
+        path,
+        readFileSync(path, 'utf8').replace(
+          /TODO say which release stopped using/,
+          'the previous release stopped using',
+        ),
+      );
     }
 
     // The guard stops the NOT NULL step while the existing user's nickname is NULL ...
     const blocked = await project.prisma(url, 'migrate', 'deploy');
     expect(blocked.code).not.toBe(0);
-    expect(blocked.stdout + blocked.stderr).toContain('users.nickname still has NULL rows: run `npm run backfill -- user-nickname`');
+    expect(blocked.stdout + blocked.stderr).toContain(
+      'users.nickname still has NULL rows: run `npm run backfill -- user-nickname`',
+    );
     // ... and after the backfill and the documented resolve, the rest deploys.
     await withPgClient(url, (client) => client.query(`UPDATE users SET nickname = 'none' WHERE nickname IS NULL`));
     const failed = folders.find((folder) => folder.endsWith('_check_not_valid')) as string;
@@ -99,14 +162,27 @@ describe('npm run migration:new', () => {
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
 
     const columns = await withPgClient(url, async (client) =>
-      (await client.query(`SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE column_name IN ('title', 'headline', 'nickname') ORDER BY 1`)).rows.map((row) => row.c),
+      (
+        await client.query(
+          `SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE column_name IN ('title', 'headline', 'nickname') ORDER BY 1`,
+        )
+      ).rows.map((row) => row.c),
     );
     expect(columns).toEqual(['posts.headline']);
 
     // The kit's migrations and the scaffolded ones replay as the native engine would: into a
     // shadow database (exit 2: replayed, and different from the scratch project's empty schema)
     // and on reset.
-    const replay = await project.prisma(url, 'migrate', 'diff', '--from-migrations', 'migrations', '--to-schema', 'schema.prisma', '--exit-code');
+    const replay = await project.prisma(
+      url,
+      'migrate',
+      'diff',
+      '--from-migrations',
+      'migrations',
+      '--to-schema',
+      'schema.prisma',
+      '--exit-code',
+    );
     expect(replay.code, replay.stdout + replay.stderr).toBe(2);
     const reset = await project.prisma(url, 'migrate', 'reset', '--force');
     expect(reset.code, reset.stdout + reset.stderr).toBe(0);
@@ -116,12 +192,41 @@ describe('npm run migration:new', () => {
     const { project } = await migratedScratchDatabase('scaffold_bad', kitMigrations.slice(0, 1));
     projects.push(project);
     const cases: Array<[string[], RegExp]> = [
-      [['make-it-fast', 'x', '--table', 'posts'], /^error: Unknown pattern "make-it-fast"\. Patterns: concurrent-index, add-column, not-null/],
-      [['concurrent-index', 'Posts-Index', '--table', 'posts', '--columns', 'title'], /^error: Migration name "Posts-Index" must be snake_case/],
-      [['concurrent-index', 'posts_title_index', '--table', 'posts'], /^error: concurrent-index needs --columns\. See docs\/migrations\/index-without-blocking-writes\.md\.$/],
-      [['add-column', 'users_x', '--table', 'users; DROP TABLE users', '--column', 'x', '--type', 'text'], /^error: --table "users; DROP TABLE users" is not a snake_case PostgreSQL name/],
-      [['add-column', 'users_x', '--table', 'users', '--column', 'x', '--type', 'text', '--default', "'a'; DROP TABLE users"], /^error: --default must be one SQL expression/],
-      [['add-column', 'init', '--table', 'users', '--column', 'x', '--type', 'text'], /^error: A migration named init already exists/],
+      [
+        ['make-it-fast', 'x', '--table', 'posts'],
+        /^error: Unknown pattern "make-it-fast"\. Patterns: concurrent-index, add-column, not-null/,
+      ],
+      [
+        ['concurrent-index', 'Posts-Index', '--table', 'posts', '--columns', 'title'],
+        /^error: Migration name "Posts-Index" must be snake_case/,
+      ],
+      [
+        ['concurrent-index', 'posts_title_index', '--table', 'posts'],
+        /^error: concurrent-index needs --columns\. See docs\/migrations\/index-without-blocking-writes\.md\.$/,
+      ],
+      [
+        ['add-column', 'users_x', '--table', 'users; DROP TABLE users', '--column', 'x', '--type', 'text'],
+        /^error: --table "users; DROP TABLE users" is not a snake_case PostgreSQL name/,
+      ],
+      [
+        [
+          'add-column',
+          'users_x',
+          '--table',
+          'users',
+          '--column',
+          'x',
+          '--type',
+          'text',
+          '--default',
+          "'a'; DROP TABLE users",
+        ],
+        /^error: --default must be one SQL expression/,
+      ],
+      [
+        ['add-column', 'init', '--table', 'users', '--column', 'x', '--type', 'text'],
+        /^error: A migration named init already exists/,
+      ],
       [['drop', 'x', '--table', 'users', '--bogus'], /^error: Unknown option '--bogus'/],
     ];
     const before = readdirSync(project.migrationsDir);

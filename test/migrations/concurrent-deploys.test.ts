@@ -12,16 +12,29 @@ const project = createScratchProject('concurrent-deploys');
 afterAll(() => project.remove());
 
 it('two migrate deploy at once: both succeed, each migration applied once', async () => {
-  kitMigrations.forEach((migration) => project.copyKitMigration(migration));
+  for (const migration of kitMigrations) project.copyKitMigration(migration);
   const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}concurrent_deploys_${process.pid}`);
-  await withPgClient(withDatabase(url, 'postgres'), (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(`${TEST_DATABASE_PREFIX}concurrent_deploys_${process.pid}`)}`));
+  await withPgClient(withDatabase(url, 'postgres'), (client) =>
+    client.query(
+      `CREATE DATABASE ${client.escapeIdentifier(`${TEST_DATABASE_PREFIX}concurrent_deploys_${process.pid}`)}`,
+    ),
+  );
 
-  const [first, second] = await Promise.all([project.prisma(url, 'migrate', 'deploy'), project.prisma(url, 'migrate', 'deploy')]);
+  const [first, second] = await Promise.all([
+    project.prisma(url, 'migrate', 'deploy'),
+    project.prisma(url, 'migrate', 'deploy'),
+  ]);
   expect(first.code, first.stdout + first.stderr).toBe(0);
   expect(second.code, second.stdout + second.stderr).toBe(0);
 
-  const applied = await withPgClient(url, async (client) =>
-    (await client.query(`SELECT migration_name, count(*)::int AS times FROM _prisma_migrations WHERE finished_at IS NOT NULL GROUP BY 1 ORDER BY 1`)).rows,
+  const applied = await withPgClient(
+    url,
+    async (client) =>
+      (
+        await client.query(
+          `SELECT migration_name, count(*)::int AS times FROM _prisma_migrations WHERE finished_at IS NOT NULL GROUP BY 1 ORDER BY 1`,
+        )
+      ).rows,
   );
   expect(applied).toEqual(kitMigrations.map((migration_name) => ({ migration_name, times: 1 })));
 });

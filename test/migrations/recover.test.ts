@@ -51,7 +51,9 @@ describe('migrate:recover', () => {
 
       const explain = run(url, 'migrate-recover');
       expect(explain.code).toBe(1);
-      expect(explain.stdout).toContain('error: not recorded: the failing statement ran inside the migration\'s own BEGIN');
+      expect(explain.stdout).toContain(
+        "error: not recorded: the failing statement ran inside the migration's own BEGIN",
+      );
       expect(explain.stdout).toContain('left behind: nothing: it runs in one BEGIN … COMMIT');
       expect(await tableExists(url, 'audit_begin')).toBe(false);
 
@@ -67,7 +69,10 @@ describe('migrate:recover', () => {
   it('non-atomic migration that failed half-way: finished by hand, marked applied', async () => {
     const url = await migratedDatabase();
     const name = '29990103000000_audit_pair';
-    addMigration(name, 'CREATE TABLE "audit_a" (id int);\nCREATE TABLE "audit_b" (id int REFERENCES "no_such_table"(id));\n');
+    addMigration(
+      name,
+      'CREATE TABLE "audit_a" (id int);\nCREATE TABLE "audit_b" (id int REFERENCES "no_such_table"(id));\n',
+    );
     try {
       expect(run(url, 'prisma', 'migrate', 'deploy').code).not.toBe(0);
       const explain = run(url, 'migrate-recover');
@@ -86,7 +91,10 @@ describe('migrate:recover', () => {
   it('a lock timeout: --retry marks it rolled back and deploys again', async () => {
     const url = await migratedDatabase();
     const name = '29990104000000_users_flag';
-    addMigration(name, `SET lock_timeout = '500ms';\nALTER TABLE "users" ADD COLUMN IF NOT EXISTS "flag" BOOLEAN;\nRESET lock_timeout;\n`);
+    addMigration(
+      name,
+      `SET lock_timeout = '500ms';\nALTER TABLE "users" ADD COLUMN IF NOT EXISTS "flag" BOOLEAN;\nRESET lock_timeout;\n`,
+    );
     try {
       // A long transaction holds the table, as a slow report or a stuck worker would.
       await withPgClient(url, async (client) => {
@@ -115,14 +123,21 @@ describe('migrate:recover after a failed CREATE INDEX CONCURRENTLY', () => {
       `SET lock_timeout = '1s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "posts_title_idx" ON "posts" ("title");\nRESET lock_timeout;\n`,
     );
     const indexValid = async () =>
-      (await query<{ valid: boolean }>(url, `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'posts_title_idx'`)).map((row) => row.valid);
+      (
+        await query<{ valid: boolean }>(
+          url,
+          `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'posts_title_idx'`,
+        )
+      ).map((row) => row.valid);
     try {
       // An open transaction that wrote to posts: the build creates its index, then waits for
       // that transaction, runs out of lock_timeout and leaves the index INVALID.
       await withPgClient(url, async (client) => {
         await client.query('BEGIN');
         await client.query(`INSERT INTO users (email, display_name) VALUES ('blocker@example.test', 'Blocker')`);
-        await client.query(`INSERT INTO posts (author_id, title) SELECT id, 'held' FROM users WHERE email = 'blocker@example.test'`);
+        await client.query(
+          `INSERT INTO posts (author_id, title) SELECT id, 'held' FROM users WHERE email = 'blocker@example.test'`,
+        );
         const failed = run(url, 'prisma', 'migrate', 'deploy');
         expect(failed.code).not.toBe(0);
         expect(failed.stdout + failed.stderr).toMatch(/P3018[\s\S]*lock timeout/);
@@ -141,4 +156,3 @@ describe('migrate:recover after a failed CREATE INDEX CONCURRENTLY', () => {
     }
   });
 });
-

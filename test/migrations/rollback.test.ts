@@ -16,7 +16,7 @@ afterAll(() => copy.remove());
 /** A database with every kit migration applied: a clone of the template the test run migrated. */
 const migratedDatabase = () => cloneTemplateDatabase();
 
-describe('migration:down and migrate:rollback', () => {
+describe('migrate:down and migrate:rollback', () => {
   const name = '29990101000000_add_user_nickname';
   afterAll(() => removeMigration(name));
 
@@ -27,10 +27,12 @@ describe('migration:down and migrate:rollback', () => {
 
     const missing = run(url, 'migrate-rollback');
     expect(missing.code).toBe(1);
-    expect(missing.stderr.trim()).toBe(`error: ${name} has no down.sql: write one with npm run migration:down -- ${name} and review it, or fix forward with a new migration.`);
+    expect(missing.stderr.trim()).toBe(
+      `error: ${name} has no down.sql: write one with npm run migrate:down -- ${name} and review it, or fix forward with a new migration.`,
+    );
     expect(await columnExists(url, 'users', 'nickname')).toBe(true);
 
-    const down = run(url, 'migration-down', name);
+    const down = run(url, 'migrate-down', name);
     expect(down.code, down.stderr).toBe(0);
     const downSql = readFileSync(join(copy.dir, 'prisma', 'migrations', name, 'down.sql'), 'utf8');
     expect(downSql).toMatch(/BEGIN;[\s\S]*ALTER TABLE "public"\."users" DROP COLUMN "nickname";[\s\S]*COMMIT;/);
@@ -49,17 +51,21 @@ describe('migration:down and migrate:rollback', () => {
     expect(await columnExists(url, 'users', 'nickname')).toBe(true);
   });
 
-  it('migration:down refuses an unknown migration and an existing down.sql', async () => {
+  it('migrate:down refuses an unknown migration and an existing down.sql', async () => {
     const url = await migratedDatabase();
-    expect(run(url, 'migration-down', 'no_such_migration').stderr.trim()).toMatch(/^error: No migration named no_such_migration in prisma\/migrations\. Newest: /);
+    expect(run(url, 'migrate-down', 'no_such_migration').stderr.trim()).toMatch(
+      /^error: No migration named no_such_migration in prisma\/migrations\. Newest: /,
+    );
     const reviewed = '29990101000001_reviewed_down';
     addMigration(reviewed, 'SELECT 1;\n');
     writeFileSync(join(copy.dir, 'prisma', 'migrations', reviewed, 'down.sql'), '-- reviewed by hand\n');
     try {
-      const existing = run(url, 'migration-down', reviewed);
+      const existing = run(url, 'migrate-down', reviewed);
       expect(existing.code).toBe(1);
       expect(existing.stderr.trim()).toBe(`error: ${reviewed}/down.sql exists; pass --force to regenerate it.`);
-      expect(readFileSync(join(copy.dir, 'prisma', 'migrations', reviewed, 'down.sql'), 'utf8')).toBe('-- reviewed by hand\n');
+      expect(readFileSync(join(copy.dir, 'prisma', 'migrations', reviewed, 'down.sql'), 'utf8')).toBe(
+        '-- reviewed by hand\n',
+      );
     } finally {
       removeMigration(reviewed);
     }
@@ -81,11 +87,16 @@ describe('migrate:backup-if-risky', () => {
     expect(backup(undefined).stdout).toContain('0 pending migration(s), none destroys data: no backup needed.');
 
     const name = '29990105000000_drop_posts_body';
-    addMigration(name, `SET lock_timeout = '3s';\nALTER TABLE "posts" DROP COLUMN IF EXISTS "body";\nRESET lock_timeout;\n`);
+    addMigration(
+      name,
+      `SET lock_timeout = '3s';\nALTER TABLE "posts" DROP COLUMN IF EXISTS "body";\nRESET lock_timeout;\n`,
+    );
     try {
       const unset = backup(undefined);
       expect(unset.code).toBe(1);
-      expect(unset.stderr.trim()).toMatch(/^error: 1 pending migration\(s\) destroy data and BACKUP_COMMAND is not set/);
+      expect(unset.stderr.trim()).toMatch(
+        /^error: 1 pending migration\(s\) destroy data and BACKUP_COMMAND is not set/,
+      );
 
       const marker = join(copy.dir, '.data', 'backup-marker');
       const done = backup(`echo "$RISKY_MIGRATIONS" > ${marker}`);

@@ -71,27 +71,43 @@ export const commentFactory = {
 };
 `;
 
-it('migrate dev --create-only, lint, migrate dev, generate: a new model with a relation, and its factory', () => {
+it('migrate dev --create-only, lint, plan, migrate dev, generate: a new model with a relation, and its factory', () => {
   const readme = readFileSync(join(copy.dir, 'README.md'), 'utf8');
   const block = /## The everyday loop\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  const loop = block.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line && !line.startsWith('#'));
+  const loop = block
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line && !line.startsWith('#'));
   expect(loop).toEqual([
     'npm run db:start',
     'npx prisma migrate dev --create-only --name add_something',
     'npm run lint:migrations',
+    'npm run migrate:plan',
     'npx prisma migrate dev',
     'npm run generate',
     'npm test',
   ]);
 
   // A team's repository, and its database as `npm run setup` leaves it.
-  for (const command of ['git init -q -b main', 'git add -A', 'git -c user.name=kit -c user.email=kit@example.test commit -q -m start', 'git checkout -q -b feature', 'npx prisma migrate deploy']) {
+  for (const command of [
+    'git init -q -b main',
+    'git add -A',
+    'git -c user.name=kit -c user.email=kit@example.test commit -q -m start',
+    'git checkout -q -b feature',
+    'npx prisma migrate deploy',
+  ]) {
     const run = sh(command);
     expect(run.code, `${command}\n${run.out}`).toBe(0);
   }
   // "# edit prisma/schema.prisma"
   const schemaPath = join(copy.dir, 'prisma', 'schema.prisma');
-  writeFileSync(schemaPath, readFileSync(schemaPath, 'utf8').replace('  author    User       @relation(', '  comments  Comment[]\n  author    User       @relation('));
+  writeFileSync(
+    schemaPath,
+    readFileSync(schemaPath, 'utf8').replace(
+      '  author    User       @relation(',
+      '  comments  Comment[]\n  author    User       @relation(',
+    ),
+  );
   appendFileSync(schemaPath, commentModel);
 
   for (const command of loop) {
@@ -102,10 +118,19 @@ it('migrate dev --create-only, lint, migrate dev, generate: a new model with a r
       // The new model's foreign key locks posts: the linter asks for timeouts, and the README
       // says to add them to the generated file and lint again.
       expect(run.code, run.out).toBe(1);
-      expect(run.out).toMatch(/_add_something\/migration\.sql:\d+  require-lock-timeout/);
-      const migration = join(copy.dir, 'prisma', 'migrations', sh('ls prisma/migrations | grep _add_something').out.trim(), 'migration.sql');
+      expect(run.out).toMatch(/_add_something\/migration\.sql:\d+ {2}require-lock-timeout/);
+      const migration = join(
+        copy.dir,
+        'prisma',
+        'migrations',
+        sh('ls prisma/migrations | grep _add_something').out.trim(),
+        'migration.sql',
+      );
       const generated = readFileSync(migration, 'utf8');
-      writeFileSync(migration, `SET lock_timeout = '3s';\nSET statement_timeout = '30s';\n${generated}\nRESET statement_timeout;\nRESET lock_timeout;\n`);
+      writeFileSync(
+        migration,
+        `SET lock_timeout = '3s';\nSET statement_timeout = '30s';\n${generated}\nRESET statement_timeout;\nRESET lock_timeout;\n`,
+      );
       run = sh(command);
     }
     expect(run.code, `${command}\n${run.out}`).toBe(0);

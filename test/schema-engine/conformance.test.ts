@@ -29,7 +29,10 @@ model Account {
 `;
 
 function writeSchema(extraFields: string[] = [], blockAttributes: string[] = []) {
-  writeFileSync(join(project.dir, 'schema.prisma'), `${baseSchema}${[...extraFields, ...blockAttributes].map((l) => `  ${l}\n`).join('')}}\n`);
+  writeFileSync(
+    join(project.dir, 'schema.prisma'),
+    `${baseSchema}${[...extraFields, ...blockAttributes].map((l) => `  ${l}\n`).join('')}}\n`,
+  );
 }
 
 const migrations = project.migrationsDir;
@@ -42,7 +45,8 @@ const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [])
   withPgClient(url, async (client) => (await client.query<T>(sql, params)).rows);
 
 const columnExists = async (column: string) =>
-  (await query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = $1`, [column])).length === 1;
+  (await query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Account' AND column_name = $1`, [column]))
+    .length === 1;
 
 describe('the wasm stand-in runs the documented prisma commands', () => {
   beforeAll(() => {
@@ -71,7 +75,9 @@ await client.end();\n`,
     expect(run.code, output(run)).toBe(0);
     const created = readdirSync(migrations).filter((name) => name.endsWith('_init'));
     expect(created).toHaveLength(1);
-    expect(readFileSync(join(migrations, created[0] as string, 'migration.sql'), 'utf8')).toContain('CREATE TABLE "Account"');
+    expect(readFileSync(join(migrations, created[0] as string, 'migration.sql'), 'utf8')).toContain(
+      'CREATE TABLE "Account"',
+    );
     expect(await query(`SELECT to_regclass('"Account"') IS NOT NULL AS present`)).toEqual([{ present: true }]);
   });
 
@@ -103,7 +109,10 @@ await client.end();\n`,
 
   it('migrate deploy applies pending migrations, including a CREATE INDEX CONCURRENTLY one', async () => {
     writeSchema(['name String?'], ['@@index([name])']);
-    addMigration('29990101000000_index_account_name', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Account_name_idx" ON "Account"("name");\n');
+    addMigration(
+      '29990101000000_index_account_name',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Account_name_idx" ON "Account"("name");\n',
+    );
     const run = await prisma('migrate', 'deploy');
     expect(run.code, output(run)).toBe(0);
     expect(await columnExists('name')).toBe(true);

@@ -34,7 +34,9 @@ it('extensions = [...] is refused in one line, before any migration is written',
   const run = await project.prisma(url, 'migrate', 'dev', '--name', 'init');
   expect(run.code).not.toBe(0);
   const errors = (run.stdout + run.stderr).split('\n').filter((line) => line.startsWith('Error:'));
-  expect(errors).toEqual([expect.stringContaining('create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`)')]);
+  expect(errors).toEqual([
+    expect.stringContaining('create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`)'),
+  ]);
   expect(folders()).toEqual([]);
 });
 

@@ -52,7 +52,16 @@ describe('a role without CREATEDB, with SHADOW_DATABASE_URL', () => {
 
   it('migrate diff --from-migrations replays into the given shadow database, again and again', async () => {
     for (let run = 1; run <= 2; run += 1) {
-      const diff = await project.prisma(asRole(main), 'migrate', 'diff', '--from-migrations', 'migrations', '--to-schema', 'schema.prisma', '--exit-code');
+      const diff = await project.prisma(
+        asRole(main),
+        'migrate',
+        'diff',
+        '--from-migrations',
+        'migrations',
+        '--to-schema',
+        'schema.prisma',
+        '--exit-code',
+      );
       expect(diff.code, `run ${run}: ${output(diff)}`).toBe(0);
     }
   });
@@ -67,7 +76,9 @@ describe('a role without CREATEDB, with SHADOW_DATABASE_URL', () => {
 
   it('as TEST_DATABASE_URL, the same role is refused in one line that names what it lacks', async () => {
     await expect(assertTestRoleCanCreate(asRole(main))).rejects.toThrow(
-      new RegExp(`^TEST_DATABASE_URL's role ${role} lacks CREATEDB and CREATEROLE: .* or unset TEST_DATABASE_URL to use the embedded server\\.$`),
+      new RegExp(
+        `^TEST_DATABASE_URL's role ${role} lacks CREATEDB and CREATEROLE: .* or unset TEST_DATABASE_URL to use the embedded server\\.$`,
+      ),
     );
   });
 });

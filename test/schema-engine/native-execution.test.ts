@@ -21,18 +21,27 @@ let databases = 0;
 const output = (run: PrismaRun) => run.stdout + run.stderr;
 const query = <T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> =>
   withPgClient(url, async (client) => (await client.query<T>(sql, params)).rows);
-const tableExists = async (url: string, table: string) => (await query(url, `SELECT to_regclass($1) IS NOT NULL AS present`, [table]))[0]?.present;
+const tableExists = async (url: string, table: string) =>
+  (await query(url, `SELECT to_regclass($1) IS NOT NULL AS present`, [table]))[0]?.present;
 
 /**
  * Deploys the base migration plus `sql` as migration `name` into a new database (Prisma creates
  * it), then takes the case's folder away again, so every case starts from the same history.
  */
-async function deployCase(name: string, sql: string): Promise<{ url: string; deploy: string; code: number; logs: string | null }> {
-  const url = withDatabase(server, `${TEST_DATABASE_PREFIX}native_execution_${process.pid}_${(databases += 1)}`);
+async function deployCase(
+  name: string,
+  sql: string,
+): Promise<{ url: string; deploy: string; code: number; logs: string | null }> {
+  databases += 1;
+  const url = withDatabase(server, `${TEST_DATABASE_PREFIX}native_execution_${process.pid}_${databases}`);
   project.addMigration(name, sql);
   try {
     const deploy = await project.prisma(url, 'migrate', 'deploy');
-    const [record] = await query<{ logs: string | null }>(url, `SELECT logs FROM _prisma_migrations WHERE migration_name = $1`, [name]);
+    const [record] = await query<{ logs: string | null }>(
+      url,
+      `SELECT logs FROM _prisma_migrations WHERE migration_name = $1`,
+      [name],
+    );
     return { url, deploy: output(deploy), code: deploy.code, logs: record?.logs ?? null };
   } finally {
     rmSync(join(project.migrationsDir, name), { recursive: true });
@@ -40,26 +49,39 @@ async function deployCase(name: string, sql: string): Promise<{ url: string; dep
 }
 
 describe('migration files through the stand-in, as the native engine runs them', () => {
-  beforeAll(() => project.addMigration('20260101000000_account', 'CREATE TABLE "Account" (id serial PRIMARY KEY, email text NOT NULL);\n'));
+  beforeAll(() =>
+    project.addMigration(
+      '20260101000000_account',
+      'CREATE TABLE "Account" (id serial PRIMARY KEY, email text NOT NULL);\n',
+    ),
+  );
   afterAll(() => project.remove());
 
-  it('a split file that fails half-way: P3018 with PostgreSQL\'s error, and the statements before it stay', async () => {
-    const { url, code, deploy, logs } = await deployCase('29990102000000_split_broken', 'CREATE TABLE split_probe (id int);\nSELECT 1/0;\n');
+  it("a split file that fails half-way: P3018 with PostgreSQL's error, and the statements before it stay", async () => {
+    const { url, code, deploy, logs } = await deployCase(
+      '29990102000000_split_broken',
+      'CREATE TABLE split_probe (id int);\nSELECT 1/0;\n',
+    );
     expect(code).not.toBe(0);
     expect(deploy).toMatch(/P3018[\s\S]*division by zero/);
     expect(logs).toContain('division by zero');
     expect(await tableExists(url, 'split_probe')).toBe(true);
   });
 
-  it('a statement naming a missing column: P3018 with its migration, 42703 and PostgreSQL\'s own words, no engine trace', async () => {
+  it("a statement naming a missing column: P3018 with its migration, 42703 and PostgreSQL's own words, no engine trace", async () => {
     const { code, deploy } = await deployCase('29990102000007_typo', 'UPDATE "Account" SET editd = 1;\n');
     expect(code).not.toBe(0);
-    expect(deploy).toMatch(/Migration name: 29990102000007_typo\s+Database error code: 42703\s+Database error:\s+ERROR: column "editd" of relation "Account" does not exist/);
+    expect(deploy).toMatch(
+      /Migration name: 29990102000007_typo\s+Database error code: 42703\s+Database error:\s+ERROR: column "editd" of relation "Account" does not exist/,
+    );
     expect(deploy).not.toMatch(/Error accessing result set|external connector error|schema_engine_wasm/);
   });
 
   it('a file sent whole (a DO block does not parse) is one transaction: it fails as a unit', async () => {
-    const { url, code, deploy } = await deployCase('29990102000001_whole_broken', 'CREATE TABLE whole_probe (id int);\nDO $$ BEGIN PERFORM 1/0; END $$;\n');
+    const { url, code, deploy } = await deployCase(
+      '29990102000001_whole_broken',
+      'CREATE TABLE whole_probe (id int);\nDO $$ BEGIN PERFORM 1/0; END $$;\n',
+    );
     expect(code).not.toBe(0);
     expect(deploy).toMatch(/P3018[\s\S]*division by zero/);
     expect(await tableExists(url, 'whole_probe')).toBe(false);
@@ -79,7 +101,10 @@ RESET lock_timeout;
   });
 
   it('a failure inside BEGIN … COMMIT of a split file: nothing stays, and the engine cannot record why (25P02)', async () => {
-    const { url, code, deploy, logs } = await deployCase('29990102000003_begin_broken', 'BEGIN;\nCREATE TABLE atom_probe (id int);\nSELECT 1/0;\nCOMMIT;\n');
+    const { url, code, deploy, logs } = await deployCase(
+      '29990102000003_begin_broken',
+      'BEGIN;\nCREATE TABLE atom_probe (id int);\nSELECT 1/0;\nCOMMIT;\n',
+    );
     expect(code).not.toBe(0);
     // The native engine records the failure on the same connection, which is in the aborted
     // transaction: its own query fails, so neither the output nor the log has the real cause.
@@ -91,7 +116,10 @@ RESET lock_timeout;
 
   it('one connection for the whole deploy: a SET in one migration holds in the next', async () => {
     project.addMigration('29990102000004_set_name', "SET application_name = 'kit_conformance_probe';\n");
-    const { url, code, deploy } = await deployCase('29990102000005_read_name', "CREATE TABLE setting_probe AS SELECT current_setting('application_name') AS name;\n");
+    const { url, code, deploy } = await deployCase(
+      '29990102000005_read_name',
+      "CREATE TABLE setting_probe AS SELECT current_setting('application_name') AS name;\n",
+    );
     rmSync(join(project.migrationsDir, '29990102000004_set_name'), { recursive: true });
     expect(code, deploy).toBe(0);
     expect(await query(url, 'SELECT name FROM setting_probe')).toEqual([{ name: 'kit_conformance_probe' }]);
@@ -100,7 +128,10 @@ RESET lock_timeout;
   it('db execute sends the script as one query: CONCURRENTLY beside another statement is refused', async () => {
     const { url } = await deployCase('29990102000006_nothing', 'SELECT 1;\n');
     const file = join(project.dir, 'concurrently.sql');
-    writeFileSync(file, `SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY "Account_email_idx" ON "Account" (email);\n`);
+    writeFileSync(
+      file,
+      `SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY "Account_email_idx" ON "Account" (email);\n`,
+    );
     const run = await project.prisma(url, 'db', 'execute', '--file', file);
     expect(run.code).not.toBe(0);
     expect(output(run)).toContain('cannot run inside a transaction block');

@@ -18,12 +18,25 @@ interface WasmModuleClass {
 }
 
 const require = createRequire(join(projectRoot, 'package.json'));
-const pinnedEnginesCommit = (JSON.parse(readFileSync(require.resolve('@prisma/engines-version/package.json'), 'utf8')) as { prisma: { enginesVersion: string } }).prisma.enginesVersion;
-const sqlparserIn = (file: string) => [...new Set(readFileSync(file).toString('latin1').match(/sqlparser-\d+\.\d+\.\d+/g) ?? [])];
+const pinnedEnginesCommit = (
+  JSON.parse(readFileSync(require.resolve('@prisma/engines-version/package.json'), 'utf8')) as {
+    prisma: { enginesVersion: string };
+  }
+).prisma.enginesVersion;
+const sqlparserIn = (file: string) => [
+  ...new Set(
+    readFileSync(file)
+      .toString('latin1')
+      .match(/sqlparser-\d+\.\d+\.\d+/g) ?? [],
+  ),
+];
 
 describe('the native engine model matches the pinned prisma', () => {
   it('prisma pins the engines commit whose splitting rule the kit models', () => {
-    expect(pinnedEnginesCommit, `prisma now pins engines ${pinnedEnginesCommit}: check how it runs migration files, then update src/sql/native-script-plan.ts`).toBe(MODELLED_ENGINES_COMMIT);
+    expect(
+      pinnedEnginesCommit,
+      `prisma now pins engines ${pinnedEnginesCommit}: check how it runs migration files, then update src/sql/native-script-plan.ts`,
+    ).toBe(MODELLED_ENGINES_COMMIT);
   });
 
   it("the CLI's wasm engine is that commit's build", async () => {
@@ -31,7 +44,14 @@ describe('the native engine model matches the pinned prisma', () => {
   });
 
   it('the engine build and the npm parser carry the same sqlparser version', () => {
-    const parserWasm = join(projectRoot, 'node_modules', '@guanmingchiu', 'sqlparser-ts', 'wasm', 'sqlparser_rs_wasm_bg.wasm');
+    const parserWasm = join(
+      projectRoot,
+      'node_modules',
+      '@guanmingchiu',
+      'sqlparser-ts',
+      'wasm',
+      'sqlparser_rs_wasm_bg.wasm',
+    );
     expect(sqlparserIn(cliSchemaEngineWasm)).toEqual([`sqlparser-${NATIVE_SQLPARSER_VERSION}`]);
     expect(sqlparserIn(parserWasm)).toEqual([`sqlparser-${NATIVE_SQLPARSER_VERSION}`]);
   });
@@ -39,7 +59,9 @@ describe('the native engine model matches the pinned prisma', () => {
   it("the glue of @prisma/schema-engine-wasm provides every import of the CLI's wasm build", () => {
     // Node has WebAssembly; the ES lib typings the project uses don't declare it.
     const { Module } = (globalThis as unknown as { WebAssembly: { Module: WasmModuleClass } }).WebAssembly;
-    const missing = Module.imports(new Module(readFileSync(cliSchemaEngineWasm))).filter(({ name }) => !(name in glue)).map(({ name }) => name);
+    const missing = Module.imports(new Module(readFileSync(cliSchemaEngineWasm)))
+      .filter(({ name }) => !(name in glue))
+      .map(({ name }) => name);
     expect(missing).toEqual([]);
   });
 });

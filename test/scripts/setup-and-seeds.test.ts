@@ -47,7 +47,11 @@ describe('dev seed', () => {
   it('is deterministic and idempotent for the same --seed', async () => {
     const a = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
     expect(a.code, a.out).toBe(0);
-    const names = await t.db.user.findMany({ where: { email: { startsWith: 'dev-7-' } }, orderBy: { email: 'asc' }, select: { displayName: true } });
+    const names = await t.db.user.findMany({
+      where: { email: { startsWith: 'dev-7-' } },
+      orderBy: { email: 'asc' },
+      select: { displayName: true },
+    });
     const again = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
     expect(again.out).toContain('users created 0, posts created 0');
     expect(names).toHaveLength(5);
@@ -71,8 +75,14 @@ describe('dev seed', () => {
       const result = await run('seed-dev.ts', [], { DATABASE_URL: empty });
       expect(result.code).not.toBe(0);
       expect(result.out).toContain('run npm run seed:reference before the dev seed');
-      const counts = await withPgClient(empty, async (client) =>
-        (await client.query('SELECT (SELECT count(*) FROM roles)::int AS roles, (SELECT count(*) FROM users)::int AS users')).rows[0],
+      const counts = await withPgClient(
+        empty,
+        async (client) =>
+          (
+            await client.query(
+              'SELECT (SELECT count(*) FROM roles)::int AS roles, (SELECT count(*) FROM users)::int AS users',
+            )
+          ).rows[0],
       );
       expect(counts).toEqual({ roles: 0, users: 0 });
     } finally {
@@ -103,10 +113,19 @@ describe('npm run seed:reference -- --update-checksums', () => {
     try {
       const roles = join(copy.dir, 'prisma', 'reference', 'roles.jsonl');
       appendFileSync(roles, '{"name": "auditor", "description": "Reads everything, changes nothing"}\n');
-      const result = spawnSync(tsx, ['scripts/seed-reference.ts', '--update-checksums'], { cwd: copy.dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: url } });
+      const result = spawnSync(tsx, ['scripts/seed-reference.ts', '--update-checksums'], {
+        cwd: copy.dir,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: url },
+      });
       expect(result.status, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toMatch(/reference manifest updated[\s\S]*reference seed →/);
-      expect(await withPgClient(url, async (client) => (await client.query(`SELECT name FROM roles WHERE name = 'auditor'`)).rowCount)).toBe(1);
+      expect(
+        await withPgClient(
+          url,
+          async (client) => (await client.query(`SELECT name FROM roles WHERE name = 'auditor'`)).rowCount,
+        ),
+      ).toBe(1);
     } finally {
       copy.remove();
       await dropDatabase(url);
@@ -129,7 +148,9 @@ describe('npm run db:url', () => {
     const result = await run('db.ts', ['url'], { DATABASE_URL: t.url });
     expect(result.code, result.out).toBe(0);
     expect(result.out.trim()).toBe(t.url);
-    expect(await withPgClient(result.out.trim(), async (client) => (await client.query('SELECT 1 AS ok')).rows)).toEqual([{ ok: 1 }]);
+    expect(
+      await withPgClient(result.out.trim(), async (client) => (await client.query('SELECT 1 AS ok')).rows),
+    ).toEqual([{ ok: 1 }]);
   });
 });
 
@@ -148,7 +169,9 @@ describe('bad database URLs', () => {
     const down = 'postgresql://postgres:down-server-pw@127.0.0.1:1/app';
     const result = await run(script, [], { DATABASE_URL: down });
     expect(result.code).not.toBe(0);
-    expect(result.out.trim().split('\n')).toEqual([expect.stringMatching(/^error: P1001: Can't reach database server at .*npm run db:start/)]);
+    expect(result.out.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: P1001: Can't reach database server at .*npm run db:start/),
+    ]);
     expect(result.out).not.toContain('down-server-pw');
   });
 

@@ -17,7 +17,10 @@ beforeEach(() => {
 
 async function snapshot() {
   const roles = await t.db.role.findMany({ orderBy: { name: 'asc' }, select: { name: true, description: true } });
-  const flags = await t.db.featureFlag.findMany({ orderBy: { key: 'asc' }, select: { key: true, enabled: true, description: true } });
+  const flags = await t.db.featureFlag.findMany({
+    orderBy: { key: 'asc' },
+    select: { key: true, enabled: true, description: true },
+  });
   return { roles, flags };
 }
 
@@ -31,7 +34,10 @@ async function expectRefusal(message: RegExp) {
 describe('reference seed', () => {
   it('creates on the first run and writes nothing on the second', async () => {
     const first = await seedReferenceData(t.url, { dir });
-    expect(first.map((r) => [r.table, r.created])).toEqual([['roles', 3], ['feature_flags', 3]]);
+    expect(first.map((r) => [r.table, r.created])).toEqual([
+      ['roles', 3],
+      ['feature_flags', 3],
+    ]);
     const second = await seedReferenceData(t.url, { dir });
     expect(second.every((r) => r.created + r.updated + r.removed === 0)).toBe(true);
     expect(second.map((r) => r.unchanged)).toEqual([3, 3]);
@@ -40,10 +46,19 @@ describe('reference seed', () => {
   it('updates exactly the edited row and deletes only rows marked removed', async () => {
     await seedReferenceData(t.url, { dir });
     const file = join(dir, 'feature_flags.jsonl');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"key": "new-editor", "enabled": false', '"key": "new-editor", "enabled": true'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '"key": "new-editor", "enabled": false',
+        '"key": "new-editor", "enabled": true',
+      ),
+    );
     appendFileSync(join(dir, 'roles.jsonl'), '{"name": "editor", "_removed": true}\n'.replace('editor', 'member'));
     // member appears twice now (original line and removal): not allowed, so drop the original first.
-    writeFileSync(join(dir, 'roles.jsonl'), readFileSync(join(dir, 'roles.jsonl'), 'utf8').replace(/^.*"member", "description".*\n/m, ''));
+    writeFileSync(
+      join(dir, 'roles.jsonl'),
+      readFileSync(join(dir, 'roles.jsonl'), 'utf8').replace(/^.*"member", "description".*\n/m, ''),
+    );
     updateChecksums(dir);
     const results = await seedReferenceData(t.url, { dir });
     expect(results).toEqual([
@@ -64,21 +79,34 @@ describe('reference seed', () => {
     ['malformed JSON', '{"name": "broken",', /roles\.jsonl:4: not valid JSON/],
     ['a missing key', '{"description": "no name"}', /roles\.jsonl:4: missing the key column "name"/],
     ['a wrong type', '{"name": "typed", "description": 42}', /roles\.jsonl:4: "description" must be text/],
-    ['a duplicate key', '{"name": "admin", "description": "again"}', /roles\.jsonl:4: duplicate key name="admin" \(first on line 1\)/],
-    ['an unknown column', '{"name": "extra", "description": "", "colour": "red"}', /roles\.jsonl:4: unknown column "colour"/],
+    [
+      'a duplicate key',
+      '{"name": "admin", "description": "again"}',
+      /roles\.jsonl:4: duplicate key name="admin" \(first on line 1\)/,
+    ],
+    [
+      'an unknown column',
+      '{"name": "extra", "description": "", "colour": "red"}',
+      /roles\.jsonl:4: unknown column "colour"/,
+    ],
   ];
-  it.each(badRows)('fails whole on %s, with file and line, and leaves the database as it was', async (_, row, message) => {
-    await seedReferenceData(t.url, { dir });
-    // The good edit in the other file must not be written either.
-    const flags = join(dir, 'feature_flags.jsonl');
-    writeFileSync(flags, readFileSync(flags, 'utf8').replace('"enabled": true', '"enabled": false'));
-    appendFileSync(join(dir, 'roles.jsonl'), `${row}\n`);
-    updateChecksums(dir);
-    await expectRefusal(message);
-  });
+  it.each(badRows)(
+    'fails whole on %s, with file and line, and leaves the database as it was',
+    async (_, row, message) => {
+      await seedReferenceData(t.url, { dir });
+      // The good edit in the other file must not be written either.
+      const flags = join(dir, 'feature_flags.jsonl');
+      writeFileSync(flags, readFileSync(flags, 'utf8').replace('"enabled": true', '"enabled": false'));
+      appendFileSync(join(dir, 'roles.jsonl'), `${row}\n`);
+      updateChecksums(dir);
+      await expectRefusal(message);
+    },
+  );
 
   it('seeds a 100,000-row file in batches', async () => {
-    const rows = Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ key: `flag-${i}`, enabled: i % 2 === 0, description: '' }));
+    const rows = Array.from({ length: 100_000 }, (_, i) =>
+      JSON.stringify({ key: `flag-${i}`, enabled: i % 2 === 0, description: '' }),
+    );
     writeFileSync(join(dir, 'feature_flags.jsonl'), `${rows.join('\n')}\n`);
     updateChecksums(dir);
     const [, flags] = await seedReferenceData(t.url, { dir });

@@ -8,7 +8,12 @@ import { withDatabase } from '../../src/db/connection-url.ts';
 import { dropDatabasesWithPrefix, migrateDatabase } from '../../src/db/scratch-databases.ts';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../../src/embedded-db/server.ts';
 import { generateClientIfStale } from '../../src/setup/generate-client.ts';
-import { assertTestRoleCanCreate, configuredTestServerUrl, TEMPLATE_DATABASE, TEST_DATABASE_PREFIX } from './test-server.ts';
+import {
+  assertTestRoleCanCreate,
+  configuredTestServerUrl,
+  TEMPLATE_DATABASE,
+  TEST_DATABASE_PREFIX,
+} from './test-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

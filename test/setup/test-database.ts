@@ -11,7 +11,9 @@ import { createPrismaClient, type PrismaClient } from '../../src/db/client.ts';
 import { cloneDatabase, dropDatabase } from '../../src/db/scratch-databases.ts';
 import { TEMPLATE_DATABASE, TEST_DATABASE_PREFIX } from './test-server.ts';
 
-export function cloneTemplateDatabase(name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`): Promise<string> {
+export function cloneTemplateDatabase(
+  name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`,
+): Promise<string> {
   return cloneDatabase(inject('testServerUrl'), TEMPLATE_DATABASE, name);
 }
 

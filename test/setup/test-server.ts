@@ -23,10 +23,14 @@ export function configuredTestServerUrl(): string | undefined {
  * whose role can't, rather than failing every file with a stack.
  */
 export async function assertTestRoleCanCreate(serverUrl: string): Promise<void> {
-  const role = await withPgClient(serverUrl, async (client) =>
-    (await client.query<{ name: string; createdb: boolean; createrole: boolean }>(
-      'SELECT rolname AS name, rolcreatedb OR rolsuper AS createdb, rolcreaterole OR rolsuper AS createrole FROM pg_roles WHERE rolname = current_user',
-    )).rows[0]!,
+  const role = await withPgClient(
+    serverUrl,
+    async (client) =>
+      (
+        await client.query<{ name: string; createdb: boolean; createrole: boolean }>(
+          'SELECT rolname AS name, rolcreatedb OR rolsuper AS createdb, rolcreaterole OR rolsuper AS createrole FROM pg_roles WHERE rolname = current_user',
+        )
+      ).rows[0]!,
   );
   const missing = [role.createdb ? '' : 'CREATEDB', role.createrole ? '' : 'CREATEROLE'].filter(Boolean);
   if (missing.length > 0) {

@@ -22,4 +22,3 @@ export function backfill(url: string, ...args: string[]): Run {
   );
   return { child, done };
 }
-

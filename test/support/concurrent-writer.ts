@@ -64,7 +64,12 @@ export function writerStats(samples: Array<[number, number]>, failures: string[]
  * Starts a workload: one insert and one update of an existing row per iteration. Sample times
  * count from `t0` (default: now), so writers that take turns can share one clock.
  */
-export function startConcurrentWriter(url: string, existingRows: number, workload: WriterWorkload = 'users', t0 = performance.now()): ConcurrentWriter {
+export function startConcurrentWriter(
+  url: string,
+  existingRows: number,
+  workload: WriterWorkload = 'users',
+  t0 = performance.now(),
+): ConcurrentWriter {
   const writes = WRITES[workload];
   let running = true;
   const samples: Array<[number, number]> = [];

@@ -19,7 +19,10 @@ export function deployTimeCopy(name: string) {
   const copy: ProjectCopy = copyProject(name);
   /** `prisma …` with the copy's CLI, or one of its scripts (`migrate-recover`, …). */
   function run(url: string, command: string, ...args: string[]): CommandResult {
-    const [bin, ...rest] = command === 'prisma' ? [join(copy.dir, 'node_modules', '.bin', 'prisma')] : [process.execPath, '--import', 'tsx', `scripts/${command}.ts`];
+    const [bin, ...rest] =
+      command === 'prisma'
+        ? [join(copy.dir, 'node_modules', '.bin', 'prisma')]
+        : [process.execPath, '--import', 'tsx', `scripts/${command}.ts`];
     const result = spawnSync(bin!, [...rest, ...args], {
       cwd: copy.dir,
       encoding: 'utf8',
@@ -43,8 +46,14 @@ export function deployTimeCopy(name: string) {
   };
 }
 
-export const query = <T>(url: string, sql: string, params: unknown[] = []) => withPgClient(url, async (client) => (await client.query(sql, params)).rows as T[]);
+export const query = <T>(url: string, sql: string, params: unknown[] = []) =>
+  withPgClient(url, async (client) => (await client.query(sql, params)).rows as T[]);
 export const columnExists = async (url: string, table: string, column: string) =>
-  (await query(url, `SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`, [table, column])).length === 1;
+  (
+    await query(url, `SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2`, [
+      table,
+      column,
+    ])
+  ).length === 1;
 export const tableExists = async (url: string, table: string) =>
   (await query<{ present: boolean }>(url, `SELECT to_regclass($1) IS NOT NULL AS present`, [table]))[0]!.present;

@@ -43,17 +43,24 @@ function slicePeaks(samples: Array<[number, number]>, spanMs: number): Array<[nu
 
 function panel(series: LatencySeries, x0: number, y0: number, spanMs: number, topMs: number): string {
   const bottomMs = 0.1;
-  const y = (ms: number) => y0 + PANEL_H - (Math.log10(Math.max(ms, bottomMs) / bottomMs) / Math.log10(topMs / bottomMs)) * PANEL_H;
+  const y = (ms: number) =>
+    y0 + PANEL_H - (Math.log10(Math.max(ms, bottomMs) / bottomMs) / Math.log10(topMs / bottomMs)) * PANEL_H;
   const x = (t: number) => x0 + (t / spanMs) * PANEL_W;
   const parts: string[] = [];
   for (let tick = bottomMs; tick <= topMs * 1.0001; tick *= 10) {
-    parts.push(`<line x1="${x0}" x2="${x0 + PANEL_W}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}" stroke="#e3e3e3"/>`);
-    parts.push(`<text x="${x0 - 6}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${msLabel(Number(tick.toPrecision(1)))}</text>`);
+    parts.push(
+      `<line x1="${x0}" x2="${x0 + PANEL_W}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}" stroke="#e3e3e3"/>`,
+    );
+    parts.push(
+      `<text x="${x0 - 6}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${msLabel(Number(tick.toPrecision(1)))}</text>`,
+    );
   }
   const seconds = spanMs / 1000;
   const step = seconds > 20 ? 10 : seconds > 8 ? 2 : seconds > 3 ? 1 : 0.5;
   for (let s = 0; s <= seconds + 1e-9; s += step) {
-    parts.push(`<text x="${x(s * 1000).toFixed(1)}" y="${y0 + PANEL_H + 16}" text-anchor="middle">${Number(s.toFixed(1))} s</text>`);
+    parts.push(
+      `<text x="${x(s * 1000).toFixed(1)}" y="${y0 + PANEL_H + 16}" text-anchor="middle">${Number(s.toFixed(1))} s</text>`,
+    );
   }
   parts.push(`<rect x="${x0}" y="${y0}" width="${PANEL_W}" height="${PANEL_H}" fill="none" stroke="#999"/>`);
   const points = slicePeaks(series.samples, spanMs)
@@ -67,7 +74,9 @@ function panel(series: LatencySeries, x0: number, y0: number, spanMs: number, to
 export function renderLatencyChart(rows: ChartRow[], caption: string): string {
   const width = CELL_W * 2;
   const height = CELL_H * rows.length + 30;
-  const body: string[] = [`<text x="${MARGIN.left}" y="20" font-size="14" font-weight="bold">${escapeXml(caption)}</text>`];
+  const body: string[] = [
+    `<text x="${MARGIN.left}" y="20" font-size="14" font-weight="bold">${escapeXml(caption)}</text>`,
+  ];
   rows.forEach((row, i) => {
     const all = [...row.naive.samples, ...row.safe.samples];
     const spanMs = Math.max(1, ...all.map(([t]) => t));

@@ -36,7 +36,10 @@ export interface LockBenchPattern {
 export async function applyKitMigrations(url: string, suffixes: string[]): Promise<void> {
   await withPgClient(url, async (client) => {
     for (const suffix of suffixes) {
-      await runScriptLikeNativeEngine(client, readFileSync(join(migrationsDir, kitMigration(suffix), 'migration.sql'), 'utf8'));
+      await runScriptLikeNativeEngine(
+        client,
+        readFileSync(join(migrationsDir, kitMigration(suffix), 'migration.sql'), 'utf8'),
+      );
     }
   });
 }
@@ -45,7 +48,14 @@ async function backfill(url: string, job: BackfillJob, context: ChangeContext): 
   const runner = await BackfillRunner.connect(url, job);
   let done = 0;
   try {
-    await runner.run({ batchSize: 2000, sleepMs: 0, onBatch: ({ rowsChanged }) => context.onBackfillProgress((done += rowsChanged)) });
+    await runner.run({
+      batchSize: 2000,
+      sleepMs: 0,
+      onBatch: ({ rowsChanged }) => {
+        done += rowsChanged;
+        context.onBackfillProgress(done);
+      },
+    });
   } finally {
     await runner.close();
   }
@@ -67,15 +77,24 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
          FROM generate_series(1, ${rows}) g`,
       );
     },
-    naive: { label: 'CREATE INDEX', run: (url) => sql(url, `CREATE INDEX "posts_status_created_at_idx" ON "posts" ("status", "created_at")`) },
-    safe: { label: 'CREATE INDEX CONCURRENTLY (kit migration)', run: (url) => applyKitMigrations(url, ['_posts_status_created_at_index']) },
+    naive: {
+      label: 'CREATE INDEX',
+      run: (url) => sql(url, `CREATE INDEX "posts_status_created_at_idx" ON "posts" ("status", "created_at")`),
+    },
+    safe: {
+      label: 'CREATE INDEX CONCURRENTLY (kit migration)',
+      run: (url) => applyKitMigrations(url, ['_posts_status_created_at_index']),
+    },
   },
   {
     key: 'not-null',
     firstMigration: '_users_timezone_check_not_valid',
     workload: 'usersBeforeRename',
     fill: (url, rows) =>
-      sql(url, `INSERT INTO users (email, name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, ${rows}) g`),
+      sql(
+        url,
+        `INSERT INTO users (email, name, timezone) SELECT 'u' || g || '@example.test', 'User ' || g, NULL FROM generate_series(1, ${rows}) g`,
+      ),
     naive: {
       label: 'one UPDATE, then SET NOT NULL (scan)',
       run: async (url) => {
@@ -87,7 +106,11 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
       label: 'batched backfill, CHECK NOT VALID, VALIDATE, SET NOT NULL',
       run: async (url, context) => {
         await backfill(url, userTimezone, context);
-        await applyKitMigrations(url, ['_users_timezone_check_not_valid', '_users_timezone_validate_check', '_users_timezone_set_not_null']);
+        await applyKitMigrations(url, [
+          '_users_timezone_check_not_valid',
+          '_users_timezone_validate_check',
+          '_users_timezone_set_not_null',
+        ]);
       },
     },
   },
@@ -95,7 +118,11 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
     key: 'rename',
     firstMigration: '_users_display_name_expand',
     workload: 'usersBeforeRename',
-    fill: (url, rows) => sql(url, `INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, ${rows}) g`),
+    fill: (url, rows) =>
+      sql(
+        url,
+        `INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, ${rows}) g`,
+      ),
     naive: {
       label: 'RENAME COLUMN',
       run: (url) => sql(url, `ALTER TABLE "users" RENAME COLUMN "name" TO "display_name"`),
@@ -105,7 +132,11 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
       run: async (url, context) => {
         await applyKitMigrations(url, ['_users_display_name_expand']);
         await backfill(url, userDisplayName, context);
-        await applyKitMigrations(url, ['_users_display_name_check_not_valid', '_users_display_name_validate_check', '_users_display_name_set_not_null']);
+        await applyKitMigrations(url, [
+          '_users_display_name_check_not_valid',
+          '_users_display_name_validate_check',
+          '_users_display_name_set_not_null',
+        ]);
         await context.swapWriter('users');
         await applyKitMigrations(url, ['_users_name_contract']);
       },

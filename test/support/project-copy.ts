@@ -16,7 +16,10 @@ export interface ProjectCopy {
 export function copyProject(name: string): ProjectCopy {
   const dir = join(dataDir, 'tmp', `${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
-  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: projectRoot, encoding: 'utf8' })
+  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  })
     .stdout.split('\0')
     .filter(Boolean);
   for (const file of files) {

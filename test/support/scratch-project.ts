@@ -23,7 +23,10 @@ export interface ScratchProject {
   remove(): void;
 }
 
-export function createScratchProject(name: string, options: { seedCommand?: string; env?: Record<string, string> } = {}): ScratchProject {
+export function createScratchProject(
+  name: string,
+  options: { seedCommand?: string; env?: Record<string, string> } = {},
+): ScratchProject {
   const dir = join(dataDir, 'tmp', `${name}-${process.pid}`);
   const migrations = join(dir, 'migrations');
   rmSync(dir, { recursive: true, force: true });
@@ -73,9 +76,12 @@ export default defineConfig({
  * server migrated to them with `prisma migrate deploy`. The database is dropped with the others
  * at the end of the run; call `project.remove()` when done with the files.
  */
-export async function migratedScratchDatabase(name: string, migrations: string[]): Promise<{ project: ScratchProject; url: string }> {
+export async function migratedScratchDatabase(
+  name: string,
+  migrations: string[],
+): Promise<{ project: ScratchProject; url: string }> {
   const project = createScratchProject(name);
-  migrations.forEach((migration) => project.copyKitMigration(migration));
+  for (const migration of migrations) project.copyKitMigration(migration);
   const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}${name.replace(/-/g, '_')}_${process.pid}`);
   const deploy = await project.prisma(url, 'migrate', 'deploy');
   if (deploy.code !== 0) throw new Error(`migrate deploy into ${name} failed:\n${deploy.stdout}${deploy.stderr}`);

@@ -1,5 +1,5 @@
 /**
- * `npm run migration:new -- <pattern> <name> --table <t> [--column c] [--columns a,b] [--to c]
+ * `npm run migrate:new -- <pattern> <name> --table <t> [--column c] [--columns a,b] [--to c]
  *   [--type t] [--default expr] [--unique] [--backfill job]`
  * Writes the migration folders of a zero-downtime pattern into prisma/migrations.
  */
@@ -11,7 +11,8 @@ import { migrationsDir, projectRoot } from '../src/project-paths.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
-const USAGE = 'Usage: npm run migration:new -- <pattern> <name> --table <table> [options]; `npm run migration:new -- --help` lists patterns';
+const USAGE =
+  'Usage: npm run migrate:new -- <pattern> <name> --table <table> [options]; `npm run migrate:new -- --help` lists patterns';
 
 function help(): void {
   console.log(`${USAGE.split(';')[0]}\n\nPatterns:`);
@@ -19,27 +20,32 @@ function help(): void {
     const options = pattern.requires.map((option) => `--${option}`).join(' ');
     console.log(`  ${name.padEnd(17)} ${pattern.summary}${options ? ` (needs ${options})` : ''}`);
   }
-  console.log('\nOptions: --column c, --columns a,b, --to new_name, --type text, --default "\'x\'", --unique, --backfill job');
+  console.log(
+    '\nOptions: --column c, --columns a,b, --to new_name, --type text, --default "\'x\'", --unique, --backfill job',
+  );
 }
 
 runCli(async (argv) => {
-  const parsed = parseCliArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      table: { type: 'string' },
-      column: { type: 'string' },
-      columns: { type: 'string' },
-      to: { type: 'string' },
-      type: { type: 'string' },
-      default: { type: 'string' },
-      unique: { type: 'boolean' },
-      backfill: { type: 'string' },
-      'migrations-dir': { type: 'string' },
-      'backfills-dir': { type: 'string' },
-      help: { type: 'boolean', default: false },
+  const parsed = parseCliArgs(
+    {
+      args: argv,
+      allowPositionals: true,
+      options: {
+        table: { type: 'string' },
+        column: { type: 'string' },
+        columns: { type: 'string' },
+        to: { type: 'string' },
+        type: { type: 'string' },
+        default: { type: 'string' },
+        unique: { type: 'boolean' },
+        backfill: { type: 'string' },
+        'migrations-dir': { type: 'string' },
+        'backfills-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   const { values, positionals } = parsed;
   if (values.help) return help();
   if (positionals.length > 2) throw new CliError(`Unexpected argument "${positionals[2]}". ${USAGE}`);
@@ -53,5 +59,7 @@ runCli(async (argv) => {
   for (const folder of result.folders) console.log(`created prisma/migrations/${folder}/migration.sql`);
   for (const file of result.files) console.log(`created ${relative(projectRoot, file)}`);
   for (const line of result.next) console.log(`next: ${line}`);
-  console.log(`then: npm run lint:migrations, and npx prisma migrate dev to apply (after any backfill above). Recipe: ${result.playbook}`);
+  console.log(
+    `then: npm run lint:migrations, and npx prisma migrate dev to apply (after any backfill above). Recipe: ${result.playbook}`,
+  );
 });

@@ -1,0 +1,42 @@
+/**
+ * `npm run migrate:plan [-- --max-rows N] [--migrations <dir>]`
+ * What the migrations pending on the database (DATABASE_URL, or the embedded one) will lock, on
+ * which tables, how big they are, and whether writes would wait on a scan, rewrite or index build.
+ * Read-only. Prints Markdown, appends it to $GITHUB_STEP_SUMMARY when that is set, and exits 1
+ * when a write-blocking statement's work meets a table over --max-rows (default 100,000).
+ */
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { formatPlan } from '../src/migration-plan/format-plan.ts';
+import { planPendingMigrations } from '../src/migration-plan/plan-migrations.ts';
+import { parseCliArgs } from '../src/parse-cli-args.ts';
+import { parseCount } from '../src/parse-count.ts';
+import { migrationsDir } from '../src/project-paths.ts';
+import { runCli } from '../src/run-cli.ts';
+
+const USAGE = 'Usage: npm run migrate:plan -- [--max-rows N] [--migrations <dir>]';
+
+runCli(async (argv) => {
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        'max-rows': { type: 'string', default: '100000' },
+        migrations: { type: 'string', default: migrationsDir },
+      },
+    },
+    USAGE,
+  );
+  const url = requireDatabaseUrl();
+  const plan = await planPendingMigrations({
+    url,
+    migrationsDir: resolve(values.migrations),
+    maxRows: parseCount('--max-rows', values['max-rows'], 0),
+  });
+  const { host, pathname } = new URL(url); // never the password
+  const markdown = formatPlan(plan, `${host}${pathname}`);
+  console.log(markdown);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+  if (plan.problems > 0) process.exitCode = 1;
+});

@@ -1,0 +1,181 @@
+/**
+ * `npm run migrate:plan`: for the migrations pending on a database, what each statement will lock,
+ * on which tables, how big those tables are, and whether the lock waits on work that grows with
+ * them. Read-only: it reads `_prisma_migrations` and the catalog, and runs nothing of the
+ * migrations. A write-blocking statement with work that grows with its table, on a table over
+ * `maxRows`, is a problem; the command exits non-zero on any.
+ */
+import { relative } from 'node:path';
+import { loadModule, parseSync } from 'libpg-query';
+import type pg from 'pg';
+import { withPgClient } from '../db/pg-client.ts';
+import type { Finding } from '../migration-lint/finding.ts';
+import { collectNotNullChecks, lintMigrationFile, noNotNullChecks } from '../migration-lint/lint-migration-file.ts';
+import { runSquawk } from '../migration-lint/run-squawk.ts';
+import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
+import { readMigrationHistory } from '../migrations/migration-history.ts';
+import { projectRoot } from '../project-paths.ts';
+import { describePlan, loadNativeParser, planScript } from '../sql/native-script-plan.ts';
+import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
+import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from './statement-effects.ts';
+
+export interface TableSize {
+  /** Estimated from the planner's statistics (pg_class.reltuples); counted when never analyzed. */
+  rows: number;
+  bytes: number;
+}
+
+export interface PlannedEffect extends TableEffect {
+  /** undefined: the table doesn't exist yet (created by an earlier pending statement, or missing). */
+  size?: TableSize;
+  problem: boolean;
+}
+
+export interface PlannedStatement {
+  line: number;
+  sql: string;
+  effects: PlannedEffect[];
+}
+
+export interface PlannedMigration {
+  name: string;
+  /** How Prisma's native engine will run the file. */
+  native: string;
+  statements: PlannedStatement[];
+  findings: Finding[];
+  /** PostgreSQL's parser refused a statement: the migration will fail there. */
+  parseError?: { line: number; message: string };
+}
+
+export interface MigrationPlan {
+  pending: PlannedMigration[];
+  maxRows: number;
+  problems: number;
+}
+
+export interface PlanOptions {
+  url: string;
+  migrationsDir: string;
+  maxRows: number;
+}
+
+/** Sizes of the named tables (an index stands for its table), undefined for ones that don't exist. */
+async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
+  const regclass = name
+    .split('.')
+    .map((part) => client.escapeIdentifier(part))
+    .join('.');
+  const found = await client.query<{ oid: number; relkind: string; rows: number; bytes: string; table: number | null }>(
+    `SELECT c.oid, c.relkind, c.reltuples::float8 AS rows, pg_total_relation_size(c.oid) AS bytes,
+            (SELECT indrelid FROM pg_index WHERE indexrelid = c.oid)::int AS table
+       FROM pg_class c WHERE c.oid = to_regclass($1)`,
+    [regclass],
+  );
+  const row = found.rows[0];
+  if (!row) return undefined;
+  if (row.relkind === 'i' && row.table) {
+    const table = await client.query<{ name: string }>('SELECT $1::int::regclass::text AS name', [row.table]);
+    return tableSize(client, table.rows[0]!.name);
+  }
+  let rows = row.rows;
+  // Never analyzed (-1): count it while that is cheap, else call it unknown-but-big.
+  if (rows < 0) {
+    rows =
+      Number(row.bytes) < 64 * 1024 * 1024
+        ? Number((await client.query(`SELECT count(*) AS n FROM ${regclass}`)).rows[0].n)
+        : Number.POSITIVE_INFINITY;
+  }
+  return { rows: Math.round(rows), bytes: Number(row.bytes) };
+}
+
+/** True when a validated CHECK (column IS NOT NULL) lets SET NOT NULL skip its scan. */
+async function hasValidatedNotNullCheck(client: pg.Client, table: string, column: string): Promise<boolean> {
+  const result = await client.query(
+    `SELECT 1 FROM pg_constraint
+      WHERE conrelid = to_regclass($1) AND contype = 'c' AND convalidated
+        AND pg_get_constraintdef(oid) = 'CHECK ((' || quote_ident($2) || ' IS NOT NULL))'`,
+    [
+      table
+        .split('.')
+        .map((part) => client.escapeIdentifier(part))
+        .join('.'),
+      column,
+    ],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function planPendingMigrations(options: PlanOptions): Promise<MigrationPlan> {
+  await Promise.all([loadNativeParser(), loadModule()]);
+  const history = await readMigrationHistory(options.url, options.migrationsDir);
+  const fileOf = (name: string) => relative(projectRoot, `${options.migrationsDir}/${name}/migration.sql`);
+  const squawk = runSquawk(history.pending.map(fileOf));
+  const checks = noNotNullChecks();
+  for (const name of migrationFolders(options.migrationsDir)) {
+    if (!history.pending.includes(name)) collectNotNullChecks(migrationSql(name, options.migrationsDir), checks);
+  }
+
+  // A database Migrate hasn't created yet (a fresh CI service) has no tables to measure.
+  const withCatalog = <T>(work: (client: pg.Client | undefined) => Promise<T>) =>
+    withPgClient(options.url, work).catch((error: { code?: string }) => {
+      if (error.code === '3D000') return work(undefined);
+      throw error;
+    });
+  return withCatalog(async (client) => {
+    const sizes = new Map<string, TableSize | undefined>();
+    const sizeOf = async (table: string) => {
+      if (!sizes.has(table)) sizes.set(table, client && (await tableSize(client, table)));
+      return sizes.get(table);
+    };
+    let problems = 0;
+    const pending: PlannedMigration[] = [];
+    for (const name of history.pending) {
+      const sql = migrationSql(name, options.migrationsDir);
+      const file = fileOf(name);
+      const migration: PlannedMigration = {
+        name,
+        native: describePlan(planScript(sql)),
+        statements: [],
+        findings: lintMigrationFile(
+          { file, sql },
+          squawk.filter((finding) => finding.file === file),
+          checks,
+        ),
+      };
+      collectNotNullChecks(sql, checks);
+      for (const statement of splitSqlStatements(sql)) {
+        let parsed: Array<{ stmt: Record<string, unknown> }>;
+        try {
+          parsed = (parseSync(statement.text).stmts ?? []) as typeof parsed;
+        } catch (error) {
+          migration.parseError = { line: statement.line, message: (error as Error).message };
+          problems += 1;
+          break;
+        }
+        const effects: PlannedEffect[] = [];
+        for (const effect of parsed.flatMap(({ stmt }) => statementEffects(stmt, statement.text))) {
+          const size = effect.work === 'new table' ? undefined : await sizeOf(effect.table);
+          if (effect.work === 'new table') sizes.set(effect.table, undefined);
+          const work =
+            client &&
+            effect.notNullColumn &&
+            (await hasValidatedNotNullCheck(client, effect.table, effect.notNullColumn))
+              ? 'catalog'
+              : effect.work;
+          const problem =
+            blocksWrites(effect) && growsWithTable({ ...effect, work }) && (size?.rows ?? 0) > options.maxRows;
+          if (problem) problems += 1;
+          effects.push({ ...effect, work, size, problem });
+        }
+        const oneLine = stripComments(statement.text).replace(/\s+/g, ' ').trim();
+        migration.statements.push({
+          line: statement.line,
+          sql: oneLine.length > 72 ? `${oneLine.slice(0, 71)}…` : oneLine,
+          effects,
+        });
+      }
+      pending.push(migration);
+    }
+    return { pending, maxRows: options.maxRows, problems };
+  });
+}

@@ -1,0 +1,309 @@
+/**
+ * What a migration statement does to the tables it names: the lock it takes on each and the work
+ * it does under that lock (catalog only, a scan, a rewrite, an index build, or every matching
+ * row). Read from PostgreSQL's own parser (libpg-query, the server's parser compiled to wasm),
+ * DO blocks included through its PL/pgSQL parser, never from the statement's text.
+ *
+ * Locks follow PostgreSQL 18's documentation of each command ("Explicit Locking" and the
+ * ALTER TABLE reference); where the work depends on data the parser can't see (a type change
+ * that happens to be binary-coercible), the heavier reading is reported.
+ */
+import { parsePlPgSQLSync, parseSync } from 'libpg-query';
+
+export type LockMode =
+  | 'ACCESS EXCLUSIVE'
+  | 'EXCLUSIVE'
+  | 'SHARE ROW EXCLUSIVE'
+  | 'SHARE'
+  | 'SHARE UPDATE EXCLUSIVE'
+  | 'ROW EXCLUSIVE';
+
+/** catalog: milliseconds; scan/rewrite/build: as long as the table is big; rows: every matching row is written. */
+export type Work = 'catalog' | 'scan' | 'rewrite' | 'build' | 'rows' | 'new table';
+
+export interface TableEffect {
+  /** As written: `posts`, `public.posts`. */
+  table: string;
+  lock: LockMode;
+  work: Work;
+  /** Short, for a person: `CREATE INDEX`, `ADD COLUMN slug`, `FOREIGN KEY → users`. */
+  what: string;
+  /** For SET NOT NULL: the scan is skipped when a validated CHECK (column IS NOT NULL) exists. */
+  notNullColumn?: string;
+  /** Only INSERT: takes ROW EXCLUSIVE, blocks nobody. */
+  blocksNobody?: boolean;
+}
+
+/** Modes that conflict with ROW EXCLUSIVE, the lock every INSERT, UPDATE and DELETE takes. */
+const BLOCKS_WRITES = new Set<LockMode>(['ACCESS EXCLUSIVE', 'EXCLUSIVE', 'SHARE ROW EXCLUSIVE', 'SHARE']);
+
+export const blocksWrites = (effect: TableEffect) =>
+  !effect.blocksNobody && (BLOCKS_WRITES.has(effect.lock) || effect.work === 'rows');
+
+/** Work whose length grows with the table's size. */
+export const growsWithTable = (effect: TableEffect) => ['scan', 'rewrite', 'build', 'rows'].includes(effect.work);
+
+// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree, read field by field
+type Node = Record<string, any>;
+
+const VOLATILE_DEFAULTS = new Set([
+  'random',
+  'gen_random_uuid',
+  'uuid_generate_v4',
+  'uuidv4',
+  'uuidv7',
+  'nextval',
+  'clock_timestamp',
+  'timeofday',
+]);
+const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+const relationName = (relation: Node | undefined) =>
+  relation ? [relation.schemaname, relation.relname].filter(Boolean).join('.') : '?';
+
+const lastName = (names: Node[] | undefined) => names?.at(-1)?.String?.sval as string | undefined;
+
+/** The work an added column causes: a rewrite when every row needs its own value. */
+function addColumnWork(column: Node): { work: Work; note?: string } {
+  if (SERIAL_TYPES.has(lastName(column.typeName?.names) ?? ''))
+    return { work: 'rewrite', note: 'serial: a volatile default' };
+  const constraints: Node[] = (column.constraints ?? []).map((c: Node) => c.Constraint);
+  const defaultExpr = constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr;
+  const fn = lastName(defaultExpr?.FuncCall?.funcname);
+  if (fn && VOLATILE_DEFAULTS.has(fn)) return { work: 'rewrite', note: `volatile default ${fn}()` };
+  if (constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) {
+    return { work: 'rewrite', note: 'identity or generated' };
+  }
+  if (constraints.some((c) => c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE'))
+    return { work: 'build' };
+  if (constraints.some((c) => c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN')) return { work: 'scan' };
+  if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL') && !defaultExpr) {
+    return { work: 'scan', note: 'NOT NULL without a default fails on a table with rows' };
+  }
+  return { work: 'catalog' };
+}
+
+function alterTableEffects(stmt: Node): TableEffect[] {
+  const table = relationName(stmt.relation);
+  const effects: TableEffect[] = [];
+  for (const { AlterTableCmd: cmd } of stmt.cmds ?? []) {
+    const at = (lock: LockMode, work: Work, what: string, extra: Partial<TableEffect> = {}) =>
+      effects.push({ table, lock, work, what, ...extra });
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const column = cmd.def.ColumnDef;
+        const { work, note } = addColumnWork(column);
+        at('ACCESS EXCLUSIVE', work, `ADD COLUMN ${column.colname}${note ? ` (${note})` : ''}`);
+        for (const { Constraint: c } of column.constraints ?? []) {
+          if (c.contype === 'CONSTR_FOREIGN') {
+            effects.push({
+              table: relationName(c.pktable),
+              lock: 'SHARE ROW EXCLUSIVE',
+              work: 'catalog',
+              what: `referenced by ${table}`,
+            });
+          }
+        }
+        break;
+      }
+      case 'AT_AlterColumnType':
+        at('ACCESS EXCLUSIVE', 'rewrite', `ALTER COLUMN ${cmd.name} TYPE (a rewrite unless binary-coercible)`);
+        break;
+      case 'AT_SetNotNull':
+        at('ACCESS EXCLUSIVE', 'scan', `SET NOT NULL ${cmd.name}`, { notNullColumn: cmd.name });
+        break;
+      case 'AT_AddConstraint': {
+        const c = cmd.def.Constraint;
+        const validated = !c.skip_validation;
+        if (c.contype === 'CONSTR_FOREIGN') {
+          at(
+            'SHARE ROW EXCLUSIVE',
+            validated ? 'scan' : 'catalog',
+            `FOREIGN KEY → ${relationName(c.pktable)}${validated ? '' : ' NOT VALID'}`,
+          );
+          effects.push({
+            table: relationName(c.pktable),
+            lock: 'SHARE ROW EXCLUSIVE',
+            work: 'catalog',
+            what: `referenced by ${table}`,
+          });
+        } else if (c.contype === 'CONSTR_CHECK') {
+          at(
+            'ACCESS EXCLUSIVE',
+            validated ? 'scan' : 'catalog',
+            `CHECK ${c.conname ?? ''}${validated ? '' : ' NOT VALID'}`.trim(),
+          );
+        } else if (
+          c.contype === 'CONSTR_UNIQUE' ||
+          c.contype === 'CONSTR_PRIMARY' ||
+          c.contype === 'CONSTR_EXCLUSION'
+        ) {
+          const kind = { CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_EXCLUSION: 'EXCLUDE' }[
+            c.contype as string
+          ];
+          at(
+            'ACCESS EXCLUSIVE',
+            c.indexname ? 'catalog' : 'build',
+            `${kind}${c.indexname ? ` USING INDEX ${c.indexname}` : ''}`,
+          );
+        } else {
+          at('ACCESS EXCLUSIVE', 'catalog', `ADD CONSTRAINT ${c.conname ?? ''}`.trim());
+        }
+        break;
+      }
+      case 'AT_ValidateConstraint':
+        at('SHARE UPDATE EXCLUSIVE', 'scan', `VALIDATE CONSTRAINT ${cmd.name}`);
+        break;
+      case 'AT_AttachPartition':
+        at('SHARE UPDATE EXCLUSIVE', 'scan', 'ATTACH PARTITION');
+        break;
+      case 'AT_SetStatistics':
+      case 'AT_ClusterOn':
+      case 'AT_SetRelOptions':
+        at('SHARE UPDATE EXCLUSIVE', 'catalog', cmd.subtype.replace('AT_', ''));
+        break;
+      default:
+        at(
+          'ACCESS EXCLUSIVE',
+          'catalog',
+          cmd.subtype
+            .replace('AT_', '')
+            .replace(/([a-z])([A-Z])/g, '$1 $2')
+            .toUpperCase(),
+        );
+    }
+  }
+  return effects;
+}
+
+/** SQL statements inside a DO block's PL/pgSQL body (dynamic EXECUTE strings can't be seen). */
+function statementsInDoBlock(doSql: string): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const record = node as Node;
+    const query = record.PLpgSQL_stmt_execsql?.sqlstmt?.PLpgSQL_expr?.query;
+    if (typeof query === 'string') found.push(query);
+    for (const value of Object.values(record)) walk(value);
+  };
+  walk(parsePlPgSQLSync(doSql));
+  return found;
+}
+
+/** The effects of one parsed statement (`stmt` of libpg-query's output); `sql` is its text. */
+export function statementEffects(stmt: Node, sql: string): TableEffect[] {
+  const [kind, body] = Object.entries(stmt)[0] as [string, Node];
+  switch (kind) {
+    case 'CreateStmt': {
+      const table = relationName(body.relation);
+      const effects: TableEffect[] = [{ table, lock: 'ACCESS EXCLUSIVE', work: 'new table', what: 'CREATE TABLE' }];
+      const constraints = (body.tableElts ?? []).flatMap((element: Node) =>
+        element.Constraint
+          ? [element.Constraint]
+          : (element.ColumnDef?.constraints ?? []).map((c: Node) => c.Constraint),
+      );
+      for (const c of constraints) {
+        if (c.contype === 'CONSTR_FOREIGN') {
+          effects.push({
+            table: relationName(c.pktable),
+            lock: 'SHARE ROW EXCLUSIVE',
+            work: 'catalog',
+            what: `referenced by new ${table}`,
+          });
+        }
+      }
+      return effects;
+    }
+    case 'IndexStmt':
+      return [
+        {
+          table: relationName(body.relation),
+          lock: body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
+          work: 'build',
+          what: `CREATE ${body.unique ? 'UNIQUE ' : ''}INDEX${body.concurrent ? ' CONCURRENTLY' : ''}`,
+        },
+      ];
+    case 'AlterTableStmt':
+      return body.objtype === 'OBJECT_TABLE' ? alterTableEffects(body) : [];
+    case 'RenameStmt':
+      return body.relation
+        ? [
+            {
+              table: relationName(body.relation),
+              lock: 'ACCESS EXCLUSIVE',
+              work: 'catalog',
+              what: `RENAME ${String(body.renameType).replace('OBJECT_', '')}`,
+            },
+          ]
+        : [];
+    case 'DropStmt': {
+      if (body.removeType !== 'OBJECT_TABLE' && body.removeType !== 'OBJECT_INDEX') return [];
+      const index = body.removeType === 'OBJECT_INDEX';
+      return (body.objects ?? []).map((object: Node) => ({
+        table: (object.List?.items ?? []).map((item: Node) => item.String?.sval).join('.'),
+        lock: index && body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+        work: 'catalog',
+        what: index ? `DROP INDEX${body.concurrent ? ' CONCURRENTLY' : ''}` : 'DROP TABLE',
+      }));
+    }
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+      return [
+        {
+          table: relationName(body.relation),
+          lock: 'ROW EXCLUSIVE',
+          work: 'rows',
+          what: kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE',
+        },
+      ];
+    case 'InsertStmt':
+      return [
+        { table: relationName(body.relation), lock: 'ROW EXCLUSIVE', work: 'rows', what: 'INSERT', blocksNobody: true },
+      ];
+    case 'TruncateStmt':
+      return (body.relations ?? []).map((relation: Node) => ({
+        table: relationName(relation.RangeVar),
+        lock: 'ACCESS EXCLUSIVE',
+        work: 'catalog',
+        what: 'TRUNCATE',
+      }));
+    case 'VacuumStmt': {
+      const full = (body.options ?? []).some((option: Node) => option.DefElem?.defname === 'full');
+      return (body.rels ?? []).map((rel: Node) => ({
+        table: relationName(rel.VacuumRelation?.relation),
+        lock: full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
+        work: full ? 'rewrite' : 'scan',
+        what: full ? 'VACUUM FULL' : 'VACUUM',
+      }));
+    }
+    case 'ClusterStmt':
+      return body.relation
+        ? [{ table: relationName(body.relation), lock: 'ACCESS EXCLUSIVE', work: 'rewrite', what: 'CLUSTER' }]
+        : [];
+    case 'CreateTrigStmt':
+      return [
+        { table: relationName(body.relation), lock: 'SHARE ROW EXCLUSIVE', work: 'catalog', what: 'CREATE TRIGGER' },
+      ];
+    case 'RefreshMatViewStmt':
+      return [
+        {
+          table: relationName(body.relation),
+          lock: body.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+          work: 'rewrite',
+          what: 'REFRESH MATERIALIZED VIEW',
+        },
+      ];
+    case 'DoStmt':
+      return statementsInDoBlock(sql).flatMap((inner) =>
+        (parseSync(inner).stmts ?? [])
+          .flatMap((parsed: Node) => statementEffects(parsed.stmt, inner))
+          .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` })),
+      );
+    default:
+      return [];
+  }
+}
