@@ -2,7 +2,8 @@
  * `npm run migrate:plan` against a database with real row counts: the kit's history applied, then
  * 120,000 posts; pending migrations in a copy of the migrations folder. The plan must name the
  * lock, the table and its size, fail on a write-blocking build over --max-rows, pass the safe
- * counterpart, look inside DO blocks, write the GitHub job summary, and change nothing.
+ * counterpart, look inside DO blocks, write the GitHub job summary, and change nothing. The first
+ * case runs the command; the others call the same library in-process (spawning costs seconds).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
+import { formatPlan } from '../../src/migration-plan/format-plan.ts';
+import { planPendingMigrations } from '../../src/migration-plan/plan-migrations.ts';
 import { migrationsDir, projectRoot } from '../../src/project-paths.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
@@ -53,6 +56,12 @@ function plan(dir: string, ...args: string[]) {
   return { ...run, summary: () => readFileSync(summary, 'utf8') };
 }
 
+/** The same plan in-process: exit status 1 when it found problems, as the command does. */
+async function planInProcess(dir: string, maxRows = 100_000) {
+  const result = await planPendingMigrations({ url: t.url, migrationsDir: dir, maxRows });
+  return { status: result.problems > 0 ? 1 : 0, stdout: formatPlan(result, 'test'), stderr: '' };
+}
+
 const GUARDS = `SET lock_timeout = '2s';\nSET statement_timeout = '5s';\n`;
 
 describe('npm run migrate:plan', () => {
@@ -93,8 +102,8 @@ describe('npm run migrate:plan', () => {
     expect(safe.stdout).toContain('No statement blocks writes on a table over 100,000 rows');
   });
 
-  it('looks inside DO blocks, knows catalog-only changes and foreign keys, and lists linter rules', () => {
-    const run = plan(
+  it('looks inside DO blocks, knows catalog-only changes and foreign keys, and lists linter rules', async () => {
+    const run = await planInProcess(
       migrationsWith(
         'mixed',
         `${GUARDS}ALTER TABLE "posts" ADD COLUMN "summary" TEXT;
@@ -116,8 +125,8 @@ DO $$ BEGIN UPDATE posts SET body = 'x'; END $$;\n`,
     expect(run.stdout).toContain('- linter, line 5: `data-change-in-migration`');
   });
 
-  it('says so when nothing is pending', () => {
-    const run = plan(migrationsDir);
+  it('says so when nothing is pending', async () => {
+    const run = await planInProcess(migrationsDir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('Nothing to apply.');
   });
