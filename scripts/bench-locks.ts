@@ -28,7 +28,7 @@ import {
   type WriterStats,
   type WriterWorkload,
 } from '../test/support/concurrent-writer.ts';
-import { kitMigrationsBefore } from '../test/support/kit-migrations.ts';
+import { kitMigrationsBefore, withRunnerBookkeeping } from '../test/support/kit-migrations.ts';
 import { renderLatencyChart, type ChartRow } from '../test/support/latency-chart.ts';
 import { applyKitMigrations, LOCK_BENCH_PATTERNS, type LockBenchPattern } from '../test/support/lock-bench-patterns.ts';
 
@@ -97,7 +97,7 @@ async function prepareBase(server: string, pattern: LockBenchPattern, rows: numb
   await withPgClient(server, (client) =>
     client.query(`CREATE DATABASE ${client.escapeIdentifier(baseDatabase(pattern))}`),
   );
-  await applyKitMigrations(base, kitMigrationsBefore(pattern.firstMigration));
+  await applyKitMigrations(base, withRunnerBookkeeping(kitMigrationsBefore(pattern.firstMigration)));
   await pattern.fill(base, rows);
   await withPgClient(base, (client) => client.query('VACUUM ANALYZE'));
   return base;

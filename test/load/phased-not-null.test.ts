@@ -14,11 +14,12 @@ import {
   kitMigrationsBefore,
   migratedScratchDatabase,
   type ScratchProject,
+  withRunnerBookkeeping,
 } from '../support/scratch-project.ts';
 
-const ROWS = 200_000;
+const ROWS = 100_000;
 
-const upToStep1 = kitMigrationsBefore('_users_timezone_check_not_valid');
+const upToStep1 = withRunnerBookkeeping(kitMigrationsBefore('_users_timezone_check_not_valid'));
 const tightening = kitMigrations.filter((name) =>
   /_users_timezone_(check_not_valid|validate_check|set_not_null)$/.test(name),
 );

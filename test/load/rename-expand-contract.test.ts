@@ -15,11 +15,12 @@ import {
   kitMigrationsBefore,
   migratedScratchDatabase,
   type ScratchProject,
+  withRunnerBookkeeping,
 } from '../support/scratch-project.ts';
 
-const ROWS = 200_000;
+const ROWS = 100_000;
 
-const beforeExpand = kitMigrationsBefore('_users_display_name_expand');
+const beforeExpand = withRunnerBookkeeping(kitMigrationsBefore('_users_display_name_expand'));
 const expand = kitMigration('_users_display_name_expand');
 const tightening = [
   '_users_display_name_check_not_valid',

@@ -15,3 +15,12 @@ export function kitMigration(suffix: string): string {
 export function kitMigrationsBefore(suffix: string): string[] {
   return kitMigrations.slice(0, kitMigrations.indexOf(kitMigration(suffix)));
 }
+
+/**
+ * The backfill runner's own bookkeeping migrations. A history replayed only up to some point
+ * still needs all of them to run today's runner (its tables grew after the demo migrations).
+ */
+export const runnerBookkeeping = kitMigrations.filter((name) => /_backfill_(bookkeeping|ranges)$/.test(name));
+
+/** `names` plus the runner's bookkeeping, oldest first. */
+export const withRunnerBookkeeping = (names: string[]) => [...new Set([...names, ...runnerBookkeeping])].sort();

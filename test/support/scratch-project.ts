@@ -10,7 +10,7 @@ import { withDatabase } from '../../src/db/connection-url.ts';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { dataDir, migrationsDir } from '../../src/project-paths.ts';
-export { kitMigration, kitMigrations, kitMigrationsBefore } from './kit-migrations.ts';
+export { kitMigration, kitMigrations, kitMigrationsBefore, withRunnerBookkeeping } from './kit-migrations.ts';
 import { standInPath } from '../../src/schema-engine/select-engine.ts';
 
 export interface ScratchProject {
