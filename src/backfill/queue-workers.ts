@@ -63,7 +63,15 @@ export async function openQueue(url: string, timings: QueueTimings = DEFAULT_QUE
     schedule: false,
   });
   boss.on('error', (error) => console.error(`backfill queue: ${(error as Error).message}`));
-  await boss.start();
+  try {
+    await boss.start();
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42501') throw error;
+    throw new CliError(
+      `The backfill queue (pg-boss, schema "${QUEUE_SCHEMA}") can't be set up or used by this database role: ${(error as Error).message}. ` +
+        'Run backfills as the migration role (MIGRATION_DATABASE_URL in deploy.yml), which may create and own that schema.',
+    );
+  }
   await boss.createQueue(RANGE_QUEUE, {
     name: RANGE_QUEUE,
     expireInSeconds: sliceExpirySeconds(timings),

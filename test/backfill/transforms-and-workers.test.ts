@@ -179,4 +179,28 @@ describe('one job on three queue workers', () => {
     expect(rerun.out).toContain('(run 1, resumed)');
     expect(await query(url, 'SELECT count(*)::int AS n FROM users WHERE timezone IS NULL')).toEqual([{ n: 0 }]);
   });
+
+  it("the app's least-privilege role gets one line saying to run workers as the migration role", async () => {
+    const url = await scratchDatabase();
+    await addUsersAwaitingTimezone(url, 10);
+    const role = `kit_backfill_app_${process.pid}`;
+    await query(url, `CREATE ROLE ${role} LOGIN PASSWORD 'app'`);
+    try {
+      await query(
+        url,
+        `GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`,
+      );
+      const appUrl = new URL(url);
+      appUrl.username = role;
+      appUrl.password = 'app';
+      const run = await backfill(appUrl.toString(), 'user-timezone', '--workers', '1').done;
+      expect(run.code).toBe(1);
+      expect(run.out.trim()).toMatch(
+        /^error: The backfill queue \(pg-boss, schema "pgboss"\) can't be set up or used by this database role: permission denied .*Run backfills as the migration role/,
+      );
+      expect(run.out).not.toMatch(/\n\s+at /);
+    } finally {
+      await query(url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+  });
 });
