@@ -1,18 +1,23 @@
 /**
- * `npm run lint:migrations [-- --all] [--base <ref>] [--no-database]`
+ * `npm run lint:migrations [-- --all] [--base <ref>] [--no-database] [--fix]`
  * Lints the migrations this branch adds (all of them with --all): squawk's SQL rules and the
  * kit's Prisma rules, then schema drift and edited-after-applied checks against the database.
  * Exits 1 while a finding stands. Silence one only with `-- lint-ignore <rule>: <reason>`.
+ * --fix first rewrites generated migrations into their safe sequence where that is mechanical
+ * (src/migration-fix/), then lints the result.
  */
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { applyFixes } from '../src/migration-fix/apply-fixes.ts';
 import { lintMigrations } from '../src/migration-lint/lint-migrations.ts';
+import { selectMigrations } from '../src/migration-lint/select-migrations.ts';
+import { migrationsDir } from '../src/project-paths.ts';
 import { ruleInfo } from '../src/migration-lint/rules.ts';
 import { describePlan } from '../src/sql/native-script-plan.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
-const USAGE = 'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database]';
+const USAGE = 'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database] [--fix]';
 
 runCli(async (argv) => {
   const { values } = parseCliArgs(
@@ -22,11 +27,23 @@ runCli(async (argv) => {
         all: { type: 'boolean', default: false },
         base: { type: 'string' },
         'no-database': { type: 'boolean', default: false },
+        fix: { type: 'boolean', default: false },
       },
     },
     USAGE,
   );
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
+  if (values.fix) {
+    // Only migrations not yet on main: rewriting one that shipped would break every database it reached.
+    const { selected } = selectMigrations({ all: false, base: values.base });
+    for (const report of await applyFixes(migrationsDir, selected)) {
+      console.log(`--fix ${report.migration}`);
+      for (const line of [...report.changes, ...report.added.map((folder) => `added ${folder}`)])
+        console.log(`  ${line}`);
+      for (const reason of report.refused) console.log(`  left as it is: ${reason}`);
+    }
+    console.log('');
+  }
   const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl });
 
   for (const { file, plan } of report.plans) console.log(`${file}\n  native engine: ${describePlan(plan)}`);

@@ -31,11 +31,12 @@ export interface Pattern {
 }
 
 const q = (identifier: string) => `"${identifier}"`;
-const timeouts = (lock: string, statement: string) =>
+/** The guard rails every kit migration opens and closes with (also used by lint:migrations --fix). */
+export const timeouts = (lock: string, statement: string) =>
   `SET lock_timeout = '${lock}';\nSET statement_timeout = '${statement}';\n`;
-const reset = 'RESET statement_timeout;\nRESET lock_timeout;\n';
+export const reset = 'RESET statement_timeout;\nRESET lock_timeout;\n';
 
-const header = (lines: string[]) => lines.map((line) => `-- ${line}\n`).join('');
+export const header = (lines: string[]) => lines.map((line) => `-- ${line}\n`).join('');
 
 /** The Prisma field for a snake_case column: `display_name` → `displayName @map("display_name")`. */
 function prismaField(column: string): string {

@@ -1,0 +1,69 @@
+/**
+ * Applies `fixGeneratedMigration` to migration folders on disk: rewrites the generated file and
+ * adds the follow-up migrations right after it, one second apart, so they sort (and deploy) in
+ * order. Only the newest migration can get follow-ups: one between two existing migrations would
+ * reorder history that may already be applied somewhere.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModule } from 'libpg-query';
+import { CliError } from '../cli-error.ts';
+import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
+import { fixGeneratedMigration } from './fix-generated-migration.ts';
+
+export interface FixReport {
+  migration: string;
+  changes: string[];
+  added: string[];
+  refused: string[];
+}
+
+/** `20261125040000_add_x` + 2 s → `20261125040002` (timestamps are UTC, as Migrate writes them). */
+function laterTimestamp(folder: string, seconds: number): string {
+  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(folder) ?? [];
+  if (!y) throw new CliError(`--fix can't read the timestamp of migration folder ${folder}.`);
+  const date = new Date(Date.UTC(+y, +mo! - 1, +d!, +h!, +mi!, +s! + seconds));
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+export async function applyFixes(dir: string, selected: string[]): Promise<FixReport[]> {
+  await loadModule();
+  const all = migrationFolders(dir);
+  const reports: FixReport[] = [];
+  for (const migration of selected) {
+    const outcome = fixGeneratedMigration(migration, migrationSql(migration, dir));
+    if (outcome.kind === 'nothing-to-fix') continue;
+    if (outcome.kind === 'refused') {
+      reports.push({ migration, changes: [], added: [], refused: outcome.reasons });
+      continue;
+    }
+    const { fix } = outcome;
+    const follow = [...fix.next];
+    // Nothing left in the generated file (it held only an index): its folder takes the first follow-up.
+    const ownSql = fix.sql || follow.shift()?.sql || '';
+    if (follow.length > 0 && all.at(-1) !== migration) {
+      reports.push({
+        migration,
+        changes: [],
+        added: [],
+        refused: [
+          `--fix adds migrations after it, but it is not the newest (${all.at(-1)} is): fix it before creating the next one`,
+        ],
+      });
+      continue;
+    }
+    writeFileSync(join(dir, migration, 'migration.sql'), ownSql);
+    const name = migration.replace(/^\d{14}_/, '');
+    const added = follow.map(({ suffix, sql }, i) => {
+      const folder = `${laterTimestamp(migration, i + 1)}_${`${name}_${suffix}`
+        .toLowerCase()
+        .replace(/[^a-z0-9_]+/g, '_')
+        .slice(0, 80)}`;
+      mkdirSync(join(dir, folder), { recursive: true });
+      writeFileSync(join(dir, folder, 'migration.sql'), sql);
+      return folder;
+    });
+    reports.push({ migration, changes: fix.changes, added, refused: [] });
+  }
+  return reports;
+}

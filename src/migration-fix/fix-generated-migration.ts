@@ -1,0 +1,172 @@
+/**
+ * `npm run lint:migrations -- --fix`: turns a migration that `prisma migrate dev --create-only`
+ * generated into the safe sequence, when the safe sequence is mechanical:
+ *
+ * - a plain `CREATE [UNIQUE] INDEX` on a table that already exists moves to a migration of its
+ *   own, as `CREATE INDEX CONCURRENTLY IF NOT EXISTS` (alone, so the native engine splits the file
+ *   and CONCURRENTLY never runs in a transaction);
+ * - a validated `FOREIGN KEY` or `CHECK` added to an existing table becomes `NOT VALID`, and a
+ *   next migration runs `VALIDATE CONSTRAINT` (which lets writes go on while it scans);
+ * - the file gets the guard rails (lock_timeout, statement_timeout) when it has none.
+ *
+ * What can't be rewritten without a person's decision (a type change, a rename, a required
+ * column, a table rewrite) is refused with the playbook to follow; the file is left as it is.
+ * Statements are read with PostgreSQL's own parser (libpg-query).
+ */
+import { parseSync } from 'libpg-query';
+import { header, reset, timeouts } from '../migration-scaffold/templates.ts';
+import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
+
+export interface FixedMigration {
+  /** The generated file's new content. */
+  sql: string;
+  /** Migrations to add after it, in order: a name suffix and the SQL. */
+  next: Array<{ suffix: string; sql: string }>;
+  /** What changed, one line each. */
+  changes: string[];
+}
+
+export type FixOutcome =
+  | { kind: 'fixed'; fix: FixedMigration }
+  | { kind: 'nothing-to-fix' }
+  | { kind: 'refused'; reasons: string[] };
+
+// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree, read field by field
+type Node = Record<string, any>;
+
+const relation = (node: Node | undefined) => (node ? [node.schemaname, node.relname].filter(Boolean).join('.') : '');
+const quoted = (name: string) =>
+  name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+
+/** Changes to an existing table that have no mechanical safe form: which playbook to follow. */
+function refusal(stmt: Node, createdHere: Set<string>): string | undefined {
+  if (stmt.RenameStmt) return 'a rename breaks the running release: follow docs/migrations/rename-expand-contract.md';
+  const alter = stmt.AlterTableStmt;
+  if (!alter || createdHere.has(relation(alter.relation))) return undefined;
+  for (const { AlterTableCmd: cmd } of alter.cmds ?? []) {
+    if (cmd.subtype === 'AT_AlterColumnType')
+      return 'a type change rewrites the table: add a new column and backfill it (docs/migrations/rename-expand-contract.md)';
+    if (cmd.subtype === 'AT_SetNotNull')
+      return 'SET NOT NULL scans under ACCESS EXCLUSIVE: follow docs/migrations/phased-not-null-column.md (npm run migrate:new -- not-null)';
+    if (cmd.subtype === 'AT_AddColumn') {
+      const constraints = (cmd.def.ColumnDef.constraints ?? []).map((c: Node) => c.Constraint.contype);
+      if (constraints.includes('CONSTR_NOTNULL') && !constraints.includes('CONSTR_DEFAULT')) {
+        return 'a required column without a default fails on a table with rows: follow docs/migrations/phased-not-null-column.md (npm run migrate:new -- not-null)';
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether a statement locks a table that exists before this file (so the file needs timeouts). */
+function locksExisting(stmt: Node, createdHere: Set<string>): boolean {
+  const existing = (table: string) => !createdHere.has(table);
+  const referencesExisting = (constraints: Node[]) =>
+    constraints.some((c) => c?.contype === 'CONSTR_FOREIGN' && existing(relation(c.pktable)));
+  if (stmt.AlterTableStmt) {
+    const cmds: Node[] = (stmt.AlterTableStmt.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd);
+    return (
+      existing(relation(stmt.AlterTableStmt.relation)) || referencesExisting(cmds.map((cmd) => cmd.def?.Constraint))
+    );
+  }
+  if (stmt.CreateStmt) {
+    const elements: Node[] = stmt.CreateStmt.tableElts ?? [];
+    return referencesExisting(
+      elements.flatMap((e) =>
+        e.Constraint ? [e.Constraint] : (e.ColumnDef?.constraints ?? []).map((c: Node) => c.Constraint),
+      ),
+    );
+  }
+  if (stmt.IndexStmt) return existing(relation(stmt.IndexStmt.relation));
+  return Boolean(stmt.DropStmt || stmt.TruncateStmt || stmt.RenameStmt);
+}
+
+const indexMigration = (index: Node, sql: string, from: string) =>
+  header([
+    `Pattern: index without blocking writes (CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY), alone in its file.`,
+    `  Moved here from ${from} by \`npm run lint:migrations -- --fix\`.`,
+    `Lock: SHARE UPDATE EXCLUSIVE on ${relation(index.relation)} for the whole build: writes go on.`,
+    'Ships before: nothing; schema.prisma already declares the index.',
+  ]) +
+  timeouts('5s', '1h') +
+  `${stripComments(sql)
+    .trim()
+    .replace(
+      /^CREATE\s+(UNIQUE\s+)?INDEX\s+(IF\s+NOT\s+EXISTS\s+)?/i,
+      (_, unique: string | undefined) => `CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS `,
+    )};\n` +
+  reset;
+
+const validateMigration = (table: string, constraint: string, from: string) =>
+  header([
+    `Pattern: constraint without blocking writes, step 2: VALIDATE what ${from} added NOT VALID.`,
+    '  Written by `npm run lint:migrations -- --fix`.',
+    `Lock: SHARE UPDATE EXCLUSIVE on ${table} while it scans: reads and writes go on.`,
+    `Ships before: ${from}. Rows that break the constraint make this fail; fix them, then deploy again.`,
+  ]) +
+  timeouts('5s', '1h') +
+  `ALTER TABLE ${quoted(table)} VALIDATE CONSTRAINT ${quoted(constraint)};\n` +
+  reset;
+
+/** `migration` is the folder name, `sql` its generated migration.sql. */
+export function fixGeneratedMigration(migration: string, sql: string): FixOutcome {
+  // Hand-written migrations (the kit's header) are a person's decisions: never rewritten.
+  if (/^\s*--\s*Pattern:/.test(sql)) return { kind: 'nothing-to-fix' };
+  const statements = splitSqlStatements(sql).map((statement) => ({
+    ...statement,
+    stmt: (parseSync(statement.text).stmts?.[0]?.stmt ?? {}) as Node,
+  }));
+  const createdHere = new Set(
+    statements.filter((s) => s.stmt.CreateStmt).map((s) => relation(s.stmt.CreateStmt.relation)),
+  );
+  const reasons = statements.flatMap((s) => {
+    const why = refusal(s.stmt, createdHere);
+    return why ? [`line ${s.line}: ${why}`] : [];
+  });
+  if (reasons.length > 0) return { kind: 'refused', reasons };
+
+  const kept: string[] = [];
+  let needsGuards = false;
+  const next: FixedMigration['next'] = [];
+  const changes: string[] = [];
+  for (const statement of statements) {
+    const index = statement.stmt.IndexStmt;
+    if (index && !index.concurrent && !createdHere.has(relation(index.relation))) {
+      next.push({ suffix: `index_${index.idxname}`, sql: indexMigration(index, statement.text, migration) });
+      changes.push(`line ${statement.line}: CREATE INDEX ${index.idxname} moved to its own migration, CONCURRENTLY`);
+      continue;
+    }
+    const alter = statement.stmt.AlterTableStmt;
+    const cmds: Node[] = (alter?.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd);
+    const constraint =
+      cmds.length === 1 && cmds[0]!.subtype === 'AT_AddConstraint' ? cmds[0]!.def.Constraint : undefined;
+    const table = relation(alter?.relation);
+    if (
+      constraint &&
+      ['CONSTR_FOREIGN', 'CONSTR_CHECK'].includes(constraint.contype) &&
+      !constraint.skip_validation &&
+      !createdHere.has(table)
+    ) {
+      kept.push(`${statement.text} NOT VALID;`);
+      next.push({
+        suffix: `validate_${constraint.conname}`,
+        sql: validateMigration(table, constraint.conname, migration),
+      });
+      changes.push(`line ${statement.line}: ${constraint.conname} added NOT VALID, validated in the next migration`);
+      continue;
+    }
+    needsGuards ||= locksExisting(statement.stmt, createdHere);
+    kept.push(`${statement.text};`);
+  }
+  // The FOREIGN KEY … NOT VALID kept above still takes its lock briefly: it needs the guard rails too.
+  needsGuards ||= changes.some((change) => change.includes('NOT VALID'));
+  const guarded = !needsGuards || /\bSET\s+(LOCAL\s+)?lock_timeout\b/i.test(sql);
+  if (changes.length === 0 && guarded) return { kind: 'nothing-to-fix' };
+  if (!guarded) changes.push('guard rails added: lock_timeout and statement_timeout');
+  const body = kept.join('\n\n');
+  const rewritten = kept.length === 0 ? '' : guarded ? `${body}\n` : `${timeouts('3s', '30s')}\n${body}\n\n${reset}`;
+  return { kind: 'fixed', fix: { sql: rewritten, next, changes } };
+}

@@ -1,0 +1,153 @@
+/**
+ * `lint:migrations --fix` on a migration as `prisma migrate dev --create-only` writes it: a new
+ * model with a relation, an index and a foreign key on the busy `posts` table. The fixed sequence
+ * must lint clean, deploy with the real `prisma migrate deploy` beside a writer on `posts` (no
+ * failed write), and end with the same schema: the index valid, the constraint validated.
+ * What has no mechanical fix is refused, and the file is left as it was.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { loadModule } from 'libpg-query';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withPgClient } from '../../src/db/pg-client.ts';
+import { applyFixes } from '../../src/migration-fix/apply-fixes.ts';
+import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
+import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
+import { migrationsDir, projectRoot } from '../../src/project-paths.ts';
+import { loadNativeParser } from '../../src/sql/native-script-plan.ts';
+import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { startConcurrentWriter } from '../support/concurrent-writer.ts';
+import { createScratchProject } from '../support/scratch-project.ts';
+
+// As Prisma 7 generates it for: model Comment { … post Post @relation(…) @@index([postId]) },
+// Post gains `reviewerId Int?` with a relation to User, and @@index([title]).
+const GENERATED = `-- AlterTable
+ALTER TABLE "posts" ADD COLUMN     "reviewer_id" INTEGER;
+
+-- CreateTable
+CREATE TABLE "comments" (
+    "id" BIGSERIAL NOT NULL,
+    "post_id" BIGINT NOT NULL,
+    "body" TEXT NOT NULL,
+
+    CONSTRAINT "comments_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "comments_post_id_idx" ON "comments"("post_id");
+
+-- CreateIndex
+CREATE INDEX "posts_title_idx" ON "posts"("title");
+
+-- AddForeignKey
+ALTER TABLE "posts" ADD CONSTRAINT "posts_reviewer_id_fkey" FOREIGN KEY ("reviewer_id") REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "comments" ADD CONSTRAINT "comments_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "posts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+`;
+const NAME = '29991231000000_comments_and_reviewer';
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'migration-fix-'));
+  await Promise.all([loadModule(), loadNativeParser()]);
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function migrationsWith(dirName: string, sql: string): string {
+  const dir = join(scratch, dirName);
+  cpSync(migrationsDir, dir, { recursive: true });
+  mkdirSync(join(dir, NAME));
+  writeFileSync(join(dir, NAME, 'migration.sql'), sql);
+  return dir;
+}
+
+const newFolders = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('2999'));
+
+describe('npm run lint:migrations -- --fix', () => {
+  it('splits a generated migration into the safe sequence, which lints clean and deploys beside a writer', async () => {
+    const dir = migrationsWith('fixed', GENERATED);
+    const [report] = await applyFixes(dir, [NAME]);
+    expect(report!.refused).toEqual([]);
+    expect(report!.changes).toEqual([
+      'line 17: CREATE INDEX posts_title_idx moved to its own migration, CONCURRENTLY',
+      'line 20: posts_reviewer_id_fkey added NOT VALID, validated in the next migration',
+      'guard rails added: lock_timeout and statement_timeout',
+    ]);
+    expect(newFolders(dir)).toEqual([
+      NAME,
+      '29991231000001_comments_and_reviewer_index_posts_title_idx',
+      '29991231000002_comments_and_reviewer_validate_posts_reviewer_id_fkey',
+    ]);
+    const fixed = readFileSync(join(dir, NAME, 'migration.sql'), 'utf8');
+    expect(fixed).toMatch(/^SET lock_timeout = '3s';\nSET statement_timeout = '30s';/);
+    expect(fixed).toContain('ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;');
+    expect(fixed).not.toContain('"posts_title_idx"');
+    // The new table's own index and foreign key stay: it is empty, nothing waits on it.
+    expect(fixed).toContain('CREATE INDEX "comments_post_id_idx"');
+    expect(readFileSync(join(dir, newFolders(dir)[1]!, 'migration.sql'), 'utf8')).toContain(
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "posts_title_idx" ON "posts"("title");',
+    );
+
+    // The linter's own rules and squawk find nothing in the three files.
+    const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
+    const squawk = runSquawk(files);
+    const findings = files.flatMap((file) =>
+      lintMigrationFile(
+        { file, sql: readFileSync(join(projectRoot, file), 'utf8') },
+        squawk.filter((finding) => finding.file === file),
+        noNotNullChecks(),
+      ),
+    );
+    expect(findings).toEqual([]);
+
+    // Deployed by the real CLI onto the kit's history, beside a writer on posts.
+    const url = await cloneTemplateDatabase();
+    await withPgClient(url, async (client) => {
+      await client.query(`INSERT INTO users (email, display_name) VALUES ('author@example.test', 'Author')`);
+      await client.query(
+        `INSERT INTO posts (author_id, title) SELECT (SELECT min(id) FROM users), 'post ' || g FROM generate_series(1, 20000) g`,
+      );
+    });
+    const project = createScratchProject('migration-fix');
+    try {
+      cpSync(dir, project.migrationsDir, { recursive: true });
+      const writer = startConcurrentWriter(url, 20_000, 'posts');
+      const deploy = await project.prisma(url, 'migrate', 'deploy');
+      const stats = await writer.stop();
+      expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+      expect(stats.failures).toEqual([]);
+      expect(stats.writes).toBeGreaterThan(0);
+    } finally {
+      project.remove();
+    }
+    const state = await withPgClient(url, async (client) => ({
+      index: (await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('posts_title_idx')`))
+        .rows,
+      fk: (await client.query(`SELECT convalidated FROM pg_constraint WHERE conname = 'posts_reviewer_id_fkey'`)).rows,
+    }));
+    expect(state).toEqual({ index: [{ indisvalid: true }], fk: [{ convalidated: true }] });
+  });
+
+  it('refuses what has no mechanical fix, names the playbook, and leaves the file as it was', async () => {
+    const sql = `-- AlterTable\nALTER TABLE "users" ALTER COLUMN "email" SET DATA TYPE VARCHAR(320);\n`;
+    const dir = migrationsWith('refused', sql);
+    const [report] = await applyFixes(dir, [NAME]);
+    expect(report!.refused).toEqual([
+      'line 2: a type change rewrites the table: add a new column and backfill it (docs/migrations/rename-expand-contract.md)',
+    ]);
+    expect(readFileSync(join(dir, NAME, 'migration.sql'), 'utf8')).toBe(sql);
+    expect(newFolders(dir)).toEqual([NAME]);
+  });
+
+  it('leaves hand-written migrations and already-safe ones alone', async () => {
+    const dir = migrationsWith(
+      'safe',
+      `SET lock_timeout = '3s';\nCREATE TABLE "notes" ("id" SERIAL PRIMARY KEY);\nRESET lock_timeout;\n`,
+    );
+    expect(
+      await applyFixes(dir, [NAME, ...readdirSync(migrationsDir).filter((name) => /^\d{14}_/.test(name))]),
+    ).toEqual([]);
+  });
+});
