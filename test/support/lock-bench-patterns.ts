@@ -9,7 +9,9 @@ import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import type { BackfillJob } from '../../src/backfill/job.ts';
 import { userDisplayName } from '../../src/backfills/user-display-name.ts';
 import { userTimezone } from '../../src/backfills/user-timezone.ts';
+import { loadModule } from 'libpg-query';
 import { withPgClient } from '../../src/db/pg-client.ts';
+import { fixGeneratedMigration } from '../../src/migration-fix/fix-generated-migration.ts';
 import { migrationsDir } from '../../src/project-paths.ts';
 import { runScriptLikeNativeEngine } from '../../src/schema-engine/pg-migration-adapter.ts';
 import type { WriterWorkload } from './concurrent-writer.ts';
@@ -60,6 +62,18 @@ async function backfill(url: string, job: BackfillJob, context: ChangeContext): 
     await runner.close();
   }
 }
+
+/** What Prisma generates for `@@index([title])` and a new `reviewer` relation on Post. */
+const GENERATED_INDEX_AND_FOREIGN_KEY = `ALTER TABLE "posts" ADD COLUMN "reviewer_id" INTEGER;
+CREATE INDEX "posts_title_idx" ON "posts"("title");
+ALTER TABLE "posts" ADD CONSTRAINT "posts_reviewer_id_fkey" FOREIGN KEY ("reviewer_id") REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+`;
+
+/** Migration files' SQL, one after another, as the native engine runs each. */
+const applyScripts = (url: string, scripts: string[]) =>
+  withPgClient(url, async (client) => {
+    for (const script of scripts) await runScriptLikeNativeEngine(client, script);
+  });
 
 const sql = (url: string, text: string) => withPgClient(url, async (client) => void (await client.query(text)));
 
@@ -139,6 +153,32 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
         ]);
         await context.swapWriter('users');
         await applyKitMigrations(url, ['_users_name_contract']);
+      },
+    },
+  },
+  {
+    key: 'fix',
+    // The whole history but the last demo step, so posts is as busy as the app has it.
+    firstMigration: '_posts_slug',
+    workload: 'posts',
+    async fill(url, rows) {
+      await sql(url, `INSERT INTO users (email, display_name) VALUES ('author@example.test', 'Author')`);
+      await sql(
+        url,
+        `INSERT INTO posts (author_id, title) SELECT (SELECT min(id) FROM users), 'Post ' || g FROM generate_series(1, ${rows}) g`,
+      );
+    },
+    naive: {
+      label: 'the migration as prisma migrate dev --create-only generated it',
+      run: (url) => applyScripts(url, [GENERATED_INDEX_AND_FOREIGN_KEY]),
+    },
+    safe: {
+      label: 'the same after npm run lint:migrations -- --fix',
+      async run(url) {
+        await loadModule();
+        const outcome = fixGeneratedMigration('generated', GENERATED_INDEX_AND_FOREIGN_KEY);
+        if (outcome.kind !== 'fixed') throw new Error(`--fix did not rewrite the bench's migration: ${outcome.kind}`);
+        await applyScripts(url, [outcome.fix.sql, ...outcome.fix.next.map((next) => next.sql)].filter(Boolean));
       },
     },
   },
