@@ -115,10 +115,17 @@ const validateMigration = (table: string, constraint: string, from: string) =>
 export function fixGeneratedMigration(migration: string, sql: string): FixOutcome {
   // Hand-written migrations (the kit's header) are a person's decisions: never rewritten.
   if (/^\s*--\s*Pattern:/.test(sql)) return { kind: 'nothing-to-fix' };
-  const statements = splitSqlStatements(sql).map((statement) => ({
-    ...statement,
-    stmt: (parseSync(statement.text).stmts?.[0]?.stmt ?? {}) as Node,
-  }));
+  const statements: Array<{ text: string; line: number; stmt: Node }> = [];
+  for (const statement of splitSqlStatements(sql)) {
+    try {
+      statements.push({ ...statement, stmt: (parseSync(statement.text).stmts?.[0]?.stmt ?? {}) as Node });
+    } catch (error) {
+      return {
+        kind: 'refused',
+        reasons: [`line ${statement.line} does not parse in PostgreSQL: ${(error as Error).message}`],
+      };
+    }
+  }
   const createdHere = new Set(
     statements.filter((s) => s.stmt.CreateStmt).map((s) => relation(s.stmt.CreateStmt.relation)),
   );

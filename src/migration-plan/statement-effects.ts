@@ -190,7 +190,11 @@ function statementsInDoBlock(doSql: string): string[] {
     if (typeof query === 'string') found.push(query);
     for (const value of Object.values(record)) walk(value);
   };
-  walk(parsePlPgSQLSync(doSql));
+  try {
+    walk(parsePlPgSQLSync(doSql));
+  } catch {
+    // A body PL/pgSQL's parser refuses fails at deploy too; the statement itself is reported as is.
+  }
   return found;
 }
 
@@ -298,11 +302,17 @@ export function statementEffects(stmt: Node, sql: string): TableEffect[] {
         },
       ];
     case 'DoStmt':
-      return statementsInDoBlock(sql).flatMap((inner) =>
-        (parseSync(inner).stmts ?? [])
-          .flatMap((parsed: Node) => statementEffects(parsed.stmt, inner))
-          .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` })),
-      );
+      return statementsInDoBlock(sql).flatMap((inner) => {
+        let parsed: Node[];
+        try {
+          parsed = parseSync(inner).stmts ?? [];
+        } catch {
+          return []; // PL/pgSQL expressions with variables in them are not plain SQL
+        }
+        return parsed
+          .flatMap((node: Node) => statementEffects(node.stmt, inner))
+          .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` }));
+      });
     default:
       return [];
   }
