@@ -13,6 +13,7 @@ import { describeKey } from '../src/backfill/key-tuple.ts';
 import { runWithLocalWorkers, type LocalRunOptions } from '../src/backfill/local-workers.ts';
 import { DEFAULT_PRESSURE_LIMITS } from '../src/backfill/pressure.ts';
 import { queueTimingFlags, queueTimingsFrom } from '../src/backfill/queue-workers.ts';
+import { countPendingRows } from '../src/backfill/run-range.ts';
 import { formatJobStatus, readJobStatus } from '../src/backfill/status.ts';
 import { withPgClient } from '../src/db/pg-client.ts';
 import { backfillJobs } from '../src/backfills/index.ts';
@@ -126,10 +127,7 @@ runCli(async (argv) => {
 
 async function printStatus(url: string, job: BackfillJob): Promise<void> {
   await withPgClient(url, async (client) => {
-    const pending = Number(
-      (await client.query(`SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`))
-        .rows[0].n,
-    );
+    const pending = await countPendingRows(client, job);
     console.log(formatJobStatus(job.name, await readJobStatus(client, job.name), pending).join('\n'));
   });
 }

@@ -16,7 +16,7 @@ import { startOrResumeRun, tryLockJob } from './bookkeeping.ts';
 import type { BackfillJob } from './job.ts';
 import { planRanges } from './plan-ranges.ts';
 import { enqueueRun, openQueue, type QueueTimings, type RangeSettings } from './queue-workers.ts';
-import { prepareJob } from './run-range.ts';
+import { countPendingRows, prepareJob } from './run-range.ts';
 import { readJobStatus, type JobStatus } from './status.ts';
 
 export const workerScript = join(projectRoot, 'scripts', 'backfill-worker.ts');
@@ -79,10 +79,7 @@ export async function runWithLocalWorkers(
         3,
       );
     }
-    const pendingAtStart = Number(
-      (await client.query(`SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`))
-        .rows[0].n,
-    );
+    const pendingAtStart = await countPendingRows(client, job);
     const prepared = await prepareJob(client, job);
     const rangeCount = options.ranges ?? options.workers * RANGES_PER_WORKER;
     const start = await startOrResumeRun(client, job.name, pendingAtStart, () =>

@@ -17,7 +17,7 @@ import { parseCount } from '../parse-count.ts';
 import { finishRunIfDone, tryLockJob, unfinishedRanges, unlockJob } from './bookkeeping.ts';
 import type { BackfillJob } from './job.ts';
 import type { PressureLimits } from './pressure.ts';
-import { BATCH_LOCK_TIMEOUT, vacuumAfterBackfill } from './run-backfill.ts';
+import { vacuumAfterBackfill } from './run-backfill.ts';
 import { prepareJob, runRange, type RangeOutcome } from './run-range.ts';
 
 export const RANGE_QUEUE = 'backfill-ranges';
@@ -130,7 +130,6 @@ async function runTask(url: string, jobs: BackfillJob[], task: RangeTask, signal
       );
       if (!range) return { kind: 'finished', rowsChanged: 0, batches: 0, maxBatchMs: 0, cursor: null };
       const prepared = await prepareJob(client, job);
-      await client.query(`SET lock_timeout = '${BATCH_LOCK_TIMEOUT}'`);
       let outcome: RangeOutcome;
       try {
         outcome = await runRange(client, prepared, task.run, range, { ...task.settings, signal });

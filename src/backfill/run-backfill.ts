@@ -21,7 +21,7 @@ import { isTransformJob, type BackfillJob } from './job.ts';
 import type { KeyValue } from './key-tuple.ts';
 import { planRanges } from './plan-ranges.ts';
 import { DEFAULT_PRESSURE_LIMITS, type PressureLimits } from './pressure.ts';
-import { prepareJob, runRange } from './run-range.ts';
+import { countPendingRows, prepareJob, runRange } from './run-range.ts';
 
 export interface BackfillOptions {
   batchSize: number;
@@ -48,9 +48,6 @@ export type BackfillOutcome =
       elapsedMs: number;
       maxBatchMs: number;
     };
-
-/** A batch that can't get its row locks quickly gives way instead of queueing app writes behind it. */
-export const BATCH_LOCK_TIMEOUT = '2s';
 
 /** The SQL that touches every name a job uses, for EXPLAIN (planned, never run). */
 function jobProbe(client: pg.Client, job: BackfillJob): string {
@@ -90,11 +87,8 @@ export class BackfillRunner {
     await this.client.end();
   }
 
-  async pendingRows(): Promise<number> {
-    const result = await this.client.query(
-      `SELECT count(*)::bigint AS n FROM ${this.client.escapeIdentifier(this.job.table)} WHERE (${this.job.pending})`,
-    );
-    return Number(result.rows[0].n);
+  pendingRows(): Promise<number> {
+    return countPendingRows(this.client, this.job);
   }
 
   /**
@@ -132,7 +126,6 @@ export class BackfillRunner {
     );
     if (!start) return { kind: 'nothing-to-do' };
 
-    await this.client.query(`SET lock_timeout = '${BATCH_LOCK_TIMEOUT}'`);
     const started = performance.now();
     const totals = { rowsChanged: 0, batches: 0, maxBatchMs: 0, lastKey: null as KeyValue | null };
     const result = (kind: 'finished' | 'stopped') =>

@@ -59,9 +59,19 @@ export interface RangeOutcome {
 export const WORKER_ID = `${os.hostname()}:${process.pid}`;
 
 const LOCK_RETRIES = 3;
+/** A batch that can't get its row locks quickly gives way instead of queueing app writes behind it. */
+const BATCH_LOCK_TIMEOUT = '2s';
 /** Pressure moves in seconds; reading it before every millisecond-long batch would only add load. */
 const PRESSURE_CHECK_EVERY_MS = 250;
 const RETRYABLE = new Set(['55P03', '40P01']); // lock_timeout, deadlock: the app holds these rows
+
+/** Rows of the job's table that still match its `pending` condition. */
+export async function countPendingRows(client: pg.Client, job: BackfillJob): Promise<number> {
+  const result = await client.query(
+    `SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`,
+  );
+  return Number(result.rows[0].n);
+}
 
 export async function prepareJob(client: pg.Client, job: BackfillJob): Promise<PreparedJob> {
   const shape = await readKeyShape(client, job.table, keyColumns(job));
@@ -246,6 +256,7 @@ export async function runRange(
   range: RangeState,
   settings: BatchSettings,
 ): Promise<RangeOutcome> {
+  await client.query(`SET lock_timeout = '${BATCH_LOCK_TIMEOUT}'`);
   let cursor = range.cursor;
   let batchSize = settings.batchSize;
   const outcome = (kind: RangeOutcome['kind']): RangeOutcome => ({ kind, rowsChanged, batches, maxBatchMs, cursor });

@@ -15,6 +15,7 @@
  */
 import { parseSync } from 'libpg-query';
 import { header, reset, timeouts } from '../migration-scaffold/templates.ts';
+import { type Node, relationName, statementEffects } from '../migration-plan/statement-effects.ts';
 import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
 
 export interface FixedMigration {
@@ -31,10 +32,6 @@ export type FixOutcome =
   | { kind: 'nothing-to-fix' }
   | { kind: 'refused'; reasons: string[] };
 
-// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree, read field by field
-type Node = Record<string, any>;
-
-const relation = (node: Node | undefined) => (node ? [node.schemaname, node.relname].filter(Boolean).join('.') : '');
 const quoted = (name: string) =>
   name
     .split('.')
@@ -45,7 +42,7 @@ const quoted = (name: string) =>
 function refusal(stmt: Node, createdHere: Set<string>): string | undefined {
   if (stmt.RenameStmt) return 'a rename breaks the running release: follow docs/migrations/rename-expand-contract.md';
   const alter = stmt.AlterTableStmt;
-  if (!alter || createdHere.has(relation(alter.relation))) return undefined;
+  if (!alter || createdHere.has(relationName(alter.relation))) return undefined;
   for (const { AlterTableCmd: cmd } of alter.cmds ?? []) {
     if (cmd.subtype === 'AT_AlterColumnType')
       return 'a type change rewrites the table: add a new column and backfill it (docs/migrations/rename-expand-contract.md)';
@@ -62,33 +59,14 @@ function refusal(stmt: Node, createdHere: Set<string>): string | undefined {
 }
 
 /** Whether a statement locks a table that exists before this file (so the file needs timeouts). */
-function locksExisting(stmt: Node, createdHere: Set<string>): boolean {
-  const existing = (table: string) => !createdHere.has(table);
-  const referencesExisting = (constraints: Node[]) =>
-    constraints.some((c) => c?.contype === 'CONSTR_FOREIGN' && existing(relation(c.pktable)));
-  if (stmt.AlterTableStmt) {
-    const cmds: Node[] = (stmt.AlterTableStmt.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd);
-    return (
-      existing(relation(stmt.AlterTableStmt.relation)) || referencesExisting(cmds.map((cmd) => cmd.def?.Constraint))
-    );
-  }
-  if (stmt.CreateStmt) {
-    const elements: Node[] = stmt.CreateStmt.tableElts ?? [];
-    return referencesExisting(
-      elements.flatMap((e) =>
-        e.Constraint ? [e.Constraint] : (e.ColumnDef?.constraints ?? []).map((c: Node) => c.Constraint),
-      ),
-    );
-  }
-  if (stmt.IndexStmt) return existing(relation(stmt.IndexStmt.relation));
-  return Boolean(stmt.DropStmt || stmt.TruncateStmt || stmt.RenameStmt);
-}
+const locksExisting = (stmt: Node, sql: string, createdHere: Set<string>) =>
+  statementEffects(stmt, sql).some((effect) => effect.work !== 'new table' && !createdHere.has(effect.table));
 
 const indexMigration = (index: Node, sql: string, from: string) =>
   header([
     `Pattern: index without blocking writes (CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY), alone in its file.`,
     `  Moved here from ${from} by \`npm run lint:migrations -- --fix\`.`,
-    `Lock: SHARE UPDATE EXCLUSIVE on ${relation(index.relation)} for the whole build: writes go on.`,
+    `Lock: SHARE UPDATE EXCLUSIVE on ${relationName(index.relation)} for the whole build: writes go on.`,
     'Ships before: nothing; schema.prisma already declares the index.',
   ]) +
   timeouts('5s', '1h') +
@@ -127,7 +105,7 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
     }
   }
   const createdHere = new Set(
-    statements.filter((s) => s.stmt.CreateStmt).map((s) => relation(s.stmt.CreateStmt.relation)),
+    statements.filter((s) => s.stmt.CreateStmt).map((s) => relationName(s.stmt.CreateStmt.relation)),
   );
   const reasons = statements.flatMap((s) => {
     const why = refusal(s.stmt, createdHere);
@@ -141,7 +119,7 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
   const changes: string[] = [];
   for (const statement of statements) {
     const index = statement.stmt.IndexStmt;
-    if (index && !index.concurrent && !createdHere.has(relation(index.relation))) {
+    if (index && !index.concurrent && !createdHere.has(relationName(index.relation))) {
       next.push({ suffix: `index_${index.idxname}`, sql: indexMigration(index, statement.text, migration) });
       changes.push(`line ${statement.line}: CREATE INDEX ${index.idxname} moved to its own migration, CONCURRENTLY`);
       continue;
@@ -150,7 +128,7 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
     const cmds: Node[] = (alter?.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd);
     const constraint =
       cmds.length === 1 && cmds[0]!.subtype === 'AT_AddConstraint' ? cmds[0]!.def.Constraint : undefined;
-    const table = relation(alter?.relation);
+    const table = relationName(alter?.relation);
     if (
       constraint &&
       ['CONSTR_FOREIGN', 'CONSTR_CHECK'].includes(constraint.contype) &&
@@ -165,7 +143,7 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
       changes.push(`line ${statement.line}: ${constraint.conname} added NOT VALID, validated in the next migration`);
       continue;
     }
-    needsGuards ||= locksExisting(statement.stmt, createdHere);
+    needsGuards ||= locksExisting(statement.stmt, statement.text, createdHere);
     kept.push(`${statement.text};`);
   }
   // The FOREIGN KEY … NOT VALID kept above still takes its lock briefly: it needs the guard rails too.

@@ -59,30 +59,31 @@ export interface PlanOptions {
   maxRows: number;
 }
 
-/** Sizes of the named tables (an index stands for its table), undefined for ones that don't exist. */
-async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
-  const regclass = name
+/** `public.posts` → `"public"."posts"`, for to_regclass. */
+const quotedName = (client: pg.Client, name: string) =>
+  name
     .split('.')
     .map((part) => client.escapeIdentifier(part))
     .join('.');
-  const found = await client.query<{ oid: number; relkind: string; rows: number; bytes: string; table: number | null }>(
-    `SELECT c.oid, c.relkind, c.reltuples::float8 AS rows, pg_total_relation_size(c.oid) AS bytes,
-            (SELECT indrelid FROM pg_index WHERE indexrelid = c.oid)::int AS table
-       FROM pg_class c WHERE c.oid = to_regclass($1)`,
-    [regclass],
+
+/** The size of a named table (an index stands for its table), undefined when it doesn't exist. */
+async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
+  const found = await client.query<{ table: string; rows: number; bytes: string }>(
+    `SELECT t.oid::regclass::text AS table, t.reltuples::float8 AS rows, pg_total_relation_size(t.oid) AS bytes
+       FROM pg_class c
+       LEFT JOIN pg_index i ON i.indexrelid = c.oid
+       JOIN pg_class t ON t.oid = coalesce(i.indrelid, c.oid)
+      WHERE c.oid = to_regclass($1)`,
+    [quotedName(client, name)],
   );
   const row = found.rows[0];
   if (!row) return undefined;
-  if (row.relkind === 'i' && row.table) {
-    const table = await client.query<{ name: string }>('SELECT $1::int::regclass::text AS name', [row.table]);
-    return tableSize(client, table.rows[0]!.name);
-  }
   let rows = row.rows;
   // Never analyzed (-1): count it while that is cheap, else call it unknown-but-big.
   if (rows < 0) {
     rows =
       Number(row.bytes) < 64 * 1024 * 1024
-        ? Number((await client.query(`SELECT count(*) AS n FROM ${regclass}`)).rows[0].n)
+        ? Number((await client.query(`SELECT count(*) AS n FROM ${row.table}`)).rows[0].n)
         : Number.POSITIVE_INFINITY;
   }
   return { rows: Math.round(rows), bytes: Number(row.bytes) };
@@ -94,13 +95,7 @@ async function hasValidatedNotNullCheck(client: pg.Client, table: string, column
     `SELECT 1 FROM pg_constraint
       WHERE conrelid = to_regclass($1) AND contype = 'c' AND convalidated
         AND pg_get_constraintdef(oid) = 'CHECK ((' || quote_ident($2) || ' IS NOT NULL))'`,
-    [
-      table
-        .split('.')
-        .map((part) => client.escapeIdentifier(part))
-        .join('.'),
-      column,
-    ],
+    [quotedName(client, table), column],
   );
   return (result.rowCount ?? 0) > 0;
 }

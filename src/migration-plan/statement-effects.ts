@@ -43,8 +43,9 @@ export const blocksWrites = (effect: TableEffect) =>
 /** Work whose length grows with the table's size. */
 export const growsWithTable = (effect: TableEffect) => ['scan', 'rewrite', 'build', 'rows'].includes(effect.work);
 
+/** A node of libpg-query's JSON tree. */
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree, read field by field
-type Node = Record<string, any>;
+export type Node = Record<string, any>;
 
 const VOLATILE_DEFAULTS = new Set([
   'random',
@@ -58,7 +59,8 @@ const VOLATILE_DEFAULTS = new Set([
 ]);
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
-const relationName = (relation: Node | undefined) =>
+/** `public.posts` or `posts`, as the statement names it. */
+export const relationName = (relation: Node | undefined) =>
   relation ? [relation.schemaname, relation.relname].filter(Boolean).join('.') : '?';
 
 const lastName = (names: Node[] | undefined) => names?.at(-1)?.String?.sval as string | undefined;

@@ -4,13 +4,13 @@
  * naive CREATE INDEX as the negative control. Recovery from a build that failed half-way is in
  * test/migrations/rollback-and-recovery.test.ts (`migrate:recover` drops the INVALID leftover).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
 import {
   kitMigration,
   kitMigrationsBefore,
-  migratedScratchDatabase,
+  useMigratedScratchDatabases,
   type ScratchProject,
 } from '../support/scratch-project.ts';
 
@@ -20,14 +20,10 @@ const INDEX = 'posts_status_created_at_idx';
 const before = kitMigrationsBefore('_posts_status_created_at_index');
 const indexMigration = kitMigration('_posts_status_created_at_index');
 
-const projects: ScratchProject[] = [];
-afterAll(() => {
-  for (const project of projects) project.remove();
-});
+const migratedScratchDatabase = useMigratedScratchDatabases();
 
 async function busyPostsTable(name: string): Promise<{ project: ScratchProject; url: string }> {
   const { project, url } = await migratedScratchDatabase(`index-${name}`, before);
-  projects.push(project);
   await withPgClient(url, async (client) => {
     await client.query(`INSERT INTO users (email, name) VALUES ('author@example.test', 'Author')`);
     await client.query(

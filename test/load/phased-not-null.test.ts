@@ -4,7 +4,7 @@
  * keeps inserting and updating users. The naive version (one UPDATE, then SET NOT NULL with its
  * scan) runs the same way as the negative control, so the test can tell safe from unsafe.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import { userTimezone } from '../../src/backfills/user-timezone.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
@@ -12,7 +12,7 @@ import { startConcurrentWriter, type WriterStats } from '../support/concurrent-w
 import {
   kitMigrations,
   kitMigrationsBefore,
-  migratedScratchDatabase,
+  useMigratedScratchDatabases,
   type ScratchProject,
   withRunnerBookkeeping,
 } from '../support/scratch-project.ts';
@@ -24,15 +24,11 @@ const tightening = kitMigrations.filter((name) =>
   /_users_timezone_(check_not_valid|validate_check|set_not_null)$/.test(name),
 );
 
-const projects: ScratchProject[] = [];
-afterAll(() => {
-  for (const project of projects) project.remove();
-});
+const migratedScratchDatabase = useMigratedScratchDatabases();
 
 /** A scratch project holding the kit's history up to step 1, and a database migrated to it with ROWS NULL timezones. */
 async function atStep1(name: string): Promise<{ project: ScratchProject; url: string }> {
   const { project, url } = await migratedScratchDatabase(`phased-${name}`, upToStep1);
-  projects.push(project);
   await withPgClient(url, async (client) => {
     // Rows written before the column existed: NULL, not the default new rows get.
     await client.query(

@@ -5,7 +5,7 @@
  * expand and tightening steps, the new release (knows only `display_name`) from the tightening
  * on and through the contract. The naive RENAME COLUMN runs the same way as the negative control.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import { userDisplayName } from '../../src/backfills/user-display-name.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
@@ -13,7 +13,7 @@ import { startConcurrentWriter } from '../support/concurrent-writer.ts';
 import {
   kitMigration,
   kitMigrationsBefore,
-  migratedScratchDatabase,
+  useMigratedScratchDatabases,
   type ScratchProject,
   withRunnerBookkeeping,
 } from '../support/scratch-project.ts';
@@ -29,14 +29,10 @@ const tightening = [
 ].map(kitMigration);
 const contract = kitMigration('_users_name_contract');
 
-const projects: ScratchProject[] = [];
-afterAll(() => {
-  for (const project of projects) project.remove();
-});
+const migratedScratchDatabase = useMigratedScratchDatabases();
 
 async function beforeTheRename(name: string): Promise<{ project: ScratchProject; url: string }> {
   const { project, url } = await migratedScratchDatabase(`rename-${name}`, beforeExpand);
-  projects.push(project);
   await withPgClient(url, async (client) => {
     await client.query(
       `INSERT INTO users (email, name) SELECT 'u' || g || '@example.test', 'User ' || g FROM generate_series(1, $1) g`,

@@ -6,19 +6,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeParser } from '../../src/sql/native-script-plan.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
 import { projectRoot } from '../../src/project-paths.ts';
-import { kitMigrations, migratedScratchDatabase, type ScratchProject } from '../support/scratch-project.ts';
+import { kitMigrations, type ScratchProject, useMigratedScratchDatabases } from '../support/scratch-project.ts';
 
-const projects: ScratchProject[] = [];
+const migratedScratchDatabase = useMigratedScratchDatabases();
 beforeAll(() => loadNativeParser());
-afterAll(() => {
-  for (const project of projects) project.remove();
-});
 
 function migrationNew(project: ScratchProject, ...args: string[]) {
   const backfills = join(project.dir, 'backfills');
@@ -51,7 +48,6 @@ const newFolders = (project: ScratchProject) =>
 describe('npm run migrate:new', () => {
   it('scaffolds every pattern into migrations that lint clean and deploy', async () => {
     const { project, url } = await migratedScratchDatabase('scaffold', kitMigrations);
-    projects.push(project);
     await withPgClient(url, (client) =>
       client.query(`INSERT INTO users (email, display_name) VALUES ('a@example.test', 'A')`),
     );
@@ -190,7 +186,6 @@ describe('npm run migrate:new', () => {
 
   it('refuses what it cannot use, in one line, and writes nothing', async () => {
     const { project } = await migratedScratchDatabase('scaffold_bad', kitMigrations.slice(0, 1));
-    projects.push(project);
     const cases: Array<[string[], RegExp]> = [
       [
         ['make-it-fast', 'x', '--table', 'posts'],

@@ -5,7 +5,7 @@
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
@@ -86,4 +86,20 @@ export async function migratedScratchDatabase(
   const deploy = await project.prisma(url, 'migrate', 'deploy');
   if (deploy.code !== 0) throw new Error(`migrate deploy into ${name} failed:\n${deploy.stdout}${deploy.stderr}`);
   return { project, url };
+}
+
+/**
+ * `migratedScratchDatabase` for one test file: call it at the top of the file; every project it
+ * makes has its files removed when the file ends.
+ */
+export function useMigratedScratchDatabases(): typeof migratedScratchDatabase {
+  const projects: ScratchProject[] = [];
+  afterAll(() => {
+    for (const project of projects) project.remove();
+  });
+  return async (name, migrations) => {
+    const created = await migratedScratchDatabase(name, migrations);
+    projects.push(created.project);
+    return created;
+  };
 }
