@@ -141,4 +141,4 @@ await db.$disconnect();
   );
   const created = sh('npx tsx create-comment.ts');
   expect(created.out).toMatch(/^comments 1$/m);
-});
+}, 360_000); // ten CLI commands in a row: 115–130 s inside a quiet suite run, 195 s with a CPU hog per core
