@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { userTimezone } from '../src/backfills/user-timezone.ts';
 import { withDatabase } from '../src/db/connection-url.ts';
@@ -22,6 +21,7 @@ import { projectRoot } from '../src/project-paths.ts';
 import { runCli } from '../src/run-cli.ts';
 import { startConcurrentWriter, type WriterStats } from '../test/support/concurrent-writer.ts';
 import { addUsersAwaitingTimezone } from '../test/support/users-awaiting-backfill.ts';
+import { scriptCommand } from '../src/script-command.ts';
 
 const PREFIX = 'kit_bench_';
 const USAGE = 'Usage: npm run bench:backfill -- [--rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]';
@@ -65,18 +65,15 @@ function followPeakMemory(rootPid: number): () => number {
   };
 }
 
-/** Runs `npm run backfill` (as node directly, like npm's script) and measures it. */
+/** Runs `npm run backfill` (as node directly, as npm's script does) and measures it. */
 async function runBackfillCommand(url: string, args: string[]): Promise<{ ms: number; peakMiB: number }> {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), 'user-timezone', ...args],
-    {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const [node, command] = scriptCommand('backfill', ['user-timezone', ...args]);
+  const child = spawn(node, command, {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

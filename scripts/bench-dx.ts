@@ -17,6 +17,7 @@ import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { parseCount } from '../src/parse-count.ts';
 import { dataDir, prismaCli, projectRoot } from '../src/project-paths.ts';
 import { runCli } from '../src/run-cli.ts';
+import { scriptCommand } from '../src/script-command.ts';
 import { standInPath } from '../src/schema-engine/select-engine.ts';
 
 const USAGE = 'Usage: npm run bench:dx -- [--runs N] [--out <dir>]';
@@ -73,13 +74,6 @@ runCli(async (argv) => {
   // difference is the kit's config, its checks and its scripts.
   const bareEnv = { ...env, PRISMA_SCHEMA_ENGINE_BINARY: standInPath };
   const prisma = (...args: string[]) => [process.execPath, prismaCli, ...args];
-  const tsx = (script: string, ...args: string[]) => [
-    process.execPath,
-    '--import',
-    'tsx',
-    join(projectRoot, 'scripts', script),
-    ...args,
-  ];
   const rows: Row[] = [];
   const measure = (command: string, floor: string, run: () => number, floorRun?: () => number) => {
     process.stderr.write(`bench:dx: ${command}…\n`);
@@ -131,13 +125,13 @@ runCli(async (argv) => {
     measure(
       '`npm run setup`, nothing to do',
       '`SELECT 1` via pg',
-      () => time(runs, tsx('setup.ts'), projectRoot, env),
+      () => time(runs, scriptCommand('setup').flat(), projectRoot, env),
       select1,
     );
     measure(
       '`npm run lint:migrations -- --all`',
       '`SELECT 1` via pg',
-      () => time(runs, tsx('lint-migrations.ts', '--all'), projectRoot, env),
+      () => time(runs, scriptCommand('lint-migrations', ['--all']).flat(), projectRoot, env),
       select1,
     );
   } finally {

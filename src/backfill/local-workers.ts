@@ -6,20 +6,18 @@
  * With 0 workers it only queues the run and follows it: `backfill:worker`s elsewhere do the work.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { CliError } from '../cli-error.ts';
 import { createProgress } from '../progress.ts';
 import { projectRoot } from '../project-paths.ts';
+import { scriptCommand } from '../script-command.ts';
 import { startOrResumeRun, tryLockJob } from './bookkeeping.ts';
 import type { BackfillJob } from './job.ts';
 import { planRanges } from './plan-ranges.ts';
 import { enqueueRun, openQueue, type QueueTimings, type RangeSettings } from './queue-workers.ts';
 import { countPendingRows, prepareJob } from './run-range.ts';
 import { readJobStatus, type JobStatus } from './status.ts';
-
-export const workerScript = join(projectRoot, 'scripts', 'backfill-worker.ts');
 
 /** Ranges per worker: enough that one slow or killed worker's share is small and gets spread out. */
 const RANGES_PER_WORKER = 4;
@@ -40,19 +38,17 @@ export type LocalRunOutcome =
 const printLine = (line: string) => process.stderr.write(`${process.stderr.isTTY ? '\r\u001b[K' : ''}${line}\n`);
 
 function startWorker(url: string, index: number, timings: QueueTimings): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      workerScript,
-      '--slice-s',
-      String(timings.sliceSeconds),
-      '--maintenance-s',
-      String(timings.maintenanceSeconds),
-    ],
-    { cwd: projectRoot, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const [node, args] = scriptCommand('backfill-worker', [
+    '--slice-s',
+    String(timings.sliceSeconds),
+    '--maintenance-s',
+    String(timings.maintenanceSeconds),
+  ]);
+  const child = spawn(node, args, {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) printLine(`worker ${index}: ${line}`);
   };

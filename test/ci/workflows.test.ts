@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import type { Workflow } from '../../src/ci-local/load-workflow.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const workflowsDir = join(projectRoot, '.github', 'workflows');
 const read = (file: string) => readFileSync(join(workflowsDir, file), 'utf8');
@@ -66,7 +67,6 @@ describe('workflow files', () => {
     expect(text).toContain('cache: npm');
     const runs = Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run ?? ''));
     for (const command of [
-      'npm run generate',
       'npm run check:code',
       'npm run lint:migrations',
       'migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code',
@@ -101,7 +101,7 @@ describe('npm run ci:local', () => {
   const copy = copyProject('ci-local');
   afterAll(() => copy.remove());
   const ciLocal = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/ci-local.ts', ...args], {
+    spawnSync(...scriptCommand('ci-local', args, copy.dir), {
       cwd: copy.dir,
       encoding: 'utf8',
       // The runner's own server: the test server, reached through DATABASE_URL.

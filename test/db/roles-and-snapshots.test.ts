@@ -9,9 +9,10 @@ import { withDatabase } from '../../src/db/connection-url.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 function script(name: string, url: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${name}.ts`, ...args], {
+  const result = spawnSync(...scriptCommand(name, args), {
     cwd: projectRoot,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: url, ...env },

@@ -9,13 +9,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { copyProject } from '../support/project-copy.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const copy = copyProject('port-move');
 const db = (command: string) => {
   const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.EMBEDDED_POSTGRES_PORT;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/db.ts', command], {
+  const run = spawnSync(...scriptCommand('db', [command], copy.dir), {
     cwd: copy.dir,
     encoding: 'utf8',
     env,

@@ -3,7 +3,6 @@
  * against one UPDATE of the same rows as the negative control, measured in the same run.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
@@ -11,6 +10,7 @@ import { projectRoot } from '../../src/project-paths.ts';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
 import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const ROWS = 100_000;
 const created: string[] = [];
@@ -36,15 +36,11 @@ describe('backfill under a concurrent writer', () => {
   it('npm run backfill: every row done, no failed write', async () => {
     const url = await databaseWithUsers();
     const writer = startConcurrentWriter(url, ROWS);
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), 'user-timezone', '--batch-size', '1000'],
-      {
-        cwd: projectRoot,
-        encoding: 'utf8',
-        env: { ...process.env, DATABASE_URL: url },
-      },
-    );
+    const run = spawnSync(...scriptCommand('backfill', ['user-timezone', '--batch-size', '1000']), {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: url },
+    });
     runner = await writer.stop();
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(runner.failures).toEqual([]);

@@ -16,6 +16,7 @@ import { projectRoot } from '../../src/project-paths.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { withDatabase } from '../../src/db/connection-url.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const corpusDir = join(import.meta.dirname, 'corpus');
 const corpus = readdirSync(corpusDir)
@@ -60,7 +61,7 @@ describe('migration linter: test corpus', () => {
 describe('npm run lint:migrations', () => {
   const database = useTestDatabase();
   const lint = (url: string, ...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lint-migrations.ts', ...args], {
+    spawnSync(...scriptCommand('lint-migrations', args), {
       cwd: projectRoot,
       encoding: 'utf8',
       env: { ...process.env, DATABASE_URL: url },
@@ -107,7 +108,7 @@ describe('npm run lint:migrations on a branch', () => {
     expect(run.status, run.stderr).toBe(0);
   };
   const lint = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lint-migrations.ts', ...args], {
+    spawnSync(...scriptCommand('lint-migrations', args, copy.dir), {
       cwd: copy.dir,
       encoding: 'utf8',
       env: { ...process.env, DATABASE_URL: withDatabase(inject('testServerUrl'), 'postgres') },

@@ -15,6 +15,7 @@ import { formatPlan } from '../../src/migration-plan/format-plan.ts';
 import { planPendingMigrations } from '../../src/migration-plan/plan-migrations.ts';
 import { migrationsDir, projectRoot } from '../../src/project-paths.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const t = useTestDatabase();
 const POSTS = 120_000;
@@ -44,15 +45,11 @@ function migrationsWith(name: string, sql: string): string {
 
 function plan(dir: string, ...args: string[]) {
   const summary = join(scratch, `summary-${Math.random().toString(36).slice(2)}.md`);
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/migrate-plan.ts', '--migrations', dir, ...args],
-    {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: t.url, GITHUB_STEP_SUMMARY: summary },
-    },
-  );
+  const run = spawnSync(...scriptCommand('migrate-plan', ['--migrations', dir, ...args]), {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: t.url, GITHUB_STEP_SUMMARY: summary },
+  });
   return { ...run, summary: () => readFileSync(summary, 'utf8') };
 }
 

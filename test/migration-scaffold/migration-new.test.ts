@@ -13,6 +13,7 @@ import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lin
 import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
 import { projectRoot } from '../../src/project-paths.ts';
 import { kitMigrations, type ScratchProject, useMigratedScratchDatabases } from '../support/scratch-project.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const migratedScratchDatabase = useMigratedScratchDatabases();
 beforeAll(() => loadNativeParser());
@@ -21,21 +22,8 @@ function migrationNew(project: ScratchProject, ...args: string[]) {
   const backfills = join(project.dir, 'backfills');
   mkdirSync(backfills, { recursive: true });
   const run = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/migrate-new.ts',
-      ...args,
-      '--migrations-dir',
-      project.migrationsDir,
-      '--backfills-dir',
-      backfills,
-    ],
-    {
-      cwd: projectRoot,
-      encoding: 'utf8',
-    },
+    ...scriptCommand('migrate-new', [...args, '--migrations-dir', project.migrationsDir, '--backfills-dir', backfills]),
+    { cwd: projectRoot, encoding: 'utf8' },
   );
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';
 import { kitMigrations } from '../support/kit-migrations.ts';
 import { columnExists, deployTimeCopy } from '../support/deploy-time-copy.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const { copy, run, addMigration, removeMigration, deployed } = deployTimeCopy('rollback');
 afterAll(() => copy.remove());
@@ -77,7 +78,7 @@ describe('migrate:backup-if-risky', () => {
     const url = await migratedDatabase();
     const backup = (command: string | undefined) => {
       const env = command === undefined ? {} : { BACKUP_COMMAND: command };
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migrate-backup-if-risky.ts'], {
+      const result = spawnSync(...scriptCommand('migrate-backup-if-risky', [], copy.dir), {
         cwd: copy.dir,
         encoding: 'utf8',
         env: { ...process.env, DATABASE_URL: url, BACKUP_COMMAND: '', ...env },

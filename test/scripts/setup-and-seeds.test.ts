@@ -11,13 +11,14 @@ import { dropDatabase } from '../../src/db/scratch-databases.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { cloneTemplateDatabase, useTestDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 const t = useTestDatabase();
-const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(tsx, [join(projectRoot, 'scripts', script), ...args], {
+    const [node, command] = scriptCommand(script.replace(/\.ts$/, ''), args);
+    const child = spawn(node, command, {
       cwd: projectRoot,
       env: { ...process.env, KIT_QUIET_ENGINE_LINE: '1', NODE_ENV: 'development', ...env },
     });
@@ -113,7 +114,7 @@ describe('npm run seed:reference -- --update-checksums', () => {
     try {
       const roles = join(copy.dir, 'prisma', 'reference', 'roles.jsonl');
       appendFileSync(roles, '{"name": "auditor", "description": "Reads everything, changes nothing"}\n');
-      const result = spawnSync(tsx, ['scripts/seed-reference.ts', '--update-checksums'], {
+      const result = spawnSync(...scriptCommand('seed-reference', ['--update-checksums'], copy.dir), {
         cwd: copy.dir,
         encoding: 'utf8',
         env: { ...process.env, DATABASE_URL: url },

@@ -1,7 +1,7 @@
 /** `npm run backfill` as a child process whose output and exit a test can await. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { projectRoot } from '../../src/project-paths.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 export interface Run {
   child: ChildProcess;
@@ -9,8 +9,8 @@ export interface Run {
 }
 
 export function backfill(url: string, ...args: string[]): Run {
-  // One process (node with tsx's loader), not the tsx wrapper, so SIGKILL hits the runner itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'backfill.ts'), ...args], {
+  // One process, no npm or shell wrapper, so SIGKILL hits the runner itself.
+  const child = spawn(...scriptCommand('backfill', args), {
     cwd: projectRoot,
     env: { ...process.env, DATABASE_URL: url },
   });

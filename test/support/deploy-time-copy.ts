@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { copyProject, type ProjectCopy } from './project-copy.ts';
+import { scriptCommand } from '../../src/script-command.ts';
 
 export interface CommandResult {
   code: number;
@@ -19,11 +20,11 @@ export function deployTimeCopy(name: string) {
   const copy: ProjectCopy = copyProject(name);
   /** `prisma …` with the copy's CLI, or one of its scripts (`migrate-recover`, …). */
   function run(url: string, command: string, ...args: string[]): CommandResult {
-    const [bin, ...rest] =
+    const [bin, binArgs] =
       command === 'prisma'
-        ? [join(copy.dir, 'node_modules', '.bin', 'prisma')]
-        : [process.execPath, '--import', 'tsx', `scripts/${command}.ts`];
-    const result = spawnSync(bin!, [...rest, ...args], {
+        ? [join(copy.dir, 'node_modules', '.bin', 'prisma'), args]
+        : scriptCommand(command, args, copy.dir);
+    const result = spawnSync(bin, binArgs, {
       cwd: copy.dir,
       encoding: 'utf8',
       env: { ...process.env, DATABASE_URL: url, KIT_QUIET_ENGINE_LINE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `node scripts/run.mjs <name> [args…]` runs scripts/<name>.ts: what every npm script of the kit
+// calls. It runs the script bundled under .data/build/scripts/ (rebuilt when a source file
+// changes; src/build/bundle-if-stale.mjs says why), so a command starts in about half the time
+// that tsx's loader takes. `tsx scripts/<name>.ts` runs the same code, only slower.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleIfStale } from '../src/build/bundle-if-stale.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [name = '', ...args] = process.argv.slice(2);
+const script = join('scripts', `${name}.ts`);
+if (!/^[\w-]+$/.test(name) || !existsSync(join(root, script))) {
+  console.error(
+    `error: No script scripts/${name}.ts. Usage: node scripts/run.mjs <name> [args…], e.g. node scripts/run.mjs setup.`,
+  );
+  process.exit(1);
+}
+const bundle = await bundleIfStale(root, script, join(root, '.data', 'build', 'scripts', `${name}.mjs`));
+// The script sees the command line it would see under tsx: its own path, then its arguments.
+process.argv = [process.argv[0], join(root, script), ...args];
+process.setSourceMapsEnabled(true);
+await import(pathToFileURL(bundle).href);

@@ -1,0 +1,15 @@
+/**
+ * The command line that runs one of the kit's scripts the way its npm script does (through
+ * scripts/run.mjs), for code that starts them as child processes: local backfill workers, the
+ * benches and the tests. One process, no npm or shell in between, so a signal reaches the script.
+ */
+import { join } from 'node:path';
+import { projectRoot } from './project-paths.ts';
+
+/**
+ * `[node, [<root>/scripts/run.mjs, name, ...args]]`, shaped for `spawn(...scriptCommand(…), options)`;
+ * `root` is another checkout (a test's copy) when given.
+ */
+export function scriptCommand(name: string, args: string[] = [], root = projectRoot): [string, string[]] {
+  return [process.execPath, [join(root, 'scripts', 'run.mjs'), name, ...args]];
+}
