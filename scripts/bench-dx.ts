@@ -2,12 +2,13 @@
  * `npm run bench:dx [-- --runs N --out dir]` (default 5 runs): how long the everyday commands
  * take, as medians, next to the floors they are compared with: a bare Prisma CLI (a scratch
  * project whose config does nothing but name the schema, same engine) and one `SELECT 1` through
- * node-postgres. The kit's own cost per command is the difference. `npm test` is not timed here
- * (minutes, one run): the closing note of a change that moves it says how long it took.
- * Works on DATABASE_URL's server (or the embedded one) in a database of its own.
+ * node-postgres. The kit's own cost per command is the difference. The commands that change a
+ * project (a new model, a new migration) run in a copy of the checkout. `npm test` is not timed
+ * here (minutes, one run): `npm run bench:tests` times it and says where its time goes.
+ * Works on DATABASE_URL's server (or the embedded one) in databases of its own.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { withDatabase } from '../src/db/connection-url.ts';
 import { ensureDatabase } from '../src/db/database-url.ts';
@@ -19,6 +20,7 @@ import { dataDir, prismaCli, projectRoot } from '../src/project-paths.ts';
 import { runCli } from '../src/run-cli.ts';
 import { scriptCommand } from '../src/script-command.ts';
 import { standInPath } from '../src/schema-engine/select-engine.ts';
+import { copyProject, type ProjectCopy } from '../test/support/project-copy.ts';
 
 const USAGE = 'Usage: npm run bench:dx -- [--runs N] [--out <dir>]';
 const DATABASE = 'kit_bench_dx';
@@ -32,30 +34,64 @@ interface Row {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+interface TimeOptions {
+  /** Extra environment for run `i` (0-based), e.g. a database of its own. */
+  envFor?: (run: number) => Record<string, string>;
+  /** Undo what a run did (a created migration) so the next run starts from the same place. */
+  after?: () => void;
+}
+
 /** Median wall time of a command run `runs` times; fails loudly if it fails. */
-function time(runs: number, command: string[], cwd: string, env: Record<string, string>): number {
+function time(
+  runs: number,
+  command: string[],
+  cwd: string,
+  env: Record<string, string>,
+  options: TimeOptions = {},
+): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
+    const runEnv = { ...process.env, ...env, ...options.envFor?.(i) };
     const started = performance.now();
-    const run = spawnSync(command[0]!, command.slice(1), { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
+    const run = spawnSync(command[0]!, command.slice(1), { cwd, env: runEnv, encoding: 'utf8' });
     times.push(performance.now() - started);
+    options.after?.();
     if (run.status !== 0)
       throw new Error(`${command.join(' ')} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   }
   return median(times);
 }
 
-/** A project with nothing of the kit's: its config names the schema and the database, nothing else. */
-function bareProject(): string {
+/** A project with nothing of the kit's: its config names the schema, the migrations and the database. */
+function bareProject(prismaDir: string): string {
   const dir = join(dataDir, 'tmp', `bench-dx-bare-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'prisma.config.ts'),
-    `import { defineConfig } from 'prisma/config';\nexport default defineConfig({ schema: '${join(projectRoot, 'prisma', 'schema.prisma')}', migrations: { path: '${join(projectRoot, 'prisma', 'migrations')}' }, datasource: { url: process.env.DATABASE_URL ?? '' } });\n`,
+    `import { defineConfig } from 'prisma/config';\nexport default defineConfig({ schema: '${join(prismaDir, 'schema.prisma')}', migrations: { path: '${join(prismaDir, 'migrations')}' }, datasource: { url: process.env.DATABASE_URL ?? '' } });\n`,
   );
   return dir;
 }
+
+/**
+ * A copy of the checkout as a team's branch: committed as main, then a feature branch, so that
+ * `lint:migrations` lints what the branch adds, as it does in a pull request.
+ */
+function branchCopy(): ProjectCopy {
+  const copy = copyProject('bench-dx');
+  const git = (...args: string[]) =>
+    spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.test', ...args], { cwd: copy.dir });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'main');
+  git('checkout', '-q', '-b', 'feature');
+  return copy;
+}
+
+const NEW_MODEL = '\nmodel BenchNote {\n  id   Int    @id @default(autoincrement())\n  body String\n}\n';
+const NEW_MIGRATION =
+  'CREATE TABLE "bench_note" ("id" SERIAL NOT NULL, CONSTRAINT "bench_note_pkey" PRIMARY KEY ("id"));\n';
 
 runCli(async (argv) => {
   const { values } = parseCliArgs(
@@ -68,7 +104,9 @@ runCli(async (argv) => {
   const url = withDatabase(server, DATABASE);
   await dropDatabase(url);
   await migrateDatabase(url);
-  const bare = bareProject();
+  const copy = branchCopy();
+  const copyPrisma = join(copy.dir, 'prisma');
+  const bare = bareProject(copyPrisma);
   const env = { DATABASE_URL: url, KIT_QUIET_ENGINE_LINE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1', CI: 'true' };
   // The bare project runs the same engine (the stand-in, or native where it runs), so the
   // difference is the kit's config, its checks and its scripts.
@@ -128,14 +166,57 @@ runCli(async (argv) => {
       () => time(runs, scriptCommand('setup').flat(), projectRoot, env),
       select1,
     );
+    const freshDatabase = (i: number) => ({ DATABASE_URL: withDatabase(server, `${DATABASE}_fresh_${i}`) });
+    const dropFresh = () =>
+      Promise.all(Array.from({ length: 2 * runs }, (_, i) => dropDatabase(freshDatabase(i).DATABASE_URL)));
     measure(
-      '`npm run lint:migrations -- --all`',
-      '`SELECT 1` via pg',
-      () => time(runs, scriptCommand('lint-migrations', ['--all']).flat(), projectRoot, env),
-      select1,
+      '`npm run setup`, fresh database',
+      'bare `prisma migrate deploy` into a new database',
+      () => time(runs, scriptCommand('setup').flat(), projectRoot, env, { envFor: freshDatabase }),
+      // The setup runs above leave their databases behind; the floor gets new ones too.
+      () => time(runs, prisma('migrate', 'deploy'), bare, bareEnv, { envFor: (i) => freshDatabase(runs + i) }),
     );
+    // Each run writes a migration folder for the new model; it is removed before the next run.
+    const schema = join(copyPrisma, 'schema.prisma');
+    const originalSchema = readFileSync(schema, 'utf8');
+    writeFileSync(schema, originalSchema + NEW_MODEL);
+    const removeNewMigration = () => {
+      for (const name of readdirSync(join(copyPrisma, 'migrations')).filter((n) => n.endsWith('_bench_note'))) {
+        rmSync(join(copyPrisma, 'migrations', name), { recursive: true, force: true });
+      }
+    };
+    measure(
+      '`prisma migrate dev --create-only`, one new model',
+      'bare CLI',
+      () =>
+        time(runs, prisma('migrate', 'dev', '--create-only', '--name', 'bench_note'), copy.dir, env, {
+          after: removeNewMigration,
+        }),
+      () =>
+        time(runs, prisma('migrate', 'dev', '--create-only', '--name', 'bench_note'), bare, bareEnv, {
+          after: removeNewMigration,
+        }),
+    );
+    writeFileSync(schema, originalSchema);
+    const added = join(copyPrisma, 'migrations', '29990101000000_bench_note');
+    mkdirSync(added);
+    writeFileSync(join(added, 'migration.sql'), NEW_MIGRATION);
+    measure(
+      '`npm run lint:migrations`, one new migration',
+      'bare `prisma migrate diff` (its drift check)',
+      () => time(runs, scriptCommand('lint-migrations', [], copy.dir).flat(), copy.dir, env),
+      () =>
+        time(
+          runs,
+          prisma('migrate', 'diff', '--from-migrations', join(copyPrisma, 'migrations'), '--to-schema', schema),
+          bare,
+          bareEnv,
+        ),
+    );
+    await dropFresh();
   } finally {
     rmSync(bare, { recursive: true, force: true });
+    copy.remove();
     await dropDatabase(url);
   }
 
