@@ -10,6 +10,8 @@ import { withDatabase } from '../../src/db/connection-url.ts';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { dataDir, migrationsDir } from '../../src/project-paths.ts';
+import { kitMigrations } from './kit-migrations.ts';
+import { cloneTemplateDatabase } from '../setup/test-database.ts';
 export { kitMigration, kitMigrations, kitMigrationsBefore, withRunnerBookkeeping } from './kit-migrations.ts';
 import { standInPath } from '../../src/schema-engine/select-engine.ts';
 
@@ -73,8 +75,10 @@ export default defineConfig({
 
 /**
  * A scratch project holding `migrations` (kit migration names) and a new database on the test
- * server migrated to them with `prisma migrate deploy`. The database is dropped with the others
- * at the end of the run; call `project.remove()` when done with the files.
+ * server migrated to them with `prisma migrate deploy`. The whole kit history is a clone of the
+ * template instead, which the test run migrated with the same command (the same rows in
+ * `_prisma_migrations`, in milliseconds instead of a Prisma command). The database is dropped
+ * with the others at the end of the run; call `project.remove()` when done with the files.
  */
 export async function migratedScratchDatabase(
   name: string,
@@ -82,7 +86,9 @@ export async function migratedScratchDatabase(
 ): Promise<{ project: ScratchProject; url: string }> {
   const project = createScratchProject(name);
   for (const migration of migrations) project.copyKitMigration(migration);
-  const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}${name.replace(/-/g, '_')}_${process.pid}`);
+  const database = `${TEST_DATABASE_PREFIX}${name.replace(/-/g, '_')}_${process.pid}`;
+  if (migrations.join() === kitMigrations.join()) return { project, url: await cloneTemplateDatabase(database) };
+  const url = withDatabase(inject('testServerUrl'), database);
   const deploy = await project.prisma(url, 'migrate', 'deploy');
   if (deploy.code !== 0) throw new Error(`migrate deploy into ${name} failed:\n${deploy.stdout}${deploy.stderr}`);
   return { project, url };
