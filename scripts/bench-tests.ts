@@ -51,10 +51,11 @@ function commandKind(argv: string[]): string {
   if (/schema-engine-wasm\.mjs/.test(text)) return 'schema-engine stand-in';
   if (/vitest/.test(text)) return 'vitest (main and workers)';
   if (/squawk/.test(text)) return 'squawk';
-  if (/npm-cli\.js|[/\\]npm$/.test(text)) return 'npm';
+  if (/npm-cli\.js|(^|[/\\])npm( |$)/.test(text)) return 'npm';
   const script = text.match(/scripts[/\\]([\w-]+)\.ts/);
   if (script) return `script ${script[1]}`;
-  return argv[0] ? relative(projectRoot, argv[0]) || argv[0] : 'node -e';
+  // A test's copy of the checkout (.data/tmp/<name>-<pid>/) counts as the checkout.
+  return argv[0] ? relative(projectRoot, argv[0]).replace(/^\.data\/tmp\/[\w-]+?-\d+\//, '') : 'node -e';
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
