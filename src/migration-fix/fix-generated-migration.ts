@@ -7,6 +7,8 @@
  *   and CONCURRENTLY never runs in a transaction);
  * - a validated `FOREIGN KEY` or `CHECK` added to an existing table becomes `NOT VALID`, and a
  *   next migration runs `VALIDATE CONSTRAINT` (which lets writes go on while it scans);
+ * - a `UNIQUE` constraint added to an existing table becomes a unique index built CONCURRENTLY in
+ *   a migration of its own, then `ADD CONSTRAINT … UNIQUE USING INDEX` (catalog only) in the next;
  * - the file gets the guard rails (lock_timeout, statement_timeout) when it has none.
  *
  * What can't be rewritten without a person's decision (a type change, a rename, a required
@@ -89,6 +91,41 @@ const validateMigration = (table: string, constraint: string, from: string) =>
   `ALTER TABLE ${quoted(table)} VALIDATE CONSTRAINT ${quoted(constraint)};\n` +
   reset;
 
+/** `ADD CONSTRAINT … UNIQUE (…)` in two steps: the index without blocking writes, then the constraint on it. */
+function uniqueConstraintMigrations(table: string, constraint: Node, from: string): FixedMigration['next'] {
+  const name: string = constraint.conname;
+  const columns = (constraint.keys ?? []).map((key: Node) => quoted(key.String.sval)).join(', ');
+  const nulls = constraint.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
+  const deferrable = `${constraint.deferrable ? ' DEFERRABLE' : ''}${constraint.initdeferred ? ' INITIALLY DEFERRED' : ''}`;
+  const index =
+    header([
+      'Pattern: unique constraint without blocking writes, step 1: its index, built CONCURRENTLY, alone in its file.',
+      `  Written by \`npm run lint:migrations -- --fix\` from ${from}.`,
+      `Lock: SHARE UPDATE EXCLUSIVE on ${table} for the whole build: writes go on.`,
+      'Ships before: nothing. Duplicate rows make the build fail and leave an INVALID index: npm run migrate:recover.',
+    ]) +
+    timeouts('5s', '1h') +
+    `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${quoted(name)} ON ${quoted(table)} (${columns})${nulls};\n` +
+    reset;
+  const attach =
+    header([
+      'Pattern: unique constraint without blocking writes, step 2: the constraint, on the index step 1 built.',
+      '  Written by `npm run lint:migrations -- --fix`.',
+      `Lock: ACCESS EXCLUSIVE on ${table}, catalog only (the index is already there): milliseconds.`,
+      `Ships before: step 1, in the migration before this one (${name} valid).`,
+    ]) +
+    timeouts('3s', '30s') +
+    // PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS; the check makes a re-run after a failure safe.
+    `DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${name.replaceAll("'", "''")}' AND conrelid = '${quoted(table)}'::regclass) THEN\n` +
+    `    ALTER TABLE ${quoted(table)} ADD CONSTRAINT ${quoted(name)} UNIQUE USING INDEX ${quoted(name)}${deferrable};\n` +
+    '  END IF;\nEND $$;\n' +
+    reset;
+  return [
+    { suffix: `index_${name}`, sql: index },
+    { suffix: `constraint_${name}`, sql: attach },
+  ];
+}
+
 /** `migration` is the folder name, `sql` its generated migration.sql. */
 export function fixGeneratedMigration(migration: string, sql: string): FixOutcome {
   // Hand-written migrations (the kit's header) are a person's decisions: never rewritten.
@@ -141,6 +178,20 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
         sql: validateMigration(table, constraint.conname, migration),
       });
       changes.push(`line ${statement.line}: ${constraint.conname} added NOT VALID, validated in the next migration`);
+      continue;
+    }
+    // INCLUDE, storage options or a tablespace have no place in USING INDEX's simple form: left as they are.
+    const plainUnique =
+      constraint?.contype === 'CONSTR_UNIQUE' &&
+      !constraint.indexname &&
+      !constraint.including &&
+      !constraint.options &&
+      !constraint.indexspace;
+    if (plainUnique && !createdHere.has(table)) {
+      next.push(...uniqueConstraintMigrations(table, constraint, migration));
+      changes.push(
+        `line ${statement.line}: ${constraint.conname} becomes a unique index built CONCURRENTLY, then a constraint USING it`,
+      );
       continue;
     }
     needsGuards ||= locksExisting(statement.stmt, statement.text, createdHere);

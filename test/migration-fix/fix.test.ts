@@ -1,6 +1,7 @@
 /**
  * `lint:migrations --fix` on a migration as `prisma migrate dev --create-only` writes it: a new
- * model with a relation, an index and a foreign key on the busy `posts` table. The fixed sequence
+ * model with a relation, an index and a foreign key on the busy `posts` table, plus a unique
+ * constraint a person added by hand. The fixed sequence
  * must lint clean, deploy with the real `prisma migrate deploy` beside a writer on `posts` (no
  * failed write), and end with the same schema: the index valid, the constraint validated.
  * What has no mechanical fix is refused, and the file is left as it was.
@@ -45,6 +46,9 @@ ALTER TABLE "posts" ADD CONSTRAINT "posts_reviewer_id_fkey" FOREIGN KEY ("review
 
 -- AddForeignKey
 ALTER TABLE "comments" ADD CONSTRAINT "comments_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "posts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Added by hand (Prisma writes @unique as a unique index, a person may write the constraint)
+ALTER TABLE "posts" ADD CONSTRAINT "posts_slug_key" UNIQUE ("slug");
 `;
 const NAME = '29991231000000_comments_and_reviewer';
 let scratch: string;
@@ -73,13 +77,22 @@ describe('npm run lint:migrations -- --fix', () => {
     expect(report!.changes).toEqual([
       'line 17: CREATE INDEX posts_title_idx moved to its own migration, CONCURRENTLY',
       'line 20: posts_reviewer_id_fkey added NOT VALID, validated in the next migration',
+      'line 26: posts_slug_key becomes a unique index built CONCURRENTLY, then a constraint USING it',
       'guard rails added: lock_timeout and statement_timeout',
     ]);
     expect(newFolders(dir)).toEqual([
       NAME,
       '29991231000001_comments_and_reviewer_index_posts_title_idx',
       '29991231000002_comments_and_reviewer_validate_posts_reviewer_id_fkey',
+      '29991231000003_comments_and_reviewer_index_posts_slug_key',
+      '29991231000004_comments_and_reviewer_constraint_posts_slug_key',
     ]);
+    expect(readFileSync(join(dir, newFolders(dir)[3]!, 'migration.sql'), 'utf8')).toContain(
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "posts_slug_key" ON "posts" ("slug");',
+    );
+    expect(readFileSync(join(dir, newFolders(dir)[4]!, 'migration.sql'), 'utf8')).toContain(
+      'ALTER TABLE "posts" ADD CONSTRAINT "posts_slug_key" UNIQUE USING INDEX "posts_slug_key";',
+    );
     const fixed = readFileSync(join(dir, NAME, 'migration.sql'), 'utf8');
     expect(fixed).toMatch(/^SET lock_timeout = '3s';\nSET statement_timeout = '30s';/);
     expect(fixed).toContain('ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;');
@@ -90,7 +103,7 @@ describe('npm run lint:migrations -- --fix', () => {
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS "posts_title_idx" ON "posts"("title");',
     );
 
-    // The linter's own rules and squawk find nothing in the three files.
+    // The linter's own rules and squawk find nothing in the five files.
     const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
     const squawk = runSquawk(files);
     const findings = files.flatMap((file) =>
@@ -126,8 +139,17 @@ describe('npm run lint:migrations -- --fix', () => {
       index: (await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('posts_title_idx')`))
         .rows,
       fk: (await client.query(`SELECT convalidated FROM pg_constraint WHERE conname = 'posts_reviewer_id_fkey'`)).rows,
+      unique: (
+        await client.query(
+          `SELECT c.contype, i.indisvalid FROM pg_constraint c JOIN pg_index i ON i.indexrelid = c.conindid WHERE c.conname = 'posts_slug_key'`,
+        )
+      ).rows,
     }));
-    expect(state).toEqual({ index: [{ indisvalid: true }], fk: [{ convalidated: true }] });
+    expect(state).toEqual({
+      index: [{ indisvalid: true }],
+      fk: [{ convalidated: true }],
+      unique: [{ contype: 'u', indisvalid: true }],
+    });
   });
 
   it('refuses what has no mechanical fix, names the playbook, and leaves the file as it was', async () => {
