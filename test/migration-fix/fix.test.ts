@@ -132,6 +132,19 @@ describe('npm run lint:migrations -- --fix', () => {
       expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
       expect(stats.failures).toEqual([]);
       expect(stats.writes).toBeGreaterThan(0);
+      // Same schema either way: Prisma replays both histories into shadow databases and finds no difference.
+      const generated = migrationsWith('generated', GENERATED);
+      const diff = await project.prisma(
+        url,
+        'migrate',
+        'diff',
+        '--from-migrations',
+        generated,
+        '--to-migrations',
+        dir,
+        '--exit-code',
+      );
+      expect(diff.code, diff.stdout + diff.stderr).toBe(0);
     } finally {
       project.remove();
     }
