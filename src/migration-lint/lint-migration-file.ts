@@ -115,15 +115,16 @@ function setNotNullColumn(code: string): string | undefined {
 }
 
 /**
- * The table an UPDATE or DELETE changes rows of, also inside a DO block's body (the kit's guards
- * use DO; a data change hidden in one is still a data change).
+ * The table an UPDATE, a DELETE or an INSERT … SELECT (a copy of other rows, as big as they are)
+ * changes rows of, also inside a DO block's body (the kit's guards use DO; a data change hidden
+ * in one is still a data change). An INSERT … VALUES of a few rows is not a backfill.
  */
 function dataChangeTarget(code: string): string | undefined {
   const pattern = new RegExp(
-    String.raw`(?:^|[\s;])(?:UPDATE\s+(?:ONLY\s+)?|DELETE\s+FROM\s+(?:ONLY\s+)?)${IDENT}`,
+    String.raw`(?:^|[\s;])(?:UPDATE\s+(?:ONLY\s+)?|DELETE\s+FROM\s+(?:ONLY\s+)?|INSERT\s+INTO\s+(?=\S+(?:\s*\([^)]*\))?\s+SELECT\b))${IDENT}`,
     'i',
   );
-  const match = /^DO\b/i.test(code) || /^(UPDATE|DELETE)\b/i.test(code) ? pattern.exec(code) : undefined;
+  const match = /^DO\b/i.test(code) || /^(UPDATE|DELETE|INSERT)\b/i.test(code) ? pattern.exec(code) : undefined;
   return match?.[1] ? unquote(match[1]) : undefined;
 }
 
@@ -212,7 +213,16 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     // A serial column is not "required" in squawk's sense: it fills itself, by rewriting the table.
     if (finding.rule === 'adding-required-field' && statement && /\b(SMALL|BIG)?SERIAL\b/i.test(codeOf(statement)))
       continue;
-    // squawk's advice for a constraint is NOT VALID, which PostgreSQL refuses for EXCLUDE.
+    // squawk's advice for a constraint is NOT VALID, which PostgreSQL refuses for UNIQUE and
+    // PRIMARY KEY (squawk's own disallowed-unique-constraint and adding-serial-primary-key-field
+    // give the right recipe for those: a unique index built CONCURRENTLY, then USING INDEX) ...
+    if (
+      finding.rule === 'constraint-missing-not-valid' &&
+      statement &&
+      /\bADD\s+CONSTRAINT\s+\S+\s+(UNIQUE|PRIMARY\s+KEY)\b/i.test(codeOf(statement))
+    )
+      continue;
+    // ... and for EXCLUDE, which has no safe form at all.
     if (
       finding.rule === 'constraint-missing-not-valid' &&
       statement &&
@@ -295,13 +305,30 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
         message: `this changes rows of ${table} inside the deploy, in one statement that holds their locks until it ends`,
       });
     }
-    const rewrite = /^(VACUUM\s*(\([^)]*\bFULL\b[^)]*\)|FULL\b)|CLUSTER\b)/i.exec(code);
+    const rewrite =
+      /^(VACUUM\s*(\([^)]*\bFULL\b[^)]*\)|FULL\b)|CLUSTER\b)/i.exec(code) ??
+      /^ALTER\s+TABLE\b[\s\S]*?\b(SET\s+(TABLESPACE|LOGGED|UNLOGGED))\b/i.exec(code);
     if (rewrite)
       findings.push({
         file,
         line: statement.line,
         rule: 'table-rewrite',
         message: `${rewrite[1]!.replace(/\s+/g, ' ').toUpperCase()} rewrites the table under ACCESS EXCLUSIVE`,
+      });
+    if (/^REFRESH\s+MATERIALIZED\s+VIEW\b(?![\s\S]*\bCONCURRENTLY\b)/i.test(code))
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'refresh-without-concurrently',
+        message: 'REFRESH MATERIALIZED VIEW without CONCURRENTLY holds ACCESS EXCLUSIVE on the view: its readers wait',
+      });
+    if (/^LOCK\b/i.test(code))
+      findings.push({
+        file,
+        line: statement.line,
+        rule: 'explicit-lock',
+        message:
+          'LOCK TABLE holds its lock until the transaction ends; split by the native engine, it is refused outside a transaction block (25P01)',
       });
     if (/^TRUNCATE\b/i.test(code))
       findings.push({

@@ -93,6 +93,42 @@ export const RULES: Record<string, RuleInfo> = {
     lock: 'ACCESS EXCLUSIVE, brief; but a running app that still queries the table fails',
     fix: `drop only after a release that no longer uses it, and say so in a lint-ignore reason (${DROP})`,
   },
+  'adding-serial-primary-key-field': {
+    lock: 'ACCESS EXCLUSIVE on the table while the primary key index is built (and, for a column not yet NOT NULL, a full scan)',
+    fix: `CREATE UNIQUE INDEX CONCURRENTLY in a migration of its own, then ADD CONSTRAINT … PRIMARY KEY USING INDEX; make the columns NOT NULL first the phased way (${NOT_NULL})`,
+  },
+  'require-concurrent-reindex': {
+    lock: 'ACCESS EXCLUSIVE on the index (SHARE on its table) for the whole rebuild: writes wait, and reads that use the index',
+    fix: `REINDEX … CONCURRENTLY alone in a migration of its own (${INDEX})`,
+  },
+  'ban-drop-database': {
+    lock: 'none it waits for; every row of the database is gone, and nothing undoes it',
+    fix: `drop databases by hand, outside migrations, after a backup (${DROP})`,
+  },
+  'ban-alter-domain-with-add-constraint': {
+    lock: 'every column of the domain is checked while the tables that use it are locked',
+    fix: 'add the check NOT VALID and VALIDATE it in a later migration, or use a CHECK on the table the phased way',
+  },
+  'ban-create-domain-with-constraint': {
+    lock: "none now; but changing the domain's check later locks every table that uses it",
+    fix: `a CHECK constraint on the table, added NOT VALID and validated (${NOT_NULL})`,
+  },
+  'ban-char-field': {
+    lock: 'none; char(n) pads with spaces and compares surprisingly',
+    fix: 'text, with a CHECK on the length if it matters (squawk: ban-char-field)',
+  },
+  'prefer-text-field': {
+    lock: 'none now; but raising the varchar limit later is a type change the linter has to flag',
+    fix: 'text, with a CHECK on the length if it matters (squawk: prefer-text-field)',
+  },
+  'prefer-timestamp-tz': {
+    lock: "none; a timestamp without time zone silently means the server's zone to every client",
+    fix: 'DateTime in schema.prisma is timestamp(3) unless mapped: use @db.Timestamptz(3) (squawk: prefer-timestamp-tz)',
+  },
+  'require-enum-value-ordering': {
+    lock: 'none (ADD VALUE outside a transaction is catalog-only); without BEFORE/AFTER the new value sorts last',
+    fix: 'say where it sorts with BEFORE or AFTER, or silence with a reason when last is right (squawk: require-enum-value-ordering)',
+  },
   'ban-drop-not-null': {
     lock: 'ACCESS EXCLUSIVE, brief; running code may rely on the column never being NULL',
     fix: `relax constraints only after the code that relies on them is gone (${DROP})`,
@@ -117,6 +153,14 @@ export const RULES: Record<string, RuleInfo> = {
   'table-rewrite': {
     lock: 'ACCESS EXCLUSIVE for the whole rewrite: reads and writes wait',
     fix: 'leave space reclamation to autovacuum; if a table must shrink, use pg_repack outside a migration (docs/migrations/migration-linter.md)',
+  },
+  'refresh-without-concurrently': {
+    lock: 'ACCESS EXCLUSIVE on the materialized view while it is recomputed: every reader of it waits',
+    fix: 'REFRESH MATERIALIZED VIEW CONCURRENTLY (it needs a unique index on the view), in a migration of its own or from a scheduled job',
+  },
+  'explicit-lock': {
+    lock: 'whatever mode it names, until the transaction ends; outside one (a split file) PostgreSQL refuses it and the deploy fails',
+    fix: `drop it: each statement takes the lock it needs, and SET lock_timeout bounds the wait (${RULES_OF_THE_FILE})`,
   },
   'ban-truncate': {
     lock: 'ACCESS EXCLUSIVE, brief; but every row of a live table is gone, and the running app may still need them',

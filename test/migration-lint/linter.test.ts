@@ -41,6 +41,19 @@ const expected = (sql: string) => {
 
 describe('migration linter: test corpus', () => {
   beforeAll(() => loadNativeParser());
+
+  it("every case names its source, and the linter playbook's table gives every case its verdict", () => {
+    const playbook = readFileSync(join(projectRoot, 'docs', 'migrations', 'migration-linter.md'), 'utf8');
+    const table = new Map(
+      [...playbook.matchAll(/^\| `([\w-]+)` \| ([^|]+) \|/gm)].map(([, name, verdict]) => [name!, verdict!.trim()]),
+    );
+    for (const name of corpus) {
+      const sql = readFileSync(join(corpusDir, name), 'utf8');
+      expect(sql, name).toMatch(/^-- source: \S/m);
+      expect(table.get(name.replace(/\.sql$/, '')), name).toBe(/^-- expect: (.*)$/m.exec(sql)![1]!.trim());
+    }
+  });
+
   it.each(corpus)('%s', (name) => {
     const { sql, findings } = lintCorpusFile(name);
     expect([...new Set(findings.map((finding) => finding.rule))].sort()).toEqual(expected(sql));

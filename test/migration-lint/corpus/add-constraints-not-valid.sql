@@ -1,4 +1,5 @@
 -- expect: none
+-- source: strong_migrations "adding a foreign key" / "adding a check constraint" (the safe form)
 SET lock_timeout = '3s';
 SET statement_timeout = '5s';
 ALTER TABLE "posts" ADD CONSTRAINT "posts_editor_fkey" FOREIGN KEY ("editor_id") REFERENCES "users"("id") NOT VALID;

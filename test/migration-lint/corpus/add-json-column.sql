@@ -1,4 +1,5 @@
 -- expect: prefer-jsonb
+-- source: strong_migrations "adding a json column"
 -- Catalog-only, but json has no equality: DISTINCT or GROUP BY on it fail at run time.
 SET lock_timeout = '3s';
 SET statement_timeout = '5s';

@@ -1,4 +1,5 @@
 -- expect: concurrently-not-alone
+-- source: the kit (native engine: CONCURRENTLY alone in its file)
 SET lock_timeout = '3s';
 SET statement_timeout = '5s';
 ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "slug" TEXT;

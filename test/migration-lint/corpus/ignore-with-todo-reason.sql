@@ -1,4 +1,5 @@
 -- expect: ignore-without-reason, ban-drop-column
+-- source: the kit (lint-ignore needs a reason)
 SET lock_timeout = '3s';
 SET statement_timeout = '5s';
 -- lint-ignore ban-drop-column: TODO say which release stopped using it

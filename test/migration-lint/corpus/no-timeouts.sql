@@ -1,2 +1,3 @@
 -- expect: require-lock-timeout, require-statement-timeout
+-- source: squawk require-timeout-settings; Eugene E9
 ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "nickname" TEXT;

@@ -1,4 +1,5 @@
 -- expect: none
+-- source: the kit (a Prisma model with a relation; the safe form)
 -- The same, given the timeouts the linter asks for: the wait for the lock on posts is bounded.
 SET lock_timeout = '3s';
 SET statement_timeout = '30s';

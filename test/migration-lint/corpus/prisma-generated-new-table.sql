@@ -1,4 +1,5 @@
 -- expect: require-lock-timeout, require-statement-timeout
+-- source: strong_migrations "adding a reference"; Eugene E9 (the referenced table is locked)
 -- What `prisma migrate dev` writes for a new model that belongs to posts: the table is new, but
 -- its foreign key takes SHARE ROW EXCLUSIVE on posts, so writers to posts queue behind it.
 -- CreateTable

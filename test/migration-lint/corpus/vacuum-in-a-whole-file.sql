@@ -1,4 +1,5 @@
 -- expect: refused-in-one-transaction
+-- source: the kit (native engine: a file that does not parse runs whole)
 -- The DO block makes the native engine send the file whole; VACUUM refuses a transaction.
 SET lock_timeout = '3s';
 SET statement_timeout = '5min';
