@@ -11,7 +11,8 @@ import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { applyFixes } from '../src/migration-fix/apply-fixes.ts';
 import { lintMigrations } from '../src/migration-lint/lint-migrations.ts';
 import { selectMigrations } from '../src/migration-lint/select-migrations.ts';
-import { migrationsDir } from '../src/project-paths.ts';
+import { backfillsDir, migrationsDir, projectRoot } from '../src/project-paths.ts';
+import { relative } from 'node:path';
 import { ruleInfo } from '../src/migration-lint/rules.ts';
 import { describePlan } from '../src/sql/native-script-plan.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
@@ -36,10 +37,13 @@ runCli(async (argv) => {
   if (values.fix) {
     // Only migrations not yet on main: rewriting one that shipped would break every database it reached.
     const { selected } = selectMigrations({ all: false, base: values.base });
-    for (const report of await applyFixes(migrationsDir, selected)) {
+    for (const report of await applyFixes(migrationsDir, selected, backfillsDir)) {
       console.log(`--fix ${report.migration}`);
-      for (const line of [...report.changes, ...report.added.map((folder) => `added ${folder}`)])
-        console.log(`  ${line}`);
+      const written = [
+        ...report.added.map((folder) => `added ${folder}`),
+        ...report.jobs.map((file) => `created ${relative(projectRoot, file)}`),
+      ];
+      for (const line of [...report.changes, ...written]) console.log(`  ${line}`);
       for (const reason of report.refused) console.log(`  left as it is: ${reason}`);
     }
     console.log('');

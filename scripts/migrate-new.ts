@@ -6,8 +6,8 @@
 import { CliError } from '../src/cli-error.ts';
 import { scaffoldMigration } from '../src/migration-scaffold/scaffold-migration.ts';
 import { PATTERNS } from '../src/migration-scaffold/templates.ts';
-import { join, relative } from 'node:path';
-import { migrationsDir, projectRoot } from '../src/project-paths.ts';
+import { relative } from 'node:path';
+import { backfillsDir, migrationsDir, projectRoot } from '../src/project-paths.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { runCli } from '../src/run-cli.ts';
 
@@ -54,7 +54,7 @@ runCli(async (argv) => {
     name: positionals[1],
     args: { ...values, columns: values.columns?.split(',').map((column) => column.trim()) },
     migrationsDir: values['migrations-dir'] ?? migrationsDir,
-    backfillsDir: values['backfills-dir'] ?? join(projectRoot, 'src', 'backfills'),
+    backfillsDir: values['backfills-dir'] ?? backfillsDir,
   });
   for (const folder of result.folders) console.log(`created prisma/migrations/${folder}/migration.sql`);
   for (const file of result.files) console.log(`created ${relative(projectRoot, file)}`);

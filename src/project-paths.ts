@@ -19,6 +19,8 @@ export const dataDir = join(projectRoot, '.data');
 export const prismaDir = join(projectRoot, 'prisma');
 export const schemaPath = join(prismaDir, 'schema.prisma');
 export const migrationsDir = join(prismaDir, 'migrations');
+/** The team's backfill jobs (the runner is src/backfill/). */
+export const backfillsDir = join(projectRoot, 'src', 'backfills');
 export const prismaCli = join(projectRoot, 'node_modules', 'prisma', 'build', 'index.js');
 /** The wasm schema engine the prisma CLI package ships, built from the engines commit it pins. */
 export const cliSchemaEngineWasm = join(projectRoot, 'node_modules', 'prisma', 'build', 'schema_engine_bg.wasm');

@@ -4,7 +4,7 @@
  * order. Only the newest migration can get follow-ups: one between two existing migrations would
  * reorder history that may already be applied somewhere.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModule } from 'libpg-query';
 import { CliError } from '../cli-error.ts';
@@ -14,7 +14,10 @@ import { fixGeneratedMigration } from './fix-generated-migration.ts';
 export interface FixReport {
   migration: string;
   changes: string[];
+  /** Migration folders added after it. */
   added: string[];
+  /** Backfill job files written (an existing one is the team's and is left alone). */
+  jobs: string[];
   refused: string[];
 }
 
@@ -26,7 +29,8 @@ function laterTimestamp(folder: string, seconds: number): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-export async function applyFixes(dir: string, selected: string[]): Promise<FixReport[]> {
+/** `backfillsDir` is where backfill job files go (src/backfills/). */
+export async function applyFixes(dir: string, selected: string[], backfillsDir: string): Promise<FixReport[]> {
   await loadModule();
   const all = migrationFolders(dir);
   const reports: FixReport[] = [];
@@ -34,7 +38,7 @@ export async function applyFixes(dir: string, selected: string[]): Promise<FixRe
     const outcome = fixGeneratedMigration(migration, migrationSql(migration, dir));
     if (outcome.kind === 'nothing-to-fix') continue;
     if (outcome.kind === 'refused') {
-      reports.push({ migration, changes: [], added: [], refused: outcome.reasons });
+      reports.push({ migration, changes: [], added: [], jobs: [], refused: outcome.reasons });
       continue;
     }
     const { fix } = outcome;
@@ -46,6 +50,7 @@ export async function applyFixes(dir: string, selected: string[]): Promise<FixRe
         migration,
         changes: [],
         added: [],
+        jobs: [],
         refused: [
           `--fix adds migrations after it, but it is not the newest (${all.at(-1)} is): fix it before creating the next one`,
         ],
@@ -63,7 +68,14 @@ export async function applyFixes(dir: string, selected: string[]): Promise<FixRe
       writeFileSync(join(dir, folder, 'migration.sql'), sql);
       return folder;
     });
-    reports.push({ migration, changes: fix.changes, added, refused: [] });
+    const jobs = fix.jobs
+      .map(({ file, source }) => ({ path: join(backfillsDir, file), source }))
+      .filter(({ path }) => !existsSync(path));
+    for (const { path, source } of jobs) {
+      mkdirSync(backfillsDir, { recursive: true });
+      writeFileSync(path, source);
+    }
+    reports.push({ migration, changes: fix.changes, added, jobs: jobs.map(({ path }) => path), refused: [] });
   }
   return reports;
 }

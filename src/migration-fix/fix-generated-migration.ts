@@ -9,6 +9,9 @@
  *   next migration runs `VALIDATE CONSTRAINT` (which lets writes go on while it scans);
  * - a `UNIQUE` constraint added to an existing table becomes a unique index built CONCURRENTLY in
  *   a migration of its own, then `ADD CONSTRAINT … UNIQUE USING INDEX` (catalog only) in the next;
+ * - a required column (NOT NULL, no default) added to an existing table is added nullable, and
+ *   the phased NOT NULL steps of `npm run migrate:new -- not-null` follow, behind a backfill job
+ *   whose value is a TODO for a person (the job file is written once, never overwritten);
  * - the file gets the guard rails (lock_timeout, statement_timeout) when it has none.
  *
  * What can't be rewritten without a person's decision (a type change, a rename, a required
@@ -16,7 +19,8 @@
  * Statements are read with PostgreSQL's own parser (libpg-query).
  */
 import { parseSync } from 'libpg-query';
-import { header, reset, timeouts } from '../migration-scaffold/templates.ts';
+import { backfillJobStub } from '../migration-scaffold/backfill-job-stub.ts';
+import { header, PATTERNS, reset, timeouts } from '../migration-scaffold/templates.ts';
 import { type Node, relationName, statementEffects } from '../migration-plan/statement-effects.ts';
 import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
 
@@ -25,6 +29,8 @@ export interface FixedMigration {
   sql: string;
   /** Migrations to add after it, in order: a name suffix and the SQL. */
   next: Array<{ suffix: string; sql: string }>;
+  /** Backfill job files the follow-ups need (file name in src/backfills/, content). */
+  jobs: Array<{ file: string; source: string }>;
   /** What changed, one line each. */
   changes: string[];
 }
@@ -40,6 +46,12 @@ const quoted = (name: string) =>
     .map((part) => `"${part}"`)
     .join('.');
 
+/** `ADD COLUMN c T NOT NULL` without a default: fails on a table with rows, as Prisma generates it. */
+function isRequiredColumn(cmd: Node): boolean {
+  const constraints = (cmd.def?.ColumnDef?.constraints ?? []).map((c: Node) => c.Constraint.contype);
+  return constraints.includes('CONSTR_NOTNULL') && !constraints.includes('CONSTR_DEFAULT');
+}
+
 /** Changes to an existing table that have no mechanical safe form: which playbook to follow. */
 function refusal(stmt: Node, createdHere: Set<string>): string | undefined {
   if (stmt.RenameStmt) return 'a rename breaks the running release: follow docs/migrations/rename-expand-contract.md';
@@ -50,11 +62,9 @@ function refusal(stmt: Node, createdHere: Set<string>): string | undefined {
       return 'a type change rewrites the table: add a new column and backfill it (docs/migrations/rename-expand-contract.md)';
     if (cmd.subtype === 'AT_SetNotNull')
       return 'SET NOT NULL scans under ACCESS EXCLUSIVE: follow docs/migrations/phased-not-null-column.md (npm run migrate:new -- not-null)';
-    if (cmd.subtype === 'AT_AddColumn') {
-      const constraints = (cmd.def.ColumnDef.constraints ?? []).map((c: Node) => c.Constraint.contype);
-      if (constraints.includes('CONSTR_NOTNULL') && !constraints.includes('CONSTR_DEFAULT')) {
-        return 'a required column without a default fails on a table with rows: follow docs/migrations/phased-not-null-column.md (npm run migrate:new -- not-null)';
-      }
+    // A required column is rewritten (requiredColumn below) when it is the statement's only change.
+    if (cmd.subtype === 'AT_AddColumn' && isRequiredColumn(cmd) && alter.cmds.length > 1) {
+      return 'a required column without a default, beside other changes in one ALTER: split the ALTER, or follow docs/migrations/phased-not-null-column.md (npm run migrate:new -- not-null)';
     }
   }
   return undefined;
@@ -126,6 +136,22 @@ function uniqueConstraintMigrations(table: string, constraint: Node, from: strin
   ];
 }
 
+/**
+ * `ADD COLUMN c T NOT NULL` on an existing table: the column nullable in the generated file, and
+ * the not-null pattern's three migrations behind a backfill job named `<table>-<column>`.
+ */
+function requiredColumn(table: string, cmd: Node, statement: string, from: string) {
+  const column: string = cmd.def.ColumnDef.colname;
+  const job = `${table}-${column}`.replace(/_/g, '-');
+  const nullable = statement.replace(/\s+NOT\s+NULL\b/i, '');
+  const steps = PATTERNS['not-null']!.build(column, { table, column, backfill: job });
+  return {
+    nullable: `${nullable};`,
+    next: steps.map((step) => ({ suffix: step.name, sql: step.sql })),
+    job: { file: `${job}.ts`, source: backfillJobStub({ job, table, column, migration: `${from}_${column}` }) },
+  };
+}
+
 /** `migration` is the folder name, `sql` its generated migration.sql. */
 export function fixGeneratedMigration(migration: string, sql: string): FixOutcome {
   // Hand-written migrations (the kit's header) are a person's decisions: never rewritten.
@@ -153,6 +179,7 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
   const kept: string[] = [];
   let needsGuards = false;
   const next: FixedMigration['next'] = [];
+  const jobs: FixedMigration['jobs'] = [];
   const changes: string[] = [];
   for (const statement of statements) {
     const index = statement.stmt.IndexStmt;
@@ -180,6 +207,18 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
       changes.push(`line ${statement.line}: ${constraint.conname} added NOT VALID, validated in the next migration`);
       continue;
     }
+    const addColumn = cmds.length === 1 && cmds[0]!.subtype === 'AT_AddColumn' ? cmds[0] : undefined;
+    if (addColumn && isRequiredColumn(addColumn) && !createdHere.has(table)) {
+      const rewrite = requiredColumn(table, addColumn, statement.text, migration.replace(/^\d{14}_/, ''));
+      kept.push(rewrite.nullable);
+      needsGuards = true;
+      next.push(...rewrite.next);
+      jobs.push(rewrite.job);
+      changes.push(
+        `line ${statement.line}: ${addColumn.def.ColumnDef.colname} added nullable; the phased NOT NULL steps follow, behind the backfill job src/backfills/${rewrite.job.file}: write its value (the TODO), add it to src/backfills/index.ts, and run it before those steps deploy (the first refuses while NULLs remain)`,
+      );
+      continue;
+    }
     // INCLUDE, storage options or a tablespace have no place in USING INDEX's simple form: left as they are.
     const plainUnique =
       constraint?.contype === 'CONSTR_UNIQUE' &&
@@ -204,5 +243,5 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
   if (!guarded) changes.push('guard rails added: lock_timeout and statement_timeout');
   const body = kept.join('\n\n');
   const rewritten = kept.length === 0 ? '' : guarded ? `${body}\n` : `${timeouts('3s', '30s')}\n${body}\n\n${reset}`;
-  return { kind: 'fixed', fix: { sql: rewritten, next, changes } };
+  return { kind: 'fixed', fix: { sql: rewritten, next, jobs, changes } };
 }

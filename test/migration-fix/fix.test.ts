@@ -72,7 +72,7 @@ const newFolders = (dir: string) => readdirSync(dir).filter((name) => name.start
 describe('npm run lint:migrations -- --fix', () => {
   it('splits a generated migration into the safe sequence, which lints clean and deploys beside a writer', async () => {
     const dir = migrationsWith('fixed', GENERATED);
-    const [report] = await applyFixes(dir, [NAME]);
+    const [report] = await applyFixes(dir, [NAME], join(scratch, 'backfills'));
     expect(report!.refused).toEqual([]);
     expect(report!.changes).toEqual([
       'line 17: CREATE INDEX posts_title_idx moved to its own migration, CONCURRENTLY',
@@ -165,10 +165,55 @@ describe('npm run lint:migrations -- --fix', () => {
     });
   });
 
+  it('a required column: added nullable, then the phased NOT NULL steps behind a backfill job with a TODO', async () => {
+    // As Prisma 7 generates it for a new required field `nickname String` on User.
+    const sql = `-- AlterTable\nALTER TABLE "users" ADD COLUMN     "nickname" TEXT NOT NULL;\n`;
+    const dir = migrationsWith('required', sql);
+    const backfills = join(scratch, 'required-backfills');
+    const [report] = await applyFixes(dir, [NAME], backfills);
+    expect(report!.refused).toEqual([]);
+    expect(report!.changes[0]).toMatch(/^line 2: nickname added nullable; the phased NOT NULL steps follow/);
+    expect(newFolders(dir)).toEqual([
+      NAME,
+      '29991231000001_comments_and_reviewer_nickname_check_not_valid',
+      '29991231000002_comments_and_reviewer_nickname_validate_check',
+      '29991231000003_comments_and_reviewer_nickname_set_not_null',
+    ]);
+    expect(readFileSync(join(dir, NAME, 'migration.sql'), 'utf8')).toContain(
+      'ALTER TABLE "users" ADD COLUMN     "nickname" TEXT;',
+    );
+    expect(readFileSync(join(dir, newFolders(dir)[1]!, 'migration.sql'), 'utf8')).toContain(
+      'run `npm run backfill -- users-nickname`',
+    );
+    expect(report!.jobs).toEqual([join(backfills, 'users-nickname.ts')]);
+    expect(readFileSync(report!.jobs[0]!, 'utf8')).toMatch(/export const usersNickname: SqlBackfillJob[\s\S]*TODO/);
+
+    // Oldest first, as the linter reads history: the last step's SET NOT NULL is proven by the
+    // validated check before it, so the four files lint clean.
+    const checks = noNotNullChecks();
+    const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
+    const squawk = runSquawk(files);
+    const findings = files.flatMap((file) =>
+      lintMigrationFile(
+        { file, sql: readFileSync(join(projectRoot, file), 'utf8') },
+        squawk.filter((finding) => finding.file === file),
+        checks,
+      ),
+    );
+    expect(findings).toEqual([]);
+
+    // Run again on a fixed history, it leaves the team's job file alone.
+    writeFileSync(report!.jobs[0]!, '// the team filled this in\n');
+    const again = migrationsWith('required-again', sql);
+    const [second] = await applyFixes(again, [NAME], backfills);
+    expect(second!.jobs).toEqual([]);
+    expect(readFileSync(join(backfills, 'users-nickname.ts'), 'utf8')).toBe('// the team filled this in\n');
+  });
+
   it('refuses what has no mechanical fix, names the playbook, and leaves the file as it was', async () => {
     const sql = `-- AlterTable\nALTER TABLE "users" ALTER COLUMN "email" SET DATA TYPE VARCHAR(320);\n`;
     const dir = migrationsWith('refused', sql);
-    const [report] = await applyFixes(dir, [NAME]);
+    const [report] = await applyFixes(dir, [NAME], join(scratch, 'backfills'));
     expect(report!.refused).toEqual([
       'line 2: a type change rewrites the table: add a new column and backfill it (docs/migrations/rename-expand-contract.md)',
     ]);
@@ -182,7 +227,11 @@ describe('npm run lint:migrations -- --fix', () => {
       `SET lock_timeout = '3s';\nCREATE TABLE "notes" ("id" SERIAL PRIMARY KEY);\nRESET lock_timeout;\n`,
     );
     expect(
-      await applyFixes(dir, [NAME, ...readdirSync(migrationsDir).filter((name) => /^\d{14}_/.test(name))]),
+      await applyFixes(
+        dir,
+        [NAME, ...readdirSync(migrationsDir).filter((name) => /^\d{14}_/.test(name))],
+        join(scratch, 'backfills'),
+      ),
     ).toEqual([]);
   });
 });
