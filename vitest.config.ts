@@ -17,8 +17,9 @@ export default defineConfig({
     // check and telemetry in a process of its own: a tenth of the suite's CPU on 2 cores.
     env: { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     pool: 'forks',
-    // Generous: a busy machine (CI, a laptop compiling) can be several times slower than a quiet
-    // one; the slowest test here takes about 30 s on a quiet 2-core machine.
+    // Generous: a busy machine (CI, a laptop compiling) is several times slower than a quiet one.
+    // Tests that run a dozen commands in a row (a CI job, the README loop, every scaffold
+    // pattern) set their own budget beside them: measured quiet and with a CPU hog per core.
     testTimeout: 180_000,
     hookTimeout: 180_000,
     projects: [

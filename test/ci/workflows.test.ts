@@ -112,18 +112,22 @@ describe('npm run ci:local', () => {
   it.each([
     ['ci.yml', 'migrations', 3],
     ['deploy.yml', 'deploy', 4],
-  ])('%s %s: every run step passes here; GitHub-only steps are listed as skipped', (file, job, skipped) => {
-    const run = ciLocal(file, job);
-    expect(run.status, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`ci:local ${file} ${job}: \\d+ passed, 0 failed, ${skipped} skipped`));
-    // A job run here leaves no output files in the checkout (the steps used to tee into *.log).
-    expect(readdirSync(copy.dir).filter((name) => name.endsWith('.log'))).toEqual([]);
-    expect(run.stdout).toContain('skipped: actions/checkout@');
-    if (file === 'deploy.yml') {
-      expect(run.stdout).toContain("skipped: Deploy the app (your platform's deploy)");
-      expect(run.stdout).toMatch(/All migrations have been successfully applied/);
-    }
-  });
+  ])(
+    '%s %s: every run step passes here; GitHub-only steps are listed as skipped',
+    (file, job, skipped) => {
+      const run = ciLocal(file, job);
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`ci:local ${file} ${job}: \\d+ passed, 0 failed, ${skipped} skipped`));
+      // A job run here leaves no output files in the checkout (the steps used to tee into *.log).
+      expect(readdirSync(copy.dir).filter((name) => name.endsWith('.log'))).toEqual([]);
+      expect(run.stdout).toContain('skipped: actions/checkout@');
+      if (file === 'deploy.yml') {
+        expect(run.stdout).toContain("skipped: Deploy the app (your platform's deploy)");
+        expect(run.stdout).toMatch(/All migrations have been successfully applied/);
+      }
+    },
+    360_000,
+  ); // a whole job, about 15 commands: 60–100 s on a quiet machine, 142 s with a CPU hog per core
 
   it('ci.yml native-engine is skipped, in one line, where the native engine cannot be had', () => {
     // The test machine's engine choice is what auto found; the job runs only where it is native.
@@ -160,7 +164,7 @@ describe('npm run ci:local', () => {
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }
-  });
+  }, 360_000); // the deploy job up to its failure: 45 s quiet, about 90 s with a CPU hog per core
 
   it("--check: both workflows pass GitHub's workflow parser, and a broken one fails it", () => {
     const valid = ciLocal('--check');

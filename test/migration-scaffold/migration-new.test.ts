@@ -175,7 +175,7 @@ describe('npm run migrate:new', () => {
     expect(replay.code, replay.stdout + replay.stderr).toBe(2);
     const reset = await project.prisma(url, 'migrate', 'reset', '--force');
     expect(reset.code, reset.stdout + reset.stderr).toBe(0);
-  });
+  }, 300_000); // 8 migrations deployed and replayed: 40–65 s quiet, 100 s with a CPU hog per core
 
   it('refuses what it cannot use, in one line, and writes nothing', async () => {
     // No database: every case is refused before one would be needed.

@@ -50,7 +50,7 @@ describe('migrate:down and migrate:rollback', () => {
 
     deployed(url);
     expect(await columnExists(url, 'users', 'nickname')).toBe(true);
-  });
+  }, 300_000); // about 10 commands: 60 s quiet, 93 s with a CPU hog per core
 
   it('migrate:down refuses an unknown migration and an existing down.sql', async () => {
     const url = await migratedDatabase();
