@@ -69,6 +69,20 @@ function migrationsWith(dirName: string, sql: string): string {
 
 const newFolders = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('2999'));
 
+/** squawk's and the kit's findings on the new migrations, oldest first, as the linter reads a history. */
+function lintNewMigrations(dir: string) {
+  const checks = noNotNullChecks();
+  const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
+  const squawk = runSquawk(files);
+  return files.flatMap((file) =>
+    lintMigrationFile(
+      { file, sql: readFileSync(join(projectRoot, file), 'utf8') },
+      squawk.filter((finding) => finding.file === file),
+      checks,
+    ),
+  );
+}
+
 describe('npm run lint:migrations -- --fix', () => {
   it('splits a generated migration into the safe sequence, which lints clean and deploys beside a writer', async () => {
     const dir = migrationsWith('fixed', GENERATED);
@@ -104,16 +118,7 @@ describe('npm run lint:migrations -- --fix', () => {
     );
 
     // The linter's own rules and squawk find nothing in the five files.
-    const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
-    const squawk = runSquawk(files);
-    const findings = files.flatMap((file) =>
-      lintMigrationFile(
-        { file, sql: readFileSync(join(projectRoot, file), 'utf8') },
-        squawk.filter((finding) => finding.file === file),
-        noNotNullChecks(),
-      ),
-    );
-    expect(findings).toEqual([]);
+    expect(lintNewMigrations(dir)).toEqual([]);
 
     // Deployed by the real CLI onto the kit's history, beside a writer on posts.
     const url = await cloneTemplateDatabase();
@@ -188,19 +193,8 @@ describe('npm run lint:migrations -- --fix', () => {
     expect(report!.jobs).toEqual([join(backfills, 'users-nickname.ts')]);
     expect(readFileSync(report!.jobs[0]!, 'utf8')).toMatch(/export const usersNickname: SqlBackfillJob[\s\S]*TODO/);
 
-    // Oldest first, as the linter reads history: the last step's SET NOT NULL is proven by the
-    // validated check before it, so the four files lint clean.
-    const checks = noNotNullChecks();
-    const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
-    const squawk = runSquawk(files);
-    const findings = files.flatMap((file) =>
-      lintMigrationFile(
-        { file, sql: readFileSync(join(projectRoot, file), 'utf8') },
-        squawk.filter((finding) => finding.file === file),
-        checks,
-      ),
-    );
-    expect(findings).toEqual([]);
+    // The last step's SET NOT NULL is proven by the check validated before it: the four lint clean.
+    expect(lintNewMigrations(dir)).toEqual([]);
 
     // Run again on a fixed history, it leaves the team's job file alone.
     writeFileSync(report!.jobs[0]!, '// the team filled this in\n');
