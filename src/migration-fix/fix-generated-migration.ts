@@ -14,8 +14,8 @@
  *   whose value is a TODO for a person (the job file is written once, never overwritten);
  * - the file gets the guard rails (lock_timeout, statement_timeout) when it has none.
  *
- * What can't be rewritten without a person's decision (a type change, a rename, a required
- * column, a table rewrite) is refused with the playbook to follow; the file is left as it is.
+ * What can't be rewritten without a person's decision (a type change, a rename, SET NOT NULL on
+ * an existing column) is refused with the playbook to follow; the file is left as it is.
  * Statements are read with PostgreSQL's own parser (libpg-query).
  */
 import { parseSync } from 'libpg-query';
