@@ -6,13 +6,13 @@
  * --fix first rewrites generated migrations into their safe sequence where that is mechanical
  * (src/migration-fix/), then lints the result.
  */
+import { relative } from 'node:path';
 import { CliError } from '../src/cli-error.ts';
 import { requireDatabaseUrl } from '../src/db/database-url.ts';
 import { applyFixes } from '../src/migration-fix/apply-fixes.ts';
 import { lintMigrations } from '../src/migration-lint/lint-migrations.ts';
 import { selectMigrations } from '../src/migration-lint/select-migrations.ts';
 import { backfillsDir, migrationsDir, projectRoot } from '../src/project-paths.ts';
-import { relative } from 'node:path';
 import { ruleInfo } from '../src/migration-lint/rules.ts';
 import { describePlan } from '../src/sql/native-script-plan.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';

@@ -27,7 +27,7 @@ export function deployTimeCopy(name: string) {
     const result = spawnSync(bin, binArgs, {
       cwd: copy.dir,
       encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: url, KIT_QUIET_ENGINE_LINE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: { ...process.env, DATABASE_URL: url, KIT_QUIET_ENGINE_LINE: '1' }, // vitest.config.ts hides Prisma's update check
       timeout: 120_000,
     });
     return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
