@@ -10,17 +10,19 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { userTimezone } from '../src/backfills/user-timezone.ts';
+import { userTimezone } from '../test/fixtures/demo-project/src/backfills/user-timezone.ts';
 import { withDatabase } from '../src/db/connection-url.ts';
 import { ensureDatabase } from '../src/db/database-url.ts';
 import { withPgClient } from '../src/db/pg-client.ts';
-import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix, migrateDatabase } from '../src/db/scratch-databases.ts';
+import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '../src/db/scratch-databases.ts';
 import { parseCliArgs } from '../src/parse-cli-args.ts';
 import { parseCount } from '../src/parse-count.ts';
-import { projectRoot } from '../src/project-paths.ts';
 import { runCli } from '../src/run-cli.ts';
 import { startConcurrentWriter, type WriterStats } from '../test/support/concurrent-writer.ts';
 import { addUsersAwaitingTimezone } from '../test/support/users-awaiting-backfill.ts';
+import { demoMigrations } from '../test/support/demo-project.ts';
+import { copyProject } from '../test/support/project-copy.ts';
+import { deployDemoMigrations } from '../test/support/scratch-project.ts';
 import { scriptCommand } from '../src/script-command.ts';
 
 const PREFIX = 'kit_bench_';
@@ -66,11 +68,15 @@ function followPeakMemory(rootPid: number): () => number {
 }
 
 /** Runs `npm run backfill` (as node directly, as npm's script does) and measures it. */
-async function runBackfillCommand(url: string, args: string[]): Promise<{ ms: number; peakMiB: number }> {
+async function runBackfillCommand(
+  projectDir: string,
+  url: string,
+  args: string[],
+): Promise<{ ms: number; peakMiB: number }> {
   const started = performance.now();
-  const [node, command] = scriptCommand('backfill', ['user-timezone', ...args]);
+  const [node, command] = scriptCommand('backfill', ['user-timezone', ...args], projectDir);
   const child = spawn(node, command, {
-    cwd: projectRoot,
+    cwd: projectDir,
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -128,9 +134,11 @@ runCli(async (argv) => {
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   await dropDatabasesWithPrefix(server, PREFIX);
   const results: Result[] = [];
+  // The demo project's history and jobs (test/support/demo-project.ts), whatever the team's are.
+  const demo = copyProject('bench-backfill', { demo: true });
   try {
     const template = `${PREFIX}template`;
-    await migrateDatabase(withDatabase(server, template));
+    (await deployDemoMigrations(withDatabase(server, template), demoMigrations)).remove();
     const filled = `${PREFIX}filled`;
     console.log(`filling ${rows.toLocaleString('en-US')} users awaiting the backfill…`);
     await addUsersAwaitingTimezone(await cloneDatabase(server, template, filled), rows);
@@ -165,16 +173,22 @@ runCli(async (argv) => {
       naiveLoop(url, batchSize, naiveLimitMs),
     );
     await measure('runner, one process', async (url) => {
-      const run = await runBackfillCommand(url, ['--batch-size', String(batchSize)]);
+      const run = await runBackfillCommand(demo.dir, url, ['--batch-size', String(batchSize)]);
       return { rowsDone: rows, finished: true, ms: run.ms, peakMiB: run.peakMiB };
     });
     for (const workers of workerCounts) {
       await measure(`runner, ${workers} queue worker${workers > 1 ? 's' : ''}`, async (url) => {
-        const run = await runBackfillCommand(url, ['--batch-size', String(batchSize), '--workers', String(workers)]);
+        const run = await runBackfillCommand(demo.dir, url, [
+          '--batch-size',
+          String(batchSize),
+          '--workers',
+          String(workers),
+        ]);
         return { rowsDone: rows, finished: true, ms: run.ms, peakMiB: run.peakMiB };
       });
     }
   } finally {
+    demo.remove();
     await dropDatabasesWithPrefix(server, PREFIX);
   }
 

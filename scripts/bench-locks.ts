@@ -28,9 +28,13 @@ import {
   type WriterStats,
   type WriterWorkload,
 } from '../test/support/concurrent-writer.ts';
-import { kitMigrationsBefore, withRunnerBookkeeping } from '../test/support/kit-migrations.ts';
+import { demoMigrationsBefore, withRunnerBookkeeping } from '../test/support/demo-project.ts';
 import { renderLatencyChart, type ChartRow } from '../test/support/latency-chart.ts';
-import { applyKitMigrations, LOCK_BENCH_PATTERNS, type LockBenchPattern } from '../test/support/lock-bench-patterns.ts';
+import {
+  applyDemoMigrations,
+  LOCK_BENCH_PATTERNS,
+  type LockBenchPattern,
+} from '../test/support/lock-bench-patterns.ts';
 
 const PREFIX = 'kit_bench_';
 /** How long the writer goes on after a change finishes. */
@@ -97,7 +101,7 @@ async function prepareBase(server: string, pattern: LockBenchPattern, rows: numb
   await withPgClient(server, (client) =>
     client.query(`CREATE DATABASE ${client.escapeIdentifier(baseDatabase(pattern))}`),
   );
-  await applyKitMigrations(base, withRunnerBookkeeping(kitMigrationsBefore(pattern.firstMigration)));
+  await applyDemoMigrations(base, withRunnerBookkeeping(demoMigrationsBefore(pattern.firstMigration)));
   await pattern.fill(base, rows);
   await withPgClient(base, (client) => client.query('VACUUM ANALYZE'));
   return base;

@@ -39,11 +39,14 @@ const packageName = (specifier) =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** esbuild plugin: packages stay external, except BUNDLED_PACKAGES. */
+/**
+ * esbuild plugin: packages stay external, except BUNDLED_PACKAGES. Subpath imports (`#src/…`,
+ * package.json "imports") are the project's own files: esbuild resolves and bundles them.
+ */
 const packagesExternal = {
   name: 'packages-external',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) =>
+    build.onResolve({ filter: /^[^./#]/ }, (args) =>
       BUNDLED_PACKAGES.has(packageName(args.path)) ? undefined : { path: args.path, external: true },
     );
   },

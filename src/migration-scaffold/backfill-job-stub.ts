@@ -14,7 +14,7 @@ export interface BackfillStubArgs {
 export const jobExportName = (job: string) => job.replace(/-([a-z0-9])/g, (_, next: string) => next.toUpperCase());
 
 export function backfillJobStub({ job, table, column, migration }: BackfillStubArgs): string {
-  return `import type { SqlBackfillJob } from '../backfill/job.ts';
+  return `import type { SqlBackfillJob } from '#src/backfill/job.ts';
 
 /**
  * Fills ${table}.${column} for rows written before it had a value, so that

@@ -6,14 +6,15 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backfillJobs } from '../../src/backfills/index.ts';
+import { backfillJobs } from '../fixtures/demo-project/src/backfills/index.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
-import { projectRoot } from '../../src/project-paths.ts';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
-import { backfill } from '../support/backfill-process.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
+import { useDemoBackfill } from '../support/backfill-process.ts';
 import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
 
+const demo = useDemoBackfill();
+const backfill = demo.run;
 const created: string[] = [];
 
 afterEach(async () => {
@@ -22,7 +23,7 @@ afterEach(async () => {
 
 /** A database with `rows` users whose timezone is NULL, as if created before the column existed. */
 async function databaseWithUsers(rows: number): Promise<string> {
-  const url = await cloneTemplateDatabase();
+  const url = await cloneDemoDatabase();
   created.push(url);
   await addUsersAwaitingTimezone(url, rows);
   return url;
@@ -124,7 +125,7 @@ describe('npm run backfill', () => {
       'npm',
       ['run', '--silent', 'backfill', '--', 'user-timezone', '--batch-size', '100', '--sleep-ms', '50'],
       {
-        cwd: projectRoot,
+        cwd: demo.dir,
         env: { ...process.env, DATABASE_URL: url },
       },
     );

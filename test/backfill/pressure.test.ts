@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readPressure, waitForHeadroom } from '../../src/backfill/pressure.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
-const t = useTestDatabase();
+const t = useTestDatabase({ demo: true });
 
 async function connect(): Promise<pg.Client> {
   const client = new pg.Client(t.url);

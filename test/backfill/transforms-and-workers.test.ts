@@ -7,18 +7,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
-import { postSlug } from '../../src/posts/post-slug.ts';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
-import { backfill } from '../support/backfill-process.ts';
+import { postSlug } from '../fixtures/demo-project/src/posts/post-slug.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
+import { useDemoBackfill } from '../support/backfill-process.ts';
 import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
 
+const demo = useDemoBackfill();
+const backfill = demo.run;
 const created: string[] = [];
 afterEach(async () => {
   await Promise.all(created.splice(0).map((url) => dropDatabase(url)));
 });
 
 async function scratchDatabase(): Promise<string> {
-  const url = await cloneTemplateDatabase();
+  const url = await cloneDemoDatabase();
   created.push(url);
   return url;
 }

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { projectRoot } from '../../src/project-paths.ts';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { scriptCommand } from '../../src/script-command.ts';
 
 function script(name: string, url: string, args: string[], env: Record<string, string> = {}) {
@@ -46,7 +46,7 @@ describe('npm run db:roles', () => {
   });
 
   it('the app role reads and writes rows but cannot change the schema; the migrator can', async () => {
-    url = await cloneTemplateDatabase();
+    url = await cloneDemoDatabase();
     const setup = script('db-roles', url, ['--migrator', roles.migrator, '--app', roles.app], passwords);
     expect(setup.code, setup.stderr).toBe(0);
     expect(setup.stdout + setup.stderr).not.toContain(passwords.APP_DB_PASSWORD);
@@ -140,7 +140,7 @@ describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser
 
 describe('npm run db:snapshot / db:restore', () => {
   it('undoes a local change in one command, and refuses what it cannot do without changing anything', async () => {
-    const url = await cloneTemplateDatabase();
+    const url = await cloneDemoDatabase();
     const snapshot = (args: string[], env: Record<string, string> = {}) =>
       script('db-snapshot', url, ['snapshot', ...args], env);
     const restore = (args: string[], env: Record<string, string> = {}) =>

@@ -6,18 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { dropDatabase } from '../../src/db/scratch-databases.ts';
-import { projectRoot } from '../../src/project-paths.ts';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
+import { useDemoBackfill } from '../support/backfill-process.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
 import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
 import { scriptCommand } from '../../src/script-command.ts';
 
 const ROWS = 100_000;
+const demo = useDemoBackfill();
 const created: string[] = [];
 afterAll(() => Promise.all(created.map((url) => dropDatabase(url))));
 
 async function databaseWithUsers(): Promise<string> {
-  const url = await cloneTemplateDatabase();
+  const url = await cloneDemoDatabase();
   created.push(url);
   await addUsersAwaitingTimezone(url, ROWS);
   return url;
@@ -36,8 +37,8 @@ describe('backfill under a concurrent writer', () => {
   it('npm run backfill: every row done, no failed write', async () => {
     const url = await databaseWithUsers();
     const writer = startConcurrentWriter(url, ROWS);
-    const run = spawnSync(...scriptCommand('backfill', ['user-timezone', '--batch-size', '1000']), {
-      cwd: projectRoot,
+    const run = spawnSync(...scriptCommand('backfill', ['user-timezone', '--batch-size', '1000'], demo.dir), {
+      cwd: demo.dir,
       encoding: 'utf8',
       env: { ...process.env, DATABASE_URL: url },
     });

@@ -7,18 +7,15 @@
 import { describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
-import {
-  kitMigration,
-  kitMigrationsBefore,
-  useMigratedScratchDatabases,
-  type ScratchProject,
-} from '../support/scratch-project.ts';
+import { demoMigration, demoMigrationsBefore } from '../support/demo-project.ts';
+import { useMigratedScratchDatabases } from '../support/migrated-scratch-database.ts';
+import type { ScratchProject } from '../support/scratch-project.ts';
 
 /** Big enough that a blocking build stalls writes far longer than anything else on a busy machine. */
 const POSTS = 400_000;
 const INDEX = 'posts_status_created_at_idx';
-const before = kitMigrationsBefore('_posts_status_created_at_index');
-const indexMigration = kitMigration('_posts_status_created_at_index');
+const before = demoMigrationsBefore('_posts_status_created_at_index');
+const indexMigration = demoMigration('_posts_status_created_at_index');
 
 const migratedScratchDatabase = useMigratedScratchDatabases();
 
@@ -57,7 +54,7 @@ describe('index without blocking writes, under a concurrent writer', () => {
 
   it('CREATE INDEX CONCURRENTLY through migrate deploy: no failed write, no lost row', async () => {
     const { project, url } = await busyPostsTable('safe');
-    project.copyKitMigration(indexMigration);
+    project.copyDemoMigration(indexMigration);
     const writer = startConcurrentWriter(url, POSTS, 'posts');
     const deploy = await project.prisma(url, 'migrate', 'deploy');
     safe = await writer.stop();

@@ -6,21 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
-import { userTimezone } from '../../src/backfills/user-timezone.ts';
+import { userTimezone } from '../fixtures/demo-project/src/backfills/user-timezone.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter, type WriterStats } from '../support/concurrent-writer.ts';
-import {
-  kitMigrations,
-  kitMigrationsBefore,
-  useMigratedScratchDatabases,
-  type ScratchProject,
-  withRunnerBookkeeping,
-} from '../support/scratch-project.ts';
+import { demoMigrations, demoMigrationsBefore, withRunnerBookkeeping } from '../support/demo-project.ts';
+import { useMigratedScratchDatabases } from '../support/migrated-scratch-database.ts';
+import type { ScratchProject } from '../support/scratch-project.ts';
 
 const ROWS = 100_000;
 
-const upToStep1 = withRunnerBookkeeping(kitMigrationsBefore('_users_timezone_check_not_valid'));
-const tightening = kitMigrations.filter((name) =>
+const upToStep1 = withRunnerBookkeeping(demoMigrationsBefore('_users_timezone_check_not_valid'));
+const tightening = demoMigrations.filter((name) =>
   /_users_timezone_(check_not_valid|validate_check|set_not_null)$/.test(name),
 );
 
@@ -69,7 +65,7 @@ describe('phased NOT NULL column under a concurrent writer', () => {
     } finally {
       await runner.close();
     }
-    for (const migration of tightening) project.copyKitMigration(migration);
+    for (const migration of tightening) project.copyDemoMigration(migration);
     const deploy = await project.prisma(url, 'migrate', 'deploy');
     safe = await writer.stop();
 
@@ -96,7 +92,7 @@ describe('phased NOT NULL column under a concurrent writer', () => {
 
   it('the tightening refuses to run before the backfill, changing nothing', async () => {
     const { project, url } = await atStep1('guard');
-    for (const migration of tightening) project.copyKitMigration(migration);
+    for (const migration of tightening) project.copyDemoMigration(migration);
     const deploy = await project.prisma(url, 'migrate', 'deploy');
     expect(deploy.code).not.toBe(0);
     expect(deploy.stdout + deploy.stderr).toContain('run `npm run backfill -- user-timezone`');

@@ -7,27 +7,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
-import { userDisplayName } from '../../src/backfills/user-display-name.ts';
+import { userDisplayName } from '../fixtures/demo-project/src/backfills/user-display-name.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { startConcurrentWriter } from '../support/concurrent-writer.ts';
-import {
-  kitMigration,
-  kitMigrationsBefore,
-  useMigratedScratchDatabases,
-  type ScratchProject,
-  withRunnerBookkeeping,
-} from '../support/scratch-project.ts';
+import { demoMigration, demoMigrationsBefore, withRunnerBookkeeping } from '../support/demo-project.ts';
+import { useMigratedScratchDatabases } from '../support/migrated-scratch-database.ts';
+import type { ScratchProject } from '../support/scratch-project.ts';
 
 const ROWS = 100_000;
 
-const beforeExpand = withRunnerBookkeeping(kitMigrationsBefore('_users_display_name_expand'));
-const expand = kitMigration('_users_display_name_expand');
+const beforeExpand = withRunnerBookkeeping(demoMigrationsBefore('_users_display_name_expand'));
+const expand = demoMigration('_users_display_name_expand');
 const tightening = [
   '_users_display_name_check_not_valid',
   '_users_display_name_validate_check',
   '_users_display_name_set_not_null',
-].map(kitMigration);
-const contract = kitMigration('_users_name_contract');
+].map(demoMigration);
+const contract = demoMigration('_users_name_contract');
 
 const migratedScratchDatabase = useMigratedScratchDatabases();
 
@@ -47,7 +43,7 @@ const query = <T>(url: string, sql: string) =>
   withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
 
 async function deploy(project: ScratchProject, url: string, migrations: string[]): Promise<void> {
-  for (const migration of migrations) project.copyKitMigration(migration);
+  for (const migration of migrations) project.copyDemoMigration(migration);
   const run = await project.prisma(url, 'migrate', 'deploy');
   expect(run.code, run.stdout + run.stderr).toBe(0);
 }

@@ -15,9 +15,10 @@ import { withPgClient } from '../../src/db/pg-client.ts';
 import { applyFixes } from '../../src/migration-fix/apply-fixes.ts';
 import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
-import { migrationsDir, projectRoot } from '../../src/project-paths.ts';
+import { projectRoot } from '../../src/project-paths.ts';
+import { demoMigrationsDir } from '../support/demo-project.ts';
 import { loadNativeParser } from '../../src/sql/native-script-plan.ts';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { startConcurrentWriter } from '../support/concurrent-writer.ts';
 import { createScratchProject } from '../support/scratch-project.ts';
 
@@ -61,7 +62,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function migrationsWith(dirName: string, sql: string): string {
   const dir = join(scratch, dirName);
-  cpSync(migrationsDir, dir, { recursive: true });
+  cpSync(demoMigrationsDir, dir, { recursive: true });
   mkdirSync(join(dir, NAME));
   writeFileSync(join(dir, NAME, 'migration.sql'), sql);
   return dir;
@@ -121,7 +122,7 @@ describe('npm run lint:migrations -- --fix', () => {
     expect(lintNewMigrations(dir)).toEqual([]);
 
     // Deployed by the real CLI onto the kit's history, beside a writer on posts.
-    const url = await cloneTemplateDatabase();
+    const url = await cloneDemoDatabase();
     await withPgClient(url, async (client) => {
       await client.query(`INSERT INTO users (email, display_name) VALUES ('author@example.test', 'Author')`);
       await client.query(
@@ -223,7 +224,7 @@ describe('npm run lint:migrations -- --fix', () => {
     expect(
       await applyFixes(
         dir,
-        [NAME, ...readdirSync(migrationsDir).filter((name) => /^\d{14}_/.test(name))],
+        [NAME, ...readdirSync(demoMigrationsDir).filter((name) => /^\d{14}_/.test(name))],
         join(scratch, 'backfills'),
       ),
     ).toEqual([]);

@@ -72,15 +72,17 @@ describe('migration linter: test corpus', () => {
 });
 
 describe('npm run lint:migrations', () => {
-  const database = useTestDatabase();
+  const database = useTestDatabase({ demo: true });
+  const copy = copyProject('lint', { demo: true });
+  afterAll(() => copy.remove());
   const lint = (url: string, ...args: string[]) =>
-    spawnSync(...scriptCommand('lint-migrations', args), {
-      cwd: projectRoot,
+    spawnSync(...scriptCommand('lint-migrations', args, copy.dir), {
+      cwd: copy.dir,
       encoding: 'utf8',
       env: { ...process.env, DATABASE_URL: url },
     });
 
-  it("passes the kit's own migrations, drift and checksums included", () => {
+  it("passes the demo project's migrations, drift and checksums included", () => {
     const run = lint(database.url, '--all');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -111,7 +113,7 @@ describe('npm run lint:migrations', () => {
 });
 
 describe('npm run lint:migrations on a branch', () => {
-  const copy = copyProject('lint-branch');
+  const copy = copyProject('lint-branch', { demo: true });
   afterAll(() => copy.remove());
   const git = (...args: string[]) => {
     const run = spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {

@@ -13,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { formatPlan } from '../../src/migration-plan/format-plan.ts';
 import { planPendingMigrations } from '../../src/migration-plan/plan-migrations.ts';
-import { migrationsDir, projectRoot } from '../../src/project-paths.ts';
+import { projectRoot } from '../../src/project-paths.ts';
+import { demoMigrationsDir } from '../support/demo-project.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 import { scriptCommand } from '../../src/script-command.ts';
 
-const t = useTestDatabase();
+const t = useTestDatabase({ demo: true });
 const POSTS = 120_000;
 let scratch: string;
 
@@ -37,7 +38,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** The kit's history plus one pending migration, in a folder of its own. */
 function migrationsWith(name: string, sql: string): string {
   const dir = join(scratch, name);
-  cpSync(migrationsDir, dir, { recursive: true });
+  cpSync(demoMigrationsDir, dir, { recursive: true });
   mkdirSync(join(dir, `29991231000000_${name}`));
   writeFileSync(join(dir, `29991231000000_${name}`, 'migration.sql'), sql);
   return dir;
@@ -123,7 +124,7 @@ DO $$ BEGIN UPDATE posts SET body = 'x'; END $$;\n`,
   });
 
   it('says so when nothing is pending', async () => {
-    const run = await planInProcess(migrationsDir);
+    const run = await planInProcess(demoMigrationsDir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain('Nothing to apply.');
   });

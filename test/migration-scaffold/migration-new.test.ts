@@ -12,12 +12,9 @@ import { withPgClient } from '../../src/db/pg-client.ts';
 import { lintMigrationFile, noNotNullChecks } from '../../src/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../../src/migration-lint/run-squawk.ts';
 import { projectRoot } from '../../src/project-paths.ts';
-import {
-  createScratchProject,
-  kitMigrations,
-  type ScratchProject,
-  useMigratedScratchDatabases,
-} from '../support/scratch-project.ts';
+import { demoMigrations } from '../support/demo-project.ts';
+import { useMigratedScratchDatabases } from '../support/migrated-scratch-database.ts';
+import { createScratchProject, type ScratchProject } from '../support/scratch-project.ts';
 import { scriptCommand } from '../../src/script-command.ts';
 
 const migratedScratchDatabase = useMigratedScratchDatabases();
@@ -35,12 +32,12 @@ function migrationNew(project: ScratchProject, ...args: string[]) {
 
 const newFolders = (project: ScratchProject) =>
   readdirSync(project.migrationsDir)
-    .filter((name) => /^\d/.test(name) && !kitMigrations.includes(name))
+    .filter((name) => /^\d/.test(name) && !demoMigrations.includes(name))
     .sort();
 
 describe('npm run migrate:new', () => {
   it('scaffolds every pattern into migrations that lint clean and deploy', async () => {
-    const { project, url } = await migratedScratchDatabase('scaffold', kitMigrations);
+    const { project, url } = await migratedScratchDatabase('scaffold', demoMigrations);
     await withPgClient(url, (client) =>
       client.query(`INSERT INTO users (email, display_name) VALUES ('a@example.test', 'A')`),
     );
@@ -181,7 +178,7 @@ describe('npm run migrate:new', () => {
     // No database: every case is refused before one would be needed.
     const project = createScratchProject('scaffold_bad');
     onTestFinished(() => project.remove());
-    project.copyKitMigration(kitMigrations[0]!);
+    project.copyDemoMigration(demoMigrations[0]!);
     const cases: Array<[string[], RegExp]> = [
       [
         ['make-it-fast', 'x', '--table', 'posts'],

@@ -6,13 +6,14 @@ import { afterAll, expect, it, inject } from 'vitest';
 import { withDatabase } from '../../src/db/connection-url.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
-import { createScratchProject, kitMigrations } from '../support/scratch-project.ts';
+import { demoMigrations } from '../support/demo-project.ts';
+import { createScratchProject } from '../support/scratch-project.ts';
 
 const project = createScratchProject('concurrent-deploys');
 afterAll(() => project.remove());
 
 it('two migrate deploy at once: both succeed, each migration applied once', async () => {
-  for (const migration of kitMigrations) project.copyKitMigration(migration);
+  for (const migration of demoMigrations) project.copyDemoMigration(migration);
   const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}concurrent_deploys_${process.pid}`);
   await withPgClient(withDatabase(url, 'postgres'), (client) =>
     client.query(
@@ -36,5 +37,5 @@ it('two migrate deploy at once: both succeed, each migration applied once', asyn
         )
       ).rows,
   );
-  expect(applied).toEqual(kitMigrations.map((migration_name) => ({ migration_name, times: 1 })));
+  expect(applied).toEqual(demoMigrations.map((migration_name) => ({ migration_name, times: 1 })));
 });

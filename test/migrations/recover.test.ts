@@ -4,14 +4,14 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '../../src/db/pg-client.ts';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { columnExists, deployTimeCopy, query, tableExists } from '../support/deploy-time-copy.ts';
 
 const { copy, run, addMigration, removeMigration, deployed } = deployTimeCopy('recover');
 afterAll(() => copy.remove());
 
-/** A database with every kit migration applied: a clone of the template the test run migrated. */
-const migratedDatabase = () => cloneTemplateDatabase();
+/** A database with the whole demo history applied: a clone of the demo template the test run migrated. */
+const migratedDatabase = () => cloneDemoDatabase();
 
 describe('migrate:recover', () => {
   it('a migration sent whole broken on purpose: explains, nothing left behind, fixed and marked rolled back, deployed', async () => {

@@ -6,16 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
-import { kitMigrations } from '../support/kit-migrations.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
+import { demoMigrations } from '../support/demo-project.ts';
 import { columnExists, deployTimeCopy } from '../support/deploy-time-copy.ts';
 import { scriptCommand } from '../../src/script-command.ts';
 
 const { copy, run, addMigration, removeMigration, deployed } = deployTimeCopy('rollback');
 afterAll(() => copy.remove());
 
-/** A database with every kit migration applied: a clone of the template the test run migrated. */
-const migratedDatabase = () => cloneTemplateDatabase();
+/** A database with the whole demo history applied: a clone of the demo template the test run migrated. */
+const migratedDatabase = () => cloneDemoDatabase();
 
 describe('migrate:down and migrate:rollback', () => {
   const name = '29990101000000_add_user_nickname';
@@ -38,7 +38,7 @@ describe('migrate:down and migrate:rollback', () => {
     const downSql = readFileSync(join(copy.dir, 'prisma', 'migrations', name, 'down.sql'), 'utf8');
     expect(downSql).toMatch(/BEGIN;[\s\S]*ALTER TABLE "public"\."users" DROP COLUMN "nickname";[\s\S]*COMMIT;/);
 
-    const notNewest = run(url, 'migrate-rollback', kitMigrations[0]!);
+    const notNewest = run(url, 'migrate-rollback', demoMigrations[0]!);
     expect(notNewest.code).toBe(1);
     expect(notNewest.stderr).toContain(`is not the newest applied migration (${name} is)`);
 

@@ -1,16 +1,21 @@
 /**
- * Once per `npm test`: make sure a server is up, the client is generated, and the template
- * database is migrated with the real `prisma migrate deploy`. Test files clone it (fast) rather
- * than migrating their own database (slow).
+ * Once per `npm test`: make sure a server is up, the client is generated, and the two template
+ * databases are migrated with the real `prisma migrate deploy`: the project's history, and the
+ * demo project's that the kit's machinery is tested on. Test files clone them (fast) rather than
+ * migrating their own database (slow).
  */
 import type { TestProject } from 'vitest/node';
 import { withDatabase } from '../../src/db/connection-url.ts';
-import { dropDatabasesWithPrefix, migrateDatabase } from '../../src/db/scratch-databases.ts';
+import { cloneDatabase, dropDatabasesWithPrefix, migrateDatabase } from '../../src/db/scratch-databases.ts';
+import { migrationFolders, migrationSql } from '../../src/migrations/migration-folders.ts';
+import { demoMigrations, demoMigrationsDir } from '../support/demo-project.ts';
+import { deployDemoMigrations } from '../support/scratch-project.ts';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '../../src/embedded-db/server.ts';
 import { generateClientIfStale } from '../../src/setup/generate-client.ts';
 import {
   assertTestRoleCanCreate,
   configuredTestServerUrl,
+  DEMO_TEMPLATE_DATABASE,
   TEMPLATE_DATABASE,
   TEST_DATABASE_PREFIX,
 } from './test-server.ts';
@@ -38,6 +43,7 @@ export default async function setup(project: TestProject) {
   const templateUrl = withDatabase(serverUrl, TEMPLATE_DATABASE);
   // The real CLI creates the database (it does not exist yet) and applies every migration.
   await migrateDatabase(templateUrl);
+  await migrateDemoTemplate(serverUrl);
 
   project.provide('testServerUrl', serverUrl);
   project.provide('templateUrl', templateUrl);
@@ -47,4 +53,16 @@ export default async function setup(project: TestProject) {
     // Leave a server we found running as it was; stop one we started.
     if (startedHere) await stopEmbeddedPostgres();
   };
+}
+
+/** Until a team changes its history, it is the demo's: then a clone gives the same database. */
+async function migrateDemoTemplate(serverUrl: string): Promise<void> {
+  const same =
+    migrationFolders().join() === demoMigrations.join() &&
+    demoMigrations.every((name) => migrationSql(name) === migrationSql(name, demoMigrationsDir));
+  if (same) {
+    await cloneDatabase(serverUrl, TEMPLATE_DATABASE, DEMO_TEMPLATE_DATABASE);
+  } else {
+    (await deployDemoMigrations(withDatabase(serverUrl, DEMO_TEMPLATE_DATABASE), demoMigrations)).remove();
+  }
 }

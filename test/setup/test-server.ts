@@ -7,8 +7,18 @@ import { parseDatabaseUrl, withDatabase } from '../../src/db/connection-url.ts';
 import { loadEnv } from '../../src/env.ts';
 import { withPgClient } from '../../src/db/pg-client.ts';
 
-export const TEMPLATE_DATABASE = 'kit_test_template';
-export const TEST_DATABASE_PREFIX = 'kit_test_';
+/**
+ * Every test database's name starts with this, and a run drops whatever does at its start and end.
+ * A suite run inside the suite (test/project-init/) sets KIT_TEST_DATABASE_PREFIX to a longer one
+ * so that the two runs never drop each other's databases.
+ */
+export const TEST_DATABASE_PREFIX = process.env.KIT_TEST_DATABASE_PREFIX || 'kit_test_';
+if (!/^kit_test_[a-z0-9_]*$/.test(TEST_DATABASE_PREFIX)) {
+  throw new Error(`KIT_TEST_DATABASE_PREFIX must start with kit_test_ (lowercase, digits, _): ${TEST_DATABASE_PREFIX}`);
+}
+export const TEMPLATE_DATABASE = `${TEST_DATABASE_PREFIX}template`;
+/** The demo project's history (test/support/demo-project.ts), for tests of the kit's machinery. */
+export const DEMO_TEMPLATE_DATABASE = `${TEST_DATABASE_PREFIX}demo_template`;
 
 export function configuredTestServerUrl(): string | undefined {
   loadEnv();

@@ -1,6 +1,7 @@
 /**
- * A copy of the checkout for tests that run the kit's deploy-time commands the way a team does
- * (its scripts and the Prisma CLI, in the copy's folder), with helpers to add migrations to it.
+ * A copy of the checkout on the demo project (test/support/demo-project.ts), for tests that run
+ * the kit's deploy-time commands the way a team does (its scripts and the Prisma CLI, in the
+ * copy's folder), with helpers to add migrations to it. Databases for it: `cloneDemoDatabase()`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ export interface CommandResult {
 }
 
 export function deployTimeCopy(name: string) {
-  const copy: ProjectCopy = copyProject(name);
+  const copy: ProjectCopy = copyProject(name, { demo: true });
   /** `prisma …` with the copy's CLI, or one of its scripts (`migrate-recover`, …). */
   function run(url: string, command: string, ...args: string[]): CommandResult {
     const [bin, binArgs] =

@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackfillRunner } from '../../src/backfill/run-backfill.ts';
 import type { BackfillJob } from '../../src/backfill/job.ts';
-import { userDisplayName } from '../../src/backfills/user-display-name.ts';
-import { userTimezone } from '../../src/backfills/user-timezone.ts';
+import { userDisplayName } from '../fixtures/demo-project/src/backfills/user-display-name.ts';
+import { userTimezone } from '../fixtures/demo-project/src/backfills/user-timezone.ts';
 import { loadModule } from 'libpg-query';
 import { withPgClient } from '../../src/db/pg-client.ts';
 import { fixGeneratedMigration } from '../../src/migration-fix/fix-generated-migration.ts';
-import { migrationsDir } from '../../src/project-paths.ts';
+
 import { runScriptLikeNativeEngine } from '../../src/schema-engine/pg-migration-adapter.ts';
 import type { WriterWorkload } from './concurrent-writer.ts';
-import { kitMigration } from './kit-migrations.ts';
+import { demoMigration, demoMigrationsDir } from './demo-project.ts';
 
 export interface ChangeContext {
   /** Replaces the running writer with another release's (the rename's switch-over). */
@@ -35,12 +35,12 @@ export interface LockBenchPattern {
 }
 
 /** Runs kit migrations (by name suffix) as Prisma's native engine does: split or whole, one connection. */
-export async function applyKitMigrations(url: string, suffixes: string[]): Promise<void> {
+export async function applyDemoMigrations(url: string, suffixes: string[]): Promise<void> {
   await withPgClient(url, async (client) => {
     for (const suffix of suffixes) {
       await runScriptLikeNativeEngine(
         client,
-        readFileSync(join(migrationsDir, kitMigration(suffix), 'migration.sql'), 'utf8'),
+        readFileSync(join(demoMigrationsDir, demoMigration(suffix), 'migration.sql'), 'utf8'),
       );
     }
   });
@@ -97,7 +97,7 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
     },
     safe: {
       label: 'CREATE INDEX CONCURRENTLY (kit migration)',
-      run: (url) => applyKitMigrations(url, ['_posts_status_created_at_index']),
+      run: (url) => applyDemoMigrations(url, ['_posts_status_created_at_index']),
     },
   },
   {
@@ -120,7 +120,7 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
       label: 'batched backfill, CHECK NOT VALID, VALIDATE, SET NOT NULL',
       run: async (url, context) => {
         await backfill(url, userTimezone, context);
-        await applyKitMigrations(url, [
+        await applyDemoMigrations(url, [
           '_users_timezone_check_not_valid',
           '_users_timezone_validate_check',
           '_users_timezone_set_not_null',
@@ -144,15 +144,15 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
     safe: {
       label: 'expand + trigger, backfill, NOT NULL, switch release, contract',
       run: async (url, context) => {
-        await applyKitMigrations(url, ['_users_display_name_expand']);
+        await applyDemoMigrations(url, ['_users_display_name_expand']);
         await backfill(url, userDisplayName, context);
-        await applyKitMigrations(url, [
+        await applyDemoMigrations(url, [
           '_users_display_name_check_not_valid',
           '_users_display_name_validate_check',
           '_users_display_name_set_not_null',
         ]);
         await context.swapWriter('users');
-        await applyKitMigrations(url, ['_users_name_contract']);
+        await applyDemoMigrations(url, ['_users_name_contract']);
       },
     },
   },

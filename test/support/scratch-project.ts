@@ -1,25 +1,22 @@
 /**
- * A throwaway Prisma project (config, schema, migrations folder) for tests that need their own
- * migration history: the real Prisma CLI runs in it with the wasm stand-in as its engine.
- * It lives under .data/tmp so that `import 'prisma/config'` in its config resolves.
+ * A throwaway Prisma project (config, schema, migrations folder) for tests and benchmarks that
+ * need a migration history of their own: the real Prisma CLI runs in it with the wasm stand-in as
+ * its engine. It lives under .data/tmp so that `import 'prisma/config'` in its config resolves.
+ * No vitest here: the test setup and the benchmarks use it too.
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, inject } from 'vitest';
-import { withDatabase } from '../../src/db/connection-url.ts';
 import { runPrisma, type PrismaRun } from '../../src/prisma-cli.ts';
-import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
-import { dataDir, migrationsDir } from '../../src/project-paths.ts';
-import { kitMigrations } from './kit-migrations.ts';
-import { cloneTemplateDatabase } from '../setup/test-database.ts';
-export { kitMigration, kitMigrations, kitMigrationsBefore, withRunnerBookkeeping } from './kit-migrations.ts';
+import { dataDir } from '../../src/project-paths.ts';
 import { standInPath } from '../../src/schema-engine/select-engine.ts';
+import { databaseName } from '../../src/db/connection-url.ts';
+import { demoMigrationsDir } from './demo-project.ts';
 
 export interface ScratchProject {
   dir: string;
   migrationsDir: string;
-  /** Copies one of the kit's own migrations (by folder name) into the project. */
-  copyKitMigration(name: string): void;
+  /** Copies one of the demo project's migrations (by folder name) into the project. */
+  copyDemoMigration(name: string): void;
   addMigration(name: string, sql: string): void;
   prisma(url: string, ...args: string[]): Promise<PrismaRun>;
   remove(): void;
@@ -47,8 +44,8 @@ export default defineConfig({
   return {
     dir,
     migrationsDir: migrations,
-    copyKitMigration(migration) {
-      cpSync(join(migrationsDir, migration), join(migrations, migration), { recursive: true });
+    copyDemoMigration(migration) {
+      cpSync(join(demoMigrationsDir, migration), join(migrations, migration), { recursive: true });
     },
     addMigration(migration, sql) {
       mkdirSync(join(migrations, migration), { recursive: true });
@@ -74,38 +71,20 @@ export default defineConfig({
 }
 
 /**
- * A scratch project holding `migrations` (kit migration names) and a new database on the test
- * server migrated to them with `prisma migrate deploy`. The whole kit history is a clone of the
- * template instead, which the test run migrated with the same command (the same rows in
- * `_prisma_migrations`, in milliseconds instead of a Prisma command). The database is dropped
- * with the others at the end of the run; call `project.remove()` when done with the files.
+ * Creates the database at `url` and applies `migrations` (demo migration names) to it with the
+ * real `prisma migrate deploy`, in a scratch project it returns (remove it when done).
  */
-export async function migratedScratchDatabase(
-  name: string,
+export async function deployDemoMigrations(
+  url: string,
   migrations: string[],
-): Promise<{ project: ScratchProject; url: string }> {
-  const project = createScratchProject(name);
-  for (const migration of migrations) project.copyKitMigration(migration);
-  const database = `${TEST_DATABASE_PREFIX}${name.replace(/-/g, '_')}_${process.pid}`;
-  if (migrations.join() === kitMigrations.join()) return { project, url: await cloneTemplateDatabase(database) };
-  const url = withDatabase(inject('testServerUrl'), database);
+  projectName = `deploy-${databaseName(url)}`,
+): Promise<ScratchProject> {
+  const project = createScratchProject(projectName);
+  for (const migration of migrations) project.copyDemoMigration(migration);
   const deploy = await project.prisma(url, 'migrate', 'deploy');
-  if (deploy.code !== 0) throw new Error(`migrate deploy into ${name} failed:\n${deploy.stdout}${deploy.stderr}`);
-  return { project, url };
-}
-
-/**
- * `migratedScratchDatabase` for one test file: call it at the top of the file; every project it
- * makes has its files removed when the file ends.
- */
-export function useMigratedScratchDatabases(): typeof migratedScratchDatabase {
-  const projects: ScratchProject[] = [];
-  afterAll(() => {
-    for (const project of projects) project.remove();
-  });
-  return async (name, migrations) => {
-    const created = await migratedScratchDatabase(name, migrations);
-    projects.push(created.project);
-    return created;
-  };
+  if (deploy.code !== 0) {
+    project.remove();
+    throw new Error(`migrate deploy into ${databaseName(url)} failed:\n${deploy.stdout}${deploy.stderr}`);
+  }
+  return project;
 }
