@@ -1,12 +1,12 @@
 /**
  * Prisma CLI configuration. Loaded by every `prisma` command, bare `npx prisma …` included, so it
- * is where the kit picks the database (src/db/database-url.ts) and the schema engine
- * (src/schema-engine/select-engine.ts).
+ * is where the kit picks the database (src/kit/db/database-url.ts) and the schema engine
+ * (src/kit/schema-engine/select-engine.ts).
  */
 import { defineConfig } from 'prisma/config';
-import { currentDatabaseUrl, NO_DATABASE_HINT } from './src/db/database-url.ts';
-import { selectSchemaEngine } from './src/schema-engine/select-engine.ts';
-import { CliError } from './src/cli-error.ts';
+import { currentDatabaseUrl, NO_DATABASE_HINT } from './src/kit/db/database-url.ts';
+import { selectSchemaEngine } from './src/kit/schema-engine/select-engine.ts';
+import { CliError } from './src/kit/cli-error.ts';
 
 function exitWith(error: unknown): never {
   if (error instanceof CliError) {

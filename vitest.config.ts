@@ -10,9 +10,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Starts (or reuses) the PostgreSQL server and migrates one template database per run.
-    globalSetup: ['test/setup/global-setup.ts'],
+    globalSetup: ['test/kit/setup/global-setup.ts'],
     // Seeds faker per test so factory data is repeatable.
-    setupFiles: ['test/setup/seed-faker.ts'],
+    setupFiles: ['test/kit/setup/seed-faker.ts'],
     // Every Prisma command the tests run (a few hundred) would otherwise start Prisma's update
     // check and telemetry in a process of its own: a tenth of the suite's CPU on 2 cores.
     env: { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
@@ -25,9 +25,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'kit', include: ['test/**/*.test.ts'], exclude: ['test/load/**'], maxWorkers: 4 },
+        test: { name: 'kit', include: ['test/**/*.test.ts'], exclude: ['test/kit/load/**'], maxWorkers: 4 },
       },
-      { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], fileParallelism: false } },
+      { extends: true, test: { name: 'load', include: ['test/kit/load/**/*.test.ts'], fileParallelism: false } },
     ],
   },
 });

@@ -6,12 +6,12 @@
  * database can take, or as your platform's worker service; it needs DATABASE_URL and this
  * release's code (the jobs it runs are the ones in src/backfills/).
  */
-import { backfillJobs } from '../src/backfills/index.ts';
-import { queueTimingFlags, queueTimingsFrom, workRanges } from '../src/backfill/queue-workers.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { runCli } from '../src/run-cli.ts';
+import kitConfig from '../kit.config.ts';
+import { queueTimingFlags, queueTimingsFrom, workRanges } from '#kit/backfill/queue-workers.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run backfill:worker -- [--concurrency N] [--slice-s N] [--maintenance-s N]';
 
@@ -36,10 +36,10 @@ runCli(async (argv) => {
     });
   }
   console.log(
-    `backfill worker ${process.pid} waiting for ranges (jobs: ${backfillJobs.map((job) => job.name).join(', ')})`,
+    `backfill worker ${process.pid} waiting for ranges (jobs: ${kitConfig.backfillJobs.map((job) => job.name).join(', ')})`,
   );
   await workRanges(url, {
-    jobs: backfillJobs,
+    jobs: kitConfig.backfillJobs,
     concurrency: parseCount('--concurrency', values.concurrency, 1),
     timings,
     signal: stop.signal,

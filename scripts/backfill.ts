@@ -7,29 +7,29 @@
  * Runs a data migration from src/backfills/ in small, throttled, resumable batches.
  * Ctrl-C / SIGTERM finish the current batch and exit 0; run the same command again to resume.
  */
-import type { BackfillJob } from '../src/backfill/job.ts';
-import { BackfillRunner, type BackfillOptions } from '../src/backfill/run-backfill.ts';
-import { describeKey } from '../src/backfill/key-tuple.ts';
-import { runWithLocalWorkers, type LocalRunOptions } from '../src/backfill/local-workers.ts';
-import { DEFAULT_PRESSURE_LIMITS } from '../src/backfill/pressure.ts';
-import { queueTimingFlags, queueTimingsFrom } from '../src/backfill/queue-workers.ts';
-import { countPendingRows } from '../src/backfill/run-range.ts';
-import { formatJobStatus, readJobStatus } from '../src/backfill/status.ts';
-import { withPgClient } from '../src/db/pg-client.ts';
-import { backfillJobs } from '../src/backfills/index.ts';
-import { CliError } from '../src/cli-error.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { createProgress } from '../src/progress.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import type { BackfillJob } from '#kit/backfill/job.ts';
+import { BackfillRunner, type BackfillOptions } from '#kit/backfill/run-backfill.ts';
+import { describeKey } from '#kit/backfill/key-tuple.ts';
+import { runWithLocalWorkers, type LocalRunOptions } from '#kit/backfill/local-workers.ts';
+import { DEFAULT_PRESSURE_LIMITS } from '#kit/backfill/pressure.ts';
+import { queueTimingFlags, queueTimingsFrom } from '#kit/backfill/queue-workers.ts';
+import { countPendingRows } from '#kit/backfill/run-range.ts';
+import { formatJobStatus, readJobStatus } from '#kit/backfill/status.ts';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import kitConfig from '../kit.config.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { createProgress } from '#kit/progress.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE =
   'Usage: npm run backfill -- <job> [--workers N [--ranges N]] [--batch-size N] [--sleep-ms N] [--target-ms N] [--max-lock-waiters N] [--max-lag-s N] [--dry-run] | <job> --status | --pending | --list';
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
 async function listJobs(url: string): Promise<void> {
-  for (const job of backfillJobs) {
+  for (const job of kitConfig.backfillJobs) {
     const runner = await BackfillRunner.connect(url, job);
     try {
       const retired = await runner.retiredBecause();
@@ -78,12 +78,12 @@ runCli(async (argv) => {
   const url = requireDatabaseUrl();
   if (values.list) return listJobs(url);
 
-  let jobs: BackfillJob[] = backfillJobs;
+  let jobs: BackfillJob[] = kitConfig.backfillJobs;
   if (!values.pending) {
     const name = positionals[0];
-    const job = backfillJobs.find((candidate) => candidate.name === name);
+    const job = kitConfig.backfillJobs.find((candidate) => candidate.name === name);
     if (!job) {
-      const known = backfillJobs.map((candidate) => candidate.name).join(', ');
+      const known = kitConfig.backfillJobs.map((candidate) => candidate.name).join(', ');
       throw new CliError(
         name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`,
       );

@@ -10,20 +10,20 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { userTimezone } from '../test/fixtures/demo-project/src/backfills/user-timezone.ts';
-import { withDatabase } from '../src/db/connection-url.ts';
-import { ensureDatabase } from '../src/db/database-url.ts';
-import { withPgClient } from '../src/db/pg-client.ts';
-import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '../src/db/scratch-databases.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { runCli } from '../src/run-cli.ts';
-import { startConcurrentWriter, type WriterStats } from '../test/support/concurrent-writer.ts';
-import { addUsersAwaitingTimezone } from '../test/support/users-awaiting-backfill.ts';
-import { demoMigrations } from '../test/support/demo-project.ts';
-import { copyProject } from '../test/support/project-copy.ts';
-import { deployDemoMigrations } from '../test/support/scratch-project.ts';
-import { scriptCommand } from '../src/script-command.ts';
+import { userTimezone } from '../test/kit/fixtures/demo-project/src/backfills/user-timezone.ts';
+import { withDatabase } from '#kit/db/connection-url.ts';
+import { ensureDatabase } from '#kit/db/database-url.ts';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '#kit/db/scratch-databases.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { runCli } from '#kit/run-cli.ts';
+import { startConcurrentWriter, type WriterStats } from '../test/kit/support/concurrent-writer.ts';
+import { addUsersAwaitingTimezone } from '../test/kit/support/users-awaiting-backfill.ts';
+import { demoMigrations } from '../test/kit/support/demo-project.ts';
+import { copyProject } from '../test/kit/support/project-copy.ts';
+import { deployDemoMigrations } from '../test/kit/support/scratch-project.ts';
+import { scriptCommand } from '#kit/script-command.ts';
 
 const PREFIX = 'kit_bench_';
 const USAGE = 'Usage: npm run bench:backfill -- [--rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]';
@@ -134,7 +134,7 @@ runCli(async (argv) => {
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   await dropDatabasesWithPrefix(server, PREFIX);
   const results: Result[] = [];
-  // The demo project's history and jobs (test/support/demo-project.ts), whatever the team's are.
+  // The demo project's history and jobs (test/kit/support/demo-project.ts), whatever the team's are.
   const demo = copyProject('bench-backfill', { demo: true });
   try {
     const template = `${PREFIX}template`;

@@ -10,17 +10,17 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { withDatabase } from '../src/db/connection-url.ts';
-import { ensureDatabase } from '../src/db/database-url.ts';
-import { withPgClient } from '../src/db/pg-client.ts';
-import { dropDatabase, migrateDatabase } from '../src/db/scratch-databases.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { dataDir, prismaCli, projectRoot } from '../src/project-paths.ts';
-import { runCli } from '../src/run-cli.ts';
-import { scriptCommand } from '../src/script-command.ts';
-import { standInPath } from '../src/schema-engine/select-engine.ts';
-import { copyProject, type ProjectCopy } from '../test/support/project-copy.ts';
+import { withDatabase } from '#kit/db/connection-url.ts';
+import { ensureDatabase } from '#kit/db/database-url.ts';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { dropDatabase, migrateDatabase } from '#kit/db/scratch-databases.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { dataDir, prismaCli, projectRoot } from '#kit/project-paths.ts';
+import { runCli } from '#kit/run-cli.ts';
+import { scriptCommand } from '#kit/script-command.ts';
+import { standInPath } from '#kit/schema-engine/select-engine.ts';
+import { copyProject, type ProjectCopy } from '../test/kit/support/project-copy.ts';
 
 const USAGE = 'Usage: npm run bench:dx -- [--runs N] [--out <dir>]';
 const DATABASE = 'kit_bench_dx';

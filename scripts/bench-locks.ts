@@ -6,35 +6,35 @@
  * DIR/bench-locks.svg (write latency over time, naive and safe side by side).
  *
  * The changes run as SQL, statement by statement the way Migrate runs a file, so the totals
- * compare the SQL and not the CLI's start-up; the tests in test/migrations/ run the same files
+ * compare the SQL and not the CLI's start-up; the tests in test/kit/migrations/ run the same files
  * through `prisma migrate deploy`. Works in throwaway kit_bench_* databases on the kit's server.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { CliError } from '../src/cli-error.ts';
-import { withDatabase } from '../src/db/connection-url.ts';
-import { ensureDatabase } from '../src/db/database-url.ts';
-import { withPgClient } from '../src/db/pg-client.ts';
-import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '../src/db/scratch-databases.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { createProgress } from '../src/progress.ts';
-import { dataDir, projectRoot } from '../src/project-paths.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { withDatabase } from '#kit/db/connection-url.ts';
+import { ensureDatabase } from '#kit/db/database-url.ts';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '#kit/db/scratch-databases.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { createProgress } from '#kit/progress.ts';
+import { dataDir, projectRoot } from '#kit/project-paths.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 import {
   startConcurrentWriter,
   writerStats,
   type WriterStats,
   type WriterWorkload,
-} from '../test/support/concurrent-writer.ts';
-import { demoMigrationsBefore, withRunnerBookkeeping } from '../test/support/demo-project.ts';
-import { renderLatencyChart, type ChartRow } from '../test/support/latency-chart.ts';
+} from '../test/kit/support/concurrent-writer.ts';
+import { demoMigrationsBefore, withRunnerBookkeeping } from '../test/kit/support/demo-project.ts';
+import { renderLatencyChart, type ChartRow } from '../test/kit/support/latency-chart.ts';
 import {
   applyDemoMigrations,
   LOCK_BENCH_PATTERNS,
   type LockBenchPattern,
-} from '../test/support/lock-bench-patterns.ts';
+} from '../test/kit/support/lock-bench-patterns.ts';
 
 const PREFIX = 'kit_bench_';
 /** How long the writer goes on after a change finishes. */

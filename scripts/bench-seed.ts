@@ -7,15 +7,16 @@
  */
 import { faker } from '@faker-js/faker';
 import { createPrismaClient } from '../src/db/client.ts';
-import { withDatabase } from '../src/db/connection-url.ts';
-import { ensureDatabase } from '../src/db/database-url.ts';
-import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix, migrateDatabase } from '../src/db/scratch-databases.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { createProgress } from '../src/progress.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { CliError } from '../src/cli-error.ts';
-import { runCli } from '../src/run-cli.ts';
-import { seedReferenceData } from '../src/seeding/reference-seed.ts';
+import { withDatabase } from '#kit/db/connection-url.ts';
+import { ensureDatabase } from '#kit/db/database-url.ts';
+import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix, migrateDatabase } from '#kit/db/scratch-databases.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { createProgress } from '#kit/progress.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { runCli } from '#kit/run-cli.ts';
+import { seedReferenceData } from '#kit/seeding/reference-seed.ts';
+import kitConfig from '../kit.config.ts';
 import { DEV_SEED_DEFAULTS, seedDevData } from '../src/seeding/dev-seed.ts';
 import { userFactory } from '../test/factories/index.ts';
 
@@ -68,7 +69,7 @@ runCli(async (argv) => {
     // (a) batched factories (the dev seed itself) vs one create per row.
     const batchedUrl = await cloneDatabase(server, TEMPLATE, `${PREFIX}batched`);
     const perRowUrl = await cloneDatabase(server, TEMPLATE, `${PREFIX}per_row`);
-    await seedReferenceData(batchedUrl); // the dev seed needs the roles
+    await seedReferenceData(batchedUrl, { tables: kitConfig.referenceTables }); // the dev seed needs the roles
     const batchedDb = createPrismaClient(batchedUrl);
     const perRowDb = createPrismaClient(perRowUrl);
     try {
@@ -95,7 +96,7 @@ runCli(async (argv) => {
     }
 
     // (b) the reference seed again, files unchanged.
-    const rerun = await timed(() => seedReferenceData(batchedUrl));
+    const rerun = await timed(() => seedReferenceData(batchedUrl, { tables: kitConfig.referenceTables }));
     const written = rerun.value.reduce((sum, r) => sum + r.created + r.updated + r.removed, 0);
     rows.push([
       'reference seed re-run',

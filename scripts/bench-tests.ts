@@ -9,10 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { dataDir, projectRoot } from '../src/project-paths.ts';
-import { runCli } from '../src/run-cli.ts';
-import { CliError } from '../src/cli-error.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { dataDir, projectRoot } from '#kit/project-paths.ts';
+import { runCli } from '#kit/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
 
 const USAGE = 'Usage: npm run bench:tests -- [--project kit|load] [--out <dir>]';
 

@@ -4,12 +4,12 @@
  * it skipped because only GitHub can do it.
  * `npm run ci:local -- --check` checks every workflow with GitHub's workflow parser.
  */
-import { CliError } from '../src/cli-error.ts';
-import { checkWorkflows } from '../src/ci-local/load-workflow.ts';
-import { runWorkflowJob } from '../src/ci-local/run-job.ts';
-import { withDatabase } from '../src/db/connection-url.ts';
-import { ensureDatabase } from '../src/db/database-url.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { checkWorkflows } from '#kit/ci-local/load-workflow.ts';
+import { runWorkflowJob } from '#kit/ci-local/run-job.ts';
+import { withDatabase } from '#kit/db/connection-url.ts';
+import { ensureDatabase } from '#kit/db/database-url.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE =
   'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';

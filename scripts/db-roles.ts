@@ -5,12 +5,12 @@
  * Then: migrations run with the migrator's URL (secret MIGRATION_DATABASE_URL), the app with the
  * app role's.
  */
-import { CliError } from '../src/cli-error.ts';
-import { redactUrl } from '../src/db/connection-url.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { setUpRoles } from '../src/db/roles.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { redactUrl } from '#kit/db/connection-url.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { setUpRoles } from '#kit/db/roles.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: MIGRATOR_DB_PASSWORD=… APP_DB_PASSWORD=… npm run db:roles [-- --migrator <role> --app <role>]';
 

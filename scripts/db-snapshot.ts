@@ -2,12 +2,12 @@
  * `npm run db:snapshot -- <name>` | `-- --list` | `-- --delete <name>`, and `npm run db:restore -- <name>`
  * Copies the local dev database with CREATE DATABASE … TEMPLATE, and puts a copy back.
  */
-import { CliError } from '../src/cli-error.ts';
-import { databaseName } from '../src/db/connection-url.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { deleteSnapshot, listSnapshots, restoreSnapshot, takeSnapshot } from '../src/db/snapshots.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { databaseName } from '#kit/db/connection-url.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { deleteSnapshot, listSnapshots, restoreSnapshot, takeSnapshot } from '#kit/db/snapshots.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run db:snapshot -- <name> | --list | --delete <name>; npm run db:restore -- <name>';
 

@@ -3,16 +3,16 @@
  * when no DATABASE_URL is set. Start returns once the server accepts connections; it keeps running.
  * `db:url` prints the real URL, password included, for psql or a GUI: the one command that does.
  */
-import { redactUrl } from '../src/db/connection-url.ts';
+import { redactUrl } from '#kit/db/connection-url.ts';
 import {
   embeddedPostgresStatus,
   embeddedUrl,
   startEmbeddedPostgres,
   stopEmbeddedPostgres,
-} from '../src/embedded-db/server.ts';
-import { configuredDatabaseUrl, requireDatabaseUrl } from '../src/db/database-url.ts';
-import { CliError } from '../src/cli-error.ts';
-import { runCli } from '../src/run-cli.ts';
+} from '#kit/embedded-db/server.ts';
+import { configuredDatabaseUrl, requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 runCli(async (args) => {
   const command = args[0];

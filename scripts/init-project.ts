@@ -5,11 +5,11 @@
  * Asks nothing; a second run does nothing.
  */
 import { basename } from 'node:path';
-import { ensureDatabase } from '../src/db/database-url.ts';
-import { initProject } from '../src/project-init/init-project.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { projectRoot } from '../src/project-paths.ts';
-import { runCli } from '../src/run-cli.ts';
+import { ensureDatabase } from '#kit/db/database-url.ts';
+import { initProject } from '#kit/project-init/init-project.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { projectRoot } from '#kit/project-paths.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run init:project -- [--name <package name>]';
 

@@ -4,19 +4,19 @@
  * kit's Prisma rules, then schema drift and edited-after-applied checks against the database.
  * Exits 1 while a finding stands. Silence one only with `-- lint-ignore <rule>: <reason>`.
  * --fix first rewrites generated migrations into their safe sequence where that is mechanical
- * (src/migration-fix/), then lints the result.
+ * (src/kit/migration-fix/), then lints the result.
  */
 import { relative } from 'node:path';
-import { CliError } from '../src/cli-error.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { applyFixes } from '../src/migration-fix/apply-fixes.ts';
-import { lintMigrations } from '../src/migration-lint/lint-migrations.ts';
-import { selectMigrations } from '../src/migration-lint/select-migrations.ts';
-import { backfillsDir, migrationsDir, projectRoot } from '../src/project-paths.ts';
-import { ruleInfo } from '../src/migration-lint/rules.ts';
-import { describePlan } from '../src/sql/native-script-plan.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
+import { lintMigrations } from '#kit/migration-lint/lint-migrations.ts';
+import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
+import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
+import { ruleInfo } from '#kit/migration-lint/rules.ts';
+import { describePlan } from '#kit/sql/native-script-plan.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database] [--fix]';
 

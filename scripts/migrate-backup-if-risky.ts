@@ -5,12 +5,12 @@
  * set. BACKUP_COMMAND=skip deploys without a backup, on purpose.
  */
 import { spawnSync } from 'node:child_process';
-import { CliError } from '../src/cli-error.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { migrationSql } from '../src/migrations/migration-folders.ts';
-import { readMigrationHistory } from '../src/migrations/migration-history.ts';
-import { riskyStatements } from '../src/migrations/risky-migrations.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { migrationSql } from '#kit/migrations/migration-folders.ts';
+import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
+import { riskyStatements } from '#kit/migrations/risky-migrations.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 runCli(async () => {
   const history = await readMigrationHistory(requireDatabaseUrl());

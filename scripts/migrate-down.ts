@@ -4,12 +4,12 @@
  * schema before), for a rehearsed `npm run migrate:rollback`. Review it before you rely on it.
  */
 import { relative } from 'node:path';
-import { CliError } from '../src/cli-error.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { writeDownMigration } from '../src/migrations/down-migration.ts';
-import { projectRoot } from '../src/project-paths.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { writeDownMigration } from '#kit/migrations/down-migration.ts';
+import { projectRoot } from '#kit/project-paths.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:down -- <migration folder name> [--force]';
 

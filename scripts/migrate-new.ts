@@ -3,13 +3,13 @@
  *   [--type t] [--default expr] [--unique] [--backfill job]`
  * Writes the migration folders of a zero-downtime pattern into prisma/migrations.
  */
-import { CliError } from '../src/cli-error.ts';
-import { scaffoldMigration } from '../src/migration-scaffold/scaffold-migration.ts';
-import { PATTERNS } from '../src/migration-scaffold/templates.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { scaffoldMigration } from '#kit/migration-scaffold/scaffold-migration.ts';
+import { PATTERNS } from '#kit/migration-scaffold/templates.ts';
 import { relative } from 'node:path';
-import { backfillsDir, migrationsDir, projectRoot } from '../src/project-paths.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE =
   'Usage: npm run migrate:new -- <pattern> <name> --table <table> [options]; `npm run migrate:new -- --help` lists patterns';

@@ -7,13 +7,13 @@
  */
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { formatPlan } from '../src/migration-plan/format-plan.ts';
-import { planPendingMigrations } from '../src/migration-plan/plan-migrations.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { migrationsDir } from '../src/project-paths.ts';
-import { runCli } from '../src/run-cli.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { formatPlan } from '#kit/migration-plan/format-plan.ts';
+import { planPendingMigrations } from '#kit/migration-plan/plan-migrations.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { migrationsDir } from '#kit/project-paths.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:plan -- [--max-rows N] [--migrations <dir>]';
 

@@ -3,11 +3,11 @@
  * Without a flag: explains the failed migration and the ways out (exit 1 while one is failed).
  * With one: performs it with `prisma migrate resolve` (and, for --retry, deploys again).
  */
-import { CliError } from '../src/cli-error.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { recover, type RecoveryAction } from '../src/migrations/recover.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { recover, type RecoveryAction } from '#kit/migrations/recover.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:recover [-- --retry | --rolled-back | --applied]';
 

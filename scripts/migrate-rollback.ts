@@ -3,11 +3,11 @@
  * Rolls back the newest applied migration with its down.sql and records it as rolled back.
  * Refuses when down.sql is missing or the named migration is not the newest applied.
  */
-import { CliError } from '../src/cli-error.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
-import { rollbackNewestMigration } from '../src/migrations/rollback.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { rollbackNewestMigration } from '#kit/migrations/rollback.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:rollback [-- <newest applied migration>]';
 

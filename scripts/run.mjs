@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `node scripts/run.mjs <name> [args…]` runs scripts/<name>.ts: what every npm script of the kit
 // calls. It runs the script bundled under .data/build/scripts/ (rebuilt when a source file
-// changes; src/build/bundle-if-stale.mjs says why), so a command starts in about half the time
+// changes; src/kit/build/bundle-if-stale.mjs says why), so a command starts in about half the time
 // that tsx's loader takes. `tsx scripts/<name>.ts` runs the same code, only slower.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleIfStale } from '../src/build/bundle-if-stale.mjs';
+import { bundleIfStale } from '#kit/build/bundle-if-stale.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [name = '', ...args] = process.argv.slice(2);

@@ -2,15 +2,15 @@
 // The executable the Prisma CLI spawns in place of the native schema-engine binary
 // (PRISMA_SCHEMA_ENGINE_BINARY points here; see prisma.config.ts), often several times per
 // command. Plain JavaScript, so it can be exec'd directly and starts without a TypeScript loader:
-// it runs src/schema-engine/main.ts bundled under .data/build/ (src/build/bundle-if-stale.mjs).
+// it runs src/kit/schema-engine/main.ts bundled under .data/build/ (src/kit/build/bundle-if-stale.mjs).
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleIfStale } from '../src/build/bundle-if-stale.mjs';
+import { bundleIfStale } from '#kit/build/bundle-if-stale.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = await bundleIfStale(
   root,
-  'src/schema-engine/main.ts',
+  'src/kit/schema-engine/main.ts',
   join(root, '.data', 'build', 'schema-engine.mjs'),
 );
 const { main } = await import(pathToFileURL(bundle).href);

@@ -3,12 +3,12 @@
  * Local sample data built with the test factories. Refuses production and non-local databases.
  */
 import { createPrismaClient } from '../src/db/client.ts';
-import { redactUrl } from '../src/db/connection-url.ts';
-import { requireDatabaseUrl } from '../src/db/database-url.ts';
+import { redactUrl } from '#kit/db/connection-url.ts';
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { assertDevSeedAllowed, DEV_SEED_DEFAULTS, NAMED_ACCOUNTS, seedDevData } from '../src/seeding/dev-seed.ts';
-import { parseCount } from '../src/parse-count.ts';
-import { parseCliArgs } from '../src/parse-cli-args.ts';
-import { runCli } from '../src/run-cli.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { runCli } from '#kit/run-cli.ts';
 
 runCli(async (argv) => {
   const { values } = parseCliArgs(

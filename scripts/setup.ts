@@ -3,17 +3,18 @@
  * Database (embedded unless DATABASE_URL) → generate client → migrate deploy → reference seed →
  * dev seed (not in production) → summary. A second run changes nothing and says so.
  */
-import { CliError } from '../src/cli-error.ts';
-import { redactUrl } from '../src/db/connection-url.ts';
-import { ensureDatabase } from '../src/db/database-url.ts';
-import { isProduction } from '../src/env.ts';
-import { runPrisma } from '../src/prisma-cli.ts';
-import { runCli } from '../src/run-cli.ts';
-import { readMigrationHistory } from '../src/migrations/migration-history.ts';
-import { generateClientIfStale } from '../src/setup/generate-client.ts';
-import { appliedMigrationCount, rowCounts } from '../src/setup/database-summary.ts';
-import { seedReferenceData } from '../src/seeding/reference-seed.ts';
-import { formatSeedResults } from '../src/seeding/format-results.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { redactUrl } from '#kit/db/connection-url.ts';
+import { ensureDatabase } from '#kit/db/database-url.ts';
+import { isProduction } from '#kit/env.ts';
+import { runPrisma } from '#kit/prisma-cli.ts';
+import { runCli } from '#kit/run-cli.ts';
+import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
+import { generateClientIfStale } from '#kit/setup/generate-client.ts';
+import { appliedMigrationCount, rowCounts } from '#kit/setup/database-summary.ts';
+import { seedReferenceData } from '#kit/seeding/reference-seed.ts';
+import kitConfig from '../kit.config.ts';
+import { formatSeedResults } from '#kit/seeding/format-results.ts';
 
 const step = (label: string, detail: string) => console.log(`✓ ${label.padEnd(15)} ${detail}`);
 
@@ -45,7 +46,7 @@ runCli(async (args) => {
   const after = await appliedMigrationCount(database.url);
   step('migrations', `${after - before} applied now, ${after} in total`);
 
-  const reference = await seedReferenceData(database.url);
+  const reference = await seedReferenceData(database.url, { tables: kitConfig.referenceTables });
   const referenceWrites = reference.reduce((sum, r) => sum + r.created + r.updated + r.removed, 0);
   step('reference seed', referenceWrites === 0 ? 'unchanged' : `${referenceWrites} rows written`);
   if (referenceWrites > 0) console.log(formatSeedResults(reference));

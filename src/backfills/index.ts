@@ -1,5 +1,5 @@
 /** Every backfill job `npm run backfill` knows. Add a job: write its file, list it here. */
-import type { BackfillJob } from '#src/backfill/job.ts';
+import type { BackfillJob } from '#kit/backfill/job.ts';
 import { postSlugBackfill } from './post-slug.ts';
 import { userDisplayName } from './user-display-name.ts';
 import { userTimezone } from './user-timezone.ts';

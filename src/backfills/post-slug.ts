@@ -1,4 +1,4 @@
-import { defineTransformJob } from '#src/backfill/job.ts';
+import { defineTransformJob } from '#kit/backfill/job.ts';
 import type { Post } from '../generated/prisma/client.ts';
 import { postSlug } from '../posts/post-slug.ts';
 

@@ -1,4 +1,4 @@
-import type { SqlBackfillJob } from '#src/backfill/job.ts';
+import type { SqlBackfillJob } from '#kit/backfill/job.ts';
 
 /**
  * Step 2 of the users.name → users.display_name rename (docs/migrations/rename-expand-contract.md):

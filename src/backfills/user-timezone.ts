@@ -1,4 +1,4 @@
-import type { SqlBackfillJob } from '#src/backfill/job.ts';
+import type { SqlBackfillJob } from '#kit/backfill/job.ts';
 
 /**
  * Step 2 of the phased NOT NULL column (docs/migrations/phased-not-null-column.md): give every

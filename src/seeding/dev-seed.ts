@@ -5,8 +5,8 @@
  * when they already exist.
  */
 import { faker } from '@faker-js/faker';
-import { CliError } from '../cli-error.ts';
-import { assertLocalOnly } from '../db/local-only.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { assertLocalOnly } from '#kit/db/local-only.ts';
 import type { PrismaClient } from '../db/client.ts';
 // Dev-only code: the dataset is made with the same factories the tests use.
 import { postFactory, userFactory, type Db } from '../../test/factories/index.ts';

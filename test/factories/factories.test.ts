@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker';
 import { describe, expect, it } from 'vitest';
-import { featureFlagFactory, grantRole, postFactory, userFactory } from '../factories/index.ts';
-import { useTestDatabase } from '../setup/test-database.ts';
+import { featureFlagFactory, grantRole, postFactory, userFactory } from './index.ts';
+import { useTestDatabase } from '#kit-test/setup/test-database.ts';
 
 const t = useTestDatabase();
 

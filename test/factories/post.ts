@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker';
 import type { Post, Prisma, User } from '../../src/generated/prisma/client.ts';
-import { bulkInsert } from './bulk-insert.ts';
-import { defineFactory, type Db } from './define-factory.ts';
+import { bulkInsert } from '#kit-test/factories/bulk-insert.ts';
+import { defineFactory, type Db } from '#kit-test/factories/define-factory.ts';
 import { userFactory } from './user.ts';
 
 type PostInput = Omit<Prisma.PostCreateManyInput, 'authorId'> & { authorId?: number };

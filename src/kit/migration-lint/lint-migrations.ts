@@ -1,0 +1,65 @@
+/**
+ * `npm run lint:migrations`: squawk plus the kit's Prisma rules over the migrations this branch
+ * adds (or all of them), plus drift and edited-after-applied checks against a database.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { migrationsDir, projectRoot } from '../project-paths.ts';
+import { editedAfterApplied, schemaDrift } from './database-checks.ts';
+import type { Finding } from './finding.ts';
+import { collectNotNullChecks, lintMigrationFile, noNotNullChecks } from './lint-migration-file.ts';
+import { runSquawk } from './run-squawk.ts';
+import { loadNativeParser, planScript, type ScriptPlan } from '../sql/native-script-plan.ts';
+import { selectMigrations } from './select-migrations.ts';
+
+export interface LintOptions {
+  all: boolean;
+  base?: string;
+  /** The database for the drift and checksum checks; undefined skips them. */
+  databaseUrl?: string;
+}
+
+export interface LintReport {
+  linted: string[];
+  /** How Prisma's native engine will run each linted file (src/kit/sql/native-script-plan.ts). */
+  plans: Array<{ file: string; plan: ScriptPlan }>;
+  comparedWith: string;
+  findings: Finding[];
+}
+
+export async function lintMigrations(options: LintOptions): Promise<LintReport> {
+  // The drift check is a Prisma command in a child process (seconds): started first, it runs on
+  // the other core while the SQL rules run here.
+  const drift = options.databaseUrl ? schemaDrift(options.databaseUrl) : Promise.resolve([]);
+  // Awaited below; this only keeps its failure from being reported twice if the rules throw first.
+  drift.catch(() => {});
+  await loadNativeParser();
+  const selection = selectMigrations(options);
+  const fileOf = (folder: string) => relative(projectRoot, join(migrationsDir, folder, 'migration.sql'));
+  const squawk = runSquawk(selection.selected.map(fileOf));
+
+  const findings: Finding[] = [...selection.edited];
+  const plans: LintReport['plans'] = [];
+  const checks = noNotNullChecks();
+  // Oldest first over the whole history, so a NOT NULL check validated earlier is known.
+  for (const folder of selection.all) {
+    const file = fileOf(folder);
+    const sql = readFileSync(join(projectRoot, file), 'utf8');
+    if (!selection.selected.includes(folder)) {
+      collectNotNullChecks(sql, checks);
+      continue;
+    }
+    plans.push({ file, plan: planScript(sql) });
+    findings.push(
+      ...lintMigrationFile(
+        { file, sql },
+        squawk.filter((finding) => finding.file === file),
+        checks,
+      ),
+    );
+  }
+  if (options.databaseUrl) findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));
+  findings.push(...(await drift));
+  const unique = new Map(findings.map((finding) => [`${finding.file}:${finding.line}:${finding.rule}`, finding]));
+  return { linted: selection.selected, plans, comparedWith: selection.comparedWith, findings: [...unique.values()] };
+}

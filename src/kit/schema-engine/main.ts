@@ -1,0 +1,324 @@
+/**
+ * A stand-in for Prisma's native `schema-engine` executable, built on Prisma's own wasm build of
+ * the same engine (@prisma/schema-engine-wasm) and @prisma/adapter-pg. The Prisma CLI spawns it
+ * (via PRISMA_SCHEMA_ENGINE_BINARY, set in prisma.config.ts) exactly as it spawns the native one:
+ *
+ *   <exe> --version                                   one version line
+ *   <exe> --datasource '{"url":…}' cli <command>      can-connect-to-database | create-database | drop-database
+ *   <exe> --datamodels <path>… --datasource '{…}'     JSON-RPC 2.0, one request per stdin line,
+ *                                                     one response per stdout line, JSON logs on stderr
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { projectRoot } from '../project-paths.ts';
+import { createInterface } from 'node:readline';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
+import {
+  createMigrationAdapterFactory,
+  takeLastScriptFailure,
+  type MigrationDatasource,
+} from './pg-migration-adapter.ts';
+import {
+  canConnectToDatabase,
+  createDatabase,
+  dropDatabase,
+  EngineCommandError,
+  executeScript,
+} from './database-commands.ts';
+import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
+
+interface EngineArgs {
+  version: boolean;
+  datamodels: string[];
+  datasource: Partial<MigrationDatasource> | undefined;
+  previewFeatures: string[];
+  cliCommand: string | undefined;
+}
+
+function parseArgs(argv: string[]): EngineArgs {
+  const args: EngineArgs = {
+    version: false,
+    datamodels: [],
+    datasource: undefined,
+    previewFeatures: [],
+    cliCommand: undefined,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => argv[++i] ?? '';
+    if (arg === '--version' || arg === '-V') args.version = true;
+    else if (arg === '--datamodels' || arg === '-d') args.datamodels.push(value());
+    else if (arg === '--datasource') args.datasource = JSON.parse(value()) as Partial<MigrationDatasource>;
+    else if (arg === '--enabled-preview-features') args.previewFeatures = value().split(',').filter(Boolean);
+    else if (arg === '--extension-types')
+      value(); // no effect on PostgreSQL
+    else if (arg === 'cli') args.cliCommand = argv[++i];
+  }
+  return args;
+}
+
+function log(level: 'INFO' | 'ERROR', message: string, extra: Record<string, unknown> = {}): void {
+  process.stderr.write(
+    `${JSON.stringify({ level, target: 'schema_engine::logger', fields: { message, ...extra } })}\n`,
+  );
+}
+
+async function runCliCommand(command: string, url: string | undefined): Promise<number> {
+  // The CLI skips the first stderr line and JSON-parses the rest.
+  log('INFO', `Starting schema engine CLI (wasm stand-in): ${command}`);
+  try {
+    if (!url)
+      throw new EngineCommandError({
+        errorCode: 'P1012',
+        message: 'No datasource URL was given to the schema engine.',
+      });
+    if (command === 'can-connect-to-database') await canConnectToDatabase(url);
+    else if (command === 'create-database') await createDatabase(url);
+    else if (command === 'drop-database') await dropDatabase(url);
+    else
+      throw new EngineCommandError({ errorCode: undefined, message: `Unknown schema engine CLI command: ${command}` });
+    return 0;
+  } catch (error) {
+    const failure: EngineFailure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
+    log('ERROR', failure.message, failure.errorCode ? { error_code: failure.errorCode } : {});
+    return 1;
+  }
+}
+
+interface RpcRequest {
+  id: number | string;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+function rpcError(id: RpcRequest['id'], failure: EngineFailure, isPanic: boolean) {
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: {
+      code: 4466,
+      message: 'An error happened. Check the data field for details.',
+      data: {
+        is_panic: isPanic,
+        message: failure.message,
+        ...(failure.errorCode ? { error_code: failure.errorCode, meta: {} } : {}),
+        ...(isPanic ? { error: { message: failure.message } } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * The wasm engine reports a failing migration script as "external connector error" plus the
+ * adapter's paraphrase ("Error accessing result set, column not found: …"); the native engine
+ * reports PostgreSQL's code and message: P3018 for `migrate deploy`, P3006 for a shadow-database
+ * replay. Give the CLI the native form, so logs read the same under both engines. Only a failure
+ * of the script itself counts: when the engine's own bookkeeping fails afterwards (25P02 after a
+ * failed BEGIN), that error stands, as natively.
+ */
+function inNativeForm(error: unknown): unknown {
+  const failure = takeLastScriptFailure();
+  const text = error instanceof Error ? error.message : String(error);
+  if (!failure) return error;
+  const database = `ERROR: ${failure.message}`;
+  const shadow = /Migration `([^`]+)` failed to apply cleanly to the shadow database/.exec(text)?.[1];
+  if (shadow) {
+    return new EngineCommandError({
+      errorCode: 'P3006',
+      message: `Migration \`${shadow}\` failed to apply cleanly to the shadow database. \nError code: ${failure.code}\nError:\n${database}`,
+    });
+  }
+  const applied = /apply_migration::apply_script\s+with migration_name="([^"]+)"/.exec(text)?.[1];
+  if (!applied) return error;
+  return new EngineCommandError({
+    errorCode: 'P3018',
+    message: [
+      'A migration failed to apply. New migrations cannot be applied before the error is recovered from. Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve',
+      `Migration name: ${applied.split(/[\\/]/).at(-1)}`,
+      `Database error code: ${failure.code}`,
+      `Database error:\n${database}`,
+    ].join('\n\n'),
+  });
+}
+
+/**
+ * Prisma's wasm engine takes no preview features (its constructor has only the schema files), so
+ * with `postgresqlExtensions` it never reads the database's extensions: every `migrate dev`
+ * would write another CREATE EXTENSION and `db pull` would drop the `extensions` line. Refuse
+ * with the way that works under both engines instead of drifting.
+ */
+function refuseManagedExtensions(previewFeatures: string[], datamodels: Array<[string, string]>): void {
+  // The CLI passes preview features only sometimes; the native engine reads them from the schema.
+  const enabled =
+    previewFeatures.includes('postgresqlExtensions') ||
+    datamodels.some(([, text]) => /previewFeatures\s*=\s*\[[^\]]*"postgresqlExtensions"/.test(text));
+  const declared = datamodels.some(([, text]) => /datasource\s+\w+\s*\{[^}]*\bextensions\s*=/.test(text));
+  if (!enabled || !declared) return;
+  throw new EngineCommandError({
+    errorCode: undefined,
+    message:
+      "The wasm stand-in cannot manage `extensions = [...]` (the postgresqlExtensions preview feature never reaches Prisma's wasm engine). Remove `extensions` from the datasource block and create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`), or run with PRISMA_SCHEMA_ENGINE=native.",
+  });
+}
+
+function connectionUrl(params: Record<string, unknown> | undefined): string | undefined {
+  const datasource = params?.datasource as { tag?: string; url?: string } | undefined;
+  return datasource?.tag === 'ConnectionString' ? datasource.url : undefined;
+}
+
+function serveRpc(args: EngineArgs): void {
+  let engine: Promise<WasmSchemaEngine> | undefined;
+  const getEngine = () => {
+    engine ??= (async () => {
+      const { SchemaEngine } = await loadWasmSchemaEngine();
+      const url = args.datasource?.url;
+      if (!url)
+        throw new EngineCommandError({
+          errorCode: 'P1012',
+          message: 'The datasource has no URL. Set DATABASE_URL or run `npm run db:start`.',
+        });
+      const factory = bindMigrationAwareSqlAdapterFactory(
+        createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
+      );
+      const datamodels = args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
+      refuseManagedExtensions(args.previewFeatures, datamodels);
+      // Commands such as `migrate diff` and `db execute` start the engine without a schema. The
+      // native engine then takes the provider from the URL; the wasm one has no connector at all
+      // ("unreachable"), so give it a schema that names only the provider.
+      if (datamodels.length === 0)
+        datamodels.push(['datasource.prisma', 'datasource db {\n  provider = "postgresql"\n}\n']);
+      return SchemaEngine.new({ datamodels }, (line: string) => process.stderr.write(`${line.trim()}\n`), factory);
+    })();
+    return engine;
+  };
+
+  // The native engine prints `migrate diff` output by asking the CLI to print it (a JSON-RPC
+  // request the other way); the wasm engine returns it instead. Forward it the native way.
+  let nextPrintId = 1;
+  const pendingPrints = new Map<number, () => void>();
+  const printViaCli = (content: string) =>
+    new Promise<void>((resolve) => {
+      const id = nextPrintId++;
+      pendingPrints.set(id, resolve);
+      process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'print', params: { content } })}\n`);
+    });
+
+  let lastDevDiagnostic: Record<string, unknown> | undefined;
+  const handle = async (request: RpcRequest): Promise<unknown> => {
+    const params = request.params ?? {};
+    switch (request.method) {
+      case 'createDatabase': {
+        const url = connectionUrl(params) ?? args.datasource?.url;
+        if (!url)
+          throw new EngineCommandError({ errorCode: 'P1012', message: 'createDatabase needs a connection string.' });
+        return { databaseName: await createDatabase(url) };
+      }
+      case 'dbExecute': {
+        // The wasm engine's dbExecute cuts scripts apart on every `;` (a `$$` body fails with an
+        // opaque "External error"), so scripts run here, the same way migrations do.
+        const target = params.datasourceType as { tag: string; url?: string } | undefined;
+        const url = (target?.tag === 'url' ? target.url : undefined) ?? args.datasource?.url;
+        if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'db execute needs a datasource URL.' });
+        await executeScript(url, String(params.script ?? ''));
+        return null;
+      }
+      case 'getDatabaseVersion':
+        return (await getEngine()).version(params.datasource ? (params as never) : null);
+      case 'devDiagnostic':
+        lastDevDiagnostic = params;
+        return (await getEngine()).devDiagnostic(params as never);
+      case 'applyMigrations': {
+        const instance = await getEngine();
+        const result = (await instance.applyMigrations(params as never)) as { appliedMigrationNames: string[] };
+        // Applying a migration leaves the wasm engine without its shadow database: `migrate dev`
+        // then fails in evaluateDataLoss with "PostgreSQL shadow DB must be provided through an
+        // external factory". Running the diagnostic again restores it.
+        if (result.appliedMigrationNames.length > 0 && lastDevDiagnostic)
+          await instance.devDiagnostic(lastDevDiagnostic as never);
+        return result;
+      }
+      case 'diff': {
+        const result = (await (await getEngine()).diff(params as never)) as { exitCode: number; stdout: string | null };
+        if (result.stdout) await printViaCli(result.stdout.replace(/\n$/, ''));
+        return { exitCode: result.exitCode, stdout: null };
+      }
+      default: {
+        const instance = (await getEngine()) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+        const method = instance[request.method];
+        if (typeof method !== 'function') {
+          throw new EngineCommandError({
+            errorCode: undefined,
+            message: `Method not supported by the wasm stand-in: ${request.method}`,
+          });
+        }
+        return method.call(instance, params);
+      }
+    }
+  };
+
+  // Some wasm failures (e.g. a request it can't deserialize) are thrown from a detached task
+  // instead of rejecting the call's promise; fail the request in flight with them.
+  let failInFlight: ((error: unknown) => void) | undefined;
+  process.on('uncaughtException', (error) => {
+    if (failInFlight) failInFlight(error);
+    else throw error;
+  });
+  const settle = (request: RpcRequest) =>
+    new Promise<unknown>((resolve, reject) => {
+      failInFlight = reject;
+      handle(request).then(resolve, reject);
+    }).finally(() => (failInFlight = undefined));
+
+  // Requests are answered one at a time, in order, as the native engine does.
+  let queue = Promise.resolve();
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    if (!line.trim()) return;
+    const message = JSON.parse(line) as RpcRequest & { result?: unknown };
+    if (message.method === undefined) {
+      // The CLI's answer to one of our print requests.
+      pendingPrints.get(Number(message.id))?.();
+      pendingPrints.delete(Number(message.id));
+      return;
+    }
+    queue = queue.then(async () => {
+      takeLastScriptFailure(); // a failure belongs to the request it happened in
+      try {
+        const result = await settle(message);
+        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: result ?? {} })}\n`);
+      } catch (caught) {
+        const panicked = panicRegistry.message !== undefined;
+        const error = inNativeForm(caught);
+        const failure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
+        process.stdout.write(`${JSON.stringify(rpcError(message.id, failure, panicked))}\n`);
+        // A panicked wasm instance can't be trusted with another request; the native engine exits 101.
+        if (panicked) process.exit(101);
+      }
+    });
+  });
+  lines.on('close', () => {
+    void queue.then(() => process.exit(0));
+  });
+}
+
+function pinnedEnginesVersion(): string {
+  const path = createRequire(join(projectRoot, 'package.json')).resolve('@prisma/engines-version/package.json');
+  return (JSON.parse(readFileSync(path, 'utf8')) as { prisma: { enginesVersion: string } }).prisma.enginesVersion;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  if (args.version) {
+    // The engines commit the prisma package pins; its wasm build reports the same one
+    // (test/kit/schema-engine/parser-version.test.ts), so there is no need to compile 5 MB of wasm.
+    process.stdout.write(`schema-engine-wasm-stand-in ${pinnedEnginesVersion()}\n`);
+    return;
+  }
+  if (args.cliCommand) {
+    process.exitCode = await runCliCommand(args.cliCommand, args.datasource?.url);
+    return;
+  }
+  serveRpc(args);
+}

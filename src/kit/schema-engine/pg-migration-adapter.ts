@@ -1,0 +1,212 @@
+/**
+ * The driver adapter the wasm schema engine talks to PostgreSQL through: @prisma/adapter-pg with
+ * the three things Migrate needs from it and it does not do (all observed with 7.10.1):
+ *
+ * 1. `"char"` columns (type oid 18, e.g. `pg_constraint.contype`, read during every diff) make
+ *    adapter-pg throw "Column type 'char' could not be deserialized". The engine expects them as
+ *    ColumnType Character with string values; as Text it panics.
+ * 2. `connectToShadowDb()` creates a shadow database but connects to the main one (it spreads the
+ *    new database name into a config whose connection string wins), so `migrate dev` replays the
+ *    history onto the real database and fails with "relation … already exists".
+ * 3. `executeScript()` splits on every `;` (breaking `$$` bodies and string literals) and sends the
+ *    pieces through a pool of connections. Prisma's native engine instead decides with sqlparser
+ *    whether to split the file at all, and runs everything of one command, its own bookkeeping
+ *    in `_prisma_migrations` included, on one connection. Here too: every adapter is a pool of
+ *    exactly one connection that stays open for the whole command, and a script runs as
+ *    src/kit/sql/native-script-plan.ts says (statement by statement, or whole as one query). So a
+ *    `SET` lasts into later migrations of the same run, and a statement failing inside an
+ *    explicit `BEGIN` leaves that connection in an aborted transaction, exactly as natively
+ *    (docs/migrations/how-prisma-runs-a-migration.md).
+ * 4. The engine waits for that lock inside `SELECT pg_advisory_lock(…)`, a statement that holds a
+ *    snapshot while it waits. A concurrent deploy's CREATE INDEX CONCURRENTLY waits for every
+ *    older snapshot, so the two blocked each other until the waiting one timed out (10 s). The
+ *    lock is taken here instead, by polling (src/kit/schema-engine/migration-lock.ts). This is the one
+ *    place the stand-in is kinder than the native engine, where the second deploy fails after
+ *    10 s (P1002); deploy.yml never runs two deploys at once (its concurrency group).
+ */
+import { randomUUID } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils';
+import type {
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  SqlResultSet,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
+import type pg from 'pg';
+import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
+import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
+import { withDatabase } from '../db/connection-url.ts';
+
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+// A column name can't contain NUL, so this suffix can't collide with a real one.
+const CHAR_MARKER = '\u0000char';
+
+interface PgResult {
+  fields: Array<{ name: string; dataTypeID: number }>;
+}
+
+/** The parts of adapter-pg's queryable that aren't in its public type but that we wrap. */
+interface PgQueryableInternals {
+  performIO(query: SqlQuery): Promise<PgResult>;
+  onError(error: unknown): never;
+  client: pg.Pool | pg.PoolClient;
+}
+
+function acceptCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
+  const internals = queryable as unknown as PgQueryableInternals;
+  const performIO = internals.performIO.bind(queryable);
+  internals.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) {
+      if (field.dataTypeID === CHAR_OID) {
+        field.dataTypeID = TEXT_OID; // pg's text parser yields the single character as a string
+        field.name += CHAR_MARKER;
+      }
+    }
+    return result;
+  };
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query: SqlQuery): Promise<SqlResultSet> => {
+    const result = await queryRaw(query);
+    result.columnNames.forEach((name, index) => {
+      if (name.endsWith(CHAR_MARKER)) {
+        result.columnNames[index] = name.slice(0, -CHAR_MARKER.length);
+        result.columnTypes[index] = ColumnTypeEnum.Character;
+      }
+    });
+    return result;
+  };
+  return queryable;
+}
+
+/**
+ * Runs a script on one connection as the native engine would: its statements one by one, or,
+ * when any of them does not parse, the whole file as one query (one implicit transaction).
+ */
+export async function runScriptLikeNativeEngine(connection: pg.ClientBase, script: string): Promise<void> {
+  await loadNativeParser();
+  const plan = planScript(script);
+  if (plan.mode === 'whole') {
+    await connection.query(script);
+    return;
+  }
+  for (const statement of plan.statements) await connection.query(statement.text);
+}
+
+const ENGINE_LOCK_QUERY = new RegExp(
+  String.raw`^\s*SELECT\s+pg_advisory_lock\(\s*${MIGRATION_LOCK_KEY}\s*\)\s*;?\s*$`,
+  'i',
+);
+
+/** Takes the engine's migration lock by polling, then answers its lock query as PostgreSQL would. */
+function lockByPolling(adapter: SqlDriverAdapter, url: string): void {
+  const internals = adapter as unknown as PgQueryableInternals;
+  const performIO = internals.performIO.bind(adapter);
+  internals.performIO = async (query) => {
+    if (!ENGINE_LOCK_QUERY.test(query.sql)) return performIO(query);
+    await acquireMigrationLock(url, {
+      onWait: () =>
+        process.stderr.write(
+          'Another migrate command holds the migration lock on this database; waiting for it to finish…\n',
+        ),
+    });
+    return performIO({ ...query, sql: "SELECT ''::void AS pg_advisory_lock" });
+  };
+}
+
+/** PostgreSQL's error from the last script that failed, for the P3018 / P3006 the native engine prints. */
+export interface ScriptFailure {
+  code: string;
+  message: string;
+}
+let lastScriptFailure: ScriptFailure | undefined;
+export const takeLastScriptFailure = (): ScriptFailure | undefined => {
+  const failure = lastScriptFailure;
+  lastScriptFailure = undefined;
+  return failure;
+};
+
+function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  acceptCharColumns(adapter);
+  const internals = adapter as unknown as PgQueryableInternals;
+  adapter.executeScript = async (script: string) => {
+    // The pool holds one connection, so this is the connection every other query of the
+    // command runs on. Released without an error argument: that would destroy it.
+    const connection = await (internals.client as pg.Pool).connect();
+    try {
+      await runScriptLikeNativeEngine(connection, script);
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      if (code && message) lastScriptFailure = { code, message };
+      if (error instanceof DriverAdapterError) throw error;
+      internals.onError(error); // converts a pg error into the DriverAdapterError the engine reads
+    } finally {
+      connection.release();
+    }
+  };
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => acceptCharColumns(await startTransaction(isolationLevel));
+  return adapter;
+}
+
+/** Drops and recreates the URL's schema (`?schema=`, default public): everything a replay made. */
+function emptySchema(url: string): string {
+  const schema = new URL(url).searchParams.get('schema') || 'public';
+  const quoted = `"${schema.replace(/"/g, '""')}"`;
+  return `DROP SCHEMA IF EXISTS ${quoted} CASCADE;\nCREATE SCHEMA ${quoted};`;
+}
+
+/** One connection for the whole command, never closed while idle: the native engine's model. */
+function oneConnection(url: string): PrismaPg {
+  return new PrismaPg({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
+}
+
+export interface MigrationDatasource {
+  url: string;
+  shadowDatabaseUrl?: string | undefined;
+}
+
+/** The factory handed to `SchemaEngine.new`. */
+export function createMigrationAdapterFactory(datasource: MigrationDatasource): SqlMigrationAwareDriverAdapterFactory {
+  const main = oneConnection(datasource.url);
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: async () => {
+      const adapter = decorate(await main.connect());
+      lockByPolling(adapter, datasource.url);
+      return adapter;
+    },
+    connectToShadowDb: async () => {
+      if (datasource.shadowDatabaseUrl) {
+        // A shadow database you provide (SHADOW_DATABASE_URL, for roles without CREATEDB) is
+        // emptied before the replay and after it, as the native engine does; replaying into what
+        // the last replay left fails on the first CREATE ("type … already exists").
+        const shadow = decorate(await oneConnection(datasource.shadowDatabaseUrl).connect());
+        const empty = emptySchema(datasource.shadowDatabaseUrl);
+        await shadow.executeScript(empty);
+        const disposeShadow = shadow.dispose.bind(shadow);
+        shadow.dispose = async () => {
+          await shadow.executeScript(empty).catch(() => undefined);
+          await disposeShadow();
+        };
+        return shadow;
+      }
+      // Same as the native engine: a throwaway database on the same server, dropped afterwards.
+      const admin = decorate(await main.connect());
+      const name = `prisma_migrate_shadow_db_${randomUUID()}`;
+      await admin.executeScript(`CREATE DATABASE "${name}"`);
+      const shadow = decorate(await oneConnection(withDatabase(datasource.url, name)).connect());
+      const disposeShadow = shadow.dispose.bind(shadow);
+      shadow.dispose = async () => {
+        await disposeShadow();
+        await admin.executeScript(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await admin.dispose();
+      };
+      return shadow;
+    },
+  };
+}

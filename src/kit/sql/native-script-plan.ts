@@ -1,0 +1,85 @@
+/**
+ * How Prisma's native schema engine (prisma 7.10.1, engines commit d1b3f377…) sends a migration
+ * file to PostgreSQL, decided with the same parser it uses: sqlparser 0.61.0 (the Rust crate,
+ * compiled to wasm in @guanmingchiu/sqlparser-ts 0.61.1), PostgreSQL dialect.
+ *
+ * - Every statement parses → **split**: the statements go one by one, each as its own simple
+ *   query on the engine's one connection, with no transaction around them (each commits alone).
+ * - Any statement does not parse (a `DO` block, `DROP INDEX CONCURRENTLY`, `ALTER SYSTEM`, …) →
+ *   **whole**: the file goes as one simple query, which PostgreSQL runs as one implicit
+ *   transaction: atomic, and anything refused in a transaction block fails with 25001.
+ *
+ * Sources: prisma-engines pull requests 5767 (split_script_into_statements) and 5799 (shadow
+ * replay follows the same rule), the open 5847 (DROP INDEX CONCURRENTLY does not parse); both
+ * wasm builds carry sqlparser-0.61.0, which test/kit/schema-engine/parser-version.test.ts checks.
+ * Statement boundaries come from the kit's lexer (src/kit/sql/split-statements.ts); where its count
+ * and the parser's disagree, the plan is `whole`, the stricter of the two.
+ */
+import { init, parse } from '@guanmingchiu/sqlparser-ts';
+import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
+
+/**
+ * The engines commit whose splitting rule this module reproduces, and the sqlparser crate version
+ * it and the npm build both contain. Upgrading `prisma` to another engines commit fails
+ * test/kit/schema-engine/parser-version.test.ts until both are checked again and updated here.
+ */
+export const MODELLED_ENGINES_COMMIT = 'd1b3f377ca835d73fd50954a5e22128b9ebdd6b8';
+export const NATIVE_SQLPARSER_VERSION = '0.61.0';
+
+/** One line for a person: how the native engine will run the file. */
+export function describePlan(plan: ScriptPlan): string {
+  return plan.mode === 'split'
+    ? `split: ${plan.statements.length} statement(s), each committing on its own`
+    : `whole: one transaction (line ${plan.because.line} does not parse: ${plan.because.error})`;
+}
+
+export type ScriptPlan =
+  | { mode: 'split'; statements: SqlStatement[] }
+  | { mode: 'whole'; statements: SqlStatement[]; because: { line: number; error: string } };
+
+let ready: Promise<void> | undefined;
+let loaded = false;
+
+/** Loads the parser's wasm module once per process. */
+export function loadNativeParser(): Promise<void> {
+  ready ??= init().then(() => {
+    loaded = true;
+  });
+  return ready;
+}
+
+function parses(sql: string): string | undefined {
+  try {
+    parse(sql, 'postgresql');
+    return undefined;
+  } catch (error) {
+    return String((error as Error).message ?? error).replace(/^sql parser error:\s*/, '');
+  }
+}
+
+/** Call `loadNativeParser()` first. */
+export function planScript(script: string): ScriptPlan {
+  if (!loaded) throw new Error('planScript() needs `await loadNativeParser()` first');
+  const statements = splitSqlStatements(script);
+  for (const statement of statements) {
+    const error = parses(statement.text);
+    if (error) return { mode: 'whole', statements, because: { line: statement.line, error } };
+  }
+  let parsedCount: number;
+  try {
+    parsedCount = parse(script, 'postgresql').length;
+  } catch (error) {
+    return { mode: 'whole', statements, because: { line: 1, error: String((error as Error).message) } };
+  }
+  if (parsedCount !== statements.length) {
+    return {
+      mode: 'whole',
+      statements,
+      because: {
+        line: 1,
+        error: `the parser sees ${parsedCount} statements where the kit's lexer sees ${statements.length}`,
+      },
+    };
+  }
+  return { mode: 'split', statements };
+}

@@ -1,0 +1,211 @@
+/**
+ * The backfill runner as an operator uses it (`npm run backfill`), against a real PostgreSQL:
+ * killed and resumed, raced, stopped, dry-run, and given bad input. Under a concurrent writer:
+ * test/kit/load/backfill-under-load.test.ts.
+ */
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backfillJobs } from '../fixtures/demo-project/src/backfills/index.ts';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { dropDatabase } from '#kit/db/scratch-databases.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
+import { useDemoBackfill } from '../support/backfill-process.ts';
+import { addUsersAwaitingTimezone } from '../support/users-awaiting-backfill.ts';
+
+const demo = useDemoBackfill();
+const backfill = demo.run;
+const created: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(created.splice(0).map((url) => dropDatabase(url)));
+});
+
+/** A database with `rows` users whose timezone is NULL, as if created before the column existed. */
+async function databaseWithUsers(rows: number): Promise<string> {
+  const url = await cloneDemoDatabase();
+  created.push(url);
+  await addUsersAwaitingTimezone(url, rows);
+  return url;
+}
+
+const query = <T>(url: string, sql: string) =>
+  withPgClient(url, async (client) => (await client.query(sql)).rows as T[]);
+const batchesCommitted = async (url: string) =>
+  Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM backfill_batches'))[0]?.n ?? 0);
+
+async function waitForBatches(url: string, atLeast: number): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    if ((await batchesCommitted(url)) >= atLeast) return;
+    await sleep(25);
+  }
+  throw new Error(`no ${atLeast} batches within 15 s`);
+}
+
+/** A digest of the whole table: equal digests mean equal final tables. */
+const tableDigest = async (url: string) =>
+  (
+    await query<{ digest: string }>(
+      url,
+      `SELECT md5(string_agg(id || ':' || coalesce(timezone, '∅'), ',' ORDER BY id)) AS digest FROM users`,
+    )
+  )[0]?.digest;
+
+async function expectEachBatchAppliedOnce(url: string, totalRows: number) {
+  const batches = await query<{ from_tuple: string[] | null; to_tuple: string[]; rows: number }>(
+    url,
+    'SELECT from_tuple, to_tuple, rows FROM backfill_batches ORDER BY run, batch',
+  );
+  // Consecutive key ranges that never overlap, adding up to every row exactly once.
+  batches.forEach((batch, i) => {
+    if (i > 0) expect(batch.from_tuple).toEqual(batches[i - 1]?.to_tuple);
+  });
+  expect(batches.reduce((sum, b) => sum + b.rows, 0)).toBe(totalRows);
+}
+
+describe('npm run backfill', () => {
+  it('resumes after SIGKILL: same final table as an uninterrupted run, no batch applied twice', async () => {
+    const rows = 20_000;
+    const [killed, reference] = await Promise.all([databaseWithUsers(rows), databaseWithUsers(rows)]);
+
+    const first = backfill(killed, 'user-timezone', '--batch-size', '200', '--sleep-ms', '10');
+    await waitForBatches(killed, 10);
+    first.child.kill('SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+    const leftAfterKill = Number(
+      (await query<{ n: string }>(killed, 'SELECT count(*) AS n FROM users WHERE timezone IS NULL'))[0]?.n,
+    );
+    expect(leftAfterKill).toBeGreaterThan(0);
+
+    const resumed = await backfill(killed, 'user-timezone', '--batch-size', '500').done;
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toMatch(/done\. .*, resumed\)/);
+
+    const uninterrupted = await backfill(reference, 'user-timezone', '--batch-size', '500').done;
+    expect(uninterrupted.code, uninterrupted.out).toBe(0);
+    expect(await tableDigest(killed)).toBe(await tableDigest(reference));
+    await expectEachBatchAppliedOnce(killed, rows);
+
+    const again = await backfill(killed, 'user-timezone').done;
+    expect(again.out).toContain('nothing to do');
+  });
+
+  it('lets one of two runners started together run, and the other refuse', async () => {
+    const url = await databaseWithUsers(5_000);
+    const [a, b] = [
+      backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20'),
+      backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20'),
+    ];
+    const results = await Promise.all([a.done, b.done]);
+    const codes = results.map((r) => r.code).sort();
+    expect(codes, results.map((r) => r.out).join('\n')).toEqual([0, 3]);
+    expect(results.find((r) => r.code === 3)?.out).toContain('is already running');
+    await expectEachBatchAppliedOnce(url, 5_000);
+  });
+
+  it('stops on SIGTERM after the current batch with exit 0, and resumes', async () => {
+    const url = await databaseWithUsers(10_000);
+    const run = backfill(url, 'user-timezone', '--batch-size', '100', '--sleep-ms', '20');
+    await waitForBatches(url, 5);
+    run.child.kill('SIGTERM');
+    const stopped = await run.done;
+    expect(stopped.code, stopped.out).toBe(0);
+    expect(stopped.out).toContain('Resume with: npm run backfill -- user-timezone');
+
+    const resumed = await backfill(url, 'user-timezone', '--batch-size', '1000').done;
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(await query(url, 'SELECT count(*)::int AS n FROM users WHERE timezone IS NULL')).toEqual([{ n: 0 }]);
+    await expectEachBatchAppliedOnce(url, 10_000);
+  });
+
+  it('SIGTERM to `npm run backfill` (what a platform sends) reaches the runner: it stops, nothing is left running', async () => {
+    const url = await databaseWithUsers(10_000);
+    // `npm run` runs the script through sh; the script execs node, so npm's signal reaches it.
+    const child = spawn(
+      'npm',
+      ['run', '--silent', 'backfill', '--', 'user-timezone', '--batch-size', '100', '--sleep-ms', '50'],
+      {
+        cwd: demo.dir,
+        env: { ...process.env, DATABASE_URL: url },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    await waitForBatches(url, 5);
+    child.kill('SIGTERM');
+    await exited;
+    const before = await batchesCommitted(url);
+    await sleep(1_000);
+    // A runner orphaned by npm would go on committing batches.
+    expect(await batchesCommitted(url), out).toBe(before);
+    expect(before).toBeLessThan(100);
+    expect(out).toContain('Resume with: npm run backfill -- user-timezone');
+  });
+
+  it('--list and --pending call a job retired when a later migration dropped what it names', async () => {
+    // The kit's history ends with the rename's contract: users.name, which user-display-name copies, is gone.
+    const url = await databaseWithUsers(10);
+    const list = await backfill(url, '--list').done;
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toMatch(/user-display-name\s+retired: column "name" does not exist/);
+    expect(list.out).toMatch(/user-timezone\s+never run; 10 rows pending/);
+    const pending = await backfill(url, '--pending').done;
+    expect(pending.code, pending.out).toBe(0);
+    expect(pending.out).toContain('user-display-name: skipped, retired (column "name" does not exist)');
+  });
+
+  it('--dry-run reports the rows that would change and changes none', async () => {
+    const url = await databaseWithUsers(1_234);
+    const before = await tableDigest(url);
+    const dry = await backfill(url, 'user-timezone', '--dry-run').done;
+    expect(dry.code, dry.out).toBe(0);
+    expect(dry.out).toContain('1,234 rows would change; nothing was changed');
+    expect(await tableDigest(url)).toBe(before);
+    expect(await batchesCommitted(url)).toBe(0);
+  });
+
+  it('rejects an unknown job, bad batch sizes and bad worker options with one line', async () => {
+    const url = await databaseWithUsers(10);
+    const cases: Array<[string[], string]> = [
+      [
+        ['no-such-job'],
+        `error: Unknown backfill job "no-such-job". Jobs: ${backfillJobs.map((job) => job.name).join(', ')}.`,
+      ],
+      [['user-timezone', '--workers', 'two'], 'error: --workers must be a whole number ≥ 0 (got "two").'],
+      [['user-timezone', '--workers', '2', '--slice-s', '0'], 'error: --slice-s must be a whole number ≥ 1 (got "0").'],
+      [['user-timezone', '--batch-size', '0'], 'error: --batch-size must be a whole number ≥ 1 (got "0").'],
+      [['user-timezone', '--batch-size', 'lots'], 'error: --batch-size must be a whole number ≥ 1 (got "lots").'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await backfill(url, ...args).done;
+      expect(result.code).not.toBe(0);
+      expect(result.out.trim()).toBe(message);
+    }
+    expect(await batchesCommitted(url)).toBe(0);
+  });
+
+  it('a failing update rolls back its batch, keeps the earlier ones and exits non-zero', async () => {
+    const url = await databaseWithUsers(5_000);
+    // Failure injected on the database side: updating user 3,000 raises.
+    await query(
+      url,
+      `CREATE FUNCTION refuse_3000() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.id = 3000 THEN RAISE EXCEPTION 'user 3000 is special'; END IF; RETURN NEW; END $$;
+       CREATE TRIGGER refuse_3000 BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_3000();`,
+    );
+    const result = await backfill(url, 'user-timezone', '--batch-size', '500').done;
+    expect(result.code).not.toBe(0);
+    expect(result.out).toContain(
+      'A batch of "user-timezone" after key (2500) failed and was rolled back: user 3000 is special',
+    );
+    expect(result.out).not.toMatch(/\n\s+at /);
+    const state = await query(
+      url,
+      `SELECT count(*) FILTER (WHERE id <= 2500 AND timezone = 'UTC')::int AS kept,
+              count(*) FILTER (WHERE id > 2500 AND timezone IS NULL)::int AS untouched FROM users`,
+    );
+    expect(state).toEqual([{ kept: 2500, untouched: 2500 }]);
+  });
+});

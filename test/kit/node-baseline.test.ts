@@ -1,0 +1,37 @@
+/**
+ * The Node.js versions the kit supports (package.json `engines`, which CI's setup-node reads) are
+ * ones every direct dependency supports. @prisma/streams-local (>= 22) is exempt: it arrives
+ * through @prisma/dev and serves only `prisma dev`, which the kit does not use; npm's EBADENGINE
+ * warning about it on Node 20 is expected (README).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import semver from 'semver';
+import { expect, it } from 'vitest';
+import { projectRoot } from '#kit/project-paths.ts';
+
+const manifest = (path: string) =>
+  JSON.parse(readFileSync(path, 'utf8')) as {
+    engines?: { node?: string };
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+const kit = manifest(join(projectRoot, 'package.json'));
+
+it('every Node.js version engines allows, every direct dependency allows too', () => {
+  const range = kit.engines?.node ?? '';
+  // The lowest version of each supported line: if a dependency allows these, it allows the rest.
+  const lowest = range.split('||').map((part) => semver.minVersion(part.trim())!.version);
+  expect(lowest).toEqual(['20.19.0', '22.13.0', '24.0.0']);
+  const names = Object.keys({ ...kit.dependencies, ...kit.devDependencies });
+  const refusing = names.flatMap((name) => {
+    // Read from node_modules directly: not every package exports its package.json.
+    const required = manifest(join(projectRoot, 'node_modules', name, 'package.json')).engines?.node;
+    return required
+      ? lowest
+          .filter((version) => !semver.satisfies(version, required))
+          .map((version) => `${name} (${required}) refuses ${version}`)
+      : [];
+  });
+  expect(refusing).toEqual([]);
+});

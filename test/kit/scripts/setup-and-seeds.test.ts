@@ -1,0 +1,188 @@
+/**
+ * The command-line entry points as a user runs them: `npm run setup` twice, the dev seed's
+ * guards, and bad database URLs. Each runs against this file's own cloned database.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '#kit/project-paths.ts';
+import { dropDatabase } from '#kit/db/scratch-databases.ts';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { cloneTemplateDatabase, useTestDatabase } from '../setup/test-database.ts';
+import { copyProject } from '../support/project-copy.ts';
+import { scriptCommand } from '#kit/script-command.ts';
+
+const t = useTestDatabase();
+
+function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const [node, command] = scriptCommand(script.replace(/\.ts$/, ''), args);
+    const child = spawn(node, command, {
+      cwd: projectRoot,
+      env: { ...process.env, KIT_QUIET_ENGINE_LINE: '1', NODE_ENV: 'development', ...env },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+describe('npm run setup', () => {
+  it('sets up the database, and a second run has nothing to do', async () => {
+    const first = await run('setup.ts', [], { DATABASE_URL: t.url });
+    expect(first.code, first.out).toBe(0);
+    expect(first.out).toMatch(/reference seed\s+6 rows written/);
+    expect(first.out).toMatch(/dev seed\s+20 users, 60 posts/);
+    expect(first.out).not.toContain(new URL(t.url).password);
+
+    const second = await run('setup.ts', [], { DATABASE_URL: t.url });
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).toContain('nothing to do');
+    expect(await t.db.user.count()).toBe(23);
+  });
+});
+
+describe('dev seed', () => {
+  it('is deterministic and idempotent for the same --seed', async () => {
+    const a = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
+    expect(a.code, a.out).toBe(0);
+    const names = await t.db.user.findMany({
+      where: { email: { startsWith: 'dev-7-' } },
+      orderBy: { email: 'asc' },
+      select: { displayName: true },
+    });
+    const again = await run('seed-dev.ts', ['--users', '5', '--seed', '7'], { DATABASE_URL: t.url });
+    expect(again.out).toContain('users created 0, posts created 0');
+    expect(names).toHaveLength(5);
+    expect(await t.db.user.count({ where: { email: { startsWith: 'dev-7-' } } })).toBe(5);
+  });
+
+  it.each([
+    ['NODE_ENV=production', { NODE_ENV: 'production' }, /Refusing to run the dev seed in production/],
+    ['APP_ENV=production', { APP_ENV: 'production' }, /Refusing to run the dev seed in production/],
+  ])('refuses when %s, writing nothing', async (_, env, message) => {
+    const before = await t.db.user.count();
+    const result = await run('seed-dev.ts', [], { DATABASE_URL: t.url, ...env });
+    expect(result.code).not.toBe(0);
+    expect(result.out).toMatch(message);
+    expect(await t.db.user.count()).toBe(before);
+  });
+
+  it('never writes reference data: without the roles it stops and writes nothing', async () => {
+    const empty = await cloneTemplateDatabase();
+    try {
+      const result = await run('seed-dev.ts', [], { DATABASE_URL: empty });
+      expect(result.code).not.toBe(0);
+      expect(result.out).toContain('run npm run seed:reference before the dev seed');
+      const counts = await withPgClient(
+        empty,
+        async (client) =>
+          (
+            await client.query(
+              'SELECT (SELECT count(*) FROM roles)::int AS roles, (SELECT count(*) FROM users)::int AS users',
+            )
+          ).rows[0],
+      );
+      expect(counts).toEqual({ roles: 0, users: 0 });
+    } finally {
+      await dropDatabase(empty);
+    }
+  });
+
+  it('refuses a non-local database unless --force-non-local', async () => {
+    const remote = 'postgresql://app:hunter2@db.example.internal:5432/app';
+    const result = await run('seed-dev.ts', [], { DATABASE_URL: remote });
+    expect(result.code).not.toBe(0);
+    expect(result.out).toMatch(/non-local database \(db\.example\.internal:5432\).*--force-non-local/);
+    expect(result.out).not.toContain('hunter2');
+  });
+
+  it('rejects a bad --users value with one line', async () => {
+    const result = await run('seed-dev.ts', ['--users', 'many'], { DATABASE_URL: t.url });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim()).toBe('error: --users must be a whole number ≥ 0 (got "many").');
+  });
+});
+
+describe('npm run seed:reference -- --update-checksums', () => {
+  it('records the reviewed edit and loads it in the same command', async () => {
+    // In a copy of the checkout: the command rewrites the manifest it finds.
+    const copy = copyProject('update-checksums');
+    const url = await cloneTemplateDatabase();
+    try {
+      const roles = join(copy.dir, 'prisma', 'reference', 'roles.jsonl');
+      appendFileSync(roles, '{"name": "auditor", "description": "Reads everything, changes nothing"}\n');
+      const result = spawnSync(...scriptCommand('seed-reference', ['--update-checksums'], copy.dir), {
+        cwd: copy.dir,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: url },
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/reference manifest updated[\s\S]*reference seed →/);
+      expect(
+        await withPgClient(
+          url,
+          async (client) => (await client.query(`SELECT name FROM roles WHERE name = 'auditor'`)).rowCount,
+        ),
+      ).toBe(1);
+    } finally {
+      copy.remove();
+      await dropDatabase(url);
+    }
+  });
+});
+
+describe('npm run bench:seed', () => {
+  it('marks a missed goal and exits non-zero', async () => {
+    // 50 users: fixed costs dominate, so batching can't be 10× faster; the bench must say so.
+    const result = await run('bench-seed.ts', ['--users', '50'], { DATABASE_URL: t.url });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/✗ [\d.]+× faster \(goal ≥ 10×\)/);
+    expect(result.out).toMatch(/error: 1 goal\(s\) missed: /);
+  });
+});
+
+describe('npm run db:url', () => {
+  it('prints the whole URL, password included, and that URL connects', async () => {
+    const result = await run('db.ts', ['url'], { DATABASE_URL: t.url });
+    expect(result.code, result.out).toBe(0);
+    expect(result.out.trim()).toBe(t.url);
+    expect(
+      await withPgClient(result.out.trim(), async (client) => (await client.query('SELECT 1 AS ok')).rows),
+    ).toEqual([{ ok: 1 }]);
+  });
+});
+
+describe('bad database URLs', () => {
+  it('a malformed DATABASE_URL gets one line naming the fix', async () => {
+    const result = await run('seed-reference.ts', [], { DATABASE_URL: 'not a url' });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim()).toMatch(/^error: DATABASE_URL is not a valid URL\. Use postgresql:\/\//);
+  });
+
+  it.each([
+    ['setup', 'setup.ts'],
+    ['seed:dev', 'seed-dev.ts'],
+    ['seed:reference', 'seed-reference.ts'],
+  ])('%s against a server that is down: one line, the way to start it, nothing claimed done', async (_, script) => {
+    const down = 'postgresql://postgres:down-server-pw@127.0.0.1:1/app';
+    const result = await run(script, [], { DATABASE_URL: down });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: P1001: Can't reach database server at .*npm run db:start/),
+    ]);
+    expect(result.out).not.toContain('down-server-pw');
+  });
+
+  it('a wrong password gets one line and does not print the password', async () => {
+    const wrong = new URL(t.url);
+    wrong.password = 'definitely-wrong-pw';
+    const result = await run('seed-reference.ts', [], { DATABASE_URL: wrong.toString() });
+    expect(result.code).not.toBe(0);
+    expect(result.out.trim().split('\n')).toHaveLength(1);
+    expect(result.out).toMatch(/^error: P1000: Authentication failed against database server/);
+    expect(result.out).not.toContain('definitely-wrong-pw');
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * Once per `npm test`: make sure a server is up, the client is generated, and the two template
+ * databases are migrated with the real `prisma migrate deploy`: the project's history, and the
+ * demo project's that the kit's machinery is tested on. Test files clone them (fast) rather than
+ * migrating their own database (slow).
+ */
+import type { TestProject } from 'vitest/node';
+import { withDatabase } from '#kit/db/connection-url.ts';
+import { cloneDatabase, dropDatabasesWithPrefix, migrateDatabase } from '#kit/db/scratch-databases.ts';
+import { migrationFolders, migrationSql } from '#kit/migrations/migration-folders.ts';
+import { demoMigrations, demoMigrationsDir } from '../support/demo-project.ts';
+import { deployDemoMigrations } from '../support/scratch-project.ts';
+import { startEmbeddedPostgres, stopEmbeddedPostgres } from '#kit/embedded-db/server.ts';
+import { generateClientIfStale } from '#kit/setup/generate-client.ts';
+import {
+  assertTestRoleCanCreate,
+  configuredTestServerUrl,
+  DEMO_TEMPLATE_DATABASE,
+  TEMPLATE_DATABASE,
+  TEST_DATABASE_PREFIX,
+} from './test-server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testServerUrl: string;
+    templateUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const external = configuredTestServerUrl();
+  if (external) await assertTestRoleCanCreate(external);
+  let startedHere = false;
+  let serverUrl = external;
+  if (!serverUrl) {
+    const started = await startEmbeddedPostgres();
+    startedHere = !started.reused;
+    serverUrl = withDatabase(started.url, 'postgres');
+  }
+
+  await generateClientIfStale();
+  await dropDatabasesWithPrefix(serverUrl, TEST_DATABASE_PREFIX);
+  const templateUrl = withDatabase(serverUrl, TEMPLATE_DATABASE);
+  // The real CLI creates the database (it does not exist yet) and applies every migration.
+  await migrateDatabase(templateUrl);
+  await migrateDemoTemplate(serverUrl);
+
+  project.provide('testServerUrl', serverUrl);
+  project.provide('templateUrl', templateUrl);
+
+  return async () => {
+    await dropDatabasesWithPrefix(serverUrl, TEST_DATABASE_PREFIX);
+    // Leave a server we found running as it was; stop one we started.
+    if (startedHere) await stopEmbeddedPostgres();
+  };
+}
+
+/** Until a team changes its history, it is the demo's: then a clone gives the same database. */
+async function migrateDemoTemplate(serverUrl: string): Promise<void> {
+  const same =
+    migrationFolders().join() === demoMigrations.join() &&
+    demoMigrations.every((name) => migrationSql(name) === migrationSql(name, demoMigrationsDir));
+  if (same) {
+    await cloneDatabase(serverUrl, TEMPLATE_DATABASE, DEMO_TEMPLATE_DATABASE);
+  } else {
+    (await deployDemoMigrations(withDatabase(serverUrl, DEMO_TEMPLATE_DATABASE), demoMigrations)).remove();
+  }
+}

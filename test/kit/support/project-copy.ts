@@ -1,0 +1,38 @@
+/**
+ * A copy of this checkout (tracked and new files, not ignored ones) with node_modules linked in,
+ * for tests that run commands which rewrite project files, such as `prisma generate` inside
+ * `npm run ci:local`: in the copy they can't pull files from under the tests running beside them.
+ * `{ demo: true }` swaps the team's schema, migrations and backfill jobs for the demo project's
+ * (test/kit/support/demo-project.ts): for tests of the kit's commands that need a known history.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { dataDir, projectRoot } from '#kit/project-paths.ts';
+import { demoProjectDir, demoProjectPaths } from './demo-project.ts';
+
+export interface ProjectCopy {
+  dir: string;
+  remove(): void;
+}
+
+export function copyProject(name: string, options: { demo?: boolean } = {}): ProjectCopy {
+  const dir = join(dataDir, 'tmp', `${name}-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  })
+    .stdout.split('\0')
+    .filter(Boolean);
+  for (const file of files) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(projectRoot, file), join(dir, file), { errorOnExist: false, force: true });
+  }
+  for (const path of options.demo ? demoProjectPaths : []) {
+    rmSync(join(dir, path), { recursive: true, force: true });
+    cpSync(join(demoProjectDir, path), join(dir, path), { recursive: true });
+  }
+  symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
