@@ -3,12 +3,14 @@
  * Database (embedded unless DATABASE_URL) → generate client → migrate deploy → reference seed →
  * dev seed (not in production) → summary. A second run changes nothing and says so.
  */
+import { importBundled } from '#kit/build/bundle-if-stale.mjs';
 import { CliError } from '#kit/cli-error.ts';
 import { redactUrl } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
 import { isProduction } from '#kit/env.ts';
 import { runPrisma } from '#kit/prisma-cli.ts';
 import { runCli } from '#kit/run-cli.ts';
+import { projectRoot } from '#kit/project-paths.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { generateClientIfStale } from '#kit/setup/generate-client.ts';
 import { appliedMigrationCount, rowCounts } from '#kit/setup/database-summary.ts';
@@ -55,9 +57,16 @@ runCli(async (args) => {
   if (isProduction()) {
     step('dev seed', 'skipped (production)');
   } else {
-    // Imported only outside production: the dev seed needs faker, a dev dependency.
-    const { seedDevData, assertDevSeedAllowed, DEV_SEED_DEFAULTS } = await import('../src/seeding/dev-seed.ts');
-    const { createPrismaClient } = await import('../src/db/client.ts');
+    // Loaded only outside production (the dev seed needs faker, a dev dependency), and bundled
+    // only now: both import the Prisma Client that the step above may just have generated.
+    const { seedDevData, assertDevSeedAllowed, DEV_SEED_DEFAULTS } = (await importBundled(
+      projectRoot,
+      'src/seeding/dev-seed.ts',
+    )) as typeof import('../src/seeding/dev-seed.ts');
+    const { createPrismaClient } = (await importBundled(
+      projectRoot,
+      'src/db/client.ts',
+    )) as typeof import('../src/db/client.ts');
     assertDevSeedAllowed(database.url, false);
     const db = createPrismaClient(database.url);
     try {

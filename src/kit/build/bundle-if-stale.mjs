@@ -11,7 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Whether `bundle` is newer than every file it was built from, package.json and this bundler. */
 function isFresh(root, bundle) {
@@ -92,4 +92,18 @@ async function build(root, entry, bundle) {
 export async function bundleIfStale(root, entry, bundle) {
   if (!isFresh(root, bundle)) await build(root, entry, bundle);
   return bundle;
+}
+
+/**
+ * Imports `entry` (relative to `root`) as a bundle of its own, built now if stale. For code that a
+ * script may only load after an earlier step wrote a file it imports: `npm run setup` generates
+ * the Prisma Client, then loads the dev seed, whose imports a bundle built before generation
+ * could not have resolved.
+ * @param {string} root the project root
+ * @param {string} entry e.g. 'src/seeding/dev-seed.ts'
+ * @returns {Promise<any>}
+ */
+export async function importBundled(root, entry) {
+  const bundle = join(root, '.data', 'build', 'modules', `${entry.replace(/[/\\]/g, '__')}.mjs`);
+  return import(pathToFileURL(await bundleIfStale(root, entry, bundle)).href);
 }

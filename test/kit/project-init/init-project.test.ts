@@ -1,14 +1,16 @@
 /**
- * `npm run init:project` on a copy of the checkout, as a team runs it on a fresh clone: the demo
- * history squashed into a baseline that builds the same database, the demo jobs gone, a second run
- * a no-op; then the copy still type-checks, lints, has no drift, and its tests pass there. Only
- * the tests that read the project's own schema, factories and seeds run again in the copy (with
- * one machinery test, which builds its demo template by `migrate deploy` there instead of a
+ * A team's first day and first kit update, on a copy of the checkout: `npm run init:project`
+ * squashes the demo history into a baseline that builds the same database, drops the demo jobs,
+ * and does nothing the second time; `npm run kit:update` then takes a newer kit (made here from
+ * the checkout, with a changed, an added and a dropped file and a new script) without touching
+ * the team's files; and the copy still type-checks, lints, has no drift, and its tests pass.
+ * Only the tests that read the project's own schema, factories and seeds run again in the copy
+ * (with one machinery test, which builds its demo template by `migrate deploy` there instead of a
  * clone): the rest are the same files on the same demo fixtures, and the whole suite inside the
  * suite would double `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,10 +24,13 @@ import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { copyProject } from '../support/project-copy.ts';
 
 const copy = copyProject('init-project');
+const kit = copyProject('init-project-newer-kit');
+const commit = 'git -c user.name=kit -c user.email=kit@example.test commit -q';
 const kitVersion: string = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).kit.version;
 const baselineUrl = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}init_baseline_${process.pid}`);
 afterAll(async () => {
   copy.remove();
+  kit.remove();
   await dropDatabase(baselineUrl);
 });
 
@@ -67,11 +72,7 @@ const catalog = (url: string) =>
 describe('npm run init:project', () => {
   beforeAll(() => {
     // A clone is a git repository: the linter and the tests' project copies list files with git.
-    for (const command of [
-      'git init -q -b main',
-      'git add -A',
-      'git -c user.name=kit -c user.email=kit@example.test commit -q -m kit',
-    ]) {
+    for (const command of ['git init -q -b main', 'git add -A', `${commit} -m kit`]) {
       const run = sh(command);
       expect(run.code, run.out).toBe(0);
     }
@@ -118,27 +119,73 @@ describe('npm run init:project', () => {
     }
   });
 
-  it('leaves a project that generates, type-checks, lints clean, has no drift, and passes its tests', () => {
-    for (const command of [
-      // The team's first commit: the linter compares against main, where the demo history was.
-      'git add -A && git -c user.name=kit -c user.email=kit@example.test commit -q -m init',
-      'npx prisma generate',
-      'npx tsc -p .',
-      'npx prisma migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code',
-      'npm run --silent lint:migrations -- --all',
-      'npm run --silent backfill -- --list',
-    ]) {
-      const run = sh(command);
-      expect(run.code, `${command}\n${run.out}`).toBe(0);
+  it('npm run kit:update takes a newer kit: its files and scripts in, what it dropped out, the team files untouched', () => {
+    // The team's first commit: the linter compares against main, where the demo history was.
+    expect(sh(`git add -A && ${commit} -m init`).code).toBe(0);
+    const teamFiles = ['kit.config.ts', 'src/backfills/index.ts', 'prisma/schema.prisma'];
+    const before = teamFiles.map((file) => readFileSync(join(copy.dir, file), 'utf8'));
+
+    // A newer kit: a changed module, a new one, a test it dropped, a new script, a changed workflow.
+    const newer = (command: string) => {
+      const run = spawnSync('bash', ['-c', command], { cwd: kit.dir, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+    };
+    newer(`git init -q -b main && git add -A && ${commit} -m kit`);
+    newer(`echo '// changed in the newer kit' >> src/kit/progress.ts`);
+    newer(`echo 'export const addedInTheNewerKit = true;' > src/kit/added-module.ts`);
+    newer('git rm -q test/kit/node-baseline.test.ts');
+    newer(`echo '# changed in the newer kit' >> .github/workflows/ci.yml`);
+    const kitPackage = JSON.parse(readFileSync(join(kit.dir, 'package.json'), 'utf8'));
+    kitPackage.kit.version = `${kitVersion}-newer`;
+    kitPackage.scripts['kit:hello'] = `node -e "console.log('hello from the newer kit')"`;
+    writeFileSync(join(kit.dir, 'package.json'), `${JSON.stringify(kitPackage, null, 2)}\n`);
+    newer(`git add -A && ${commit} -m newer`);
+
+    const refused = sh('npm run --silent kit:update -- kit/main');
+    expect(refused.code).toBe(1);
+    expect(refused.out.trim().split('\n').at(-1)).toMatch(/^error: No commit named kit\/main here: git remote add kit/);
+
+    expect(sh(`git remote add kit ${kit.dir} && git fetch -q kit`).code).toBe(0);
+    const update = sh('npm run --silent kit:update -- kit/main');
+    expect(update.code, update.out).toBe(0);
+    expect(update.out).toContain(`kit ${kitVersion} → ${kitVersion}-newer from kit/main:`);
+    expect(update.out).toContain('1 removed');
+    expect(update.out).toContain('.github/workflows differ: merge by hand');
+    expect(readFileSync(join(copy.dir, 'src/kit/progress.ts'), 'utf8')).toContain('// changed in the newer kit');
+    expect(readFileSync(join(copy.dir, 'src/kit/added-module.ts'), 'utf8')).toContain('addedInTheNewerKit');
+    expect(() => readFileSync(join(copy.dir, 'test/kit/node-baseline.test.ts'))).toThrow();
+    expect(readFileSync(join(copy.dir, '.github/workflows/ci.yml'), 'utf8')).not.toContain('newer kit');
+    expect(teamFiles.map((file) => readFileSync(join(copy.dir, file), 'utf8'))).toEqual(before);
+    const pkg = JSON.parse(readFileSync(join(copy.dir, 'package.json'), 'utf8'));
+    expect([pkg.name, pkg.kit.version]).toEqual(['team-service', `${kitVersion}-newer`]);
+    expect(sh('npm run --silent kit:hello').out).toContain('hello from the newer kit');
+    expect(sh(`git add -A && ${commit} -m 'kit update'`).code).toBe(0);
+  });
+
+  it('leaves a project that sets up, type-checks, lints clean (drift included), and passes its tests', async () => {
+    // The copy has no generated client, as on a fresh clone: setup generates it, then seeds with it.
+    const setupUrl = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}init_setup_${process.pid}`);
+    try {
+      for (const [command, extraEnv] of [
+        ['npm run --silent setup', { DATABASE_URL: setupUrl }],
+        ['npx tsc -p .', {}],
+        ['npm run --silent lint:migrations -- --all', {}],
+        ['npm run --silent backfill -- --list', {}],
+      ] as const) {
+        const run = sh(command, extraEnv);
+        expect(run.code, `${command}\n${run.out}`).toBe(0);
+      }
+    } finally {
+      await dropDatabase(setupUrl);
     }
     const tests = sh(
-      'npx vitest run --project kit test/factories test/kit/seeding test/kit/scripts/setup-and-seeds.test.ts test/kit/backfill/pressure.test.ts',
+      'npx vitest run --project kit test/factories test/kit/seeding test/kit/backfill/pressure.test.ts',
       {
         TEST_DATABASE_URL: inject('testServerUrl'),
         KIT_TEST_DATABASE_PREFIX: `${TEST_DATABASE_PREFIX}init_${process.pid}_`,
       },
     );
     expect(tests.code, tests.out).toBe(0);
-    expect(stripVTControlCharacters(tests.out)).toMatch(/Test Files {2}4 passed \(4\)/);
+    expect(stripVTControlCharacters(tests.out)).toMatch(/Test Files {2}3 passed \(3\)/);
   }, 360_000);
 });

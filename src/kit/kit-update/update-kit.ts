@@ -1,0 +1,104 @@
+/**
+ * Takes a newer kit into a project made from an older one (`npm run kit:update -- <git ref>`,
+ * docs/managing-updates.md): the kit's paths replaced by the ref's, files the kit dropped removed,
+ * and package.json merged so that the team's name, version and own dependencies stay.
+ * It changes files only; the team reviews the diff, installs, validates and commits.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CliError } from '../cli-error.ts';
+
+/** The kit's paths: replaced wholesale by an update. */
+export const KIT_PATHS = [
+  'src/kit',
+  'test/kit',
+  'scripts',
+  'docs',
+  'prisma.config.ts',
+  'vitest.config.ts',
+  'tsconfig.json',
+  'biome.jsonc',
+  '.ci',
+];
+/** Where a file the kit no longer has is removed too (docs/ may hold the team's own pages). */
+const KIT_OWNED_TREES = ['src/kit', 'test/kit', 'scripts'];
+
+interface PackageJson {
+  name: string;
+  version?: string;
+  kit?: { version?: string };
+  scripts?: Record<string, string>;
+  imports?: Record<string, string>;
+  engines?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+function git(root: string, args: string[]): string {
+  const run = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  if (run.status !== 0) throw new CliError(`git ${args.join(' ')} failed: ${run.stderr.trim().split('\n')[0]}`);
+  return run.stdout;
+}
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
+/** The kit's side of package.json wins for what the kit runs; the team's for what it owns. */
+export function mergePackageJson(project: PackageJson, kit: PackageJson): PackageJson {
+  const dependencies = (field: 'dependencies' | 'devDependencies') => ({
+    ...project[field],
+    ...kit[field],
+  });
+  return {
+    ...project,
+    kit: kit.kit,
+    engines: kit.engines,
+    imports: { ...project.imports, ...kit.imports },
+    scripts: { ...project.scripts, ...kit.scripts },
+    dependencies: dependencies('dependencies'),
+    devDependencies: dependencies('devDependencies'),
+  };
+}
+
+export function updateKit(root: string, ref: string): string[] {
+  if (git(root, ['status', '--porcelain']).trim()) {
+    throw new CliError(
+      'The working tree has changes: commit or stash them first, so that the update is one reviewable diff.',
+    );
+  }
+  const resolved = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (resolved.status !== 0) {
+    throw new CliError(
+      `No commit named ${ref} here: git remote add kit <the kit's URL> && git fetch kit, then pass kit/main.`,
+    );
+  }
+  const commit = resolved.stdout.trim();
+  const kitPackage = JSON.parse(git(root, ['show', `${commit}:package.json`])) as PackageJson;
+  if (!kitPackage.kit?.version) {
+    throw new CliError(`${ref} is not a version of the kit (its package.json has no "kit" version).`);
+  }
+  const packagePath = join(root, 'package.json');
+  const project = JSON.parse(readFileSync(packagePath, 'utf8')) as PackageJson;
+
+  const theirs = new Set(lines(git(root, ['ls-tree', '-r', '--name-only', commit, '--', ...KIT_PATHS])));
+  const removed = lines(git(root, ['ls-files', '--', ...KIT_OWNED_TREES])).filter((file) => !theirs.has(file));
+  const present = KIT_PATHS.filter((path) => [...theirs].some((file) => file === path || file.startsWith(`${path}/`)));
+  git(root, ['checkout', commit, '--', ...present]);
+  for (const file of removed) rmSync(join(root, file));
+  writeFileSync(packagePath, `${JSON.stringify(mergePackageJson(project, kitPackage), null, 2)}\n`);
+
+  const changed = lines(git(root, ['status', '--porcelain'])).length;
+  const workflows = git(root, ['diff', '--stat', 'HEAD', commit, '--', '.github/workflows']).trim();
+  return [
+    `kit ${project.kit?.version ?? '?'} → ${kitPackage.kit.version} from ${ref}: ${changed} file(s) changed, ${removed.length} removed (${KIT_PATHS.join(', ')})`,
+    `package.json: the kit's scripts, imports, engines and dependency versions; ${project.name}'s name, version and own dependencies kept`,
+    workflows
+      ? `.github/workflows differ: merge by hand, keeping your deploy step: git diff HEAD ${ref} -- .github/workflows`
+      : '.github/workflows: same as the kit',
+    'next: npm install && npm run validate, then commit the update as one commit',
+  ];
+}
