@@ -2,9 +2,11 @@
  * The README's everyday loop, walked as a new user would: its commands read from the README and
  * run verbatim in a copy of the checkout (its own git repository, its own database), on a new
  * model that belongs to an existing one; then that model's factory, written the way the README
- * says (from test/factories/post.ts), type-checks and creates rows. `npm test` at the end of the
- * loop is stood in for by the type check and the factory: the whole suite inside the suite would
- * drop the outer run's databases.
+ * says (from test/factories/post.ts), type-checks and creates rows, and a backfill job of the
+ * team's own is listed and runs. `npm test` at the end of the loop is stood in for by the type
+ * check, the factory and the job: the whole suite inside the suite would double `npm test`, and
+ * the kit's own tests don't read the team's schema, jobs or migration names (they run on
+ * test/kit/fixtures/demo-project/).
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,18 @@ model Comment {
   @@index([postId])
   @@map("comments")
 }
+`;
+
+const commentJob = `import type { SqlBackfillJob } from '#kit/backfill/job.ts';
+
+export const commentBodyTrim: SqlBackfillJob = {
+  name: 'comment-body-trim',
+  description: 'Trim whitespace around comment bodies',
+  table: 'comments',
+  key: 'id',
+  pending: 'body <> btrim(body)',
+  set: 'body = btrim(body)',
+};
 `;
 
 // test/factories/post.ts, copied and adapted as the README says: the parent is created unless given.
@@ -127,6 +141,16 @@ it('migrate dev --create-only, lint, plan, migrate dev, generate: a new model wi
   expect(sh('ls prisma/migrations').out).toMatch(/_add_something/);
 
   writeFileSync(join(copy.dir, 'test', 'factories', 'comment.ts'), commentFactory);
+  // A backfill job of the team's own, listed where the README says.
+  writeFileSync(join(copy.dir, 'src', 'backfills', 'comment-body-trim.ts'), commentJob);
+  const jobList = join(copy.dir, 'src', 'backfills', 'index.ts');
+  writeFileSync(
+    jobList,
+    `import { commentBodyTrim } from './comment-body-trim.ts';\n${readFileSync(jobList, 'utf8').replace(
+      'export const backfillJobs: BackfillJob[] = [',
+      'export const backfillJobs: BackfillJob[] = [commentBodyTrim, ',
+    )}`,
+  );
   const typecheck = sh('npm run typecheck');
   expect(typecheck.code, typecheck.out).toBe(0);
   writeFileSync(
@@ -141,4 +165,8 @@ await db.$disconnect();
   );
   const created = sh('npx tsx create-comment.ts');
   expect(created.out).toMatch(/^comments 1$/m);
+  const jobs = sh('npm run --silent backfill -- --list');
+  expect(jobs.out).toMatch(/^comment-body-trim\b/m);
+  const trimmed = sh('npm run --silent backfill -- comment-body-trim');
+  expect(trimmed.code, trimmed.out).toBe(0);
 }, 360_000); // ten CLI commands in a row: 115–130 s inside a quiet suite run, 195 s with a CPU hog per core
