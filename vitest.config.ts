@@ -25,7 +25,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'kit', include: ['test/**/*.test.ts'], exclude: ['test/kit/load/**'], maxWorkers: 4 },
+        test: {
+          name: 'kit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/kit/load/**', 'test/kit/fixtures/**'],
+          maxWorkers: 4,
+        },
       },
       { extends: true, test: { name: 'load', include: ['test/kit/load/**/*.test.ts'], fileParallelism: false } },
     ],

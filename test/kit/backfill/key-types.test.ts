@@ -16,7 +16,7 @@ import { BackfillRunner } from '#kit/backfill/run-backfill.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
-const t = useTestDatabase();
+const t = useTestDatabase({ demo: true });
 const ROWS = 3_000;
 
 interface KeyCase {

@@ -1,5 +1,6 @@
 /**
- * A team's first day and first kit update, on a copy of the checkout: `npm run init:project`
+ * A team's first day and first kit update, on a fresh clone (a copy of the checkout on the demo
+ * project, under the kit's package name): `npm run init:project`
  * squashes the demo history into a baseline that builds the same database, drops the demo jobs,
  * and does nothing the second time; `npm run kit:update` then takes a newer kit (made here from
  * the checkout, with a changed, an added and a dropped file and a new script) without touching
@@ -18,12 +19,24 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { projectRoot } from '#kit/project-paths.ts';
+import { KIT_PACKAGE_NAME } from '#kit/project-init/init-project.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { copyProject } from '../support/project-copy.ts';
 
-const copy = copyProject('init-project');
-const kit = copyProject('init-project-newer-kit');
+// A fresh clone of the kit is its machinery and the demo project, under the kit's package name,
+// whatever this checkout has become.
+const freshClone = (name: string) => {
+  const clone = copyProject(name, { demo: true });
+  const packagePath = join(clone.dir, 'package.json');
+  writeFileSync(
+    packagePath,
+    `${JSON.stringify({ ...JSON.parse(readFileSync(packagePath, 'utf8')), name: KIT_PACKAGE_NAME }, null, 2)}\n`,
+  );
+  return clone;
+};
+const copy = freshClone('init-project');
+const kit = freshClone('init-project-newer-kit');
 const commit = 'git -c user.name=kit -c user.email=kit@example.test commit -q';
 const kitVersion: string = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).kit.version;
 const baselineUrl = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}init_baseline_${process.pid}`);

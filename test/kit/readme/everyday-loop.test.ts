@@ -16,7 +16,8 @@ import { withDatabase } from '#kit/db/connection-url.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { copyProject } from '../support/project-copy.ts';
 
-const copy = copyProject('everyday-loop');
+// On the demo project: the README's examples name its tables (posts), whatever the team's are.
+const copy = copyProject('everyday-loop', { demo: true });
 afterAll(() => copy.remove());
 const url = withDatabase(inject('testServerUrl'), `${TEST_DATABASE_PREFIX}everyday_loop_${process.pid}`);
 

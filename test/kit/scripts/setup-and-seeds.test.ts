@@ -1,25 +1,33 @@
 /**
  * The command-line entry points as a user runs them: `npm run setup` twice, the dev seed's
- * guards, and bad database URLs. Each runs against this file's own cloned database.
+ * guards, and bad database URLs. Each runs in a copy of the checkout on the demo project (its
+ * dev seed and reference data) against this file's own cloned database.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { projectRoot } from '#kit/project-paths.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
-import { cloneTemplateDatabase, useTestDatabase } from '../setup/test-database.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prismaCli } from '#kit/project-paths.ts';
+import { cloneDemoDatabase, useTestDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
-const t = useTestDatabase();
+const t = useTestDatabase({ demo: true });
+const demo = copyProject('setup-and-seeds', { demo: true });
+afterAll(() => demo.remove());
+// The demo's client, for the scripts that import it (a copy has no src/generated of its own).
+beforeAll(() => {
+  const generate = spawnSync(process.execPath, [prismaCli, 'generate'], { cwd: demo.dir, encoding: 'utf8' });
+  expect(generate.status, generate.stderr).toBe(0);
+});
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const [node, command] = scriptCommand(script.replace(/\.ts$/, ''), args);
+    const [node, command] = scriptCommand(script.replace(/\.ts$/, ''), args, demo.dir);
     const child = spawn(node, command, {
-      cwd: projectRoot,
+      cwd: demo.dir,
       env: { ...process.env, KIT_QUIET_ENGINE_LINE: '1', NODE_ENV: 'development', ...env },
     });
     let out = '';
@@ -71,7 +79,7 @@ describe('dev seed', () => {
   });
 
   it('never writes reference data: without the roles it stops and writes nothing', async () => {
-    const empty = await cloneTemplateDatabase();
+    const empty = await cloneDemoDatabase();
     try {
       const result = await run('seed-dev.ts', [], { DATABASE_URL: empty });
       expect(result.code).not.toBe(0);
@@ -109,8 +117,8 @@ describe('dev seed', () => {
 describe('npm run seed:reference -- --update-checksums', () => {
   it('records the reviewed edit and loads it in the same command', async () => {
     // In a copy of the checkout: the command rewrites the manifest it finds.
-    const copy = copyProject('update-checksums');
-    const url = await cloneTemplateDatabase();
+    const copy = copyProject('update-checksums', { demo: true });
+    const url = await cloneDemoDatabase();
     try {
       const roles = join(copy.dir, 'prisma', 'reference', 'roles.jsonl');
       appendFileSync(roles, '{"name": "auditor", "description": "Reads everything, changes nothing"}\n');

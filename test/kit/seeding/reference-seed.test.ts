@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '#kit/cli-error.ts';
-import { referenceDir, seedReferenceData, updateChecksums } from '#kit/seeding/reference-seed.ts';
+import { seedReferenceData, updateChecksums } from '#kit/seeding/reference-seed.ts';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { demoProjectDir } from '../support/demo-project.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
-import kitConfig from '../../../kit.config.ts';
+import { referenceTables as tables } from '../fixtures/demo-project/prisma/reference/tables.ts';
 
-const t = useTestDatabase();
-// The project's own reference tables and files: what a deploy loads.
-const tables = kitConfig.referenceTables;
+const t = useTestDatabase({ demo: true });
+// The demo project's reference tables and files, on its database: whatever the team's are.
+const referenceDir = join(demoProjectDir, 'prisma', 'reference');
+const query = <T>(sql: string) => withPgClient(t.url, async (client) => (await client.query(sql)).rows as T[]);
 let dir: string;
 
 /** A reviewed copy of the kit's reference files that a test may edit. */
@@ -19,11 +22,10 @@ beforeEach(() => {
 });
 
 async function snapshot() {
-  const roles = await t.db.role.findMany({ orderBy: { name: 'asc' }, select: { name: true, description: true } });
-  const flags = await t.db.featureFlag.findMany({
-    orderBy: { key: 'asc' },
-    select: { key: true, enabled: true, description: true },
-  });
+  const roles = await query<{ name: string; description: string }>('SELECT name, description FROM roles ORDER BY name');
+  const flags = await query<{ key: string; enabled: boolean; description: string }>(
+    'SELECT key, enabled, description FROM feature_flags ORDER BY key',
+  );
   return { roles, flags };
 }
 
@@ -114,6 +116,8 @@ describe('reference seed', () => {
     updateChecksums(tables, dir);
     const [, flags] = await seedReferenceData(t.url, { tables, dir });
     expect(flags?.created).toBe(100_000);
-    expect(await t.db.featureFlag.count({ where: { key: { startsWith: 'flag-' } } })).toBe(100_000);
+    expect(
+      (await query<{ n: number }>(`SELECT count(*)::int AS n FROM feature_flags WHERE key LIKE 'flag-%'`))[0]!.n,
+    ).toBe(100_000);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * The demo project: the schema, migration history and backfill jobs the kit's machinery is tested
- * on (test/kit/fixtures/demo-project/, laid out like a project). It is the kit's demo domain as it
- * shipped, frozen, so that a team can delete or rewrite its own prisma/migrations and
- * src/backfills (`npm run init` does) without breaking a test of the engine, linter, load
- * patterns, rollback, recovery or benchmarks.
+ * The demo project: every file of a project that is the team's (schema, migrations, reference
+ * data, kit.config.ts, backfill jobs, app code, dev seed, factories) as the kit shipped them, frozen
+ * in test/kit/fixtures/demo-project/. The kit's machinery is tested on it, so that a team can
+ * rewrite its own (`npm run init:project` does) without breaking a test of the engine, linter,
+ * load patterns, rollback, recovery, init or benchmarks.
  */
 import { join } from 'node:path';
 import { projectRoot } from '#kit/project-paths.ts';
@@ -11,8 +11,16 @@ import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 
 export const demoProjectDir = join(projectRoot, 'test', 'kit', 'fixtures', 'demo-project');
 export const demoMigrationsDir = join(demoProjectDir, 'prisma', 'migrations');
-/** The paths of a project the demo replaces in a copy of the checkout (test/kit/support/project-copy.ts). */
-export const demoProjectPaths = ['prisma/schema.prisma', 'prisma/migrations', 'src/backfills', 'src/posts'];
+/**
+ * What is the team's in a project (README, Layout): a copy of the checkout on the demo project
+ * (test/kit/support/project-copy.ts) leaves these out and takes the demo's in their place, so
+ * nothing a team wrote reaches a test of the kit.
+ */
+export const isTeamPath = (path: string) =>
+  path === 'kit.config.ts' ||
+  path.startsWith('prisma/') ||
+  (path.startsWith('src/') && !path.startsWith('src/kit/')) ||
+  (path.startsWith('test/') && !path.startsWith('test/kit/'));
 
 /** The demo's migration folder names, oldest first. */
 export const demoMigrations = migrationFolders(demoMigrationsDir);

@@ -2,14 +2,15 @@
  * A copy of this checkout (tracked and new files, not ignored ones) with node_modules linked in,
  * for tests that run commands which rewrite project files, such as `prisma generate` inside
  * `npm run ci:local`: in the copy they can't pull files from under the tests running beside them.
- * `{ demo: true }` swaps the team's schema, migrations and backfill jobs for the demo project's
- * (test/kit/support/demo-project.ts): for tests of the kit's commands that need a known history.
+ * `{ demo: true }` leaves out every file of the team's and takes the demo project's instead
+ * (test/kit/support/demo-project.ts): for tests of the kit's commands, which need a known project
+ * whatever the team has made of its own.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataDir, projectRoot } from '#kit/project-paths.ts';
-import { demoProjectDir, demoProjectPaths } from './demo-project.ts';
+import { demoProjectDir, isTeamPath } from './demo-project.ts';
 
 export interface ProjectCopy {
   dir: string;
@@ -24,15 +25,12 @@ export function copyProject(name: string, options: { demo?: boolean } = {}): Pro
     encoding: 'utf8',
   })
     .stdout.split('\0')
-    .filter(Boolean);
+    .filter((file) => file && !(options.demo && isTeamPath(file)));
   for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     cpSync(join(projectRoot, file), join(dir, file), { errorOnExist: false, force: true });
   }
-  for (const path of options.demo ? demoProjectPaths : []) {
-    rmSync(join(dir, path), { recursive: true, force: true });
-    cpSync(join(demoProjectDir, path), join(dir, path), { recursive: true });
-  }
+  if (options.demo) cpSync(demoProjectDir, dir, { recursive: true });
   symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
