@@ -8,21 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
-
-/** The kit's paths: replaced wholesale by an update. */
-export const KIT_PATHS = [
-  'src/kit',
-  'test/kit',
-  'scripts',
-  'docs',
-  'prisma.config.ts',
-  'vitest.config.ts',
-  'tsconfig.json',
-  'biome.jsonc',
-  '.ci',
-];
-/** Where a file the kit no longer has is removed too (docs/ may hold the team's own pages). */
-const KIT_OWNED_TREES = ['src/kit', 'test/kit', 'scripts'];
+import { KIT_OWNED_TREES, KIT_PATHS } from '../project-ownership.ts';
 
 interface PackageJson {
   name: string;

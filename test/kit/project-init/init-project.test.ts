@@ -54,10 +54,11 @@ const init = (...args: string[]) =>
     encoding: 'utf8',
     env: { ...env, DATABASE_URL: inject('testServerUrl') },
   });
-const sh = (command: string, extraEnv: Record<string, string> = {}) => {
-  const run = spawnSync('bash', ['-c', command], { cwd: copy.dir, encoding: 'utf8', env: { ...env, ...extraEnv } });
+const shIn = (dir: string, command: string, extraEnv: Record<string, string> = {}) => {
+  const run = spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...env, ...extraEnv } });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
 };
+const sh = (command: string, extraEnv: Record<string, string> = {}) => shIn(copy.dir, command, extraEnv);
 
 /**
  * Everything about a schema that a migration can change, one sorted line per object. PostgreSQL 18
@@ -139,8 +140,8 @@ describe('npm run init:project', () => {
 
     // A newer kit: a changed module, a new one, a test it dropped, a new script, a changed workflow.
     const newer = (command: string) => {
-      const run = spawnSync('bash', ['-c', command], { cwd: kit.dir, encoding: 'utf8' });
-      expect(run.status, run.stderr).toBe(0);
+      const run = shIn(kit.dir, command);
+      expect(run.code, run.out).toBe(0);
     };
     newer(`git init -q -b main && git add -A && ${commit} -m kit`);
     newer(`echo '// changed in the newer kit' >> src/kit/progress.ts`);

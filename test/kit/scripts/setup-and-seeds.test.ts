@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prismaCli } from '#kit/project-paths.ts';
+import { runPrisma } from '#kit/prisma-cli.ts';
 import { cloneDemoDatabase, useTestDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { scriptCommand } from '#kit/script-command.ts';
@@ -18,9 +18,9 @@ const t = useTestDatabase({ demo: true });
 const demo = copyProject('setup-and-seeds', { demo: true });
 afterAll(() => demo.remove());
 // The demo's client, for the scripts that import it (a copy has no src/generated of its own).
-beforeAll(() => {
-  const generate = spawnSync(process.execPath, [prismaCli, 'generate'], { cwd: demo.dir, encoding: 'utf8' });
-  expect(generate.status, generate.stderr).toBe(0);
+beforeAll(async () => {
+  const generate = await runPrisma(['generate'], { cwd: demo.dir });
+  expect(generate.code, generate.stderr).toBe(0);
 });
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {

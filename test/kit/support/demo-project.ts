@@ -11,17 +11,6 @@ import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 
 export const demoProjectDir = join(projectRoot, 'test', 'kit', 'fixtures', 'demo-project');
 export const demoMigrationsDir = join(demoProjectDir, 'prisma', 'migrations');
-/**
- * What is the team's in a project (README, Layout): a copy of the checkout on the demo project
- * (test/kit/support/project-copy.ts) leaves these out and takes the demo's in their place, so
- * nothing a team wrote reaches a test of the kit.
- */
-export const isTeamPath = (path: string) =>
-  path === 'kit.config.ts' ||
-  path.startsWith('prisma/') ||
-  (path.startsWith('src/') && !path.startsWith('src/kit/')) ||
-  (path.startsWith('test/') && !path.startsWith('test/kit/'));
-
 /** The demo's migration folder names, oldest first. */
 export const demoMigrations = migrationFolders(demoMigrationsDir);
 

@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataDir, projectRoot } from '#kit/project-paths.ts';
-import { demoProjectDir, isTeamPath } from './demo-project.ts';
+import { isTeamPath } from '#kit/project-ownership.ts';
+import { demoProjectDir } from './demo-project.ts';
 
 export interface ProjectCopy {
   dir: string;
