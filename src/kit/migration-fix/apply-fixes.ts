@@ -6,10 +6,10 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModule } from 'libpg-query';
 import { CliError } from '../cli-error.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { fixGeneratedMigration } from './fix-generated-migration.ts';
+import { loadSqlParsers } from '../sql/parse-statements.ts';
 
 export interface FixReport {
   migration: string;
@@ -31,7 +31,7 @@ function laterTimestamp(folder: string, seconds: number): string {
 
 /** `backfillsDir` is where backfill job files go (src/backfills/). */
 export async function applyFixes(dir: string, selected: string[], backfillsDir: string): Promise<FixReport[]> {
-  await loadModule();
+  await loadSqlParsers();
   const all = migrationFolders(dir);
   const reports: FixReport[] = [];
   for (const migration of selected) {

@@ -18,11 +18,11 @@
  * an existing column) is refused with the playbook to follow; the file is left as it is.
  * Statements are read with PostgreSQL's own parser (libpg-query).
  */
-import { parseSync } from 'libpg-query';
 import { backfillJobStub } from '../migration-scaffold/backfill-job-stub.ts';
 import { header, PATTERNS, reset, timeouts } from '../migration-scaffold/templates.ts';
-import { type Node, relationName, statementEffects } from '../migration-plan/statement-effects.ts';
-import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
+import { statementEffects } from '../migration-plan/statement-effects.ts';
+import { type Node, type ParsedStatement, parseStatements, relationName as nameOf } from '../sql/parse-statements.ts';
+import { stripComments } from '../sql/split-statements.ts';
 
 export interface FixedMigration {
   /** The generated file's new content. */
@@ -39,6 +39,8 @@ export type FixOutcome =
   | { kind: 'fixed'; fix: FixedMigration }
   | { kind: 'nothing-to-fix' }
   | { kind: 'refused'; reasons: string[] };
+
+const relationName = (relation: Node | undefined) => nameOf(relation) ?? '?';
 
 const quoted = (name: string) =>
   name
@@ -71,8 +73,8 @@ function refusal(stmt: Node, createdHere: Set<string>): string | undefined {
 }
 
 /** Whether a statement locks a table that exists before this file (so the file needs timeouts). */
-const locksExisting = (stmt: Node, sql: string, createdHere: Set<string>) =>
-  statementEffects(stmt, sql).some((effect) => effect.work !== 'new table' && !createdHere.has(effect.table));
+const locksExisting = (statement: ParsedStatement, createdHere: Set<string>) =>
+  statementEffects(statement).some((effect) => effect.work !== 'new table' && !createdHere.has(effect.table));
 
 const indexMigration = (index: Node, sql: string, from: string) =>
   header([
@@ -156,16 +158,10 @@ function requiredColumn(table: string, cmd: Node, statement: string, from: strin
 export function fixGeneratedMigration(migration: string, sql: string): FixOutcome {
   // Hand-written migrations (the kit's header) are a person's decisions: never rewritten.
   if (/^\s*--\s*Pattern:/.test(sql)) return { kind: 'nothing-to-fix' };
-  const statements: Array<{ text: string; line: number; stmt: Node }> = [];
-  for (const statement of splitSqlStatements(sql)) {
-    try {
-      statements.push({ ...statement, stmt: (parseSync(statement.text).stmts?.[0]?.stmt ?? {}) as Node });
-    } catch (error) {
-      return {
-        kind: 'refused',
-        reasons: [`line ${statement.line} does not parse in PostgreSQL: ${(error as Error).message}`],
-      };
-    }
+  const statements = parseStatements(sql);
+  const unparsed = statements.find((statement) => statement.error !== undefined);
+  if (unparsed) {
+    return { kind: 'refused', reasons: [`line ${unparsed.line} does not parse in PostgreSQL: ${unparsed.error}`] };
   }
   const createdHere = new Set(
     statements.filter((s) => s.stmt.CreateStmt).map((s) => relationName(s.stmt.CreateStmt.relation)),
@@ -233,7 +229,7 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
       );
       continue;
     }
-    needsGuards ||= locksExisting(statement.stmt, statement.text, createdHere);
+    needsGuards ||= locksExisting(statement, createdHere);
     kept.push(`${statement.text};`);
   }
   // The FOREIGN KEY … NOT VALID kept above still takes its lock briefly: it needs the guard rails too.

@@ -1,7 +1,12 @@
 /**
  * The per-file part of the linter: squawk's findings, read in the light of how Prisma runs a
- * migration, plus the rules only a Prisma project needs.
+ * migration, plus the rules only a Prisma project needs. Statements are read with PostgreSQL's
+ * own parser (src/kit/sql/parse-statements.ts), never matched as text.
  *
+ * - The SQL inside a DO block is linted as if it stood where the DO does: squawk runs over it
+ *   too (it reads a DO as one opaque statement), and the kit's rules read it. Its findings point
+ *   at the DO's line, so a `lint-ignore` goes above the DO. The DO is the statement's re-run
+ *   guard, so `prefer-robust-stmts` is not asked of it.
  * - A statement on a table created earlier in the same file blocks nobody: the table is new and
  *   empty (Prisma's generated CREATE TABLE + CREATE INDEX + ADD FOREIGN KEY), so squawk's
  *   findings on it are dropped.
@@ -20,10 +25,17 @@
  * - A finding is silenced only by `-- lint-ignore <rule>[, <rule>]: <reason>` in the comments
  *   right above its statement.
  */
-import { splitSqlStatements, stripComments, type SqlStatement } from '../sql/split-statements.ts';
 import type { Finding } from './finding.ts';
+import { statementEffects } from '../migration-plan/statement-effects.ts';
 import { planScript } from '../sql/native-script-plan.ts';
-import type { SquawkFinding } from './run-squawk.ts';
+import {
+  effectiveStatements,
+  lastName,
+  type Node,
+  type ParsedStatement,
+  parseStatements,
+} from '../sql/parse-statements.ts';
+import { runSquawkOnText, type SquawkFinding } from './run-squawk.ts';
 
 export interface MigrationFile {
   /** Path relative to the project root. */
@@ -47,101 +59,165 @@ const copyChecks = (checks: NotNullChecks): NotNullChecks => ({
   notValid: new Map(checks.notValid),
 });
 
-const unquote = (name: string) => name.replace(/"/g, '').split('.').at(-1)!.toLowerCase();
-const IDENT = String.raw`("?[\w$]+"?(?:\."?[\w$]+"?)?)`;
+/** The table a statement names as its own (not one it references), by its unqualified name. */
+const ownTable = (statement: ParsedStatement): string | undefined => statement.body.relation?.relname;
 
-/** The table a statement works on, if it names one. */
-function targetTable(code: string): string | undefined {
-  const match =
-    new RegExp(String.raw`^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${IDENT}`, 'i').exec(code) ??
-    new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}`, 'i').exec(code) ??
-    new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[\s\S]*?\bON\s+(?:ONLY\s+)?${IDENT}`, 'i').exec(code);
-  return match?.[1] ? unquote(match[1]) : undefined;
+/** `posts` from `public.posts`: tables are compared by name, as the rules of one file see them. */
+const unqualified = (table: string) => table.split('.').at(-1)!;
+
+const alterCommands = (statement: ParsedStatement): Node[] =>
+  statement.kind === 'AlterTableStmt' ? (statement.body.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd) : [];
+
+/** Every column definition a statement writes: CREATE TABLE's, ADD COLUMN's, and ALTER … TYPE's. */
+function columnDefinitions(statement: ParsedStatement): Node[] {
+  if (statement.kind === 'CreateStmt')
+    return (statement.body.tableElts ?? []).flatMap((element: Node) => element.ColumnDef ?? []);
+  return alterCommands(statement)
+    .filter((cmd) => cmd.subtype === 'AT_AddColumn' || cmd.subtype === 'AT_AlterColumnType')
+    .map((cmd) => cmd.def.ColumnDef);
+}
+
+const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+const addsSerialColumn = (statement: ParsedStatement) =>
+  alterCommands(statement).some(
+    (cmd) => cmd.subtype === 'AT_AddColumn' && SERIAL_TYPES.has(lastName(cmd.def.ColumnDef.typeName?.names) ?? ''),
+  );
+
+/** The constraint an `ALTER TABLE … ADD CONSTRAINT` adds, when that is its one change. */
+function addedConstraint(statement: ParsedStatement): Node | undefined {
+  const cmds = alterCommands(statement);
+  return cmds.length === 1 && cmds[0]!.subtype === 'AT_AddConstraint' ? cmds[0]!.def.Constraint : undefined;
+}
+
+/** The column a `CHECK (column IS NOT NULL)` is about. */
+function notNullCheckColumn(constraint: Node): string | undefined {
+  const test = constraint.raw_expr?.NullTest;
+  if (constraint.contype !== 'CONSTR_CHECK' || test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields: Node[] = test.arg?.ColumnRef?.fields ?? [];
+  return fields.length === 1 ? fields[0]!.String?.sval : undefined;
+}
+
+function collectChecks(statements: ParsedStatement[], checks: NotNullChecks): void {
+  for (const statement of statements.flatMap(effectiveStatements)) {
+    for (const cmd of alterCommands(statement)) {
+      if (cmd.subtype === 'AT_ValidateConstraint') {
+        const key = checks.notValid.get(cmd.name);
+        if (key) checks.validated.add(key);
+      }
+      const constraint = cmd.subtype === 'AT_AddConstraint' ? cmd.def.Constraint : undefined;
+      const column = constraint && notNullCheckColumn(constraint);
+      if (!column) continue;
+      const key = `${ownTable(statement)}.${column}`;
+      if (constraint.skip_validation) checks.notValid.set(constraint.conname, key);
+      else checks.validated.add(key);
+    }
+  }
 }
 
 /** Adds the NOT NULL checks a script adds or validates (also inside DO blocks) to `checks`. */
 export function collectNotNullChecks(sql: string, checks: NotNullChecks): void {
-  const code = stripComments(sql);
-  const addCheck = new RegExp(
-    String.raw`ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}\s+ADD\s+CONSTRAINT\s+${IDENT}\s+CHECK\s*\(\s*${IDENT}\s+IS\s+NOT\s+NULL\s*\)(\s+NOT\s+VALID)?`,
-    'gi',
-  );
-  for (const [, table, constraint, column, notValid] of code.matchAll(addCheck)) {
-    const key = `${unquote(table!)}.${unquote(column!)}`;
-    if (notValid) checks.notValid.set(unquote(constraint!), key);
-    else checks.validated.add(key);
-  }
-  for (const [, constraint] of code.matchAll(new RegExp(String.raw`VALIDATE\s+CONSTRAINT\s+${IDENT}`, 'gi'))) {
-    const key = checks.notValid.get(unquote(constraint!));
-    if (key) checks.validated.add(key);
-  }
+  collectChecks(parseStatements(sql), checks);
 }
 
-/** Statements that take a lock on a table that already exists (and so make writers wait). */
-function locksExistingTable(code: string, createdHere: Map<string, number>): boolean {
-  // A foreign key locks the table it references too (SHARE ROW EXCLUSIVE), new table or not:
-  // Prisma's migration for a new model with a relation queues the busy parent's writers.
-  const referenced = new RegExp(String.raw`\bFOREIGN\s+KEY\b[\s\S]*?\bREFERENCES\s+${IDENT}`, 'i').exec(code)?.[1];
-  if (referenced !== undefined && !createdHere.has(unquote(referenced))) return true;
-  const table = targetTable(code);
-  if (table !== undefined && createdHere.has(table)) return false;
-  if (/^DO\b/i.test(code))
-    return /\b(ALTER\s+TABLE|DROP\s+(TABLE|INDEX)|CREATE\s+(UNIQUE\s+)?INDEX|LOCK\s+TABLE)\b/i.test(code);
-  return /^(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+(TABLE|INDEX)|TRUNCATE|LOCK|CLUSTER|REINDEX|VACUUM\s+FULL|CREATE\s+(OR\s+REPLACE\s+)?TRIGGER|DROP\s+TRIGGER)\b/i.test(
-    code,
+/**
+ * Statements that take a lock on a table that already exists (and so make writers wait), from the
+ * same lock model `migrate:plan` reports. A foreign key counts on the table it references too
+ * (SHARE ROW EXCLUSIVE), new table or not: Prisma's migration for a new model with a relation
+ * queues the busy parent's writers. Row locks alone (INSERT, UPDATE, DELETE) are data-change's.
+ */
+const locksExistingTable = (statement: ParsedStatement, createdHere: Map<string, number>) =>
+  statementEffects(statement).some(
+    (effect) =>
+      effect.work !== 'new table' && effect.lock !== 'ROW EXCLUSIVE' && !createdHere.has(unqualified(effect.table)),
   );
-}
 
 /**
  * Statements that give the same result when run twice, so a re-run after a partial failure is
  * safe without IF [NOT] EXISTS (squawk asks for a transaction around them instead, which the
  * native engine's split execution makes a trap: see begin-in-split-file).
  */
-function rerunsAsItIs(code: string): boolean {
-  return (
-    /^ALTER\s+TABLE\b[\s\S]*\bVALIDATE\s+CONSTRAINT\b/i.test(code) ||
-    /^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?\S+\s+ALTER\s+(COLUMN\s+)?\S+\s+(SET|DROP)\s+(DEFAULT|NOT\s+NULL)\b/i.test(
-      code,
-    )
-  );
-}
-
-function setNotNullColumn(code: string): string | undefined {
-  const match = new RegExp(
-    String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${IDENT}\s+ALTER\s+COLUMN\s+${IDENT}\s+SET\s+NOT\s+NULL`,
-    'i',
-  ).exec(code);
-  return match ? `${unquote(match[1]!)}.${unquote(match[2]!)}` : undefined;
-}
+const RERUNNABLE = new Set(['AT_ValidateConstraint', 'AT_ColumnDefault', 'AT_SetNotNull', 'AT_DropNotNull']);
+const rerunsAsItIs = (statement: ParsedStatement) => {
+  const cmds = alterCommands(statement);
+  return cmds.length > 0 && cmds.every((cmd) => RERUNNABLE.has(cmd.subtype));
+};
 
 /**
  * The table an UPDATE, a DELETE or an INSERT … SELECT (a copy of other rows, as big as they are)
- * changes rows of, also inside a DO block's body (the kit's guards use DO; a data change hidden
- * in one is still a data change). An INSERT … VALUES of a few rows is not a backfill.
+ * changes rows of. An INSERT … VALUES of a few rows is not a backfill.
  */
-function dataChangeTarget(code: string): string | undefined {
-  const pattern = new RegExp(
-    String.raw`(?:^|[\s;])(?:UPDATE\s+(?:ONLY\s+)?|DELETE\s+FROM\s+(?:ONLY\s+)?|INSERT\s+INTO\s+(?=\S+(?:\s*\([^)]*\))?\s+SELECT\b))${IDENT}`,
-    'i',
-  );
-  const match = /^DO\b/i.test(code) || /^(UPDATE|DELETE|INSERT)\b/i.test(code) ? pattern.exec(code) : undefined;
-  return match?.[1] ? unquote(match[1]) : undefined;
+function dataChangeTarget(statement: ParsedStatement): string | undefined {
+  const { kind, body } = statement;
+  if (kind === 'UpdateStmt' || kind === 'DeleteStmt') return ownTable(statement);
+  if (kind === 'InsertStmt' && body.selectStmt?.SelectStmt && !body.selectStmt.SelectStmt.valuesLists)
+    return ownTable(statement);
+  return undefined;
 }
 
+const hasOption = (options: Node[] | undefined, name: string) =>
+  (options ?? []).some((option) => option.DefElem?.defname === name);
+
+/** Statements that build or drop an index CONCURRENTLY. */
+const runsConcurrently = ({ kind, body }: ParsedStatement) =>
+  (kind === 'IndexStmt' && body.concurrent) ||
+  (kind === 'DropStmt' && body.concurrent) ||
+  (kind === 'ReindexStmt' && hasOption(body.params, 'concurrently'));
+
 /** What PostgreSQL refuses inside a transaction block, if this statement is one of those. */
-function refusedInTransactionBlock(code: string): string | undefined {
-  const refused: Array<[RegExp, string]> = [
-    [/^(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX\b[\s\S]*?)\s+CONCURRENTLY\b/i, 'CONCURRENTLY'],
-    [/^ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b/i, 'DETACH PARTITION … CONCURRENTLY'],
-    [/^REINDEX\s+(\([^)]*\)\s*)?(SCHEMA|DATABASE|SYSTEM)\b/i, 'REINDEX of a whole schema or database'],
-    [/^VACUUM\b/i, 'VACUUM'],
-    [/^ALTER\s+SYSTEM\b/i, 'ALTER SYSTEM'],
-    [/^(CREATE|DROP)\s+(DATABASE|TABLESPACE)\b/i, 'CREATE/DROP DATABASE or TABLESPACE'],
-    [/^(CREATE|DROP)\s+SUBSCRIPTION\b/i, 'CREATE/DROP SUBSCRIPTION'],
-    [/^CLUSTER\s*$/i, 'CLUSTER of every table'],
-    [/^DISCARD\s+ALL\b/i, 'DISCARD ALL'],
-  ];
-  return refused.find(([pattern]) => pattern.test(code))?.[1];
+function refusedInTransactionBlock(statement: ParsedStatement): string | undefined {
+  const { kind, body } = statement;
+  if (runsConcurrently(statement)) return 'CONCURRENTLY';
+  if (alterCommands(statement).some((cmd) => cmd.subtype === 'AT_DetachPartition' && cmd.def?.PartitionCmd?.concurrent))
+    return 'DETACH PARTITION … CONCURRENTLY';
+  if (kind === 'ReindexStmt' && !body.relation) return 'REINDEX of a whole schema or database';
+  if (kind === 'VacuumStmt' && body.is_vacuumcmd) return 'VACUUM';
+  if (kind === 'AlterSystemStmt') return 'ALTER SYSTEM';
+  if (['CreatedbStmt', 'DropdbStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt'].includes(kind ?? ''))
+    return 'CREATE/DROP DATABASE or TABLESPACE';
+  if (kind === 'CreateSubscriptionStmt' || kind === 'DropSubscriptionStmt') return 'CREATE/DROP SUBSCRIPTION';
+  if (kind === 'ClusterStmt' && !body.relation) return 'CLUSTER of every table';
+  if (kind === 'DiscardStmt' && body.target === 'DISCARD_ALL') return 'DISCARD ALL';
+  return undefined;
+}
+
+/** The table-rewriting command a statement runs, for a person: `VACUUM FULL`, `SET TABLESPACE`. */
+function rewriteCommand(statement: ParsedStatement): string | undefined {
+  const { kind, body } = statement;
+  if (kind === 'VacuumStmt' && hasOption(body.options, 'full')) return 'VACUUM FULL';
+  if (kind === 'ClusterStmt') return 'CLUSTER';
+  const rewrites: Record<string, string> = {
+    AT_SetTableSpace: 'SET TABLESPACE',
+    AT_SetLogged: 'SET LOGGED',
+    AT_SetUnLogged: 'SET UNLOGGED',
+  };
+  return alterCommands(statement)
+    .map((cmd) => rewrites[cmd.subtype])
+    .find(Boolean);
+}
+
+/** What a statement renames that the running release still calls by its old name (squawk covers tables and columns). */
+function breakingRename({ kind, body }: ParsedStatement): string | undefined {
+  if (kind === 'AlterEnumStmt' && body.oldVal !== undefined) return 'an enum value';
+  if (kind !== 'RenameStmt') return undefined;
+  const renamed: Record<string, string> = {
+    OBJECT_SCHEMA: 'a schema',
+    OBJECT_TYPE: 'a type (Prisma casts enum values to it by name)',
+    OBJECT_VIEW: 'a view',
+    OBJECT_MATVIEW: 'a materialized view',
+    OBJECT_FUNCTION: 'a function',
+  };
+  return renamed[body.renameType];
+}
+
+/** `lock_timeout` or `statement_timeout` with whether it is now on, when the statement sets one. */
+function timeoutSetting({ kind, body }: ParsedStatement): [string, boolean] | undefined {
+  if (kind !== 'VariableSetStmt' || !['lock_timeout', 'statement_timeout'].includes(body.name)) return undefined;
+  if (body.kind !== 'VAR_SET_VALUE') return [body.name, false]; // RESET, SET … TO DEFAULT
+  // A value of 0 disables the timeout, so it sets nothing.
+  const value = body.args?.[0]?.A_Const;
+  const on = value?.sval ? !/^0+(?:\.0*)?\s*(?:us|ms|s|min|h|d)?$/i.test(value.sval.sval) : Boolean(value?.ival?.ival);
+  return [body.name, on];
 }
 
 interface IgnoreComment {
@@ -165,8 +241,30 @@ function ignoreComments(sql: string): IgnoreComment[] {
 }
 
 /** The statement a 1-based line belongs to: the last one starting at or before it. */
-function statementAt(statements: SqlStatement[], line: number): SqlStatement | undefined {
+function statementAt(statements: ParsedStatement[], line: number): ParsedStatement | undefined {
   return statements.filter((statement) => statement.line <= line).at(-1);
+}
+
+/** A squawk finding with the statement it is about (inside a DO block: the statement in its body). */
+interface PlacedFinding {
+  finding: SquawkFinding;
+  statement?: ParsedStatement;
+  inDoBlock: boolean;
+}
+
+/**
+ * squawk reads a DO block as one opaque statement, so the SQL in DO bodies is linted by squawk on
+ * its own, each finding reported at its DO statement's line.
+ */
+function squawkInDoBlocks(file: string, statements: ParsedStatement[]): PlacedFinding[] {
+  const inner = statements.flatMap((statement) => statement.inner);
+  if (inner.length === 0) return [];
+  const text = inner.map((statement) => `${statement.text};`).join('\n');
+  return runSquawkOnText(text, file).map((finding) => ({
+    finding: { ...finding, line: inner[finding.line - 1]!.line },
+    statement: inner[finding.line - 1],
+    inDoBlock: true,
+  }));
 }
 
 /**
@@ -175,94 +273,82 @@ function statementAt(statements: SqlStatement[], line: number): SqlStatement | u
  */
 export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFinding[], checks: NotNullChecks): Finding[] {
   const { file, sql } = migration;
-  const statements = splitSqlStatements(sql);
-  const codeOf = (statement: SqlStatement) => stripComments(statement.text).trim();
+  const statements = parseStatements(sql);
   const handWritten = /^\s*--\s*Pattern:/.test(sql);
   const findings: Finding[] = [];
+  const report = (statement: ParsedStatement, rule: string, message: string) =>
+    findings.push({ file, line: statement.line, rule, message });
 
   const createdHere = new Map<string, number>();
   for (const statement of statements) {
-    const code = codeOf(statement);
     // IF NOT EXISTS may meet a table that exists and is busy: it earns no exemption.
-    if (/^CREATE\s+TABLE/i.test(code) && !/^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\b/i.test(code))
-      createdHere.set(targetTable(code)!, statement.line);
+    if (statement.kind === 'CreateStmt' && !statement.body.if_not_exists)
+      createdHere.set(ownTable(statement)!, statement.line);
   }
-  const onNewTable = (statement: SqlStatement | undefined) => {
-    if (!statement) return false;
-    const table = targetTable(codeOf(statement));
+  const onNewTable = (statement: ParsedStatement | undefined) => {
+    const table = statement && ownTable(statement);
     const created = table === undefined ? undefined : createdHere.get(table);
-    return created !== undefined && created <= statement.line;
+    return created !== undefined && created <= statement!.line;
   };
 
-  for (const finding of squawk) {
-    const statement = statementAt(statements, finding.line);
+  const placed: PlacedFinding[] = [
+    ...squawk.map((finding) => {
+      // squawk points at the offending clause; a finding (and its lint-ignore) belongs to the statement.
+      const statement = statementAt(statements, finding.line);
+      return { finding: { ...finding, line: statement?.line ?? finding.line }, statement, inDoBlock: false };
+    }),
+    ...squawkInDoBlocks(file, statements),
+  ];
+  for (const { finding, statement, inDoBlock } of placed) {
     if (onNewTable(statement)) continue;
-    if (finding.rule === 'prefer-robust-stmts' && (!handWritten || rerunsAsItIs(codeOf(statement!)))) continue;
+    // The DO block around a statement is its re-run guard (IF NOT EXISTS … THEN).
+    if (finding.rule === 'prefer-robust-stmts' && (inDoBlock || !handWritten || rerunsAsItIs(statement!))) continue;
     if (finding.rule === 'adding-not-nullable-field' && statement) {
-      const column = setNotNullColumn(codeOf(statement));
+      const column = alterCommands(statement).find((cmd) => cmd.subtype === 'AT_SetNotNull')?.name;
       const earlier = copyChecks(checks);
-      collectNotNullChecks(
-        sql
-          .split('\n')
-          .slice(0, statement.line - 1)
-          .join('\n'),
+      collectChecks(
+        statements.filter((other) => other.line < statement.line),
         earlier,
       );
-      if (column && earlier.validated.has(column)) continue;
+      if (column && earlier.validated.has(`${ownTable(statement)}.${column}`)) continue;
     }
     // A serial column is not "required" in squawk's sense: it fills itself, by rewriting the table.
-    if (finding.rule === 'adding-required-field' && statement && /\b(SMALL|BIG)?SERIAL\b/i.test(codeOf(statement)))
-      continue;
-    // squawk's advice for a constraint is NOT VALID, which PostgreSQL refuses for UNIQUE and
-    // PRIMARY KEY (squawk's own disallowed-unique-constraint and adding-serial-primary-key-field
-    // give the right recipe for those: a unique index built CONCURRENTLY, then USING INDEX) ...
-    if (
-      finding.rule === 'constraint-missing-not-valid' &&
-      statement &&
-      /\bADD\s+CONSTRAINT\s+\S+\s+(UNIQUE|PRIMARY\s+KEY)\b/i.test(codeOf(statement))
-    )
-      continue;
-    // ... and for EXCLUDE, which has no safe form at all.
-    if (
-      finding.rule === 'constraint-missing-not-valid' &&
-      statement &&
-      /\bADD\s+CONSTRAINT\s+\S+\s+EXCLUDE\b/i.test(codeOf(statement))
-    ) {
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'exclusion-constraint',
-        message:
+    if (finding.rule === 'adding-required-field' && statement && addsSerialColumn(statement)) continue;
+    const constraint = statement && addedConstraint(statement);
+    if (finding.rule === 'constraint-missing-not-valid' && constraint) {
+      // squawk's advice for a constraint is NOT VALID, which PostgreSQL refuses for UNIQUE and
+      // PRIMARY KEY (squawk's own disallowed-unique-constraint and adding-serial-primary-key-field
+      // give the right recipe for those: a unique index built CONCURRENTLY, then USING INDEX) ...
+      if (constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') continue;
+      // ... and for EXCLUDE, which has no safe form at all.
+      if (constraint.contype === 'CONSTR_EXCLUSION') {
+        report(
+          statement,
+          'exclusion-constraint',
           'an EXCLUDE constraint builds its index and checks every row under ACCESS EXCLUSIVE, and cannot be added NOT VALID',
-      });
-      continue;
+        );
+        continue;
+      }
     }
-    findings.push({ file, line: statement?.line ?? finding.line, rule: finding.rule, message: finding.message });
+    findings.push({ file, line: finding.line, rule: finding.rule, message: finding.message });
   }
 
-  const timeoutsSet = { lock_timeout: false, statement_timeout: false };
+  const timeoutsSet: Record<string, boolean> = { lock_timeout: false, statement_timeout: false };
   for (const statement of statements) {
-    const code = codeOf(statement);
     // SET LOCAL counts too: inside the file's own transaction it holds for the statements after it.
-    // A value of 0 disables the timeout, so it sets nothing; RESET takes it away again.
-    const set = /^SET\s+(?:SESSION\s+|LOCAL\s+)?(lock_timeout|statement_timeout)\s*(?:=|TO)\s*'?([^';\s]*)'?/i.exec(
-      code,
-    );
-    if (set) timeoutsSet[set[1]!.toLowerCase() as keyof typeof timeoutsSet] = !/^0+(?:ms|s|min)?$/i.test(set[2]!);
-    const reset = /^RESET\s+(lock_timeout|statement_timeout)\b/i.exec(code);
-    if (reset) timeoutsSet[reset[1]!.toLowerCase() as keyof typeof timeoutsSet] = false;
-    if (!locksExistingTable(code, createdHere)) continue;
+    const setting = timeoutSetting(statement);
+    if (setting) timeoutsSet[setting[0]] = setting[1];
+    if (!locksExistingTable(statement, createdHere)) continue;
     // Alone in its file it can't have SETs beside it (they make the file whole and PostgreSQL
     // then refuses it); the migrator role's own lock_timeout (npm run db:roles) bounds its wait.
-    if (statements.length === 1 && /^DROP\s+INDEX\s+CONCURRENTLY\b/i.test(code)) continue;
-    for (const [setting, isSet] of Object.entries(timeoutsSet)) {
+    if (statements.length === 1 && statement.kind === 'DropStmt' && statement.body.concurrent) continue;
+    for (const [name, isSet] of Object.entries(timeoutsSet)) {
       if (isSet) continue;
-      findings.push({
-        file,
-        line: statement.line,
-        rule: `require-${setting.replace('_', '-')}`,
-        message: `this statement locks a table that exists, and no \`SET ${setting}\` comes before it in the file`,
-      });
+      report(
+        statement,
+        `require-${name.replace('_', '-')}`,
+        `this statement locks a table that exists, and no \`SET ${name}\` comes before it in the file`,
+      );
     }
   }
 
@@ -270,120 +356,77 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   if (plan.mode === 'whole' && statements.length > 1) {
     const why = `line ${plan.because.line} does not parse (${plan.because.error})`;
     for (const statement of statements) {
-      const refused = refusedInTransactionBlock(codeOf(statement));
+      const refused = refusedInTransactionBlock(statement);
       if (!refused) continue;
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'refused-in-one-transaction',
-        message: `the native engine sends this file whole, as one transaction, because ${why}; PostgreSQL refuses ${refused} in a transaction`,
-      });
+      report(
+        statement,
+        'refused-in-one-transaction',
+        `the native engine sends this file whole, as one transaction, because ${why}; PostgreSQL refuses ${refused} in a transaction`,
+      );
     }
   }
   if (plan.mode === 'split') {
-    const begin = statements.find((statement) => /^(BEGIN|START\s+TRANSACTION)\b/i.test(codeOf(statement)));
+    const begin = statements.find(
+      ({ kind, body }) =>
+        kind === 'TransactionStmt' && (body.kind === 'TRANS_STMT_BEGIN' || body.kind === 'TRANS_STMT_START'),
+    );
     if (begin) {
-      findings.push({
-        file,
-        line: begin.line,
-        rule: 'begin-in-split-file',
-        message:
-          'the native engine runs this file statement by statement; a failure after BEGIN leaves its connection in an aborted transaction, so the error is not recorded (25P02)',
-      });
+      report(
+        begin,
+        'begin-in-split-file',
+        'the native engine runs this file statement by statement; a failure after BEGIN leaves its connection in an aborted transaction, so the error is not recorded (25P02)',
+      );
     }
   }
 
-  for (const statement of statements) {
-    const code = codeOf(statement);
-    const table = dataChangeTarget(code);
-    // Rows of a table created in this file are nobody's yet; anything else is live data.
-    if (table !== undefined && !createdHere.has(table)) {
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'data-change-in-migration',
-        message: `this changes rows of ${table} inside the deploy, in one statement that holds their locks until it ends`,
-      });
-    }
-    const rewrite =
-      /^(VACUUM\s*(\([^)]*\bFULL\b[^)]*\)|FULL\b)|CLUSTER\b)/i.exec(code) ??
-      /^ALTER\s+TABLE\b[\s\S]*?\b(SET\s+(TABLESPACE|LOGGED|UNLOGGED))\b/i.exec(code);
-    if (rewrite)
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'table-rewrite',
-        message: `${rewrite[1]!.replace(/\s+/g, ' ').toUpperCase()} rewrites the table under ACCESS EXCLUSIVE`,
-      });
-    if (/^REFRESH\s+MATERIALIZED\s+VIEW\b(?![\s\S]*\bCONCURRENTLY\b)/i.test(code))
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'refresh-without-concurrently',
-        message: 'REFRESH MATERIALIZED VIEW without CONCURRENTLY holds ACCESS EXCLUSIVE on the view: its readers wait',
-      });
-    if (/^LOCK\b/i.test(code))
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'explicit-lock',
-        message:
+  for (const outer of statements) {
+    // A DO block's body runs the same statements with the same locks: each is read, reported at the DO.
+    for (const statement of effectiveStatements(outer)) {
+      const at = (rule: string, message: string) => report(outer, rule, message);
+      const table = dataChangeTarget(statement);
+      // Rows of a table created in this file are nobody's yet; anything else is live data.
+      if (table !== undefined && !createdHere.has(table))
+        at(
+          'data-change-in-migration',
+          `this changes rows of ${table} inside the deploy, in one statement that holds their locks until it ends`,
+        );
+      const rewrite = rewriteCommand(statement);
+      if (rewrite) at('table-rewrite', `${rewrite} rewrites the table under ACCESS EXCLUSIVE`);
+      if (statement.kind === 'RefreshMatViewStmt' && !statement.body.concurrent)
+        at(
+          'refresh-without-concurrently',
+          'REFRESH MATERIALIZED VIEW without CONCURRENTLY holds ACCESS EXCLUSIVE on the view: its readers wait',
+        );
+      if (statement.kind === 'LockStmt')
+        at(
+          'explicit-lock',
           'LOCK TABLE holds its lock until the transaction ends; split by the native engine, it is refused outside a transaction block (25P01)',
-      });
-    if (/^TRUNCATE\b/i.test(code))
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'ban-truncate',
-        message: 'TRUNCATE empties a live table under ACCESS EXCLUSIVE',
-      });
-    const renamed = /^ALTER\s+(TYPE\s+\S+\s+RENAME\s+VALUE|SCHEMA\s+\S+\s+RENAME\s+TO)\b/i.exec(code);
-    if (renamed) {
-      const what = /^ALTER\s+TYPE/i.test(code) ? 'an enum value' : 'a schema';
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'breaking-rename',
-        message: `this renames ${what} that the running release still uses by its old name`,
-      });
-    }
-    const target = targetTable(code);
-    const onExisting = target !== undefined && !createdHere.has(target);
-    if (onExisting && /\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+(SMALL|BIG)?SERIAL\b/i.test(code)) {
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'adding-serial-column',
-        message: 'a serial column gives every existing row a nextval(): the table is rewritten under ACCESS EXCLUSIVE',
-      });
-    }
-    if (
-      /\b(?:ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+|\bTYPE)\s+JSON\b(?!B)/i.test(code) ||
-      (/^CREATE\s+TABLE\b/i.test(code) && /\s"?\w+"?\s+JSON\b(?!B)/i.test(code))
-    ) {
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'prefer-jsonb',
-        message: 'json has no equality: DISTINCT, GROUP BY, UNION and unique indexes on it fail at run time',
-      });
+        );
+      if (statement.kind === 'TruncateStmt') at('ban-truncate', 'TRUNCATE empties a live table under ACCESS EXCLUSIVE');
+      const renamed = breakingRename(statement);
+      if (renamed) at('breaking-rename', `this renames ${renamed} that the running release still uses by its old name`);
+      const target = ownTable(statement);
+      if (target !== undefined && !createdHere.has(target) && addsSerialColumn(statement))
+        at(
+          'adding-serial-column',
+          'a serial column gives every existing row a nextval(): the table is rewritten under ACCESS EXCLUSIVE',
+        );
+      if (columnDefinitions(statement).some((column) => lastName(column.typeName?.names) === 'json'))
+        at('prefer-jsonb', 'json has no equality: DISTINCT, GROUP BY, UNION and unique indexes on it fail at run time');
     }
   }
 
-  const concurrent = statements.filter((statement) =>
-    /^(CREATE|DROP|REINDEX)\b[\s\S]*\bCONCURRENTLY\b/i.test(codeOf(statement)),
-  );
+  const concurrent = statements.filter(runsConcurrently);
   if (concurrent.length > 0) {
     const companions = statements.filter(
-      (statement) => !concurrent.includes(statement) && !/^(SET|RESET)\b/i.test(codeOf(statement)),
+      (statement) => !concurrent.includes(statement) && statement.kind !== 'VariableSetStmt',
     );
     for (const statement of [...concurrent.slice(1), ...companions].sort((a, b) => a.line - b.line)) {
-      findings.push({
-        file,
-        line: statement.line,
-        rule: 'concurrently-not-alone',
-        message: `this file runs CONCURRENTLY (line ${concurrent[0]!.line}); this statement belongs in a migration of its own`,
-      });
+      report(
+        statement,
+        'concurrently-not-alone',
+        `this file runs CONCURRENTLY (line ${concurrent[0]!.line}); this statement belongs in a migration of its own`,
+      );
     }
   }
 
@@ -410,6 +453,7 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     }
   });
 
-  collectNotNullChecks(sql, checks);
-  return findings.sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+  collectChecks(statements, checks);
+  const unique = new Map(findings.map((finding) => [`${finding.line}:${finding.rule}`, finding]));
+  return [...unique.values()].sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
 }

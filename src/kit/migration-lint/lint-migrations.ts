@@ -9,7 +9,8 @@ import { editedAfterApplied, schemaDrift } from './database-checks.ts';
 import type { Finding } from './finding.ts';
 import { collectNotNullChecks, lintMigrationFile, noNotNullChecks } from './lint-migration-file.ts';
 import { runSquawk } from './run-squawk.ts';
-import { loadNativeParser, planScript, type ScriptPlan } from '../sql/native-script-plan.ts';
+import { planScript, type ScriptPlan } from '../sql/native-script-plan.ts';
+import { loadSqlParsers } from '../sql/parse-statements.ts';
 import { selectMigrations } from './select-migrations.ts';
 
 export interface LintOptions {
@@ -33,7 +34,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
   const drift = options.databaseUrl ? schemaDrift(options.databaseUrl) : Promise.resolve([]);
   // Awaited below; this only keeps its failure from being reported twice if the rules throw first.
   drift.catch(() => {});
-  await loadNativeParser();
+  await loadSqlParsers();
   const selection = selectMigrations(options);
   const fileOf = (folder: string) => relative(projectRoot, join(migrationsDir, folder, 'migration.sql'));
   const squawk = runSquawk(selection.selected.map(fileOf));

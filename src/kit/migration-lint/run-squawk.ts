@@ -33,13 +33,22 @@ const squawkBin = join(
 );
 
 export function runSquawk(files: string[]): SquawkFinding[] {
-  if (files.length === 0) return [];
+  return files.length === 0 ? [] : squawk(files);
+}
+
+/** squawk over SQL that is in no file (a DO block's body), its findings reported as `reportedAs`'s. */
+export function runSquawkOnText(sql: string, reportedAs: string): SquawkFinding[] {
+  return squawk(['--stdin-filepath', reportedAs], sql);
+}
+
+function squawk(args: string[], input?: string): SquawkFinding[] {
   const run = spawnSync(
     process.execPath,
-    [squawkBin, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...files],
+    [squawkBin, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...args],
     {
       cwd: projectRoot,
       encoding: 'utf8',
+      input,
       maxBuffer: 64 * 1024 * 1024,
     },
   );

@@ -6,7 +6,6 @@
  * `maxRows`, is a problem; the command exits non-zero on any.
  */
 import { relative } from 'node:path';
-import { loadModule, parseSync } from 'libpg-query';
 import type pg from 'pg';
 import { withPgClient } from '../db/pg-client.ts';
 import type { Finding } from '../migration-lint/finding.ts';
@@ -15,8 +14,9 @@ import { runSquawk } from '../migration-lint/run-squawk.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { readMigrationHistory } from '../migrations/migration-history.ts';
 import { projectRoot } from '../project-paths.ts';
-import { describePlan, loadNativeParser, planScript } from '../sql/native-script-plan.ts';
-import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
+import { describePlan, planScript } from '../sql/native-script-plan.ts';
+import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
+import { stripComments } from '../sql/split-statements.ts';
 import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from './statement-effects.ts';
 
 export interface TableSize {
@@ -101,7 +101,7 @@ async function hasValidatedNotNullCheck(client: pg.Client, table: string, column
 }
 
 export async function planPendingMigrations(options: PlanOptions): Promise<MigrationPlan> {
-  await Promise.all([loadNativeParser(), loadModule()]);
+  await loadSqlParsers();
   const history = await readMigrationHistory(options.url, options.migrationsDir);
   const fileOf = (name: string) => relative(projectRoot, `${options.migrationsDir}/${name}/migration.sql`);
   const squawk = runSquawk(history.pending.map(fileOf));
@@ -138,17 +138,14 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
         ),
       };
       collectNotNullChecks(sql, checks);
-      for (const statement of splitSqlStatements(sql)) {
-        let parsed: Array<{ stmt: Record<string, unknown> }>;
-        try {
-          parsed = (parseSync(statement.text).stmts ?? []) as typeof parsed;
-        } catch (error) {
-          migration.parseError = { line: statement.line, message: (error as Error).message };
+      for (const statement of parseStatements(sql)) {
+        if (statement.error !== undefined) {
+          migration.parseError = { line: statement.line, message: statement.error };
           problems += 1;
           break;
         }
         const effects: PlannedEffect[] = [];
-        for (const effect of parsed.flatMap(({ stmt }) => statementEffects(stmt, statement.text))) {
+        for (const effect of statementEffects(statement)) {
           const size = effect.work === 'new table' ? undefined : await sizeOf(effect.table);
           if (effect.work === 'new table') sizes.set(effect.table, undefined);
           const work =

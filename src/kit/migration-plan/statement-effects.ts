@@ -8,7 +8,7 @@
  * ALTER TABLE reference); where the work depends on data the parser can't see (a type change
  * that happens to be binary-coercible), the heavier reading is reported.
  */
-import { parsePlPgSQLSync, parseSync } from 'libpg-query';
+import { lastName, type Node, type ParsedStatement, relationName as nameOf } from '../sql/parse-statements.ts';
 
 export type LockMode =
   | 'ACCESS EXCLUSIVE'
@@ -43,10 +43,6 @@ export const blocksWrites = (effect: TableEffect) =>
 /** Work whose length grows with the table's size. */
 export const growsWithTable = (effect: TableEffect) => ['scan', 'rewrite', 'build', 'rows'].includes(effect.work);
 
-/** A node of libpg-query's JSON tree. */
-// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree, read field by field
-export type Node = Record<string, any>;
-
 const VOLATILE_DEFAULTS = new Set([
   'random',
   'gen_random_uuid',
@@ -60,10 +56,17 @@ const VOLATILE_DEFAULTS = new Set([
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
 /** `public.posts` or `posts`, as the statement names it. */
-export const relationName = (relation: Node | undefined) =>
-  relation ? [relation.schemaname, relation.relname].filter(Boolean).join('.') : '?';
+const relationName = (relation: Node | undefined) => nameOf(relation) ?? '?';
 
-const lastName = (names: Node[] | undefined) => names?.at(-1)?.String?.sval as string | undefined;
+/** LockStmt's mode, by PostgreSQL's lock-mode number (storage/lockdefs.h). */
+const LOCK_MODES: Record<number, LockMode> = {
+  3: 'ROW EXCLUSIVE',
+  4: 'SHARE UPDATE EXCLUSIVE',
+  5: 'SHARE',
+  6: 'SHARE ROW EXCLUSIVE',
+  7: 'EXCLUSIVE',
+  8: 'ACCESS EXCLUSIVE',
+};
 
 /** The work an added column causes: a rewrite when every row needs its own value. */
 function addColumnWork(column: Node): { work: Work; note?: string } {
@@ -178,31 +181,9 @@ function alterTableEffects(stmt: Node): TableEffect[] {
   return effects;
 }
 
-/** SQL statements inside a DO block's PL/pgSQL body (dynamic EXECUTE strings can't be seen). */
-function statementsInDoBlock(doSql: string): string[] {
-  const found: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    const record = node as Node;
-    const query = record.PLpgSQL_stmt_execsql?.sqlstmt?.PLpgSQL_expr?.query;
-    if (typeof query === 'string') found.push(query);
-    for (const value of Object.values(record)) walk(value);
-  };
-  try {
-    walk(parsePlPgSQLSync(doSql));
-  } catch {
-    // A body PL/pgSQL's parser refuses fails at deploy too; the statement itself is reported as is.
-  }
-  return found;
-}
-
-/** The effects of one parsed statement (`stmt` of libpg-query's output); `sql` is its text. */
-export function statementEffects(stmt: Node, sql: string): TableEffect[] {
-  const [kind, body] = Object.entries(stmt)[0] as [string, Node];
+/** The effects of one parsed statement; a DO block's are those of the SQL in its body. */
+export function statementEffects(statement: ParsedStatement): TableEffect[] {
+  const { kind, body } = statement;
   switch (kind) {
     case 'CreateStmt': {
       const table = relationName(body.relation);
@@ -247,6 +228,17 @@ export function statementEffects(stmt: Node, sql: string): TableEffect[] {
           ]
         : [];
     case 'DropStmt': {
+      if (body.removeType === 'OBJECT_TRIGGER') {
+        return (body.objects ?? []).map((object: Node) => ({
+          table: (object.List?.items ?? [])
+            .slice(0, -1)
+            .map((item: Node) => item.String?.sval)
+            .join('.'),
+          lock: 'ACCESS EXCLUSIVE',
+          work: 'catalog',
+          what: 'DROP TRIGGER',
+        }));
+      }
       if (body.removeType !== 'OBJECT_TABLE' && body.removeType !== 'OBJECT_INDEX') return [];
       const index = body.removeType === 'OBJECT_INDEX';
       return (body.objects ?? []).map((object: Node) => ({
@@ -283,7 +275,7 @@ export function statementEffects(stmt: Node, sql: string): TableEffect[] {
         table: relationName(rel.VacuumRelation?.relation),
         lock: full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
         work: full ? 'rewrite' : 'scan',
-        what: full ? 'VACUUM FULL' : 'VACUUM',
+        what: full ? 'VACUUM FULL' : body.is_vacuumcmd ? 'VACUUM' : 'ANALYZE',
       }));
     }
     case 'ClusterStmt':
@@ -304,17 +296,27 @@ export function statementEffects(stmt: Node, sql: string): TableEffect[] {
         },
       ];
     case 'DoStmt':
-      return statementsInDoBlock(sql).flatMap((inner) => {
-        let parsed: Node[];
-        try {
-          parsed = parseSync(inner).stmts ?? [];
-        } catch {
-          return []; // PL/pgSQL expressions with variables in them are not plain SQL
-        }
-        return parsed
-          .flatMap((node: Node) => statementEffects(node.stmt, inner))
-          .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` }));
-      });
+      return statement.inner.flatMap(statementEffects).map((effect) => ({ ...effect, what: `${effect.what} (in DO)` }));
+    case 'LockStmt':
+      return (body.relations ?? []).map((relation: Node) => ({
+        table: relationName(relation.RangeVar),
+        lock: LOCK_MODES[body.mode as number] ?? 'ACCESS EXCLUSIVE',
+        work: 'catalog',
+        what: 'LOCK TABLE',
+      }));
+    case 'ReindexStmt': {
+      if (!body.relation) return []; // a whole schema or database: refused in a transaction, reported by the linter
+      const concurrent = (body.params ?? []).some((param: Node) => param.DefElem?.defname === 'concurrently');
+      return [
+        {
+          // REINDEX INDEX names the index; the lock on its table is what writers meet.
+          table: relationName(body.relation),
+          lock: concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
+          work: 'build',
+          what: `REINDEX${concurrent ? ' CONCURRENTLY' : ''}`,
+        },
+      ];
+    }
     default:
       return [];
   }

@@ -9,7 +9,6 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadModule } from 'libpg-query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
@@ -17,7 +16,7 @@ import { lintMigrationFile, noNotNullChecks } from '#kit/migration-lint/lint-mig
 import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
-import { loadNativeParser } from '#kit/sql/native-script-plan.ts';
+import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { startConcurrentWriter } from '../support/concurrent-writer.ts';
 import { createScratchProject } from '../support/scratch-project.ts';
@@ -56,7 +55,7 @@ let scratch: string;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'migration-fix-'));
-  await Promise.all([loadModule(), loadNativeParser()]);
+  await loadSqlParsers();
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadNativeParser } from '#kit/sql/native-script-plan.ts';
+import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { lintMigrationFile, noNotNullChecks } from '#kit/migration-lint/lint-migration-file.ts';
 import { RULES } from '#kit/migration-lint/rules.ts';
@@ -40,7 +40,7 @@ const expected = (sql: string) => {
 };
 
 describe('migration linter: test corpus', () => {
-  beforeAll(() => loadNativeParser());
+  beforeAll(() => loadSqlParsers());
 
   it("every case names its source, and the linter playbook's table gives every case its verdict", () => {
     const playbook = readFileSync(join(projectRoot, 'docs', 'migrations', 'migration-linter.md'), 'utf8');

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { loadNativeParser } from '#kit/sql/native-script-plan.ts';
+import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { lintMigrationFile, noNotNullChecks } from '#kit/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
@@ -18,7 +18,7 @@ import { createScratchProject, type ScratchProject } from '../support/scratch-pr
 import { scriptCommand } from '#kit/script-command.ts';
 
 const migratedScratchDatabase = useMigratedScratchDatabases();
-beforeAll(() => loadNativeParser());
+beforeAll(() => loadSqlParsers());
 
 function migrationNew(project: ScratchProject, ...args: string[]) {
   const backfills = join(project.dir, 'backfills');

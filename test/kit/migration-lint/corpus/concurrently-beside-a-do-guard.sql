@@ -1,4 +1,4 @@
--- expect: concurrently-not-alone, refused-in-one-transaction
+-- expect: concurrently-not-alone, refused-in-one-transaction, require-concurrent-index-deletion
 -- source: the kit (native engine: a file that does not parse runs whole)
 -- The kit's first index migration: the DO block does not parse, so the native engine sends the
 -- file whole, as one transaction, and PostgreSQL refuses CONCURRENTLY there (25001).

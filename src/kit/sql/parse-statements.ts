@@ -1,0 +1,106 @@
+/**
+ * A migration file as PostgreSQL's own parser reads it: libpg-query, the server's parser compiled
+ * to wasm, with its PL/pgSQL parser for DO blocks. The linter, the deploy plan and `--fix` read
+ * statements from here rather than from their text, so a quoted name, a comment or a DO block
+ * can't hide what a statement does.
+ *
+ * Statement boundaries and line numbers come from the kit's lexer (split-statements.ts), the same
+ * ones the stand-in and the native-engine model use, so a finding points where they would fail.
+ */
+import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
+import { loadNativeParser } from './native-script-plan.ts';
+import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
+
+/** A node of libpg-query's JSON tree. */
+// biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree, read field by field
+export type Node = Record<string, any>;
+
+export interface ParsedStatement extends SqlStatement {
+  /** The node's kind (`AlterTableStmt`, `DoStmt`, …); undefined when PostgreSQL's parser refuses the text. */
+  kind?: string;
+  /** The node's fields (`{}` when it did not parse). */
+  body: Node;
+  /** The whole `stmt` node, `{ [kind]: body }`, as libpg-query returns it. */
+  stmt: Node;
+  /** PostgreSQL's syntax error, when it did not parse. */
+  error?: string;
+  /**
+   * For a DO block: the SQL statements in its body, parsed (a literal `EXECUTE '…'` included;
+   * statements built at run time can't be seen). Empty for every other statement.
+   */
+  inner: ParsedStatement[];
+}
+
+/** Loads both wasm parsers once per process: PostgreSQL's and the native engine's (sqlparser). */
+export async function loadSqlParsers(): Promise<void> {
+  await Promise.all([loadModule(), loadNativeParser()]);
+}
+
+function parseOne(statement: SqlStatement): ParsedStatement {
+  let stmt: Node;
+  try {
+    // The lexer gave one statement; BEGIN ATOMIC bodies aside, the parser finds one too.
+    stmt = (parseSync(statement.text).stmts?.[0]?.stmt ?? {}) as Node;
+  } catch (error) {
+    return { ...statement, body: {}, stmt: {}, error: String((error as Error).message ?? error), inner: [] };
+  }
+  const [kind, body] = (Object.entries(stmt)[0] ?? [undefined, {}]) as [string | undefined, Node];
+  const parsed: ParsedStatement = { ...statement, kind, body, stmt, inner: [] };
+  if (kind === 'DoStmt') parsed.inner = doBlockStatements(statement);
+  return parsed;
+}
+
+/** `'CREATE INDEX …'` as an EXECUTE argument → its text; anything computed → undefined. */
+function literalText(expression: string): string | undefined {
+  try {
+    const select = parseSync(`SELECT ${expression}`).stmts?.[0]?.stmt as Node | undefined;
+    const target = select?.SelectStmt?.targetList;
+    return target?.length === 1 ? target[0].ResTarget?.val?.A_Const?.sval?.sval : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The SQL inside a DO block's body, each reported at the DO statement's own line. */
+function doBlockStatements(statement: SqlStatement): ParsedStatement[] {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const record = node as Node;
+    const query = record.PLpgSQL_stmt_execsql?.sqlstmt?.PLpgSQL_expr?.query;
+    if (typeof query === 'string') texts.push(query);
+    const dynamic = record.PLpgSQL_stmt_dynexecute?.query?.PLpgSQL_expr?.query;
+    const literal = typeof dynamic === 'string' ? literalText(dynamic) : undefined;
+    if (literal !== undefined) texts.push(literal);
+    for (const value of Object.values(record)) walk(value);
+  };
+  try {
+    walk(parsePlPgSQLSync(statement.text));
+  } catch {
+    return []; // a body PL/pgSQL refuses fails at deploy too; the DO statement is read as it is
+  }
+  return texts
+    .flatMap((text) => splitSqlStatements(text).map(({ text }) => text))
+    .map((text) => parseOne({ text, line: statement.line }))
+    .filter((inner) => inner.kind !== undefined); // PL/pgSQL variables in it: not plain SQL
+}
+
+/** Call `loadSqlParsers()` first. */
+export function parseStatements(sql: string): ParsedStatement[] {
+  return splitSqlStatements(sql).map(parseOne);
+}
+
+/** The statement itself, or for a DO block the statements in its body. */
+export const effectiveStatements = (statement: ParsedStatement): ParsedStatement[] =>
+  statement.kind === 'DoStmt' ? statement.inner : [statement];
+
+/** `posts` or `public.posts`, as the statement names it (the parser has already folded case). */
+export const relationName = (relation: Node | undefined) =>
+  relation ? [relation.schemaname, relation.relname].filter(Boolean).join('.') : undefined;
+
+/** The last part of a qualified name list (`pg_catalog.varchar` → `varchar`). */
+export const lastName = (names: Node[] | undefined) => names?.at(-1)?.String?.sval as string | undefined;
