@@ -36,6 +36,7 @@ import {
   parseStatements,
 } from '../sql/parse-statements.ts';
 import { runSquawkOnText, type SquawkFinding } from './run-squawk.ts';
+import { alterCommands, collectFacts, columnType, copyFacts, type HistoryFacts, onlyWidens } from './history-facts.ts';
 
 export interface MigrationFile {
   /** Path relative to the project root. */
@@ -43,30 +44,11 @@ export interface MigrationFile {
   sql: string;
 }
 
-/**
- * NOT NULL checks seen so far in the migration history: `table.column` keys of validated ones,
- * and the checks added NOT VALID (constraint name → key) that a later VALIDATE may complete.
- */
-export interface NotNullChecks {
-  validated: Set<string>;
-  notValid: Map<string, string>;
-}
-
-export const noNotNullChecks = (): NotNullChecks => ({ validated: new Set(), notValid: new Map() });
-
-const copyChecks = (checks: NotNullChecks): NotNullChecks => ({
-  validated: new Set(checks.validated),
-  notValid: new Map(checks.notValid),
-});
-
 /** The table a statement names as its own (not one it references), by its unqualified name. */
 const ownTable = (statement: ParsedStatement): string | undefined => statement.body.relation?.relname;
 
 /** `posts` from `public.posts`: tables are compared by name, as the rules of one file see them. */
 const unqualified = (table: string) => table.split('.').at(-1)!;
-
-const alterCommands = (statement: ParsedStatement): Node[] =>
-  statement.kind === 'AlterTableStmt' ? (statement.body.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd) : [];
 
 /** Every column definition a statement writes: CREATE TABLE's, ADD COLUMN's, and ALTER … TYPE's. */
 function columnDefinitions(statement: ParsedStatement): Node[] {
@@ -88,36 +70,6 @@ const addsSerialColumn = (statement: ParsedStatement) =>
 function addedConstraint(statement: ParsedStatement): Node | undefined {
   const cmds = alterCommands(statement);
   return cmds.length === 1 && cmds[0]!.subtype === 'AT_AddConstraint' ? cmds[0]!.def.Constraint : undefined;
-}
-
-/** The column a `CHECK (column IS NOT NULL)` is about. */
-function notNullCheckColumn(constraint: Node): string | undefined {
-  const test = constraint.raw_expr?.NullTest;
-  if (constraint.contype !== 'CONSTR_CHECK' || test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields: Node[] = test.arg?.ColumnRef?.fields ?? [];
-  return fields.length === 1 ? fields[0]!.String?.sval : undefined;
-}
-
-function collectChecks(statements: ParsedStatement[], checks: NotNullChecks): void {
-  for (const statement of statements.flatMap(effectiveStatements)) {
-    for (const cmd of alterCommands(statement)) {
-      if (cmd.subtype === 'AT_ValidateConstraint') {
-        const key = checks.notValid.get(cmd.name);
-        if (key) checks.validated.add(key);
-      }
-      const constraint = cmd.subtype === 'AT_AddConstraint' ? cmd.def.Constraint : undefined;
-      const column = constraint && notNullCheckColumn(constraint);
-      if (!column) continue;
-      const key = `${ownTable(statement)}.${column}`;
-      if (constraint.skip_validation) checks.notValid.set(constraint.conname, key);
-      else checks.validated.add(key);
-    }
-  }
-}
-
-/** Adds the NOT NULL checks a script adds or validates (also inside DO blocks) to `checks`. */
-export function collectNotNullChecks(sql: string, checks: NotNullChecks): void {
-  collectChecks(parseStatements(sql), checks);
 }
 
 /**
@@ -268,10 +220,10 @@ function squawkInDoBlocks(file: string, statements: ParsedStatement[]): PlacedFi
 }
 
 /**
- * Lints one migration. `checks` holds what the earlier migrations established and is updated
- * with this file's checks, so lint the history oldest first.
+ * Lints one migration. `history` holds what the earlier migrations established and is updated
+ * with this file's, so lint the history oldest first.
  */
-export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFinding[], checks: NotNullChecks): Finding[] {
+export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFinding[], history: HistoryFacts): Finding[] {
   const { file, sql } = migration;
   const statements = parseStatements(sql);
   const handWritten = /^\s*--\s*Pattern:/.test(sql);
@@ -291,6 +243,30 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     return created !== undefined && created <= statement!.line;
   };
 
+  // What holds just before a statement: the history, then this file's earlier statements.
+  const factsBefore = (statement: ParsedStatement) => {
+    const facts = copyFacts(history);
+    collectFacts(
+      statements.filter((other) => other.line < statement.line),
+      facts,
+    );
+    return facts;
+  };
+  // A type change rewrites nothing when every column it changes only widens a type the history declared.
+  const onlyWidensKnownTypes = (statement: ParsedStatement) => {
+    const known = factsBefore(statement).columnTypes;
+    const changes = alterCommands(statement).filter((cmd) => cmd.subtype === 'AT_AlterColumnType');
+    return (
+      changes.length > 0 &&
+      changes.every((cmd) => {
+        const from = known.get(`${ownTable(statement)}.${cmd.name}`);
+        const to = columnType(cmd.def.ColumnDef.typeName);
+        // USING computes every value anew: a rewrite whatever the types.
+        return from && to && !cmd.def.ColumnDef.raw_default && onlyWidens(from, to);
+      })
+    );
+  };
+
   const placed: PlacedFinding[] = [
     ...squawk.map((finding) => {
       // squawk points at the offending clause; a finding (and its lint-ignore) belongs to the statement.
@@ -305,13 +281,9 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     if (finding.rule === 'prefer-robust-stmts' && (inDoBlock || !handWritten || rerunsAsItIs(statement!))) continue;
     if (finding.rule === 'adding-not-nullable-field' && statement) {
       const column = alterCommands(statement).find((cmd) => cmd.subtype === 'AT_SetNotNull')?.name;
-      const earlier = copyChecks(checks);
-      collectChecks(
-        statements.filter((other) => other.line < statement.line),
-        earlier,
-      );
-      if (column && earlier.validated.has(`${ownTable(statement)}.${column}`)) continue;
+      if (column && factsBefore(statement).validatedNotNull.has(`${ownTable(statement)}.${column}`)) continue;
     }
+    if (finding.rule === 'changing-column-type' && statement && onlyWidensKnownTypes(statement)) continue;
     // A serial column is not "required" in squawk's sense: it fills itself, by rewriting the table.
     if (finding.rule === 'adding-required-field' && statement && addsSerialColumn(statement)) continue;
     const constraint = statement && addedConstraint(statement);
@@ -453,7 +425,7 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
     }
   });
 
-  collectChecks(statements, checks);
+  collectFacts(statements, history);
   const unique = new Map(findings.map((finding) => [`${finding.line}:${finding.rule}`, finding]));
   return [...unique.values()].sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
 }

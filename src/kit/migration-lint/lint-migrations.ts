@@ -7,7 +7,8 @@ import { join, relative } from 'node:path';
 import { migrationsDir, projectRoot } from '../project-paths.ts';
 import { editedAfterApplied, schemaDrift } from './database-checks.ts';
 import type { Finding } from './finding.ts';
-import { collectNotNullChecks, lintMigrationFile, noNotNullChecks } from './lint-migration-file.ts';
+import { collectHistoryFacts, noHistoryFacts } from './history-facts.ts';
+import { lintMigrationFile } from './lint-migration-file.ts';
 import { runSquawk } from './run-squawk.ts';
 import { planScript, type ScriptPlan } from '../sql/native-script-plan.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
@@ -41,13 +42,13 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
 
   const findings: Finding[] = [...selection.edited];
   const plans: LintReport['plans'] = [];
-  const checks = noNotNullChecks();
-  // Oldest first over the whole history, so a NOT NULL check validated earlier is known.
+  const history = noHistoryFacts();
+  // Oldest first over the whole history, so what earlier migrations established is known.
   for (const folder of selection.all) {
     const file = fileOf(folder);
     const sql = readFileSync(join(projectRoot, file), 'utf8');
     if (!selection.selected.includes(folder)) {
-      collectNotNullChecks(sql, checks);
+      collectHistoryFacts(sql, history);
       continue;
     }
     plans.push({ file, plan: planScript(sql) });
@@ -55,7 +56,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
       ...lintMigrationFile(
         { file, sql },
         squawk.filter((finding) => finding.file === file),
-        checks,
+        history,
       ),
     );
   }

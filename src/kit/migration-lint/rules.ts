@@ -118,7 +118,7 @@ export const RULES: Record<string, RuleInfo> = {
     fix: 'text, with a CHECK on the length if it matters (squawk: ban-char-field)',
   },
   'prefer-text-field': {
-    lock: 'none now; but raising the varchar limit later is a type change the linter has to flag',
+    lock: 'none now; but lowering the limit later rewrites the table, and a limit is a rule a CHECK states better',
     fix: 'text, with a CHECK on the length if it matters (squawk: prefer-text-field)',
   },
   'prefer-timestamp-tz': {

@@ -9,7 +9,8 @@ import { relative } from 'node:path';
 import type pg from 'pg';
 import { withPgClient } from '../db/pg-client.ts';
 import type { Finding } from '../migration-lint/finding.ts';
-import { collectNotNullChecks, lintMigrationFile, noNotNullChecks } from '../migration-lint/lint-migration-file.ts';
+import { collectHistoryFacts, noHistoryFacts } from '../migration-lint/history-facts.ts';
+import { lintMigrationFile } from '../migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../migration-lint/run-squawk.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { readMigrationHistory } from '../migrations/migration-history.ts';
@@ -102,12 +103,12 @@ async function hasValidatedNotNullCheck(client: pg.Client, table: string, column
 
 export async function planPendingMigrations(options: PlanOptions): Promise<MigrationPlan> {
   await loadSqlParsers();
-  const history = await readMigrationHistory(options.url, options.migrationsDir);
+  const applied = await readMigrationHistory(options.url, options.migrationsDir);
   const fileOf = (name: string) => relative(projectRoot, `${options.migrationsDir}/${name}/migration.sql`);
-  const squawk = runSquawk(history.pending.map(fileOf));
-  const checks = noNotNullChecks();
+  const squawk = runSquawk(applied.pending.map(fileOf));
+  const history = noHistoryFacts();
   for (const name of migrationFolders(options.migrationsDir)) {
-    if (!history.pending.includes(name)) collectNotNullChecks(migrationSql(name, options.migrationsDir), checks);
+    if (!applied.pending.includes(name)) collectHistoryFacts(migrationSql(name, options.migrationsDir), history);
   }
 
   // A database Migrate hasn't created yet (a fresh CI service) has no tables to measure.
@@ -124,7 +125,7 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
     };
     let problems = 0;
     const pending: PlannedMigration[] = [];
-    for (const name of history.pending) {
+    for (const name of applied.pending) {
       const sql = migrationSql(name, options.migrationsDir);
       const file = fileOf(name);
       const migration: PlannedMigration = {
@@ -134,10 +135,9 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
         findings: lintMigrationFile(
           { file, sql },
           squawk.filter((finding) => finding.file === file),
-          checks,
+          history,
         ),
       };
-      collectNotNullChecks(sql, checks);
       for (const statement of parseStatements(sql)) {
         if (statement.error !== undefined) {
           migration.parseError = { line: statement.line, message: statement.error };

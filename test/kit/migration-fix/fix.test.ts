@@ -12,7 +12,8 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
-import { lintMigrationFile, noNotNullChecks } from '#kit/migration-lint/lint-migration-file.ts';
+import { noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
+import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
@@ -71,7 +72,7 @@ const newFolders = (dir: string) => readdirSync(dir).filter((name) => name.start
 
 /** squawk's and the kit's findings on the new migrations, oldest first, as the linter reads a history. */
 function lintNewMigrations(dir: string) {
-  const checks = noNotNullChecks();
+  const checks = noHistoryFacts();
   const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
   const squawk = runSquawk(files);
   return files.flatMap((file) =>

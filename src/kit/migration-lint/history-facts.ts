@@ -1,0 +1,128 @@
+/**
+ * What the migrations before a statement established, as far as the linter's verdicts depend on
+ * it: which NOT NULL checks are validated (SET NOT NULL then skips its scan) and each column's
+ * type (a type change that only widens rewrites nothing). One file alone can't say either; the
+ * linter reads the history oldest first and carries these facts along.
+ */
+import type { Node, ParsedStatement } from '../sql/parse-statements.ts';
+import { effectiveStatements, lastName, parseStatements } from '../sql/parse-statements.ts';
+
+/** A column's type as declared: `varchar` with `[255]`, `timestamptz` with `[3]`, `text` with `[]`. */
+export interface ColumnType {
+  name: string;
+  modifiers: number[];
+}
+
+export interface HistoryFacts {
+  /** `table.column` keys of validated `CHECK (column IS NOT NULL)` constraints. */
+  validatedNotNull: Set<string>;
+  /** Checks added NOT VALID, by constraint name → `table.column`, that a later VALIDATE completes. */
+  notValidNotNull: Map<string, string>;
+  /** `table.column` → its type, from CREATE TABLE, ADD COLUMN and ALTER … TYPE. */
+  columnTypes: Map<string, ColumnType>;
+}
+
+export const noHistoryFacts = (): HistoryFacts => ({
+  validatedNotNull: new Set(),
+  notValidNotNull: new Map(),
+  columnTypes: new Map(),
+});
+
+export const copyFacts = (facts: HistoryFacts): HistoryFacts => ({
+  validatedNotNull: new Set(facts.validatedNotNull),
+  notValidNotNull: new Map(facts.notValidNotNull),
+  columnTypes: new Map(facts.columnTypes),
+});
+
+export const alterCommands = (statement: ParsedStatement): Node[] =>
+  statement.kind === 'AlterTableStmt' ? (statement.body.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd) : [];
+
+export function columnType(typeName: Node | undefined): ColumnType | undefined {
+  const name = lastName(typeName?.names);
+  if (!name) return undefined;
+  const modifiers = (typeName!.typmods ?? []).map((mod: Node) => Number(mod.A_Const?.ival?.ival ?? Number.NaN));
+  return { name, modifiers };
+}
+
+/** The column a `CHECK (column IS NOT NULL)` is about. */
+function notNullCheckColumn(constraint: Node): string | undefined {
+  const test = constraint.raw_expr?.NullTest;
+  if (constraint.contype !== 'CONSTR_CHECK' || test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields: Node[] = test.arg?.ColumnRef?.fields ?? [];
+  return fields.length === 1 ? fields[0]!.String?.sval : undefined;
+}
+
+function collectFromAlter(table: string, cmd: Node, facts: HistoryFacts): void {
+  switch (cmd.subtype) {
+    case 'AT_ValidateConstraint': {
+      const key = facts.notValidNotNull.get(cmd.name);
+      if (key) facts.validatedNotNull.add(key);
+      break;
+    }
+    case 'AT_AddConstraint': {
+      const constraint = cmd.def.Constraint;
+      const column = notNullCheckColumn(constraint);
+      if (!column) break;
+      if (constraint.skip_validation) facts.notValidNotNull.set(constraint.conname, `${table}.${column}`);
+      else facts.validatedNotNull.add(`${table}.${column}`);
+      break;
+    }
+    case 'AT_AddColumn':
+    case 'AT_AlterColumnType': {
+      const column = cmd.def.ColumnDef;
+      const type = columnType(column.typeName);
+      const key = `${table}.${column.colname ?? cmd.name}`;
+      if (type) facts.columnTypes.set(key, type);
+      break;
+    }
+    case 'AT_DropColumn':
+      facts.columnTypes.delete(`${table}.${cmd.name}`);
+      break;
+  }
+}
+
+/** Adds what these statements establish (DO bodies included) to `facts`. */
+export function collectFacts(statements: ParsedStatement[], facts: HistoryFacts): void {
+  for (const statement of statements.flatMap(effectiveStatements)) {
+    const { kind, body } = statement;
+    const table: string | undefined = body.relation?.relname;
+    if (kind === 'CreateStmt' && table) {
+      for (const { ColumnDef: column } of body.tableElts ?? []) {
+        const type = column && columnType(column.typeName);
+        if (type) facts.columnTypes.set(`${table}.${column.colname}`, type);
+      }
+    }
+    if (kind === 'RenameStmt' && body.renameType === 'OBJECT_COLUMN' && table) {
+      const type = facts.columnTypes.get(`${table}.${body.subname}`);
+      facts.columnTypes.delete(`${table}.${body.subname}`);
+      if (type) facts.columnTypes.set(`${table}.${body.newname}`, type);
+    }
+    if (table) for (const cmd of alterCommands(statement)) collectFromAlter(table, cmd, facts);
+  }
+}
+
+/** Adds what a migration file establishes to `facts`. Call `loadSqlParsers()` first. */
+export function collectHistoryFacts(sql: string, facts: HistoryFacts): void {
+  collectFacts(parseStatements(sql), facts);
+}
+
+/** Types whose modifier is a length or a precision that can only grow without a rewrite. */
+const GROWS_IN_PLACE = new Set(['varchar', 'varbit', 'timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
+
+/**
+ * True when changing `from` to `to` rewrites nothing and scans nothing (PostgreSQL's ALTER TABLE
+ * reference, and strong_migrations' list of safe type changes): a longer varchar or none, varchar
+ * to text, a higher timestamp/time/interval precision or none, more numeric digits at the same
+ * scale, cidr to inet. Anything else is reported as the rewrite it may be.
+ */
+export function onlyWidens(from: ColumnType, to: ColumnType): boolean {
+  const [fromMod, fromScale] = from.modifiers;
+  const [toMod, toScale] = to.modifiers;
+  if (from.name === 'varchar' && to.name === 'text') return true;
+  if (from.name === 'cidr' && to.name === 'inet') return true;
+  if (from.name !== to.name) return false;
+  if (to.modifiers.length === 0) return from.name === 'numeric' || GROWS_IN_PLACE.has(from.name);
+  if (from.modifiers.length === 0) return false;
+  if (from.name === 'numeric') return toScale === fromScale && toMod! >= fromMod!;
+  return GROWS_IN_PLACE.has(from.name) && toMod! >= fromMod!;
+}
