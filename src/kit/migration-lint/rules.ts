@@ -133,6 +133,10 @@ export const RULES: Record<string, RuleInfo> = {
     lock: 'ACCESS EXCLUSIVE, brief; running code may rely on the column never being NULL',
     fix: `relax constraints only after the code that relies on them is gone (${DROP})`,
   },
+  'ban-uncommitted-transaction': {
+    lock: 'whatever the statements after BEGIN took, held until the connection ends: readers and writers of those tables wait, and whether the changes commit is left to chance',
+    fix: `drop the BEGIN, or end it with COMMIT in the same file (${RULES_OF_THE_FILE})`,
+  },
   'require-lock-timeout': {
     lock: 'queues behind any long transaction, and every later reader and writer queues behind it',
     fix: `SET lock_timeout = '3s'; before the statement, RESET after (${RULES_OF_THE_FILE})`,
