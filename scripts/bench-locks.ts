@@ -1,5 +1,5 @@
 /**
- * `npm run bench:locks [-- --rows N] [--only index,not-null,rename,fix] [--out DIR]`
+ * `npm run bench:locks [-- --rows N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]`
  * For each zero-downtime pattern, the naive change and the kit's safe one on a table of N rows
  * (default 1,000,000) while a writer keeps inserting and updating it: total time, the writer's
  * longest, p50 and p99 write, and failed writes. Prints a table and writes DIR/bench-locks.md and
@@ -39,7 +39,7 @@ import {
 const PREFIX = 'kit_bench_';
 /** How long the writer goes on after a change finishes. */
 const SETTLE_MS = 500;
-const USAGE = 'Usage: npm run bench:locks -- [--rows N] [--only index,not-null,rename,fix] [--out DIR]';
+const USAGE = 'Usage: npm run bench:locks -- [--rows N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]';
 
 interface Measured {
   label: string;
