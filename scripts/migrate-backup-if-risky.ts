@@ -11,6 +11,7 @@ import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { riskyStatements } from '#kit/migrations/risky-migrations.ts';
 import { runCli } from '#kit/run-cli.ts';
+import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 
 runCli(async () => {
   const history = await readMigrationHistory(requireDatabaseUrl());
@@ -18,6 +19,7 @@ runCli(async () => {
     console.log(`fresh database (no migration applied yet): nothing to back up.`);
     return;
   }
+  await loadSqlParsers();
   const risky = history.pending
     .map((name) => ({ name, reasons: riskyStatements(migrationSql(name)) }))
     .filter((migration) => migration.reasons.length > 0);

@@ -10,9 +10,24 @@ import { CliError } from '../cli-error.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { dataDir, migrationsDir } from '../project-paths.ts';
 import { migrationFolders, migrationSql } from './migration-folders.ts';
+import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
 
-const UNTRACKED =
-  /\b(CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|TRIGGER|PROCEDURE|EXTENSION|VIEW|POLICY)|DO\s+\$|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b/i;
+/** Statements prisma migrate diff does not see: functions, triggers, extensions, views, policies, DO blocks, data. */
+const UNTRACKED = new Set([
+  'CreateFunctionStmt',
+  'CreateTrigStmt',
+  'CreateExtensionStmt',
+  'ViewStmt',
+  'CreatePolicyStmt',
+  'DoStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+]);
+
+/** True when the migration does something its down.sql must undo by hand (or can't be read: the stricter answer). */
+const needsReview = (sql: string) =>
+  parseStatements(sql).some((statement) => statement.error !== undefined || UNTRACKED.has(statement.kind ?? ''));
 
 export const downPath = (migration: string) => join(migrationsDir, migration, 'down.sql');
 
@@ -56,7 +71,8 @@ export async function writeDownMigration(
     if (diff.code !== 0) {
       throw new CliError(`prisma migrate diff could not compute the down migration: ${prismaFailureLine(diff)}`);
     }
-    const review = UNTRACKED.test(migrationSql(migration));
+    await loadSqlParsers();
+    const review = needsReview(migrationSql(migration));
     writeFileSync(
       path,
       [

@@ -11,8 +11,8 @@ import { CliError } from '../cli-error.ts';
 import { scrubSecret } from '../db/connection-url.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
-import { stripComments } from '../sql/split-statements.ts';
+import { planScript } from '../sql/native-script-plan.ts';
+import { loadSqlParsers, type ParsedStatement, parseStatements } from '../sql/parse-statements.ts';
 import { migrationSql } from './migration-folders.ts';
 import { readMigrationHistory, type MigrationRecord } from './migration-history.ts';
 
@@ -25,24 +25,23 @@ function leftBehind(sql: string): string {
   if (plan.mode === 'whole') {
     return `nothing: the engine sent the file as one transaction (line ${plan.because.line} does not parse as separate statements), which PostgreSQL rolled back`;
   }
-  const work = plan.statements
-    .map((statement) => stripComments(statement.text).trim().toUpperCase())
-    .filter((code) => !/^(SET|RESET)\b/.test(code));
-  if (work[0] === 'BEGIN' && work.at(-1) === 'COMMIT') {
+  const work = parseStatements(sql).filter((statement) => statement.kind !== 'VariableSetStmt');
+  const transaction = (statement: ParsedStatement | undefined) =>
+    statement?.kind === 'TransactionStmt' ? String(statement.body.kind) : undefined;
+  if (
+    ['TRANS_STMT_BEGIN', 'TRANS_STMT_START'].includes(transaction(work[0]) ?? '') &&
+    transaction(work.at(-1)) === 'TRANS_STMT_COMMIT'
+  ) {
     return 'nothing: it runs in one BEGIN … COMMIT, which PostgreSQL rolled back';
   }
   return 'possibly part of it: its statements commit one by one, so check which ran before the failing one';
 }
 
 /** Index names the file builds with CREATE [UNIQUE] INDEX CONCURRENTLY. */
-function concurrentIndexNames(sql: string): string[] {
-  const names: string[] = [];
-  const pattern = /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[\w$]+)/gi;
-  for (const [, name] of stripComments(sql).matchAll(pattern)) {
-    names.push(name!.startsWith('"') ? name!.slice(1, -1).replace(/""/g, '"') : name!.toLowerCase());
-  }
-  return names;
-}
+const concurrentIndexNames = (sql: string): string[] =>
+  parseStatements(sql)
+    .filter(({ kind, body }) => kind === 'IndexStmt' && body.concurrent && body.idxname)
+    .map(({ body }) => body.idxname as string);
 
 /** The INVALID indexes a failed CONCURRENTLY build of this file left behind. */
 async function invalidLeftovers(url: string, sql: string): Promise<string[]> {
@@ -101,7 +100,7 @@ function sqlOf(name: string): string {
 
 export async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
   const sql = sqlOf(failed.name);
-  await loadNativeParser();
+  await loadSqlParsers();
   const leftovers = await invalidLeftovers(url, sql);
   return [
     `failed migration: ${failed.name} (started ${failed.startedAt.toISOString()})`,

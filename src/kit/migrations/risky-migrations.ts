@@ -1,25 +1,39 @@
 /**
  * Which pending migrations deserve a backup first: the ones that destroy or rewrite data, which
- * no down migration can bring back. Everything else the kit's patterns do is additive.
+ * no down migration can bring back. Everything else the kit's patterns do is additive. Read with
+ * PostgreSQL's parser (src/kit/sql/parse-statements.ts), DO bodies included.
  */
-import { splitSqlStatements, stripComments } from '../sql/split-statements.ts';
+import { alterCommands } from '../migration-lint/history-facts.ts';
+import { effectiveStatements, type ParsedStatement, parseStatements } from '../sql/parse-statements.ts';
 
-const DESTRUCTIVE: Array<[RegExp, string]> = [
-  [/^DROP\s+(TABLE|SCHEMA|TYPE|MATERIALIZED\s+VIEW)\b/i, 'drops a table, schema or type'],
-  [/^ALTER\s+TABLE\b[\s\S]*\bDROP\s+COLUMN\b/i, 'drops a column'],
-  [/^ALTER\s+TABLE\b[\s\S]*\bALTER\s+(COLUMN\s+)?"?\w+"?\s+(SET\s+DATA\s+)?TYPE\b/i, 'changes a column type'],
-  [/^TRUNCATE\b/i, 'truncates a table'],
-  [/^DELETE\s+FROM\b/i, 'deletes rows'],
-  [/^UPDATE\b/i, 'updates rows'],
-];
+const DROPPED: Record<string, string> = {
+  OBJECT_TABLE: 'drops a table',
+  OBJECT_SCHEMA: 'drops a schema',
+  OBJECT_TYPE: 'drops a type',
+  OBJECT_MATVIEW: 'drops a materialized view',
+};
 
-/** One line per destructive statement, with its line number; empty when the migration is additive. */
+function destroys(statement: ParsedStatement): string | undefined {
+  const { kind, body } = statement;
+  if (kind === 'DropStmt') return DROPPED[body.removeType];
+  if (kind === 'TruncateStmt') return 'truncates a table';
+  if (kind === 'DeleteStmt') return 'deletes rows';
+  if (kind === 'UpdateStmt') return 'updates rows';
+  const cmds = alterCommands(statement);
+  if (cmds.some((cmd) => cmd.subtype === 'AT_DropColumn')) return 'drops a column';
+  if (cmds.some((cmd) => cmd.subtype === 'AT_AlterColumnType')) return 'changes a column type';
+  return undefined;
+}
+
+/**
+ * One line per destructive statement, with its line number; empty when the migration is additive.
+ * A statement PostgreSQL can't parse is reported too: nobody can say what it does. Call
+ * `loadSqlParsers()` first.
+ */
 export function riskyStatements(sql: string): string[] {
-  const reasons: string[] = [];
-  for (const statement of splitSqlStatements(sql)) {
-    const code = stripComments(statement.text).trim();
-    const hit = DESTRUCTIVE.find(([pattern]) => pattern.test(code));
-    if (hit) reasons.push(`line ${statement.line} ${hit[1]}`);
-  }
-  return reasons;
+  return parseStatements(sql).flatMap((statement) => {
+    if (statement.error !== undefined) return [`line ${statement.line} does not parse (${statement.error})`];
+    const reason = effectiveStatements(statement).map(destroys).find(Boolean);
+    return reason ? [`line ${statement.line} ${reason}`] : [];
+  });
 }
