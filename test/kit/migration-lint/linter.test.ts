@@ -14,7 +14,7 @@ import { migrationFolders, migrationSql } from '#kit/migrations/migration-folder
 import { demoMigrationsDir } from '../support/demo-project.ts';
 import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
 import { RULES } from '#kit/migration-lint/rules.ts';
-import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
+import { runSquawk, type SquawkFinding } from '#kit/migration-lint/run-squawk.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
@@ -29,11 +29,15 @@ const corpus = readdirSync(corpusDir)
 // The corpus is written against the demo project's tables, and linted as its next migration: what
 // its history established (column types, validated NOT NULL checks) is known, as in a real project.
 const demoHistory = noHistoryFacts();
+const corpusFile = (name: string) => relative(projectRoot, join(corpusDir, name));
+// One squawk run over the whole corpus, as lint:migrations runs it over a branch's files.
+let squawkFindings: SquawkFinding[] = [];
 
 function lintCorpusFile(name: string) {
-  const file = relative(projectRoot, join(corpusDir, name));
+  const file = corpusFile(name);
   const sql = readFileSync(join(projectRoot, file), 'utf8');
-  return { sql, findings: lintMigrationFile({ file, sql }, runSquawk([file]), copyFacts(demoHistory)) };
+  const squawk = squawkFindings.filter((finding) => finding.file === file);
+  return { sql, findings: lintMigrationFile({ file, sql }, squawk, copyFacts(demoHistory)) };
 }
 
 const expected = (sql: string) => {
@@ -51,6 +55,7 @@ describe('migration linter: test corpus', () => {
     await loadSqlParsers();
     for (const name of migrationFolders(demoMigrationsDir))
       collectHistoryFacts(migrationSql(name, demoMigrationsDir), demoHistory);
+    squawkFindings = runSquawk(corpus.map(corpusFile));
   });
 
   it("every case names its source, and the linter playbook's table gives every case its verdict", () => {
