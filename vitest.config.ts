@@ -1,9 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects on one PostgreSQL server and one migrated template:
- * - `kit` (`npm test`): behaviour. Files run in parallel, each in databases of its own; most of
- *   their time is spent waiting on the Prisma CLI and PostgreSQL, so more workers than cores.
+ * The walks: tests that run a documented sequence of real commands end to end (the README loop,
+ * the CI jobs, init on a fresh clone, every scaffold pattern deployed, the recovery and rollback
+ * walks, the Prisma CLI contract). Each spends most of its time starting the Prisma CLI, about
+ * 2 s of CPU per command (docs/decisions/0015-fast-tests-and-walks.md).
+ */
+const WALKS = [
+  'test/kit/readme/**/*.test.ts',
+  'test/kit/ci/workflows.test.ts',
+  'test/kit/project-init/**/*.test.ts',
+  'test/kit/migration-scaffold/**/*.test.ts',
+  'test/kit/migrations/recover.test.ts',
+  'test/kit/migrations/rollback.test.ts',
+  'test/kit/schema-engine/conformance.test.ts',
+];
+
+/**
+ * Three projects on one PostgreSQL server and one migrated template:
+ * - `kit` (`npm test`): behaviour, everything but the walks and the load proofs. Files run in
+ *   parallel, each in databases of its own; most of their time is spent waiting on the Prisma CLI
+ *   and PostgreSQL, so more workers than cores.
+ * - `walks` (`npm run test:walks`): the walks above, in parallel the same way.
  * - `load` (`npm run test:load`): the proofs under a concurrent writer. One file at a time, so
  *   that each safe-vs-naive comparison shares the machine with nothing but itself.
  */
@@ -28,10 +46,11 @@ export default defineConfig({
         test: {
           name: 'kit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/kit/load/**', 'test/kit/fixtures/**'],
+          exclude: ['test/kit/load/**', 'test/kit/fixtures/**', ...WALKS],
           maxWorkers: 4,
         },
       },
+      { extends: true, test: { name: 'walks', include: WALKS, maxWorkers: 4 } },
       { extends: true, test: { name: 'load', include: ['test/kit/load/**/*.test.ts'], fileParallelism: false } },
     ],
   },

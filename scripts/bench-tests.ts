@@ -1,5 +1,5 @@
 /**
- * `npm run bench:tests [-- --project kit|load --out dir]`: where a test run's time goes. Runs the
+ * `npm run bench:tests [-- --project kit|walks|load --out dir]`: where a test run's time goes. Runs the
  * suite once (`vitest run --project kit` by default) with a hook in every Node process it starts
  * (NODE_OPTIONS=--require), so each Prisma command, schema-engine stand-in, kit script and test
  * worker reports its CPU time when it exits. Prints the wall time, the files by duration and the
@@ -14,7 +14,7 @@ import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { CliError } from '#kit/cli-error.ts';
 
-const USAGE = 'Usage: npm run bench:tests -- [--project kit|load] [--out <dir>]';
+const USAGE = 'Usage: npm run bench:tests -- [--project kit|walks|load] [--out <dir>]';
 
 // Plain CommonJS so that it loads before anything else in every process, TypeScript loader or not.
 const HOOK = `const { appendFileSync } = require('node:fs');
@@ -65,7 +65,8 @@ runCli(async (argv) => {
     { args: argv, options: { project: { type: 'string', default: 'kit' }, out: { type: 'string' } } },
     USAGE,
   );
-  if (!['kit', 'load'].includes(values.project)) throw new CliError(`--project must be kit or load. ${USAGE}`);
+  if (!['kit', 'walks', 'load'].includes(values.project))
+    throw new CliError(`--project must be kit, walks or load. ${USAGE}`);
   const workDir = join(dataDir, 'tmp', `bench-tests-${process.pid}`);
   const outDir = resolve(values.out ?? join(dataDir, 'bench-tests'));
   mkdirSync(workDir, { recursive: true });

@@ -72,6 +72,8 @@ describe('workflow files', () => {
       'migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code',
       'npm run seed:reference',
       'npm test',
+      'npm run test:walks',
+      'npm run test:load',
     ]) {
       expect(
         runs.some((run) => run.includes(command)),
