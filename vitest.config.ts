@@ -2,12 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The walks: tests that run a documented sequence of real commands end to end (the README loop,
- * the CI jobs, init on a fresh clone, every scaffold pattern deployed, the recovery and rollback
- * walks, the Prisma CLI contract). Each spends most of its time starting the Prisma CLI, about
+ * lint:migrations on a branch, bench:seed, the CI jobs, init on a fresh clone, every scaffold
+ * pattern deployed, the recovery and rollback walks, the Prisma CLI contract). Each spends most of its time starting the Prisma CLI, about
  * 2 s of CPU per command (docs/decisions/0015-fast-tests-and-walks.md).
  */
 const WALKS = [
   'test/kit/readme/**/*.test.ts',
+  'test/kit/migration-lint/lint-on-a-branch.test.ts',
+  'test/kit/scripts/bench-seed.test.ts',
   'test/kit/ci/workflows.test.ts',
   'test/kit/project-init/**/*.test.ts',
   'test/kit/migration-scaffold/**/*.test.ts',

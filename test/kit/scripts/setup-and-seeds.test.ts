@@ -142,16 +142,6 @@ describe('npm run seed:reference -- --update-checksums', () => {
   });
 });
 
-describe('npm run bench:seed', () => {
-  it('marks a missed goal and exits non-zero', async () => {
-    // 50 users: fixed costs dominate, so batching can't be 10× faster; the bench must say so.
-    const result = await run('bench-seed.ts', ['--users', '50'], { DATABASE_URL: t.url });
-    expect(result.code).toBe(1);
-    expect(result.out).toMatch(/✗ [\d.]+× faster \(goal ≥ 10×\)/);
-    expect(result.out).toMatch(/error: 1 goal\(s\) missed: /);
-  });
-});
-
 describe('npm run db:url', () => {
   it('prints the whole URL, password included, and that URL connects', async () => {
     const result = await run('db.ts', ['url'], { DATABASE_URL: t.url });

@@ -1,0 +1,82 @@
+/**
+ * The migration linter's verdicts: every blocking operation in the corpus is flagged with the
+ * right rule, safe variants are not, silencing needs a reason, and the linter playbook's table
+ * agrees with the corpus. Pure: no database, squawk run once over the whole corpus.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { collectHistoryFacts, copyFacts, noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
+import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
+import { RULES } from '#kit/migration-lint/rules.ts';
+import { runSquawk, type SquawkFinding } from '#kit/migration-lint/run-squawk.ts';
+import { migrationFolders, migrationSql } from '#kit/migrations/migration-folders.ts';
+import { projectRoot } from '#kit/project-paths.ts';
+import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
+import { demoMigrationsDir } from '../support/demo-project.ts';
+
+const corpusDir = join(import.meta.dirname, 'corpus');
+const corpus = readdirSync(corpusDir)
+  .filter((name) => name.endsWith('.sql'))
+  .sort();
+
+// The corpus is written against the demo project's tables, and linted as its next migration: what
+// its history established (column types, validated NOT NULL checks) is known, as in a real project.
+const demoHistory = noHistoryFacts();
+const corpusFile = (name: string) => relative(projectRoot, join(corpusDir, name));
+// One squawk run over the whole corpus, as lint:migrations runs it over a branch's files.
+let squawkFindings: SquawkFinding[] = [];
+
+function lintCorpusFile(name: string) {
+  const file = corpusFile(name);
+  const sql = readFileSync(join(projectRoot, file), 'utf8');
+  const squawk = squawkFindings.filter((finding) => finding.file === file);
+  return { sql, findings: lintMigrationFile({ file, sql }, squawk, copyFacts(demoHistory)) };
+}
+
+const expected = (sql: string) => {
+  const rules = /^-- expect: (.*)$/m.exec(sql)![1]!.trim();
+  return rules === 'none'
+    ? []
+    : rules
+        .split(',')
+        .map((rule) => rule.trim())
+        .sort();
+};
+
+describe('migration linter: test corpus', () => {
+  beforeAll(async () => {
+    await loadSqlParsers();
+    for (const name of migrationFolders(demoMigrationsDir))
+      collectHistoryFacts(migrationSql(name, demoMigrationsDir), demoHistory);
+    squawkFindings = runSquawk(corpus.map(corpusFile));
+  });
+
+  it("every case names its source, and the linter playbook's table gives every case its verdict", () => {
+    const playbook = readFileSync(join(projectRoot, 'docs', 'migrations', 'migration-linter.md'), 'utf8');
+    const table = new Map(
+      [...playbook.matchAll(/^\| `([\w-]+)` \| ([^|]+) \|/gm)].map(([, name, verdict]) => [name!, verdict!.trim()]),
+    );
+    for (const name of corpus) {
+      const sql = readFileSync(join(corpusDir, name), 'utf8');
+      expect(sql, name).toMatch(/^-- source: \S/m);
+      expect(table.get(name.replace(/\.sql$/, '')), name).toBe(/^-- expect: (.*)$/m.exec(sql)![1]!.trim());
+    }
+  });
+
+  it.each(corpus)('%s', (name) => {
+    const { sql, findings } = lintCorpusFile(name);
+    expect([...new Set(findings.map((finding) => finding.rule))].sort()).toEqual(expected(sql));
+    for (const finding of findings) {
+      // Every finding names its line, and the catalog gives it a lock and a recipe.
+      expect(finding.line).toBeGreaterThan(0);
+      expect(RULES[finding.rule], finding.rule).toBeDefined();
+    }
+  });
+
+  it('points at the line the offending statement starts on', () => {
+    const { sql, findings } = lintCorpusFile('concurrently-with-other-statements.sql');
+    const line = sql.split('\n').findIndex((text) => text.startsWith('ALTER TABLE')) + 1;
+    expect(findings.map((finding) => finding.line)).toEqual([line]);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * `npm run lint:migrations` as a user runs it, in a copy of the checkout on the demo project:
+ * the demo history passes with drift and checksums checked against a migrated database, an
+ * edited applied migration is flagged, and a bad option gets one line.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { scriptCommand } from '#kit/script-command.ts';
+import { useTestDatabase } from '../setup/test-database.ts';
+import { copyProject } from '../support/project-copy.ts';
+
+describe('npm run lint:migrations', () => {
+  const database = useTestDatabase({ demo: true });
+  const copy = copyProject('lint', { demo: true });
+  afterAll(() => copy.remove());
+  const lint = (url: string, ...args: string[]) =>
+    spawnSync(...scriptCommand('lint-migrations', args, copy.dir), {
+      cwd: copy.dir,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: url },
+    });
+
+  it("passes the demo project's migrations, drift and checksums included", () => {
+    const run = lint(database.url, '--all');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/migration\(s\) linted \(all; SQL rules, drift, applied checksums\): 0 finding\(s\)/);
+  });
+
+  it('flags a migration whose file no longer matches the checksum the database recorded', async () => {
+    const migration = await withPgClient(database.url, async (client) => {
+      const row = (
+        await client.query(
+          `UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name LIKE '%_add_user_timezone' RETURNING migration_name`,
+        )
+      ).rows[0];
+      return row.migration_name as string;
+    });
+    const run = lint(database.url, '--all');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`prisma/migrations/${migration}/migration.sql:1  applied-migration-edited`);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: .*1 finding\(s\)/);
+  });
+
+  it('rejects an unknown option in one line', () => {
+    const run = lint(database.url, '--everything');
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^error: Unknown option '--everything'.*Usage: npm run lint:migrations/);
+  });
+});

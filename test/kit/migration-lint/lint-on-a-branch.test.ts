@@ -1,0 +1,76 @@
+/**
+ * A walk: `npm run lint:migrations` on a git branch, as in a pull request. It lints only what the
+ * branch adds, flags an edited migration and schema drift, and names the migration a history
+ * can't be replayed at. Each lint runs the drift check (a Prisma command replaying the history).
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { withDatabase } from '#kit/db/connection-url.ts';
+import { scriptCommand } from '#kit/script-command.ts';
+import { copyProject } from '../support/project-copy.ts';
+
+describe('npm run lint:migrations on a branch', () => {
+  const copy = copyProject('lint-branch', { demo: true });
+  afterAll(() => copy.remove());
+  const git = (...args: string[]) => {
+    const run = spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
+      cwd: copy.dir,
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+  };
+  const lint = (...args: string[]) =>
+    spawnSync(...scriptCommand('lint-migrations', args, copy.dir), {
+      cwd: copy.dir,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: withDatabase(inject('testServerUrl'), 'postgres') },
+    });
+
+  it('lints only what the branch adds, and flags an edited migration and schema drift', () => {
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'main');
+    git('checkout', '-q', '-b', 'feature');
+    expect(lint('--no-database').stdout).toMatch(/^0 migration\(s\) linted \(not on main; SQL rules only/m);
+
+    const added = join(copy.dir, 'prisma', 'migrations', '29990101000000_posts_title_index');
+    mkdirSync(added);
+    writeFileSync(
+      join(added, 'migration.sql'),
+      `SET lock_timeout = '3s';\nSET statement_timeout = '5s';\nCREATE INDEX "posts_title_idx" ON "posts" ("title");\n`,
+    );
+    const edited = `prisma/migrations/${
+      readdirSync(join(copy.dir, 'prisma', 'migrations'))
+        .filter((name) => /^\d/.test(name))
+        .sort()[1]
+    }/migration.sql`;
+    appendFileSync(join(copy.dir, edited), '-- a harmless-looking comment\n');
+    appendFileSync(join(copy.dir, 'prisma', 'schema.prisma'), '\nmodel Orphan {\n  id Int @id\n}\n');
+
+    const run = lint();
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      'prisma/migrations/29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation',
+    );
+    expect(run.stdout).toContain(`${edited}:1  applied-migration-edited`);
+    expect(run.stdout).toContain('prisma/schema.prisma:1  schema-drift');
+    expect(run.stderr).toMatch(
+      /error: 1 migration\(s\) linted \(not on main; SQL rules, drift, applied checksums\): 3 finding\(s\)/,
+    );
+
+    // A history that can't be replayed: the migration and PostgreSQL's reason, and the SQL findings too.
+    const broken = join(copy.dir, 'prisma', 'migrations', '29990101000001_broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'migration.sql'), 'UPDATE "users" SET "editd" = 1;\n');
+    const replay = lint();
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toMatch(
+      /29990101000001_broken\/migration\.sql:1 {2}history-does-not-replay\n.*ERROR: column "editd" of relation "users" does not exist/,
+    );
+    expect(replay.stdout).toContain(
+      '29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation',
+    );
+  });
+});
