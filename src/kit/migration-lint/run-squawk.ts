@@ -25,12 +25,21 @@ interface SquawkJsonViolation {
   help: string | null;
 }
 
-const squawkBin = join(
-  dirname(createRequire(import.meta.url).resolve('squawk-cli/package.json')),
-  'js',
-  'bin',
-  'squawk',
-);
+const squawkPackage = createRequire(import.meta.url).resolve('squawk-cli/package.json');
+
+/**
+ * squawk-cli's `bin` is a Node script whose only job is to find the platform package's binary and
+ * spawn it; calling that binary directly saves a Node start per run (0.15 s of the 0.17 s a run
+ * of a few files takes). Where the platform package can't be found, the launcher says why.
+ */
+function squawkCommand(): [string, string[]] {
+  const binary = `@squawk-cli/${process.platform}-${process.arch}/bin/squawk${process.platform === 'win32' ? '.exe' : ''}`;
+  try {
+    return [createRequire(squawkPackage).resolve(binary), []];
+  } catch {
+    return [process.execPath, [join(dirname(squawkPackage), 'js', 'bin', 'squawk')]];
+  }
+}
 
 export function runSquawk(files: string[]): SquawkFinding[] {
   return files.length === 0 ? [] : squawk(files);
@@ -42,9 +51,10 @@ export function runSquawkOnText(sql: string, reportedAs: string): SquawkFinding[
 }
 
 function squawk(args: string[], input?: string): SquawkFinding[] {
+  const [command, prefix] = squawkCommand();
   const run = spawnSync(
-    process.execPath,
-    [squawkBin, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...args],
+    command,
+    [...prefix, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...args],
     {
       cwd: projectRoot,
       encoding: 'utf8',
