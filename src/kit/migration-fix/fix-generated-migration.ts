@@ -21,7 +21,7 @@
 import { backfillJobStub } from '../migration-scaffold/backfill-job-stub.ts';
 import { header, PATTERNS, reset, timeouts } from '../migration-scaffold/templates.ts';
 import { statementEffects } from '../migration-plan/statement-effects.ts';
-import { type Node, type ParsedStatement, parseStatements, relationName as nameOf } from '../sql/parse-statements.ts';
+import { type Node, type ParsedStatement, parseStatements, relationName } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
 
 export interface FixedMigration {
@@ -39,8 +39,6 @@ export type FixOutcome =
   | { kind: 'fixed'; fix: FixedMigration }
   | { kind: 'nothing-to-fix' }
   | { kind: 'refused'; reasons: string[] };
-
-const relationName = (relation: Node | undefined) => nameOf(relation) ?? '?';
 
 const quoted = (name: string) =>
   name

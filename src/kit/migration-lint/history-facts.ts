@@ -5,7 +5,7 @@
  * linter reads the history oldest first and carries these facts along.
  */
 import type { Node, ParsedStatement } from '../sql/parse-statements.ts';
-import { effectiveStatements, lastName, parseStatements } from '../sql/parse-statements.ts';
+import { alterCommands, effectiveStatements, lastName, parseStatements } from '../sql/parse-statements.ts';
 
 /** A column's type as declared: `varchar` with `[255]`, `timestamptz` with `[3]`, `text` with `[]`. */
 export interface ColumnType {
@@ -33,9 +33,6 @@ export const copyFacts = (facts: HistoryFacts): HistoryFacts => ({
   notValidNotNull: new Map(facts.notValidNotNull),
   columnTypes: new Map(facts.columnTypes),
 });
-
-export const alterCommands = (statement: ParsedStatement): Node[] =>
-  statement.kind === 'AlterTableStmt' ? (statement.body.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd) : [];
 
 export function columnType(typeName: Node | undefined): ColumnType | undefined {
   const name = lastName(typeName?.names);

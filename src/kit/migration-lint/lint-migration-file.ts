@@ -29,14 +29,17 @@ import type { Finding } from './finding.ts';
 import { statementEffects } from '../migration-plan/statement-effects.ts';
 import { planScript } from '../sql/native-script-plan.ts';
 import {
+  alterCommands,
   effectiveStatements,
+  hasOption,
   lastName,
   type Node,
   type ParsedStatement,
   parseStatements,
+  SERIAL_TYPES,
 } from '../sql/parse-statements.ts';
 import { runSquawkOnText, type SquawkFinding } from './run-squawk.ts';
-import { alterCommands, collectFacts, columnType, copyFacts, type HistoryFacts, onlyWidens } from './history-facts.ts';
+import { collectFacts, columnType, copyFacts, type HistoryFacts, onlyWidens } from './history-facts.ts';
 
 export interface MigrationFile {
   /** Path relative to the project root. */
@@ -58,8 +61,6 @@ function columnDefinitions(statement: ParsedStatement): Node[] {
     .filter((cmd) => cmd.subtype === 'AT_AddColumn' || cmd.subtype === 'AT_AlterColumnType')
     .map((cmd) => cmd.def.ColumnDef);
 }
-
-const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
 const addsSerialColumn = (statement: ParsedStatement) =>
   alterCommands(statement).some(
@@ -106,9 +107,6 @@ function dataChangeTarget(statement: ParsedStatement): string | undefined {
     return ownTable(statement);
   return undefined;
 }
-
-const hasOption = (options: Node[] | undefined, name: string) =>
-  (options ?? []).some((option) => option.DefElem?.defname === name);
 
 /** Statements that build or drop an index CONCURRENTLY. */
 const runsConcurrently = ({ kind, body }: ParsedStatement) =>

@@ -8,7 +8,14 @@
  * ALTER TABLE reference); where the work depends on data the parser can't see (a type change
  * that happens to be binary-coercible), the heavier reading is reported.
  */
-import { lastName, type Node, type ParsedStatement, relationName as nameOf } from '../sql/parse-statements.ts';
+import {
+  hasOption,
+  lastName,
+  type Node,
+  type ParsedStatement,
+  relationName,
+  SERIAL_TYPES,
+} from '../sql/parse-statements.ts';
 
 export type LockMode =
   | 'ACCESS EXCLUSIVE'
@@ -53,10 +60,6 @@ const VOLATILE_DEFAULTS = new Set([
   'clock_timestamp',
   'timeofday',
 ]);
-const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
-
-/** `public.posts` or `posts`, as the statement names it. */
-const relationName = (relation: Node | undefined) => nameOf(relation) ?? '?';
 
 /** LockStmt's mode, by PostgreSQL's lock-mode number (storage/lockdefs.h). */
 const LOCK_MODES: Record<number, LockMode> = {
@@ -270,7 +273,7 @@ export function statementEffects(statement: ParsedStatement): TableEffect[] {
         what: 'TRUNCATE',
       }));
     case 'VacuumStmt': {
-      const full = (body.options ?? []).some((option: Node) => option.DefElem?.defname === 'full');
+      const full = hasOption(body.options, 'full');
       return (body.rels ?? []).map((rel: Node) => ({
         table: relationName(rel.VacuumRelation?.relation),
         lock: full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
@@ -306,7 +309,7 @@ export function statementEffects(statement: ParsedStatement): TableEffect[] {
       }));
     case 'ReindexStmt': {
       if (!body.relation) return []; // a whole schema or database: refused in a transaction, reported by the linter
-      const concurrent = (body.params ?? []).some((param: Node) => param.DefElem?.defname === 'concurrently');
+      const concurrent = hasOption(body.params, 'concurrently');
       return [
         {
           // REINDEX INDEX names the index; the lock on its table is what writers meet.

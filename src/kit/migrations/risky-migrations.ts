@@ -3,8 +3,7 @@
  * no down migration can bring back. Everything else the kit's patterns do is additive. Read with
  * PostgreSQL's parser (src/kit/sql/parse-statements.ts), DO bodies included.
  */
-import { alterCommands } from '../migration-lint/history-facts.ts';
-import { effectiveStatements, type ParsedStatement, parseStatements } from '../sql/parse-statements.ts';
+import { alterCommands, effectiveStatements, type ParsedStatement, parseStatements } from '../sql/parse-statements.ts';
 
 const DROPPED: Record<string, string> = {
   OBJECT_TABLE: 'drops a table',

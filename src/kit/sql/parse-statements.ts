@@ -98,9 +98,20 @@ export function parseStatements(sql: string): ParsedStatement[] {
 export const effectiveStatements = (statement: ParsedStatement): ParsedStatement[] =>
   statement.kind === 'DoStmt' ? statement.inner : [statement];
 
-/** `posts` or `public.posts`, as the statement names it (the parser has already folded case). */
-export const relationName = (relation: Node | undefined) =>
-  relation ? [relation.schemaname, relation.relname].filter(Boolean).join('.') : undefined;
+/** `posts` or `public.posts`, as the statement names it (the parser has already folded case); `?` when it names none. */
+export const relationName = (relation: Node | undefined): string =>
+  relation ? [relation.schemaname, relation.relname].filter(Boolean).join('.') : '?';
+
+/** An ALTER TABLE's subcommands (`AlterTableCmd` bodies); none for any other statement. */
+export const alterCommands = (statement: ParsedStatement): Node[] =>
+  statement.kind === 'AlterTableStmt' ? (statement.body.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd) : [];
+
+/** Whether a statement's option list (`VACUUM (FULL)`, `REINDEX (CONCURRENTLY)`) names `name`. */
+export const hasOption = (options: Node[] | undefined, name: string) =>
+  (options ?? []).some((option) => option.DefElem?.defname === name);
+
+/** Column types that fill every existing row from a sequence (a volatile default). */
+export const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
 /** The last part of a qualified name list (`pg_catalog.varchar` → `varchar`). */
 export const lastName = (names: Node[] | undefined) => names?.at(-1)?.String?.sval as string | undefined;
