@@ -28,6 +28,7 @@ import {
   executeScript,
 } from './database-commands.ts';
 import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
+import { loadNativeParser } from '../sql/native-script-plan.ts';
 
 interface EngineArgs {
   version: boolean;
@@ -172,6 +173,9 @@ function serveRpc(args: EngineArgs): void {
   let engine: Promise<WasmSchemaEngine> | undefined;
   const getEngine = () => {
     engine ??= (async () => {
+      // Every script the engine runs is first planned with sqlparser (pg-migration-adapter.ts):
+      // its wasm compiles beside the engine's instead of after it. A failure surfaces there.
+      loadNativeParser().catch(() => undefined);
       const { SchemaEngine } = await loadWasmSchemaEngine();
       const url = args.datasource?.url;
       if (!url)

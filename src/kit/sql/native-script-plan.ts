@@ -15,7 +15,6 @@
  * Statement boundaries come from the kit's lexer (src/kit/sql/split-statements.ts); where its count
  * and the parser's disagree, the plan is `whole`, the stricter of the two.
  */
-import { init, parse } from '@guanmingchiu/sqlparser-ts';
 import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
 
 /**
@@ -38,19 +37,29 @@ export type ScriptPlan =
   | { mode: 'whole'; statements: SqlStatement[]; because: { line: number; error: string } };
 
 let ready: Promise<void> | undefined;
-let loaded = false;
+let sqlparser: typeof import('@guanmingchiu/sqlparser-ts') | undefined;
 
-/** Loads the parser's wasm module once per process. */
+/**
+ * Loads the parser's wasm module once per process. Imported here rather than at the top, so a
+ * command pays for it only when it plans a file, and can start its slow work (the linter's drift
+ * check, a Prisma child process) before.
+ */
 export function loadNativeParser(): Promise<void> {
-  ready ??= init().then(() => {
-    loaded = true;
+  ready ??= import('@guanmingchiu/sqlparser-ts').then(async (module) => {
+    await module.init();
+    sqlparser = module;
   });
   return ready;
 }
 
+function nativeParser(): NonNullable<typeof sqlparser> {
+  if (!sqlparser) throw new Error('planScript() needs `await loadNativeParser()` first');
+  return sqlparser;
+}
+
 function parses(sql: string): string | undefined {
   try {
-    parse(sql, 'postgresql');
+    nativeParser().parse(sql, 'postgresql');
     return undefined;
   } catch (error) {
     return String((error as Error).message ?? error).replace(/^sql parser error:\s*/, '');
@@ -59,7 +68,7 @@ function parses(sql: string): string | undefined {
 
 /** Call `loadNativeParser()` first. */
 export function planScript(script: string): ScriptPlan {
-  if (!loaded) throw new Error('planScript() needs `await loadNativeParser()` first');
+  const { parse } = nativeParser();
   const statements = splitSqlStatements(script);
   for (const statement of statements) {
     const error = parses(statement.text);

@@ -7,7 +7,6 @@
  * Statement boundaries and line numbers come from the kit's lexer (split-statements.ts), the same
  * ones the stand-in and the native-engine model use, so a finding points where they would fail.
  */
-import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
 import { loadNativeParser } from './native-script-plan.ts';
 import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
 
@@ -31,12 +30,26 @@ export interface ParsedStatement extends SqlStatement {
   inner: ParsedStatement[];
 }
 
-/** Loads both wasm parsers once per process: PostgreSQL's and the native engine's (sqlparser). */
+let libpgQuery: typeof import('libpg-query') | undefined;
+
+/**
+ * Loads both wasm parsers once per process: PostgreSQL's and the native engine's (sqlparser).
+ * Imported here, not at the top: a command that parses starts its slow work first (the linter's
+ * drift check is a Prisma child process) and loads the parsers while that runs.
+ */
 export async function loadSqlParsers(): Promise<void> {
-  await Promise.all([loadModule(), loadNativeParser()]);
+  const [module] = await Promise.all([import('libpg-query'), loadNativeParser()]);
+  await module.loadModule();
+  libpgQuery = module;
+}
+
+function postgresParser(): NonNullable<typeof libpgQuery> {
+  if (!libpgQuery) throw new Error('parsing SQL needs `await loadSqlParsers()` first');
+  return libpgQuery;
 }
 
 function parseOne(statement: SqlStatement): ParsedStatement {
+  const { parseSync } = postgresParser();
   let stmt: Node;
   try {
     // The lexer gave one statement; BEGIN ATOMIC bodies aside, the parser finds one too.
@@ -52,6 +65,7 @@ function parseOne(statement: SqlStatement): ParsedStatement {
 
 /** `'CREATE INDEX …'` as an EXECUTE argument → its text; anything computed → undefined. */
 function literalText(expression: string): string | undefined {
+  const { parseSync } = postgresParser();
   try {
     const select = parseSync(`SELECT ${expression}`).stmts?.[0]?.stmt as Node | undefined;
     const target = select?.SelectStmt?.targetList;
@@ -78,6 +92,7 @@ function doBlockStatements(statement: SqlStatement): ParsedStatement[] {
     if (literal !== undefined) texts.push(literal);
     for (const value of Object.values(record)) walk(value);
   };
+  const { parsePlPgSQLSync } = postgresParser();
   try {
     walk(parsePlPgSQLSync(statement.text));
   } catch {
