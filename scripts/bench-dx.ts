@@ -198,12 +198,22 @@ runCli(async (argv) => {
       '`npm run lint:migrations`, one new migration',
       'bare `prisma migrate diff` (its drift check)',
       () => time(runs, scriptCommand('lint-migrations', [], copy.dir).flat(), copy.dir, env),
+      // The floor is the drift check exactly as the linter spawns it (src/kit/prisma-cli.ts): with
+      // --exit-code, and without Prisma's update check, a child process of its own.
       () =>
         time(
           runs,
-          prisma('migrate', 'diff', '--from-migrations', join(copyPrisma, 'migrations'), '--to-schema', schema),
+          prisma(
+            'migrate',
+            'diff',
+            '--from-migrations',
+            join(copyPrisma, 'migrations'),
+            '--to-schema',
+            schema,
+            '--exit-code',
+          ),
           bare,
-          bareEnv,
+          { ...bareEnv, CHECKPOINT_DISABLE: '1' },
         ),
     );
     await dropFresh();

@@ -173,18 +173,18 @@ function serveRpc(args: EngineArgs): void {
   let engine: Promise<WasmSchemaEngine> | undefined;
   const getEngine = () => {
     engine ??= (async () => {
-      // Every script the engine runs is first planned with sqlparser (pg-migration-adapter.ts):
-      // its wasm compiles beside the engine's instead of after it. A failure surfaces there.
-      loadNativeParser().catch(() => undefined);
-      const { SchemaEngine } = await loadWasmSchemaEngine();
       const url = args.datasource?.url;
       if (!url)
         throw new EngineCommandError({
           errorCode: 'P1012',
           message: 'The datasource has no URL. Set DATABASE_URL or run `npm run db:start`.',
         });
+      // Every script the engine runs is first planned with sqlparser (pg-migration-adapter.ts):
+      // its wasm compiles now, beside the engine's, not on the first script. A failure surfaces there.
+      loadNativeParser().catch(() => undefined);
+      const { SchemaEngine } = await loadWasmSchemaEngine();
       const factory = bindMigrationAwareSqlAdapterFactory(
-        createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
+        await createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
       );
       const datamodels = args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
       refuseManagedExtensions(args.previewFeatures, datamodels);

@@ -25,7 +25,7 @@
  *    10 s (P1002); deploy.yml never runs two deploys at once (its concurrency group).
  */
 import { randomUUID } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaPg } from '@prisma/adapter-pg';
 import { ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils';
 import type {
   SqlDriverAdapter,
@@ -159,18 +159,21 @@ function emptySchema(url: string): string {
   return `DROP SCHEMA IF EXISTS ${quoted} CASCADE;\nCREATE SCHEMA ${quoted};`;
 }
 
-/** One connection for the whole command, never closed while idle: the native engine's model. */
-function oneConnection(url: string): PrismaPg {
-  return new PrismaPg({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
-}
-
 export interface MigrationDatasource {
   url: string;
   shadowDatabaseUrl?: string | undefined;
 }
 
-/** The factory handed to `SchemaEngine.new`. */
-export function createMigrationAdapterFactory(datasource: MigrationDatasource): SqlMigrationAwareDriverAdapterFactory {
+/**
+ * The factory handed to `SchemaEngine.new`. adapter-pg (node-postgres under it: about 80 ms) is
+ * imported here, not at the top, so a stand-in started only for `--version` doesn't load it.
+ */
+export async function createMigrationAdapterFactory(
+  datasource: MigrationDatasource,
+): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  const { PrismaPg: Adapter } = await import('@prisma/adapter-pg');
+  /** One connection for the whole command, never closed while idle: the native engine's model. */
+  const oneConnection = (url: string): PrismaPg => new Adapter({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
   const main = oneConnection(datasource.url);
   return {
     provider: main.provider,
