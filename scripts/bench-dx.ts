@@ -29,37 +29,51 @@ interface Row {
   command: string;
   floor: string;
   ms: number;
-  floorMs: number | undefined;
+  floorMs: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-interface TimeOptions {
+/** One command to time, and how to run it. */
+interface Timed {
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
   /** Extra environment for run `i` (0-based), e.g. a database of its own. */
   envFor?: (run: number) => Record<string, string>;
   /** Undo what a run did (a created migration) so the next run starts from the same place. */
   after?: () => void;
 }
 
-/** Median wall time of a command run `runs` times; fails loudly if it fails. */
-function time(
-  runs: number,
-  command: string[],
-  cwd: string,
-  env: Record<string, string>,
-  options: TimeOptions = {},
-): number {
+/** Wall time of run `i` of a command; fails loudly if it fails. */
+function runOnce(timed: Timed, i: number): number {
+  const { command, cwd, env } = timed;
+  const started = performance.now();
+  const run = spawnSync(command[0]!, command.slice(1), {
+    cwd,
+    env: { ...process.env, ...env, ...timed.envFor?.(i) },
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - started;
+  timed.after?.();
+  if (run.status !== 0)
+    throw new Error(`${command.join(' ')} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  return ms;
+}
+
+/**
+ * Medians of a command and of its floor over `runs` runs each, taken in turns (command, floor,
+ * command, …): this machine's speed drifts by a few hundred ms over a minute, and timing all of
+ * one before all of the other put that drift into the difference.
+ */
+function timeAgainst(runs: number, timed: Timed, floor: Timed): { ms: number; floorMs: number } {
   const times: number[] = [];
+  const floorTimes: number[] = [];
   for (let i = 0; i < runs; i += 1) {
-    const runEnv = { ...process.env, ...env, ...options.envFor?.(i) };
-    const started = performance.now();
-    const run = spawnSync(command[0]!, command.slice(1), { cwd, env: runEnv, encoding: 'utf8' });
-    times.push(performance.now() - started);
-    options.after?.();
-    if (run.status !== 0)
-      throw new Error(`${command.join(' ')} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+    times.push(runOnce(timed, i));
+    floorTimes.push(runOnce(floor, i));
   }
-  return median(times);
+  return { ms: median(times), floorMs: median(floorTimes) };
 }
 
 /** A project with nothing of the kit's: its config names the schema, the migrations and the database. */
@@ -111,59 +125,51 @@ runCli(async (argv) => {
   const bareEnv = { ...env, PRISMA_SCHEMA_ENGINE_BINARY: standInPath };
   const prisma = (...args: string[]) => [process.execPath, prismaCli, ...args];
   const rows: Row[] = [];
-  const measure = (command: string, floor: string, run: () => number, floorRun?: () => number) => {
+  const measure = (command: string, floor: string, timed: Timed, floorTimed: Timed) => {
     process.stderr.write(`bench:dx: ${command}…\n`);
-    rows.push({ command, floor, ms: run(), floorMs: floorRun?.() });
+    rows.push({ command, floor, ...timeAgainst(runs, timed, floorTimed) });
   };
+  const kit = (command: string[], options: Partial<Timed> = {}): Timed => ({
+    command,
+    cwd: projectRoot,
+    env,
+    ...options,
+  });
+  const bareCli = (command: string[], options: Partial<Timed> = {}): Timed => ({
+    command,
+    cwd: bare,
+    env: bareEnv,
+    ...options,
+  });
+  const select1 = kit([
+    process.execPath,
+    '-e',
+    `const pg=require('pg');const c=new pg.Client(process.env.DATABASE_URL);c.connect().then(()=>c.query('SELECT 1')).then(()=>c.end())`,
+  ]);
 
   try {
-    const select1Ms = time(
-      runs,
-      [
-        process.execPath,
-        '-e',
-        `const pg=require('pg');const c=new pg.Client(process.env.DATABASE_URL);c.connect().then(()=>c.query('SELECT 1')).then(()=>c.end())`,
-      ],
-      projectRoot,
-      env,
-    );
-    const select1 = () => select1Ms;
-    measure(
-      '`prisma --version`',
-      'bare CLI',
-      () => time(runs, prisma('--version'), projectRoot, env),
-      () => time(runs, prisma('--version'), bare, bareEnv),
-    );
-    measure(
-      '`prisma migrate status`',
-      'bare CLI',
-      () => time(runs, prisma('migrate', 'status'), projectRoot, env),
-      () => time(runs, prisma('migrate', 'status'), bare, bareEnv),
-    );
+    for (const args of [['--version'], ['migrate', 'status']]) {
+      measure(`\`prisma ${args.join(' ')}\``, 'bare CLI', kit(prisma(...args)), bareCli(prisma(...args)));
+    }
     measure(
       '`prisma migrate deploy`, nothing pending',
       'bare CLI',
-      () => time(runs, prisma('migrate', 'deploy'), projectRoot, env),
-      () => time(runs, prisma('migrate', 'deploy'), bare, bareEnv),
+      kit(prisma('migrate', 'deploy')),
+      bareCli(prisma('migrate', 'deploy')),
     );
     measure(
       '`prisma migrate dev`, nothing to do',
       'bare CLI',
-      () => time(runs, prisma('migrate', 'dev'), projectRoot, env),
-      () => time(runs, prisma('migrate', 'dev'), bare, bareEnv),
+      kit(prisma('migrate', 'dev')),
+      bareCli(prisma('migrate', 'dev')),
     );
     measure(
       'schema-engine stand-in `--version`',
       '`SELECT 1` via pg',
-      () => time(runs, [process.execPath, standInPath, '--version'], projectRoot, env),
+      kit([process.execPath, standInPath, '--version']),
       select1,
     );
-    measure(
-      '`npm run setup`, nothing to do',
-      '`SELECT 1` via pg',
-      () => time(runs, scriptCommand('setup').flat(), projectRoot, env),
-      select1,
-    );
+    measure('`npm run setup`, nothing to do', '`SELECT 1` via pg', kit(scriptCommand('setup').flat()), select1);
     const freshDatabase = (i: number) => ({ DATABASE_URL: withDatabase(server, `${DATABASE}_fresh_${i}`) });
     const dropFresh = () =>
       Promise.all(Array.from({ length: 2 * runs }, (_, i) => dropDatabase(freshDatabase(i).DATABASE_URL)));
@@ -172,10 +178,14 @@ runCli(async (argv) => {
     measure(
       '`npm run setup`, fresh database',
       'bare `prisma migrate deploy` into a new database',
-      () => time(runs, scriptCommand('setup').flat(), projectRoot, env, { envFor: freshDatabase }),
-      // The setup runs above leave their databases behind; the floor gets new ones too.
-      () => time(runs, prisma('migrate', 'deploy'), bare, bareEnv, { envFor: (i) => freshDatabase(runs + i) }),
+      kit(scriptCommand('setup').flat(), { envFor: freshDatabase }),
+      // Each setup run leaves its database behind; the floor gets new ones too.
+      bareCli(prisma('migrate', 'deploy'), { envFor: (i) => freshDatabase(runs + i) }),
     );
+    // The copy's bundles (.data/build/: the stand-in, each script) are built on first use; build
+    // them before its commands are timed, or a short run measures esbuild.
+    runOnce(kit(prisma('--version'), { cwd: copy.dir }), 0);
+    runOnce(kit(scriptCommand('lint-migrations', ['--no-database'], copy.dir).flat(), { cwd: copy.dir }), 0);
     // Each run writes a migration folder for the new model; it is removed before the next run.
     const createOnly = prisma('migrate', 'dev', '--create-only', '--name', 'bench_note');
     const schema = join(copyPrisma, 'schema.prisma');
@@ -189,32 +199,29 @@ runCli(async (argv) => {
     measure(
       '`prisma migrate dev --create-only`, one new model',
       'bare CLI',
-      () => time(runs, createOnly, copy.dir, env, { after: removeNewMigration }),
-      () => time(runs, createOnly, bare, bareEnv, { after: removeNewMigration }),
+      kit(createOnly, { cwd: copy.dir, after: removeNewMigration }),
+      bareCli(createOnly, { after: removeNewMigration }),
     );
     // The branch now has what a developer has at this point: the model and its generated migration.
-    time(1, createOnly, copy.dir, env);
+    runOnce(kit(createOnly, { cwd: copy.dir }), 0);
     measure(
       '`npm run lint:migrations`, one new migration',
       'bare `prisma migrate diff` (its drift check)',
-      () => time(runs, scriptCommand('lint-migrations', [], copy.dir).flat(), copy.dir, env),
+      kit(scriptCommand('lint-migrations', [], copy.dir).flat(), { cwd: copy.dir }),
       // The floor is the drift check exactly as the linter spawns it (src/kit/prisma-cli.ts): with
       // --exit-code, and without Prisma's update check, a child process of its own.
-      () =>
-        time(
-          runs,
-          prisma(
-            'migrate',
-            'diff',
-            '--from-migrations',
-            join(copyPrisma, 'migrations'),
-            '--to-schema',
-            schema,
-            '--exit-code',
-          ),
-          bare,
-          { ...bareEnv, CHECKPOINT_DISABLE: '1' },
+      bareCli(
+        prisma(
+          'migrate',
+          'diff',
+          '--from-migrations',
+          join(copyPrisma, 'migrations'),
+          '--to-schema',
+          schema,
+          '--exit-code',
         ),
+        { env: { ...bareEnv, CHECKPOINT_DISABLE: '1' } },
+      ),
     );
     await dropFresh();
   } finally {
@@ -236,8 +243,7 @@ runCli(async (argv) => {
     '| command | median | floor | floor median | kit cost |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map(
-      (row) =>
-        `| ${row.command} | ${ms(row.ms)} | ${row.floor} | ${row.floorMs === undefined ? '' : ms(row.floorMs)} | ${row.floorMs === undefined ? '' : ms(row.ms - row.floorMs)} |`,
+      (row) => `| ${row.command} | ${ms(row.ms)} | ${row.floor} | ${ms(row.floorMs)} | ${ms(row.ms - row.floorMs)} |`,
     ),
     '',
   ];
