@@ -134,6 +134,7 @@ export async function recover(
 
   const lines: string[] = [];
   if (action !== 'applied') {
+    await loadSqlParsers();
     const leftovers = await invalidLeftovers(url, sqlOf(failed.name));
     await dropInvalidLeftovers(url, leftovers);
     lines.push(...leftovers.map((name) => `dropped the INVALID index ${name} (DROP INDEX CONCURRENTLY).`));
