@@ -98,9 +98,9 @@ function sqlOf(name: string): string {
   }
 }
 
-export async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
+/** Call `loadSqlParsers()` first. */
+async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
   const sql = sqlOf(failed.name);
-  await loadSqlParsers();
   const leftovers = await invalidLeftovers(url, sql);
   return [
     `failed migration: ${failed.name} (started ${failed.startedAt.toISOString()})`,
@@ -130,11 +130,12 @@ export async function recover(
       needsAttention: false,
     };
   }
+  // Both paths read the failed file with PostgreSQL's parser (what it left behind, its INVALID indexes).
+  await loadSqlParsers();
   if (!action) return { lines: await explainFailure(failed, url), needsAttention: true };
 
   const lines: string[] = [];
   if (action !== 'applied') {
-    await loadSqlParsers();
     const leftovers = await invalidLeftovers(url, sqlOf(failed.name));
     await dropInvalidLeftovers(url, leftovers);
     lines.push(...leftovers.map((name) => `dropped the INVALID index ${name} (DROP INDEX CONCURRENTLY).`));
