@@ -147,20 +147,46 @@ function inNativeForm(error: unknown): unknown {
 /**
  * Prisma's wasm engine takes no preview features (its constructor has only the schema files), so
  * with `postgresqlExtensions` it never reads the database's extensions: every `migrate dev`
- * would write another CREATE EXTENSION and `db pull` would drop the `extensions` line. Refuse
- * with the way that works under both engines instead of drifting.
+ * would write another CREATE EXTENSION and `db pull` would drop the `extensions` line. Only the
+ * requests that compare a schema's datamodel with a database are refused, with the way that works
+ * under both engines; applying, recording and reading migrations (`migrate deploy`, `status`,
+ * `resolve`, `reset`, `db execute`) never look at `extensions`, so they run as natively.
  */
-function refuseManagedExtensions(previewFeatures: string[], datamodels: Array<[string, string]>): void {
+const DATAMODEL_DIFFING_METHODS = new Set([
+  'createMigration',
+  'devDiagnostic',
+  'evaluateDataLoss',
+  'introspect',
+  'schemaPush',
+]);
+
+function declaresManagedExtensions(previewFeatures: string[], schemaTexts: string[]): boolean {
   // The CLI passes preview features only sometimes; the native engine reads them from the schema.
   const enabled =
     previewFeatures.includes('postgresqlExtensions') ||
-    datamodels.some(([, text]) => /previewFeatures\s*=\s*\[[^\]]*"postgresqlExtensions"/.test(text));
-  const declared = datamodels.some(([, text]) => /datasource\s+\w+\s*\{[^}]*\bextensions\s*=/.test(text));
-  if (!enabled || !declared) return;
+    schemaTexts.some((text) => /previewFeatures\s*=\s*\[[^\]]*"postgresqlExtensions"/.test(text));
+  return enabled && schemaTexts.some((text) => /datasource\s+\w+\s*\{[^}]*\bextensions\s*=/.test(text));
+}
+
+/** The schema texts a request compares with a database: the engine's own, or a `diff` side's. */
+function diffedSchemaTexts(request: RpcRequest, datamodels: Array<[string, string]>): string[] {
+  if (DATAMODEL_DIFFING_METHODS.has(request.method)) return datamodels.map(([, text]) => text);
+  if (request.method !== 'diff') return [];
+  const sides = [request.params?.from, request.params?.to] as Array<{
+    tag?: string;
+    files?: Array<{ content?: string }>;
+  }>;
+  return sides
+    .filter((side) => side?.tag === 'schemaDatamodel')
+    .flatMap((side) => (side.files ?? []).map((file) => file.content ?? ''));
+}
+
+function refuseManagedExtensions(request: RpcRequest, args: EngineArgs, datamodels: Array<[string, string]>): void {
+  if (!declaresManagedExtensions(args.previewFeatures, diffedSchemaTexts(request, datamodels))) return;
   throw new EngineCommandError({
     errorCode: undefined,
     message:
-      "The wasm stand-in cannot manage `extensions = [...]` (the postgresqlExtensions preview feature never reaches Prisma's wasm engine). Remove `extensions` from the datasource block and create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`), or run with PRISMA_SCHEMA_ENGINE=native.",
+      "The wasm stand-in cannot compare `extensions = [...]` with a database (the postgresqlExtensions preview feature never reaches Prisma's wasm engine). Remove `extensions` from the datasource block and create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`), or run with PRISMA_SCHEMA_ENGINE=native. `migrate deploy`, `status` and `resolve` work either way.",
   });
 }
 
@@ -170,6 +196,11 @@ function connectionUrl(params: Record<string, unknown> | undefined): string | un
 }
 
 function serveRpc(args: EngineArgs): void {
+  let files: Array<[string, string]> | undefined;
+  const schemaFiles = () => {
+    files ??= args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
+    return [...files];
+  };
   let engine: Promise<WasmSchemaEngine> | undefined;
   const getEngine = () => {
     engine ??= (async () => {
@@ -186,8 +217,7 @@ function serveRpc(args: EngineArgs): void {
       const factory = bindMigrationAwareSqlAdapterFactory(
         await createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
       );
-      const datamodels = args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
-      refuseManagedExtensions(args.previewFeatures, datamodels);
+      const datamodels = schemaFiles();
       // Commands such as `migrate diff` and `db execute` start the engine without a schema. The
       // native engine then takes the provider from the URL; the wasm one has no connector at all
       // ("unreachable"), so give it a schema that names only the provider.
@@ -212,6 +242,7 @@ function serveRpc(args: EngineArgs): void {
   let lastDevDiagnostic: Record<string, unknown> | undefined;
   const handle = async (request: RpcRequest): Promise<unknown> => {
     const params = request.params ?? {};
+    refuseManagedExtensions(request, args, schemaFiles());
     switch (request.method) {
       case 'createDatabase': {
         const url = connectionUrl(params) ?? args.datasource?.url;
