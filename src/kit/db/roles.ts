@@ -25,12 +25,32 @@ export interface RolePasswords {
 
 const ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * Creates the role, or brings an existing one to LOGIN and no superuser, CREATEDB or CREATEROLE
+ * with the given password. Attributes are sent only where they differ: PostgreSQL refuses
+ * `ALTER ROLE … NOSUPERUSER` from an admin that is not a superuser even when nothing would change,
+ * and no admin on a managed host is one, so sending them again would fail every re-run.
+ */
 async function ensureLoginRole(client: pg.Client, role: string, password: string): Promise<void> {
   const id = client.escapeIdentifier(role);
-  const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
-  await client.query(
-    `${exists ? 'ALTER' : 'CREATE'} ROLE ${id} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${client.escapeLiteral(password)}`,
-  );
+  const secret = `PASSWORD ${client.escapeLiteral(password)}`;
+  const existing = (
+    await client.query<{ rolcanlogin: boolean; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
+      'SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1',
+      [role],
+    )
+  ).rows[0];
+  if (!existing) {
+    await client.query(`CREATE ROLE ${id} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${secret}`);
+    return;
+  }
+  const changes = [
+    existing.rolcanlogin ? '' : 'LOGIN',
+    existing.rolsuper ? 'NOSUPERUSER' : '',
+    existing.rolcreatedb ? 'NOCREATEDB' : '',
+    existing.rolcreaterole ? 'NOCREATEROLE' : '',
+  ].filter(Boolean);
+  await client.query(`ALTER ROLE ${id} ${[...changes, secret].join(' ')}`);
 }
 
 export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: RolePasswords): Promise<void> {

@@ -131,7 +131,17 @@ describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser
     await withPgClient(as(adminUrl, roles.migrator, passwords.MIGRATOR_DB_PASSWORD), (migrator) =>
       migrator.query('ALTER TABLE accounts ADD COLUMN nickname text'),
     );
-    await withPgClient(as(adminUrl, roles.app, passwords.APP_DB_PASSWORD), async (app) => {
+    // The documented re-run (after new migrations) and a password rotation, by the same admin:
+    // PostgreSQL refuses a non-superuser's ALTER ROLE … NOSUPERUSER even when nothing changes.
+    const again = script('db-roles', adminUrl, args, passwords);
+    expect(again.code, again.stderr).toBe(0);
+    const rotated = { MIGRATOR_DB_PASSWORD: 'migrator-secret-2', APP_DB_PASSWORD: 'app-secret-67890' };
+    const rotation = script('db-roles', adminUrl, args, rotated);
+    expect(rotation.code, rotation.stderr).toBe(0);
+    await expect(
+      withPgClient(as(adminUrl, roles.app, passwords.APP_DB_PASSWORD), (app) => app.query('SELECT 1')),
+    ).rejects.toThrow(/password authentication failed/);
+    await withPgClient(as(adminUrl, roles.app, rotated.APP_DB_PASSWORD), async (app) => {
       await app.query(`INSERT INTO accounts (email) VALUES ('app@example.test')`);
       await expect(app.query('ALTER TABLE accounts ADD COLUMN sneaky text')).rejects.toThrow(/must be owner/);
     });
