@@ -1,9 +1,11 @@
 /**
- * `npm run bench:locks [-- --rows N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]`
+ * `npm run bench:locks [-- --rows N] [--runs N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]`
  * For each zero-downtime pattern, the naive change and the kit's safe one on a table of N rows
  * (default 1,000,000) while a writer keeps inserting and updating it: total time, the writer's
  * longest, p50 and p99 write, and failed writes. Prints a table and writes DIR/bench-locks.md and
- * DIR/bench-locks.svg (write latency over time, naive and safe side by side).
+ * DIR/bench-locks.svg (write latency over time, naive and safe side by side). With `--runs N`
+ * each pair runs N times on fresh clones and the spread of the longest write is printed: one run
+ * can't tell a stall that comes and goes from one that is gone.
  *
  * The changes run as SQL, statement by statement the way Migrate runs a file, so the totals
  * compare the SQL and not the CLI's start-up; the tests in test/kit/migrations/ run the same files
@@ -39,7 +41,8 @@ import {
 const PREFIX = 'kit_bench_';
 /** How long the writer goes on after a change finishes. */
 const SETTLE_MS = 500;
-const USAGE = 'Usage: npm run bench:locks -- [--rows N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]';
+const USAGE =
+  'Usage: npm run bench:locks -- [--rows N] [--runs N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]';
 
 interface Measured {
   label: string;
@@ -121,11 +124,25 @@ function verdict(naive: Measured, safe: Measured): string {
   return `safe longest write = ${share < 10 ? share.toFixed(2) : share.toFixed(1)}% of naive (goal < 1%); safe total = ${ratio.toFixed(2)}× naive (goal ≤ 2×)`;
 }
 
-function markdown(
-  rows: number,
-  results: Array<{ pattern: LockBenchPattern; naive: Measured; safe: Measured }>,
-  machine: string,
-): string {
+interface PatternResult {
+  pattern: LockBenchPattern;
+  /** The last run's, for the table and the chart. */
+  naive: Measured;
+  safe: Measured;
+  /** Every run's longest write, in run order. */
+  naiveLongest: number[];
+  safeLongest: number[];
+}
+
+/** `min / median / max` of a run's longest writes, or the one value. */
+function spread(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 1) return ms(sorted[0] as number);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
+  return `${ms(sorted[0] as number)} / ${ms(median)} / ${ms(sorted.at(-1) as number)} (min / median / max of ${sorted.length} runs: ${values.map((value) => Math.round(value)).join(', ')})`;
+}
+
+function markdown(rows: number, results: PatternResult[], machine: string): string {
   const lines = [
     `# bench:locks, ${n(rows)} rows`,
     '',
@@ -153,6 +170,13 @@ function markdown(
     '',
     ...results.map(({ pattern, naive, safe }) => `- **${pattern.key}**: ${verdict(naive, safe)}`),
     '',
+    'Longest write per run:',
+    '',
+    ...results.flatMap(({ pattern, naiveLongest, safeLongest }) => [
+      `- **${pattern.key}** naive: ${spread(naiveLongest)}`,
+      `- **${pattern.key}** safe: ${spread(safeLongest)}`,
+    ]),
+    '',
     '![write latency over time, naive and safe](bench-locks.svg)',
     '',
   );
@@ -163,11 +187,17 @@ runCli(async (argv) => {
   const { values } = parseCliArgs(
     {
       args: argv,
-      options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' }, out: { type: 'string' } },
+      options: {
+        rows: { type: 'string', default: '1000000' },
+        runs: { type: 'string', default: '1' },
+        only: { type: 'string' },
+        out: { type: 'string' },
+      },
     },
     USAGE,
   );
   const rows = parseCount('--rows', values.rows, 1000);
+  const runs = parseCount('--runs', values.runs, 1);
   const wanted = values.only?.split(',').map((key) => key.trim());
   const unknown = wanted?.filter((key) => !LOCK_BENCH_PATTERNS.some((pattern) => pattern.key === key));
   if (unknown?.length)
@@ -182,27 +212,32 @@ runCli(async (argv) => {
     server,
     async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string,
   );
-  const results: Array<{ pattern: LockBenchPattern; naive: Measured; safe: Measured }> = [];
+  const results: PatternResult[] = [];
   await dropDatabasesWithPrefix(server, PREFIX);
   try {
     for (const pattern of patterns) {
       console.log(`${pattern.key}: filling ${n(rows)} rows…`);
       await prepareBase(server, pattern, rows);
-      const naiveUrl = await cloneDatabase(server, baseDatabase(pattern), `${baseDatabase(pattern)}_naive`);
-      const safeUrl = await cloneDatabase(server, baseDatabase(pattern), `${baseDatabase(pattern)}_safe`);
-      // Each run starts from a clean checkpoint and without the other's leftovers (dirty pages,
-      // dead rows for autovacuum), which otherwise show up as stray stalls in the next run.
-      const isolate = async (done?: string) => {
-        if (done) await dropDatabase(done);
-        await withPgClient(server, (client) => client.query('CHECKPOINT'));
+      const result: Partial<PatternResult> & { naiveLongest: number[]; safeLongest: number[] } = {
+        pattern,
+        naiveLongest: [],
+        safeLongest: [],
       };
-      await isolate();
-      console.log(`${pattern.key}: naive…`);
-      const naive = await measure(naiveUrl, rows, pattern, 'naive');
-      await isolate(naiveUrl);
-      console.log(`${pattern.key}: safe…`);
-      const safe = await measure(safeUrl, rows, pattern, 'safe');
-      results.push({ pattern, naive, safe });
+      for (let run = 1; run <= runs; run += 1) {
+        const of = runs > 1 ? ` (run ${run} of ${runs})` : '';
+        for (const variant of ['naive', 'safe'] as const) {
+          const url = await cloneDatabase(server, baseDatabase(pattern), `${baseDatabase(pattern)}_${variant}`);
+          // Each run starts from a clean checkpoint and without the last one's leftovers (dirty
+          // pages, dead rows for autovacuum), which otherwise show up as stray stalls.
+          await withPgClient(server, (client) => client.query('CHECKPOINT'));
+          console.log(`${pattern.key}: ${variant}${of}…`);
+          const measured = await measure(url, rows, pattern, variant);
+          result[variant] = measured;
+          result[`${variant}Longest`].push(measured.writer.maxMs);
+          await dropDatabase(url);
+        }
+      }
+      results.push(result as PatternResult);
       await dropDatabasesWithPrefix(server, PREFIX);
     }
   } finally {
