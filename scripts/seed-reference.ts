@@ -1,13 +1,14 @@
 /**
  * `npm run seed:reference [-- --update-checksums]`, also what `npx prisma db seed` runs.
- * With --update-checksums it first records the checksums of reviewed edits, then seeds.
+ * With --update-checksums it seeds a reviewed edit, then records its checksums: only files that
+ * parsed, validated and loaded get stamped.
  * Production-safe: the deploy workflow runs it right after `prisma migrate deploy`.
  */
 import { redactUrl } from '#kit/db/connection-url.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { CliError } from '#kit/cli-error.ts';
-import { seedReferenceData, updateChecksums } from '#kit/seeding/reference-seed.ts';
+import { seedReferenceData, seedReviewedEdit } from '#kit/seeding/reference-seed.ts';
 import { formatSeedResults } from '#kit/seeding/format-results.ts';
 import kitConfig from '../kit.config.ts';
 
@@ -15,12 +16,13 @@ runCli(async (args) => {
   const unknown = args.filter((arg) => arg !== '--update-checksums');
   if (unknown.length > 0)
     throw new CliError(`Unknown argument ${unknown[0]}. Usage: npm run seed:reference [-- --update-checksums]`);
-  // After a reviewed edit: record the new checksums, then load the data as the deploy will.
-  if (args.includes('--update-checksums'))
-    console.log(`reference manifest updated (version ${updateChecksums(kitConfig.referenceTables)})`);
   const url = requireDatabaseUrl();
   const started = performance.now();
-  const results = await seedReferenceData(url, { tables: kitConfig.referenceTables });
+  const options = { tables: kitConfig.referenceTables };
+  const { results, manifestVersion } = args.includes('--update-checksums')
+    ? await seedReviewedEdit(url, options)
+    : { results: await seedReferenceData(url, options), manifestVersion: undefined };
   console.log(`reference seed → ${redactUrl(url)} (${Math.round(performance.now() - started)} ms)`);
   console.log(formatSeedResults(results));
+  if (manifestVersion !== undefined) console.log(`reference manifest updated (version ${manifestVersion})`);
 });

@@ -6,7 +6,7 @@ export function formatSeedResults(results: TableResult[]): string {
   return results
     .map(
       (r) =>
-        `  ${r.table.padEnd(width)}  created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, removed ${r.removed}`,
+        `  ${r.table.padEnd(width)}  created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, removed ${r.removed}${r.cascaded ? ` (+${r.cascaded} rows of other tables through foreign keys)` : ''}`,
     )
     .join('\n');
 }

@@ -6,6 +6,11 @@
  *   duplicate key), reporting file and line.
  * - Upserts by natural key in batches inside one transaction; a row whose values already match
  *   is not written at all, so a re-run with unchanged files writes zero rows.
+ * - A `"_removed": true` row is deleted only when what its foreign keys would delete or change
+ *   with it (counted through `pg_constraint`, transitively) is authorised on that same reviewed
+ *   line, table by table: `"_cascade": {"user_roles": 12}`. The live count is checked on every
+ *   run, so a deploy months later that would take more rows refuses. No command-line flag can
+ *   authorise it: a flag set once in a workflow would authorise every later cascade.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -13,6 +18,7 @@ import { join, relative } from 'node:path';
 import pg from 'pg';
 import { CliError } from '../cli-error.ts';
 import { projectRoot, prismaDir } from '../project-paths.ts';
+import { deletionEffects, describeEffect } from '../db/deletion-effects.ts';
 import type { ColumnType, ReferenceTable } from './reference-table.ts';
 
 export const referenceDir = join(prismaDir, 'reference');
@@ -24,9 +30,17 @@ interface Manifest {
   files: Record<string, string>;
 }
 
+/** A `"_removed": true` line: its key, where it is, and what it authorises foreign keys to touch. */
+export interface Removal {
+  key: unknown;
+  line: number;
+  /** Referencing table → the most rows a removal may delete or change there. */
+  cascade: Record<string, number>;
+}
+
 export interface ParsedTable {
   rows: Array<Record<string, unknown>>;
-  removedKeys: unknown[];
+  removals: Removal[];
 }
 
 export interface TableResult {
@@ -35,6 +49,8 @@ export interface TableResult {
   updated: number;
   unchanged: number;
   removed: number;
+  /** Rows of other tables that foreign keys deleted or changed with the removed ones. */
+  cascaded: number;
 }
 
 const display = (path: string) => relative(projectRoot, path) || path;
@@ -84,7 +100,7 @@ export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTab
   const path = join(dir, spec.file);
   const where = (line: number) => `${display(path)}:${line}`;
   const rows: Array<Record<string, unknown>> = [];
-  const removedKeys: unknown[] = [];
+  const removals: Removal[] = [];
   const seen = new Map<unknown, number>();
   const lines = readFileSync(path, 'utf8').split('\n');
   lines.forEach((text, index) => {
@@ -115,7 +131,7 @@ export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTab
     }
     seen.set(key, line);
     if (record._removed === true) {
-      removedKeys.push(key);
+      removals.push({ key, line, cascade: parseCascade(record, where(line)) });
       return;
     }
     for (const column of Object.keys(record)) {
@@ -133,7 +149,53 @@ export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTab
     }
     rows.push(record);
   });
-  return { rows, removedKeys };
+  return { rows, removals };
+}
+
+function parseCascade(record: Record<string, unknown>, where: string): Record<string, number> {
+  const cascade = record._cascade ?? {};
+  const valid =
+    typeof cascade === 'object' &&
+    cascade !== null &&
+    !Array.isArray(cascade) &&
+    Object.values(cascade).every((rows) => Number.isInteger(rows) && (rows as number) >= 0);
+  if (!valid) throw new CliError(`${where}: "_cascade" must map table names to row counts, e.g. {"user_roles": 12}.`);
+  return cascade as Record<string, number>;
+}
+
+/**
+ * Refuses a removal whose foreign-key effects are not authorised on its line (or exceed what
+ * is), or that a RESTRICT / NO ACTION reference would make fail. Returns the rows it may touch.
+ */
+async function checkRemoval(
+  client: pg.ClientBase,
+  spec: ReferenceTable,
+  removal: Removal,
+  where: string,
+): Promise<number> {
+  const keyType = spec.columns[spec.key];
+  const effects = await deletionEffects(
+    client,
+    client.escapeIdentifier(spec.table),
+    `${client.escapeIdentifier(spec.key)} = $1::${keyType}`,
+    [removal.key],
+  );
+  const what = `${where}: removing ${spec.key}=${JSON.stringify(removal.key)}`;
+  const blocking = effects.filter((effect) => effect.action === 'blocks');
+  if (blocking.length > 0)
+    throw new CliError(
+      `${what}: ${blocking.map(describeEffect).join('; ')}. Move or delete those rows in a migration first; nothing was written.`,
+    );
+  const byTable = new Map<string, number>();
+  for (const effect of effects) byTable.set(effect.table, (byTable.get(effect.table) ?? 0) + effect.rows);
+  const unauthorised = [...byTable].filter(([table, rows]) => rows > (removal.cascade[table] ?? 0));
+  if (unauthorised.length > 0) {
+    const authorise = JSON.stringify(Object.fromEntries(byTable));
+    throw new CliError(
+      `${what} would also touch ${effects.map(describeEffect).join('; ')}, more than its line allows; nothing was written. If that is intended, put "_cascade": ${authorise} on that line, review it, and run npm run seed:reference -- --update-checksums.`,
+    );
+  }
+  return [...byTable.values()].reduce((sum, rows) => sum + rows, 0);
 }
 
 async function upsertBatch(client: pg.ClientBase, spec: ReferenceTable, rows: Array<Record<string, unknown>>) {
@@ -161,9 +223,26 @@ export interface SeedOptions {
 }
 
 export async function seedReferenceData(url: string, options: SeedOptions): Promise<TableResult[]> {
+  verifyChecksums(options.tables, options.dir ?? referenceDir);
+  return loadReferenceData(url, options);
+}
+
+/**
+ * `--update-checksums`: loads a reviewed edit as the deploy will, then records its checksums.
+ * Only files that parsed, validated and committed get stamped; a failure leaves the manifest as
+ * it was, so the reviewed stamp never covers a broken file.
+ */
+export async function seedReviewedEdit(
+  url: string,
+  options: SeedOptions,
+): Promise<{ results: TableResult[]; manifestVersion: number }> {
+  const results = await loadReferenceData(url, options);
+  return { results, manifestVersion: updateChecksums(options.tables, options.dir ?? referenceDir) };
+}
+
+async function loadReferenceData(url: string, options: SeedOptions): Promise<TableResult[]> {
   const dir = options.dir ?? referenceDir;
   const { tables } = options;
-  verifyChecksums(tables, dir);
   // Parse everything first: a bad row anywhere stops the seed before any write.
   const parsed = tables.map((spec) => ({ spec, ...parseReferenceFile(dir, spec) }));
 
@@ -172,27 +251,29 @@ export async function seedReferenceData(url: string, options: SeedOptions): Prom
   const results: TableResult[] = [];
   try {
     await client.query('BEGIN');
-    for (const { spec, rows, removedKeys } of parsed) {
-      const result: TableResult = { table: spec.table, created: 0, updated: 0, unchanged: 0, removed: 0 };
+    for (const { spec, rows, removals } of parsed) {
+      const result: TableResult = { table: spec.table, created: 0, updated: 0, unchanged: 0, removed: 0, cascaded: 0 };
       for (let start = 0; start < rows.length; start += BATCH_SIZE) {
         const batch = await upsertBatch(client, spec, rows.slice(start, start + BATCH_SIZE));
         result.created += batch.created;
         result.updated += batch.updated;
       }
       result.unchanged = rows.length - result.created - result.updated;
-      if (removedKeys.length > 0) {
-        const keyType = spec.columns[spec.key];
+      for (const removal of removals) {
+        const where = `${display(join(dir, spec.file))}:${removal.line}`;
+        result.cascaded += await checkRemoval(client, spec, removal, where);
         const removed = await client.query(
-          `DELETE FROM ${client.escapeIdentifier(spec.table)} WHERE ${client.escapeIdentifier(spec.key)} = ANY($1::${keyType}[])`,
-          [removedKeys],
+          `DELETE FROM ${client.escapeIdentifier(spec.table)} WHERE ${client.escapeIdentifier(spec.key)} = $1::${spec.columns[spec.key]}`,
+          [removal.key],
         );
-        result.removed = removed.rowCount ?? 0;
+        result.removed += removed.rowCount ?? 0;
       }
       results.push(result);
     }
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if (error instanceof CliError) throw error;
     const table = parsed[results.length]?.spec.table ?? 'reference data';
     throw new CliError(`Reference seed failed on ${table}, nothing was written: ${(error as Error).message}`);
   } finally {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '#kit/cli-error.ts';
-import { seedReferenceData, updateChecksums } from '#kit/seeding/reference-seed.ts';
+import { seedReferenceData, seedReviewedEdit, updateChecksums } from '#kit/seeding/reference-seed.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { demoProjectDir } from '../support/demo-project.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
@@ -67,8 +67,8 @@ describe('reference seed', () => {
     updateChecksums(tables, dir);
     const results = await seedReferenceData(t.url, { tables, dir });
     expect(results).toEqual([
-      { table: 'roles', created: 0, updated: 0, unchanged: 2, removed: 1 },
-      { table: 'feature_flags', created: 0, updated: 1, unchanged: 2, removed: 0 },
+      { table: 'roles', created: 0, updated: 0, unchanged: 2, removed: 1, cascaded: 0 },
+      { table: 'feature_flags', created: 0, updated: 1, unchanged: 2, removed: 0, cascaded: 0 },
     ]);
     const { roles, flags } = await snapshot();
     expect(roles.map((r) => r.name)).toEqual(['admin', 'editor']);
@@ -119,5 +119,80 @@ describe('reference seed', () => {
     expect(
       (await query<{ n: number }>(`SELECT count(*)::int AS n FROM feature_flags WHERE key LIKE 'flag-%'`))[0]!.n,
     ).toBe(100_000);
+  });
+
+  /** Replaces member's line with a removal line (with `extra` fields), reviewed. */
+  function removeMember(extra = '') {
+    const file = join(dir, 'roles.jsonl');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        /^.*"name": "member".*$/m,
+        `{"name": "member", "_removed": true${extra}}`,
+      ),
+    );
+    updateChecksums(tables, dir);
+  }
+  const userRoles = async () => (await query<{ n: number }>('SELECT count(*)::int AS n FROM user_roles'))[0]!.n;
+
+  it('a removal that foreign keys would cascade is refused with the counts, until its line authorises them', async () => {
+    await seedReferenceData(t.url, { tables, dir });
+    // Two members, and a log that cascades from user_roles: the count follows the chain.
+    await withPgClient(t.url, async (client) => {
+      await client.query(
+        `INSERT INTO users (email, display_name) VALUES ('a@example.test', 'A'), ('b@example.test', 'B')`,
+      );
+      await client.query(
+        `INSERT INTO user_roles (user_id, role_id) SELECT u.id, r.id FROM users u, roles r WHERE r.name = 'member'`,
+      );
+      await client.query(`CREATE TABLE role_grant_log (user_id int, role_id int,
+        FOREIGN KEY (user_id, role_id) REFERENCES user_roles ON DELETE CASCADE)`);
+      await client.query('INSERT INTO role_grant_log SELECT user_id, role_id FROM user_roles');
+    });
+    removeMember();
+    await expectRefusal(
+      /roles\.jsonl:3: removing name="member" would also touch 2 rows of user_roles deleted \(user_roles_role_id_fkey\); 2 rows of role_grant_log deleted \(role_grant_log_user_id_role_id_fkey\), more than its line allows; nothing was written\. If that is intended, put "_cascade": \{"user_roles":2,"role_grant_log":2\} on that line/,
+    );
+    expect(await userRoles()).toBe(2);
+
+    removeMember(', "_cascade": {"user_roles": 1, "role_grant_log": 2}');
+    await expectRefusal(/more than its line allows/);
+
+    removeMember(', "_cascade": {"user_roles": 2, "role_grant_log": 2}');
+    const [roles] = await seedReferenceData(t.url, { tables, dir });
+    expect(roles).toMatchObject({ removed: 1, cascaded: 4 });
+    expect(await userRoles()).toBe(0);
+  });
+
+  it('a removal that a RESTRICT reference would make fail is refused before anything is written', async () => {
+    await seedReferenceData(t.url, { tables, dir });
+    await withPgClient(t.url, async (client) => {
+      await client.query('CREATE TABLE role_audits (role_id int NOT NULL REFERENCES roles ON DELETE RESTRICT)');
+      await client.query(`INSERT INTO role_audits SELECT id FROM roles WHERE name = 'member'`);
+    });
+    removeMember(', "_cascade": {"role_audits": 1}');
+    await expectRefusal(
+      /roles\.jsonl:3: removing name="member": 1 row of role_audits still refer to it \(role_audits_role_id_fkey\), so the delete would fail\. Move or delete those rows in a migration first; nothing was written\.$/,
+    );
+  });
+
+  it('--update-checksums stamps files only after they parsed, validated and loaded', async () => {
+    const manifest = () => readFileSync(join(dir, 'manifest.json'), 'utf8');
+    const before = manifest();
+    appendFileSync(join(dir, 'roles.jsonl'), '{"name": "broken",\n');
+    await expect(seedReviewedEdit(t.url, { tables, dir })).rejects.toThrow(/roles\.jsonl:4: not valid JSON/);
+    // A row the database rejects (here a CHECK that the flags break) is the same: the seed's
+    // transaction rolls back and the stamp stays off.
+    writeFileSync(join(dir, 'roles.jsonl'), readFileSync(join(referenceDir, 'roles.jsonl'), 'utf8'));
+    await withPgClient(t.url, (client) =>
+      client.query(`ALTER TABLE feature_flags ADD CONSTRAINT short_keys CHECK (length(key) < 5) NOT VALID`),
+    );
+    await expect(seedReviewedEdit(t.url, { tables, dir })).rejects.toThrow(/Reference seed failed on feature_flags/);
+    expect(manifest()).toBe(before);
+    await withPgClient(t.url, (client) => client.query('ALTER TABLE feature_flags DROP CONSTRAINT short_keys'));
+    appendFileSync(join(dir, 'roles.jsonl'), '{"name": "auditor", "description": "Reads everything"}\n');
+    const { manifestVersion } = await seedReviewedEdit(t.url, { tables, dir });
+    expect(manifestVersion).toBe(JSON.parse(before).version + 1);
+    expect(manifest()).not.toBe(before);
   });
 });
