@@ -209,12 +209,19 @@ interface PlacedFinding {
 function squawkInDoBlocks(file: string, statements: ParsedStatement[]): PlacedFinding[] {
   const inner = statements.flatMap((statement) => statement.inner);
   if (inner.length === 0) return [];
-  const text = inner.map((statement) => `${statement.text};`).join('\n');
-  return runSquawkOnText(text, file).map((finding) => ({
-    finding: { ...finding, line: inner[finding.line - 1]!.line },
-    statement: inner[finding.line - 1],
-    inDoBlock: true,
-  }));
+  const texts = inner.map((statement) => `${statement.text};`);
+  // squawk counts lines in the joined text, and a statement may span several: the finding
+  // belongs to the last statement that starts at or before its line.
+  const firstLines: number[] = [];
+  let next = 1;
+  for (const text of texts) {
+    firstLines.push(next);
+    next += text.split('\n').length;
+  }
+  return runSquawkOnText(texts.join('\n'), file).map((finding) => {
+    const statement = inner[firstLines.findLastIndex((first) => first <= finding.line)] ?? inner[0]!;
+    return { finding: { ...finding, line: statement.line }, statement, inDoBlock: true };
+  });
 }
 
 /**
