@@ -7,7 +7,7 @@
  * Runs a data migration from src/backfills/ in small, throttled, resumable batches.
  * Ctrl-C / SIGTERM finish the current batch and exit 0; run the same command again to resume.
  */
-import type { BackfillJob } from '#kit/backfill/job.ts';
+import { isTransformJob, type BackfillJob } from '#kit/backfill/job.ts';
 import { BackfillRunner, type BackfillOptions } from '#kit/backfill/run-backfill.ts';
 import { describeKey } from '#kit/backfill/key-tuple.ts';
 import { runWithLocalWorkers, type LocalRunOptions } from '#kit/backfill/local-workers.ts';
@@ -175,12 +175,21 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
       default: {
         const resumed = outcome.resumed ? ', resumed' : '';
         const summary = `${n(outcome.rowsChanged)} rows changed in ${n(outcome.batches)} batches, ${(outcome.elapsedMs / 1000).toFixed(1)} s, longest batch ${n(outcome.maxBatchMs)} ms (run ${outcome.run}${resumed})`;
-        if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
-        else
+        if (outcome.kind === 'stopped') {
           console.log(
             `${job.name}: stopped after key (${describeKey(outcome.lastKey)}). ${summary}. Resume with: npm run backfill -- ${job.name}`,
           );
-        return outcome.kind === 'finished';
+          return false;
+        }
+        const left = outcome.stillPending ?? 0;
+        if (left > 0 && !isTransformJob(job))
+          throw new CliError(
+            `${job.name}: the pass wrote ${n(outcome.rowsChanged)} rows, yet ${n(left)} rows still match its pending condition (${job.pending}): its set does not make a row stop matching it, or the app wrote such rows meanwhile (ship the column's default first). Fix the job; running it again would repeat the pass.`,
+          );
+        console.log(`${job.name}: done. ${summary}`);
+        // A transform's null leaves a row pending on purpose: said apart, never a failure.
+        if (left > 0) console.log(`${job.name}: ${n(left)} rows left pending (the transform skipped them).`);
+        return true;
       }
     }
   } finally {

@@ -1,6 +1,7 @@
 /**
- * `npm run seed:dev [-- --users N] [--seed N] [--posts-per-user N] [--force-non-local]`
- * Local sample data built with the test factories. Refuses production and non-local databases.
+ * `npm run seed:dev [-- --users N] [--seed N] [--posts-per-user N]`
+ * Sample data built with the test factories. Refuses production and any server that is not the
+ * embedded one or the one named in KIT_DEV_SERVER_ID (src/kit/db/development-server.ts).
  */
 import { createPrismaClient } from '../src/db/client.ts';
 import { redactUrl } from '#kit/db/connection-url.ts';
@@ -18,19 +19,17 @@ runCli(async (argv) => {
         users: { type: 'string', default: String(DEV_SEED_DEFAULTS.users) },
         seed: { type: 'string', default: String(DEV_SEED_DEFAULTS.seed) },
         'posts-per-user': { type: 'string', default: String(DEV_SEED_DEFAULTS.postsPerUser) },
-        'force-non-local': { type: 'boolean', default: false },
       },
     },
-    'Usage: npm run seed:dev -- [--users N] [--seed N] [--posts-per-user N] [--force-non-local]',
+    'Usage: npm run seed:dev -- [--users N] [--seed N] [--posts-per-user N]',
   );
   const options = {
     users: parseCount('--users', values.users, 0),
     seed: parseCount('--seed', values.seed, 0),
     postsPerUser: parseCount('--posts-per-user', values['posts-per-user'], 0),
-    forceNonLocal: values['force-non-local'],
   };
   const url = requireDatabaseUrl();
-  assertDevSeedAllowed(url, options.forceNonLocal);
+  await assertDevSeedAllowed(url);
   const db = createPrismaClient(url);
   try {
     const started = performance.now();

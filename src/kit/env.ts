@@ -10,9 +10,3 @@ export function loadEnv(): void {
   loaded = true;
   config({ path: join(projectRoot, '.env'), quiet: true });
 }
-
-/** The kit treats a run as production when NODE_ENV or APP_ENV says so. */
-export function isProduction(): boolean {
-  loadEnv();
-  return process.env.NODE_ENV === 'production' || process.env.APP_ENV === 'production';
-}

@@ -6,7 +6,7 @@
  */
 import { faker } from '@faker-js/faker';
 import { CliError } from '#kit/cli-error.ts';
-import { assertLocalOnly } from '#kit/db/local-only.ts';
+import { assertDevelopmentServer } from '#kit/db/development-server.ts';
 import type { PrismaClient } from '../db/client.ts';
 // Dev-only code: the dataset is made with the same factories the tests use.
 import { postFactory, userFactory, type Db } from '../../test/factories/index.ts';
@@ -15,11 +15,10 @@ export interface DevSeedOptions {
   users: number;
   seed: number;
   postsPerUser: number;
-  forceNonLocal: boolean;
 }
 
 /** What `npm run setup` and a bare `npm run seed:dev` build. */
-export const DEV_SEED_DEFAULTS: DevSeedOptions = { users: 20, seed: 1, postsPerUser: 3, forceNonLocal: false };
+export const DEV_SEED_DEFAULTS: DevSeedOptions = { users: 20, seed: 1, postsPerUser: 3 };
 
 export const NAMED_ACCOUNTS = [
   {
@@ -39,12 +38,10 @@ export const NAMED_ACCOUNTS = [
   },
 ] as const;
 
-/** Throws unless the dev seed may write to this database. */
-export function assertDevSeedAllowed(url: string, forceNonLocal: boolean): void {
-  assertLocalOnly(url, 'the dev seed', {
-    forceNonLocal,
-    productionHint: 'Use npm run seed:reference for production data.',
-    nonLocalHint: 'Pass --force-non-local if it is a non-production database.',
+/** Throws unless the dev seed may write to this database: a development server, by its identity. */
+export function assertDevSeedAllowed(url: string): Promise<void> {
+  return assertDevelopmentServer(url, 'the dev seed', {
+    production: 'Use npm run seed:reference for production data.',
   });
 }
 

@@ -6,6 +6,8 @@
  * The change is either SQL (`set`) or TypeScript (`transform`): use SQL when the new value is an
  * expression of the row, and a transform when it needs the app's own code.
  */
+import { CliError } from '../cli-error.ts';
+
 interface JobBase {
   /** Name used on the command line and as the checkpoint key: lowercase, digits and dashes. */
   name: string;
@@ -56,6 +58,29 @@ export function defineTransformJob<Row, Change>(
   job: TransformBackfillJob<Row, Change>,
 ): TransformBackfillJob<Row, Change> {
   return job;
+}
+
+/**
+ * What a scaffolded job's change is until a person writes it: a stub reads `set` through a getter
+ * that throws this, so the runner refuses to start instead of rewriting every row for nothing.
+ */
+export class UnwrittenBackfillError extends CliError {
+  constructor(readonly job: string) {
+    super(
+      `Backfill "${job}" is still the scaffold's stub: write the value each row gets (the TODO at \`set\` in src/backfills/${job}.ts), then run it again. Nothing was changed.`,
+    );
+    this.name = 'UnwrittenBackfillError';
+  }
+}
+
+/** The stub's `set` until its TODO is written (src/kit/migration-scaffold/backfill-job-stub.ts). */
+export function unwrittenBackfill(job: string): never {
+  throw new UnwrittenBackfillError(job);
+}
+
+/** Reads a SQL job's change once, so that an unwritten stub refuses before anything runs. */
+export function assertJobWritten(job: BackfillJob): void {
+  if (!isTransformJob(job)) void job.set;
 }
 
 export const keyColumns = (job: BackfillJob): readonly string[] => (typeof job.key === 'string' ? [job.key] : job.key);

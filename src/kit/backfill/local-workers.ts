@@ -13,7 +13,7 @@ import { createProgress } from '../progress.ts';
 import { projectRoot } from '../project-paths.ts';
 import { scriptCommand } from '../script-command.ts';
 import { startOrResumeRun, tryLockJob } from './bookkeeping.ts';
-import type { BackfillJob } from './job.ts';
+import { assertJobWritten, type BackfillJob } from './job.ts';
 import { planRanges } from './plan-ranges.ts';
 import { enqueueRun, openQueue, type QueueTimings, type RangeSettings } from './queue-workers.ts';
 import { countPendingRows, prepareJob } from './run-range.ts';
@@ -64,6 +64,7 @@ export async function runWithLocalWorkers(
   job: BackfillJob,
   options: LocalRunOptions,
 ): Promise<LocalRunOutcome> {
+  assertJobWritten(job);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const workers: ChildProcess[] = [];

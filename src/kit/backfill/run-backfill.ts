@@ -17,7 +17,7 @@ import {
   unfinishedRanges,
   type Checkpoint,
 } from './bookkeeping.ts';
-import { isTransformJob, type BackfillJob } from './job.ts';
+import { assertJobWritten, isTransformJob, type BackfillJob } from './job.ts';
 import type { KeyValue } from './key-tuple.ts';
 import { planRanges } from './plan-ranges.ts';
 import { DEFAULT_PRESSURE_LIMITS, type PressureLimits } from './pressure.ts';
@@ -47,6 +47,11 @@ export type BackfillOutcome =
       batches: number;
       elapsedMs: number;
       maxBatchMs: number;
+      /**
+       * Rows that still match the job's `pending` after a finished pass: a transform's skips
+       * (null), rows the app wrote pending meanwhile, or a `set` that doesn't satisfy `pending`.
+       */
+      stillPending?: number;
     };
 
 /** The SQL that touches every name a job uses, for EXPLAIN (planned, never run). */
@@ -112,6 +117,7 @@ export class BackfillRunner {
   }
 
   async run(options: BackfillOptions): Promise<BackfillOutcome> {
+    assertJobWritten(this.job);
     if (!(await tryLockJob(this.client, this.job.name, 'exclusive'))) {
       throw new CliError(
         `Backfill "${this.job.name}" is already running (another runner or its queue workers hold its lock). Let it finish, or stop it with Ctrl-C / SIGTERM and run this again to resume.`,
@@ -146,6 +152,6 @@ export class BackfillRunner {
       if (outcome.kind === 'stopped') return result('stopped');
     }
     if (await finishRunIfDone(this.client, this.job.name, start.run)) await vacuumAfterBackfill(this.client, this.job);
-    return result('finished');
+    return { ...result('finished'), stillPending: await this.pendingRows() };
   }
 }

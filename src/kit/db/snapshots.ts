@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
 import { databaseName, withDatabase } from './connection-url.ts';
-import { assertLocalOnly } from './local-only.ts';
+import { assertDevelopmentServer } from './development-server.ts';
 import { withPgClient } from './pg-client.ts';
 
 const NAME = /^[a-z0-9][a-z0-9_]{0,30}$/;
@@ -28,13 +28,29 @@ function checkName(name: string | undefined): string {
   return name;
 }
 
+/**
+ * Copies and drops need CREATEDB; checked before anything is ended or copied, so a role without it
+ * is refused in one line instead of after its database's other sessions were terminated.
+ */
+async function assertMayCreateDatabases(client: pg.Client, command: string): Promise<void> {
+  const role = (
+    await client.query<{ name: string; may: boolean }>(
+      'SELECT rolname AS name, rolcreatedb OR rolsuper AS may FROM pg_roles WHERE rolname = current_user',
+    )
+  ).rows[0];
+  if (!role?.may)
+    throw new CliError(
+      `${command} copies databases, which needs CREATEDB; the role ${role?.name ?? '(unknown)'} has not got it. Nothing was changed.`,
+    );
+}
+
 async function withServer<T>(
   url: string,
   command: string,
   work: (client: pg.Client, database: string) => Promise<T>,
 ): Promise<T> {
-  assertLocalOnly(url, command, {
-    nonLocalHint: "Snapshots are for your own database; use your platform's backups elsewhere.",
+  await assertDevelopmentServer(url, command, {
+    production: "Snapshots are for your own database; use your platform's backups elsewhere.",
   });
   const database = databaseName(url);
   return withPgClient(withDatabase(url, 'postgres'), (client) => work(client, database));
@@ -74,6 +90,7 @@ export function takeSnapshot(url: string, rawName: string | undefined): Promise<
       throw new CliError(
         `Snapshot "${name}" exists; restore it, delete it (npm run db:snapshot -- --delete ${name}), or pick another name.`,
       );
+    await assertMayCreateDatabases(client, 'db:snapshot');
     await disconnectOthers(client, database);
     await client.query(
       `CREATE DATABASE ${client.escapeIdentifier(target)} TEMPLATE ${client.escapeIdentifier(database)}`,
@@ -95,6 +112,7 @@ export function restoreSnapshot(url: string, rawName: string | undefined): Promi
         `No snapshot "${name}" of ${database}. ${known.length ? `Snapshots: ${known.join(', ')}.` : 'Take one with npm run db:snapshot -- <name>.'}`,
       );
     }
+    await assertMayCreateDatabases(client, 'db:restore');
     // Copy first, swap after: if the copy fails, the current database is untouched.
     const staging = `${database}__restoring`;
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(staging)}`);

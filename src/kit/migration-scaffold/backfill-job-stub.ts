@@ -1,7 +1,9 @@
 /**
  * The backfill job a `not-null` scaffold needs before its guard lets the tightening through:
  * a file in src/backfills/ with the one thing only a person can write (the value) left as a TODO
- * that still type-checks, so `npm test` stays green until it is filled in.
+ * that still type-checks, so `npm test` stays green until it is filled in. Until then its `set`
+ * throws UnwrittenBackfillError: run early, the job refuses instead of rewriting every row to
+ * itself and reporting success.
  */
 export interface BackfillStubArgs {
   job: string;
@@ -14,7 +16,7 @@ export interface BackfillStubArgs {
 export const jobExportName = (job: string) => job.replace(/-([a-z0-9])/g, (_, next: string) => next.toUpperCase());
 
 export function backfillJobStub({ job, table, column, migration }: BackfillStubArgs): string {
-  return `import type { SqlBackfillJob } from '#kit/backfill/job.ts';
+  return `import { type SqlBackfillJob, unwrittenBackfill } from '#kit/backfill/job.ts';
 
 /**
  * Fills ${table}.${column} for rows written before it had a value, so that
@@ -27,9 +29,12 @@ export const ${jobExportName(job)}: SqlBackfillJob = {
   table: '${table}',
   key: 'id', // the primary key's column(s): ['tenant_id', 'id'] for a composite key
   pending: '"${column}" IS NULL',
-  // TODO: the value each existing row gets, an SQL expression over the row (e.g. "${column}" = 'unknown').
-  // When it needs the app's code instead, make this a transform job (src/backfills/post-slug.ts).
-  set: '"${column}" = "${column}"',
+  // TODO: the value each existing row gets, an SQL expression over the row: replace this getter
+  // with e.g. set: \`"${column}" = 'unknown'\`. When it needs the app's code instead, make this a
+  // transform job (src/backfills/post-slug.ts).
+  get set(): string {
+    return unwrittenBackfill('${job}');
+  },
 };
 `;
 }

@@ -99,12 +99,31 @@ describe('dev seed', () => {
     }
   });
 
-  it('refuses a non-local database unless --force-non-local', async () => {
-    const remote = 'postgresql://app:hunter2@db.example.internal:5432/app';
-    const result = await run('seed-dev.ts', [], { DATABASE_URL: remote });
-    expect(result.code).not.toBe(0);
-    expect(result.out).toMatch(/non-local database \(db\.example\.internal:5432\).*--force-non-local/);
-    expect(result.out).not.toContain('hunter2');
+  it('refuses a server it cannot identify as a development one, even on 127.0.0.1, until it is named', async () => {
+    // This copy has no embedded cluster: the test server is, to it, what a tunnel to production
+    // on 127.0.0.1 would be.
+    const { KIT_DEV_SERVER_ID: id, ...unnamed } = process.env;
+    const users = () =>
+      withPgClient(t.url, async (client) => (await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n);
+    const before = await users();
+    const refused = await run('seed-dev.ts', [], { ...unnamed, KIT_DEV_SERVER_ID: '', DATABASE_URL: t.url });
+    expect(refused.code).not.toBe(0);
+    expect(refused.out.trim().split('\n')).toEqual([
+      `error: Refusing to run the dev seed against ${new URL(t.url).host}: it is not the embedded server, and an address can't tell a development server from a tunnel to production. If it is a development server of yours, set KIT_DEV_SERVER_ID=${id} (its system identifier) and run this again.`,
+    ]);
+    expect(await users()).toBe(before);
+    const environments: Array<Record<string, string>> = [
+      { NODE_ENV: 'Production' },
+      { APP_ENV: 'prod' },
+      { APP_ENV: 'staging' },
+    ];
+    for (const environment of environments) {
+      const result = await run('seed-dev.ts', [], { DATABASE_URL: t.url, ...environment });
+      expect(result.code, JSON.stringify(environment)).not.toBe(0);
+      expect(result.out).toMatch(/^error: Refusing to run the dev seed/);
+    }
+    const named = await run('seed-dev.ts', ['--users', '1'], { DATABASE_URL: t.url, KIT_DEV_SERVER_ID: id ?? '' });
+    expect(named.code, named.out).toBe(0);
   });
 
   it('rejects a bad --users value with one line', async () => {
@@ -128,7 +147,8 @@ describe('npm run seed:reference -- --update-checksums', () => {
         env: { ...process.env, DATABASE_URL: url },
       });
       expect(result.status, result.stdout + result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/reference manifest updated[\s\S]*reference seed →/);
+      // Loaded first, stamped after: a file that fails to load never gets a checksum.
+      expect(result.stdout).toMatch(/reference seed →[\s\S]*reference manifest updated/);
       expect(
         await withPgClient(
           url,

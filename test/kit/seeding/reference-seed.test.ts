@@ -126,10 +126,7 @@ describe('reference seed', () => {
     const file = join(dir, 'roles.jsonl');
     writeFileSync(
       file,
-      readFileSync(file, 'utf8').replace(
-        /^.*"name": "member".*$/m,
-        `{"name": "member", "_removed": true${extra}}`,
-      ),
+      readFileSync(file, 'utf8').replace(/^.*"name": "member".*$/m, `{"name": "member", "_removed": true${extra}}`),
     );
     updateChecksums(tables, dir);
   }

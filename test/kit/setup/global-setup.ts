@@ -4,6 +4,7 @@
  * demo project's that the kit's machinery is tested on. Test files clone them (fast) rather than
  * migrating their own database (slow).
  */
+import { serverId } from '#kit/db/development-server.ts';
 import type { TestProject } from 'vitest/node';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { cloneDatabase, dropDatabasesWithPrefix, migrateDatabase } from '#kit/db/scratch-databases.ts';
@@ -45,6 +46,9 @@ export default async function setup(project: TestProject) {
   await migrateDatabase(templateUrl);
   await migrateDemoTemplate(serverUrl);
 
+  // The test server is a development server, embedded or not: commands the tests run in project
+  // copies (which have no embedded cluster of their own) may write sample data and snapshots to it.
+  process.env.KIT_DEV_SERVER_ID = await serverId(serverUrl);
   project.provide('testServerUrl', serverUrl);
   project.provide('templateUrl', templateUrl);
 
