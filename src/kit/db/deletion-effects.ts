@@ -81,10 +81,16 @@ export async function deletionEffects(
   return effects;
 }
 
+const OUTCOME: Record<Exclude<DeleteAction, 'blocks'>, string> = {
+  delete: 'deleted',
+  'set null': 'set to NULL',
+  'set default': 'set to their default',
+};
+
 /** `12 rows of user_roles deleted (user_roles_role_id_fkey)`, for messages. */
 export function describeEffect(effect: DeletionEffect): string {
   const rows = `${effect.rows} row${effect.rows === 1 ? '' : 's'} of ${effect.table}`;
   const via = `(${effect.constraint})`;
   if (effect.action === 'blocks') return `${rows} still refer to it ${via}, so the delete would fail`;
-  return `${rows} ${effect.action === 'delete' ? 'deleted' : `${effect.action === 'set null' ? 'set to NULL' : 'set to their default'}`} ${via}`;
+  return `${rows} ${OUTCOME[effect.action]} ${via}`;
 }
