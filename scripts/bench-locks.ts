@@ -218,11 +218,7 @@ runCli(async (argv) => {
     for (const pattern of patterns) {
       console.log(`${pattern.key}: filling ${n(rows)} rows…`);
       await prepareBase(server, pattern, rows);
-      const result: Partial<PatternResult> & { naiveLongest: number[]; safeLongest: number[] } = {
-        pattern,
-        naiveLongest: [],
-        safeLongest: [],
-      };
+      const measured: Record<'naive' | 'safe', Measured[]> = { naive: [], safe: [] };
       for (let run = 1; run <= runs; run += 1) {
         const of = runs > 1 ? ` (run ${run} of ${runs})` : '';
         for (const variant of ['naive', 'safe'] as const) {
@@ -231,13 +227,18 @@ runCli(async (argv) => {
           // pages, dead rows for autovacuum), which otherwise show up as stray stalls.
           await withPgClient(server, (client) => client.query('CHECKPOINT'));
           console.log(`${pattern.key}: ${variant}${of}…`);
-          const measured = await measure(url, rows, pattern, variant);
-          result[variant] = measured;
-          result[`${variant}Longest`].push(measured.writer.maxMs);
+          measured[variant].push(await measure(url, rows, pattern, variant));
           await dropDatabase(url);
         }
       }
-      results.push(result as PatternResult);
+      const longest = (all: Measured[]) => all.map((m) => m.writer.maxMs);
+      results.push({
+        pattern,
+        naive: measured.naive.at(-1) as Measured,
+        safe: measured.safe.at(-1) as Measured,
+        naiveLongest: longest(measured.naive),
+        safeLongest: longest(measured.safe),
+      });
       await dropDatabasesWithPrefix(server, PREFIX);
     }
   } finally {

@@ -7,7 +7,7 @@ import { importBundled } from '#kit/build/bundle-if-stale.mjs';
 import { CliError } from '#kit/cli-error.ts';
 import { redactUrl } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
-import { assertDevelopmentServer } from '#kit/db/development-server.ts';
+import { developmentServerRefusal } from '#kit/db/development-server.ts';
 import { runPrisma } from '#kit/prisma-cli.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { projectRoot } from '#kit/project-paths.ts';
@@ -54,15 +54,11 @@ runCli(async (args) => {
   if (referenceWrites > 0) console.log(formatSeedResults(reference));
 
   let devRows = 0;
-  // Sample data only on a development server, by its identity (src/kit/db/development-server.ts).
-  const notDevelopment = await assertDevelopmentServer(database.url, 'the dev seed').then(
-    () => false,
-    (error: unknown) => (error instanceof CliError ? true : Promise.reject(error)),
-  );
-  if (notDevelopment) {
+  // Sample data only on a development server, known by its identity (src/kit/db/development-server.ts).
+  if (await developmentServerRefusal(database.url, 'the dev seed')) {
     step('dev seed', 'skipped: not a development server (npm run seed:dev says why)');
   } else {
-    // Loaded only outside production (the dev seed needs faker, a dev dependency), and bundled
+    // Loaded only on a development server (the dev seed needs faker, a dev dependency), and bundled
     // only now: both import the Prisma Client that the step above may just have generated.
     const { seedDevData, DEV_SEED_DEFAULTS } = (await importBundled(
       projectRoot,

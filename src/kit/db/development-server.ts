@@ -66,26 +66,32 @@ export interface DevelopmentServerHints {
 }
 
 /**
- * Throws a one-line CliError unless `url` is a development server in a development
- * environment. Call it before anything the command changes or ends.
+ * Why `command` must not run on `url` (one line naming the fix), or undefined on a development
+ * server in a development environment. For commands that skip a step rather than fail (setup).
  */
+export async function developmentServerRefusal(
+  url: string,
+  command: string,
+  hints: DevelopmentServerHints = {},
+): Promise<string | undefined> {
+  const environment = runEnvironment();
+  const instead = hints.production ? ` ${hints.production}` : '';
+  if (environment.kind === 'production')
+    return `Refusing to run ${command} in production (${environment.said}).${instead}`;
+  const id = await serverId(url);
+  if (id === embeddedServerId()) return undefined;
+  if (environment.kind === 'unknown')
+    return `Refusing to run ${command}: ${environment.said} is not an environment the kit knows as development (development, dev, test, local), and the server is not the embedded one.${instead}`;
+  if (process.env.KIT_DEV_SERVER_ID === id) return undefined;
+  return `Refusing to run ${command} against ${new URL(url).host}: it is not the embedded server, and an address can't tell a development server from a tunnel to production. If it is a development server of yours, set KIT_DEV_SERVER_ID=${id} (its system identifier) and run this again.`;
+}
+
+/** Throws the refusal as a CliError. Call it before anything the command changes or ends. */
 export async function assertDevelopmentServer(
   url: string,
   command: string,
   hints: DevelopmentServerHints = {},
 ): Promise<void> {
-  const environment = runEnvironment();
-  const instead = hints.production ? ` ${hints.production}` : '';
-  if (environment.kind === 'production')
-    throw new CliError(`Refusing to run ${command} in production (${environment.said}).${instead}`);
-  const id = await serverId(url);
-  if (id === embeddedServerId()) return;
-  if (environment.kind === 'unknown')
-    throw new CliError(
-      `Refusing to run ${command}: ${environment.said} is not an environment the kit knows as development (development, dev, test, local), and the server is not the embedded one.${instead}`,
-    );
-  if (process.env.KIT_DEV_SERVER_ID === id) return;
-  throw new CliError(
-    `Refusing to run ${command} against ${new URL(url).host}: it is not the embedded server, and an address can't tell a development server from a tunnel to production. If it is a development server of yours, set KIT_DEV_SERVER_ID=${id} (its system identifier) and run this again.`,
-  );
+  const refusal = await developmentServerRefusal(url, command, hints);
+  if (refusal) throw new CliError(refusal);
 }

@@ -1,12 +1,19 @@
 /**
  * The backfill runner as an operator uses it (`npm run backfill`), against a real PostgreSQL:
- * killed and resumed, raced, stopped, dry-run, and given bad input. Under a concurrent writer:
- * test/kit/load/backfill-under-load.test.ts.
+ * killed and resumed, raced, stopped, dry-run, and given bad input; and a job that would change
+ * nothing (the scaffold's unwritten stub, a `set` that leaves its rows pending), which must not
+ * report success. Under a concurrent writer: test/kit/load/backfill-under-load.test.ts.
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backfillJobs } from '../fixtures/demo-project/src/backfills/index.ts';
+import { UnwrittenBackfillError, type SqlBackfillJob } from '#kit/backfill/job.ts';
+import { BackfillRunner } from '#kit/backfill/run-backfill.ts';
+import { backfillJobStub } from '#kit/migration-scaffold/backfill-job-stub.ts';
+import { dataDir } from '#kit/project-paths.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
@@ -207,5 +214,56 @@ describe('npm run backfill', () => {
               count(*) FILTER (WHERE id > 2500 AND timezone IS NULL)::int AS untouched FROM users`,
     );
     expect(state).toEqual([{ kept: 2500, untouched: 2500 }]);
+  });
+});
+
+describe('a backfill that would change nothing', () => {
+  const awaitingTimezone = async (url: string) =>
+    (await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM users WHERE timezone IS NULL'))[0]!.n;
+
+  async function runInProcess(url: string, job: SqlBackfillJob) {
+    const runner = await BackfillRunner.connect(url, job);
+    try {
+      return await runner.run({ batchSize: 100, sleepMs: 0 });
+    } finally {
+      await runner.close();
+    }
+  }
+
+  it('the scaffolded job stub refuses to run until its value is written, and changes nothing', async () => {
+    const dir = join(dataDir, 'tmp', `stub-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'user-timezone-stub.ts');
+    writeFileSync(
+      file,
+      backfillJobStub({ job: 'user-timezone-stub', table: 'users', column: 'timezone', migration: 'users_timezone' }),
+    );
+    const { userTimezoneStub } = (await import(file)) as { userTimezoneStub: SqlBackfillJob };
+    rmSync(dir, { recursive: true, force: true });
+    const url = await databaseWithUsers(500);
+    const refused = runInProcess(url, userTimezoneStub);
+    await expect(refused).rejects.toBeInstanceOf(UnwrittenBackfillError);
+    await expect(refused).rejects.toThrow(
+      /^Backfill "user-timezone-stub" is still the scaffold's stub: write the value each row gets \(the TODO at `set` in src\/backfills\/user-timezone-stub\.ts\), then run it again\. Nothing was changed\.$/,
+    );
+    expect(await awaitingTimezone(url)).toBeGreaterThanOrEqual(500);
+  });
+
+  it('a pass whose change leaves its rows pending says how many are still pending', async () => {
+    const url = await databaseWithUsers(500);
+    const pending = await awaitingTimezone(url);
+    const noOp: SqlBackfillJob = {
+      name: 'timezone-no-op',
+      description: 'rewrites each row to itself',
+      table: 'users',
+      key: 'id',
+      pending: 'timezone IS NULL',
+      set: 'timezone = timezone',
+    };
+    const outcome = await runInProcess(url, noOp);
+    expect(outcome).toMatchObject({ kind: 'finished', rowsChanged: pending, stillPending: pending });
+
+    const filled = await runInProcess(url, { ...noOp, name: 'timezone-utc', set: `timezone = 'UTC'` });
+    expect(filled).toMatchObject({ kind: 'finished', rowsChanged: pending, stillPending: 0 });
   });
 });
