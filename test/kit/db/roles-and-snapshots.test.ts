@@ -146,6 +146,19 @@ describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser
       await expect(app.query('ALTER TABLE accounts ADD COLUMN sneaky text')).rejects.toThrow(/must be owner/);
     });
   });
+
+  it('db:snapshot as a role without CREATEDB is refused in one line before any session is ended', async () => {
+    const adminUrl = as(withDatabase(inject('testServerUrl'), database), roles.admin, password);
+    await withPgClient(adminUrl, async (other) => {
+      const taken = script('db-snapshot', adminUrl, ['snapshot', 'before_risky']);
+      expect(taken.code).toBe(1);
+      expect(taken.stderr.trim().split('\n')).toEqual([
+        `error: db:snapshot copies databases, which needs CREATEDB; the role ${roles.admin} has not got it. Nothing was changed.`,
+      ]);
+      // The other session is still there: nothing was terminated on the way to the refusal.
+      expect((await other.query('SELECT 1 AS alive')).rows).toEqual([{ alive: 1 }]);
+    });
+  });
 });
 
 describe('npm run db:snapshot / db:restore', () => {
