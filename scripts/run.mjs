@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleIfStale } from '#kit/build/bundle-if-stale.mjs';
+import { BundleError, bundleIfStale } from '#kit/build/bundle-if-stale.mjs';
 
 // V8 compiles WebAssembly twice: at once with its baseline compiler (Liftoff), then again, hot
 // functions optimized (TurboFan), on background threads that the process waits for at exit. The
@@ -25,7 +25,14 @@ if (!/^[\w-]+$/.test(name) || !existsSync(join(root, script))) {
   );
   process.exit(1);
 }
-const bundle = await bundleIfStale(root, script, join(root, '.data', 'build', 'scripts', `${name}.mjs`));
+const bundle = await bundleIfStale(root, script, join(root, '.data', 'build', 'scripts', `${name}.mjs`)).catch(
+  (error) => {
+    // A file the script imports does not compile: one line, as runCli prints expected errors.
+    if (!(error instanceof BundleError)) throw error;
+    console.error(`error: ${error.message}`);
+    process.exit(error.exitCode);
+  },
+);
 // The script sees the command line it would see under tsx: its own path, then its arguments.
 process.argv = [process.argv[0], join(root, script), ...args];
 process.setSourceMapsEnabled(true);

@@ -11,6 +11,7 @@ import { developmentServerRefusal } from '#kit/db/development-server.ts';
 import { runPrisma } from '#kit/prisma-cli.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { projectRoot } from '#kit/project-paths.ts';
+import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { generateClientIfStale } from '#kit/setup/generate-client.ts';
 import { appliedMigrationCount, rowCounts } from '#kit/setup/database-summary.ts';
@@ -19,6 +20,24 @@ import kitConfig from '../kit.config.ts';
 import { formatSeedResults } from '#kit/seeding/format-results.ts';
 
 const step = (label: string, detail: string) => console.log(`✓ ${label.padEnd(15)} ${detail}`);
+
+/**
+ * A database whose applied migrations are not all in prisma/migrations has another history than
+ * this checkout: typically setup ran before `init:project` squashed the demo into a baseline,
+ * and deploying would replay that baseline onto the tables it describes (P3018, "type … already
+ * exists"). Say so before Prisma tries, with the one way out that fits the server.
+ */
+async function refuseForeignHistory(url: string, applied: string[]): Promise<void> {
+  const onDisk = new Set(migrationFolders());
+  const foreign = applied.filter((name) => !onDisk.has(name));
+  if (foreign.length === 0) return;
+  const what = `The database has ${foreign.length} applied migration${foreign.length === 1 ? '' : 's'} that prisma/migrations does not (first: ${foreign[0]}), so its history is not this checkout's (did init:project squash it after a setup?).`;
+  if (await developmentServerRefusal(url, 'a reset'))
+    throw new CliError(
+      `${what} This is not a development server, so nothing was changed: compare with npx prisma migrate status and point DATABASE_URL at the database this history belongs to.`,
+    );
+  throw new CliError(`${what} On this development database: npx prisma migrate reset --force, then npm run setup.`);
+}
 
 runCli(async (args) => {
   if (args.length > 0) throw new CliError(`npm run setup takes no arguments (got ${args.join(' ')}).`);
@@ -36,6 +55,10 @@ runCli(async (args) => {
   // Every folder recorded as applied and none failed: nothing for `migrate deploy` to do, and
   // skipping its 2 s is most of what a no-op setup costs. Anything else goes to Prisma.
   const history = await readMigrationHistory(database.url);
+  await refuseForeignHistory(
+    database.url,
+    history.applied.map((record) => record.name),
+  );
   if (history.pending.length > 0 || history.failed.length > 0 || before === 0) {
     const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
     if (deploy.code !== 0) {

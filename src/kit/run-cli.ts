@@ -1,10 +1,12 @@
 /**
- * Runs a command-line entry point: loads `.env`, and turns an expected failure (CliError) into one
- * line on stderr and a non-zero exit, with any password in it scrubbed. Anything else is a bug
- * and is printed with its stack.
+ * Runs a command-line entry point: loads `.env`, and turns an expected failure (CliError, a
+ * connection failure, a permission PostgreSQL denied) into one line on stderr and a non-zero
+ * exit, with any password in it scrubbed. Anything else is a bug and is printed with its stack.
  */
+import { BundleError } from './build/bundle-if-stale.mjs';
 import { CliError } from './cli-error.ts';
 import { connectionFailure } from './db/connection-errors.ts';
+import { permissionError } from './db/permission-errors.ts';
 import { scrubSecret } from './db/connection-url.ts';
 import { currentDatabaseUrl } from './db/database-url.ts';
 import { loadEnv } from './env.ts';
@@ -16,12 +18,7 @@ const START_HINT = 'Is the server running? For the embedded one: npm run db:star
  * whether node-postgres reports it (ECONNREFUSED, 28P01, …) or Prisma Client does (P1000–P1003).
  */
 function asConnectionError(error: unknown): CliError | undefined {
-  let url: string | undefined;
-  try {
-    url = currentDatabaseUrl();
-  } catch {
-    return undefined;
-  }
+  const url = databaseUrlIfAny();
   const code =
     (error as { code?: unknown; errorCode?: unknown })?.code ?? (error as { errorCode?: unknown })?.errorCode;
   if (!url || typeof code !== 'string') return undefined;
@@ -43,11 +40,19 @@ function asConnectionError(error: unknown): CliError | undefined {
   );
 }
 
+function databaseUrlIfAny(): string | undefined {
+  try {
+    return currentDatabaseUrl();
+  } catch {
+    return undefined;
+  }
+}
+
 export function runCli(main: (args: string[]) => Promise<void>): void {
   loadEnv();
   main(process.argv.slice(2)).catch((caught: unknown) => {
-    const error = asConnectionError(caught) ?? caught;
-    if (error instanceof CliError) {
+    const error = asConnectionError(caught) ?? permissionError(caught, databaseUrlIfAny()) ?? caught;
+    if (error instanceof CliError || error instanceof BundleError) {
       console.error(`error: ${scrubSecret(error.message, process.env.DATABASE_URL)}`);
       process.exit(error.exitCode);
     }

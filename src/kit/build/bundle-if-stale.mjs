@@ -52,6 +52,28 @@ const packagesExternal = {
   },
 };
 
+/**
+ * A bundle that could not be built because a project file does not compile: an expected error
+ * (a typo in a job file), reported by the command layer as one line naming the file and line.
+ */
+export class BundleError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'BundleError';
+    this.exitCode = 1;
+  }
+}
+
+function bundleError(entry, failure) {
+  const first = failure.errors?.[0];
+  if (!first) return failure;
+  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+  const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more)` : '';
+  return new BundleError(
+    `${where}${first.text}${more}. Fix that file: ${entry} imports it, so it can't run until it compiles.`,
+  );
+}
+
 async function build(root, entry, bundle) {
   const { build: esbuild } = await import('esbuild');
   const result = await esbuild({
@@ -68,6 +90,8 @@ async function build(root, entry, bundle) {
     write: false,
     metafile: true,
     logLevel: 'silent',
+  }).catch((failure) => {
+    throw bundleError(entry, failure);
   });
   mkdirSync(dirname(bundle), { recursive: true });
   // Written under temporary names and renamed, map first: a process started meanwhile (tests

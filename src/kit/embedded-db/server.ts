@@ -28,7 +28,13 @@ export interface EmbeddedState {
 
 export function readEmbeddedState(): EmbeddedState | undefined {
   if (!existsSync(stateFile)) return undefined;
-  return JSON.parse(readFileSync(stateFile, 'utf8')) as EmbeddedState;
+  try {
+    return JSON.parse(readFileSync(stateFile, 'utf8')) as EmbeddedState;
+  } catch {
+    throw new CliError(
+      `${stateFile} is not valid JSON (it records the embedded server's port and password). Stop any server it started, delete it together with ${join(dataDir, 'embedded-postgres')}, and run npm run setup.`,
+    );
+  }
 }
 
 /** URL of a database on the embedded server (the app's own by default). */
@@ -158,12 +164,92 @@ export interface StartResult {
   note: string | undefined;
 }
 
-/** Starts the embedded server, or reuses the one already running. Idempotent. */
-export async function startEmbeddedPostgres(): Promise<StartResult> {
-  const previous = readEmbeddedState();
-  if (previous && (await isAcceptingConnections(previous))) {
-    return { url: embeddedUrl(previous), reused: true, note: undefined };
+const startLock = join(dataDir, 'embedded-postgres.lock');
+const START_LOCK_WAIT_MS = 120_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * One starter at a time: `npm run setup` while an editor's Vitest starts the server, or two
+ * `db:start`s, would otherwise race on initdb and postmaster.pid, and the loser would report a
+ * healthy server as broken. The lock is a file created exclusively, holding the starter's pid;
+ * a lock whose process is gone (a starter killed mid-way) is taken over.
+ */
+async function withStartLock<T>(work: () => Promise<T>): Promise<T> {
+  mkdirSync(dataDir, { recursive: true });
+  const deadline = Date.now() + START_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      writeFileSync(startLock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Empty for the instant between its creation and its pid being written: a live holder.
+      const holder = Number(readFileSync(startLock, 'utf8').trim() || 0);
+      if (holder && !processAlive(holder)) {
+        rmSync(startLock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new CliError(
+          `Another start of the embedded PostgreSQL (process ${holder}) has held ${startLock} for ${START_LOCK_WAIT_MS / 1000} s. If no setup, db:start or test run is still going, delete that file and run this again.`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(startLock, { force: true });
+  }
+}
+
+async function runningServer(): Promise<StartResult | undefined> {
+  const state = readEmbeddedState();
+  if (!state || !(await isAcceptingConnections(state))) return undefined;
+  return { url: embeddedUrl(state), reused: true, note: undefined };
+}
+
+/**
+ * PostgreSQL's own verdict from its log: the last FATAL or PANIC line. Deleting the data folder
+ * is advised only when that line says the files themselves can't be read.
+ */
+function startFailure(log: string, logFile: string, clusterRoot: string): CliError {
+  const verdict = log
+    .split('\n')
+    .filter((line) => /\b(FATAL|PANIC):/.test(line))
+    .at(-1);
+  // From "FATAL:" on: the log's timestamp and pid say nothing to the reader.
+  const shown = verdict ? verdict.slice(verdict.search(/(FATAL|PANIC):/)).replace(/\s+/g, ' ') : lastLine(log);
+  const unreadable =
+    verdict !== undefined &&
+    /invalid (primary |secondary )?checkpoint|could not (read|locate)|incorrect checksum|invalid (data|magic)|corrupt/i.test(
+      verdict,
+    );
+  return new CliError(
+    unreadable
+      ? `The embedded PostgreSQL did not start, and says its files are unreadable: ${shown} (full log: ${logFile}). It runs with fsync=off, so an OS crash can do this: delete ${clusterRoot} and run npm run setup.`
+      : `The embedded PostgreSQL did not start: ${shown} (full log: ${logFile}).`,
+  );
+}
+
+/**
+ * Starts the embedded server, or reuses the one already running. Idempotent, and safe to call
+ * from several processes at once: the others wait for the first and reuse its server.
+ */
+export async function startEmbeddedPostgres(): Promise<StartResult> {
+  return (await runningServer()) ?? withStartLock(async () => (await runningServer()) ?? startServer());
+}
+
+async function startServer(): Promise<StartResult> {
+  const previous = readEmbeddedState();
 
   const location = await resolveRuntimeLocation();
   const pgData = join(location.root, 'pgdata');
@@ -200,6 +286,8 @@ export async function startEmbeddedPostgres(): Promise<StartResult> {
     '-c synchronous_commit=off',
     '-c fsync=off',
   ].join(' ');
+  // The log grows across starts; only this start's lines can say why it failed.
+  const logOffset = existsSync(logFile) ? statSync(logFile).size : 0;
   const started = await run(
     join(location.binDir, 'pg_ctl'),
     ['start', '-D', pgData, '-l', logFile, '-w', '-t', '60', '-o', serverOptions],
@@ -213,10 +301,8 @@ export async function startEmbeddedPostgres(): Promise<StartResult> {
     runAs: location.runAs,
   };
   if (started.code !== 0 || !(await isAcceptingConnections(state))) {
-    const log = existsSync(logFile) ? lastLine(readFileSync(logFile, 'utf8')) : lastLine(started.output);
-    throw new CliError(
-      `The embedded PostgreSQL did not start: ${log} (full log: ${logFile}). If the machine crashed while it ran, its data may be corrupt (it runs with fsync=off): delete ${location.root} and run npm run setup.`,
-    );
+    const log = existsSync(logFile) ? readFileSync(logFile).subarray(logOffset).toString() : '';
+    throw startFailure(log || started.output, logFile, location.root);
   }
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });

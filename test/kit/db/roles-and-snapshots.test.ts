@@ -80,6 +80,24 @@ describe('npm run db:roles', () => {
     );
   });
 
+  it("kit commands given the app role's URL say in one line which role to use, without a stack", async () => {
+    // The platform's DATABASE_URL is often the app's own role; db:roles above made it one.
+    const appUrl = as(url, roles.app, passwords.APP_DB_PASSWORD);
+    for (const command of ['migrate-plan', 'migrate-recover', 'migrate-backup-if-risky', 'migrate-rollback']) {
+      const run = script(command, appUrl, []);
+      expect(run.code, command).not.toBe(0);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines, `${command}: ${run.stderr}`).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^error: permission denied for table _prisma_migrations \\(the role "${roles.app}" may not do this\\)\\. .*MIGRATION_DATABASE_URL`,
+          ),
+        ),
+      ]);
+      expect(run.stdout + run.stderr).not.toContain(passwords.APP_DB_PASSWORD);
+    }
+  });
+
   it('needs both passwords from the environment', () => {
     const run = script('db-roles', inject('testServerUrl'), [], { MIGRATOR_DB_PASSWORD: '', APP_DB_PASSWORD: '' });
     expect(run.code).toBe(1);

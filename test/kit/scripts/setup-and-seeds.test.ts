@@ -4,7 +4,7 @@
  * dev seed and reference data) against this file's own cloned database.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
@@ -49,6 +49,29 @@ describe('npm run setup', () => {
     expect(second.code, second.out).toBe(0);
     expect(second.out).toContain('nothing to do');
     expect(await t.db.user.count()).toBe(23);
+  });
+});
+
+describe('npm run setup on a database with another history', () => {
+  it('says so before deploying, with the reset line, and changes nothing', async () => {
+    const url = await cloneDemoDatabase();
+    try {
+      // What a setup before init:project leaves: applied demo migrations the squashed checkout lacks.
+      await withPgClient(url, (client) =>
+        client.query(
+          `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+           VALUES ('gone', 'x', '20200101000000_squashed_away', now(), now(), 1)`,
+        ),
+      );
+      const result = await run('setup.ts', [], { DATABASE_URL: url });
+      expect(result.code).toBe(1);
+      expect(result.out.trim().split('\n').at(-1)).toMatch(
+        /^error: The database has 1 applied migration that prisma\/migrations does not \(first: 20200101000000_squashed_away\), .* On this development database: npx prisma migrate reset --force, then npm run setup\.$/,
+      );
+      expect(result.out).not.toContain('P3018');
+    } finally {
+      await dropDatabase(url);
+    }
   });
 });
 
@@ -159,6 +182,44 @@ describe('npm run seed:reference -- --update-checksums', () => {
       copy.remove();
       await dropDatabase(url);
     }
+  });
+});
+
+describe('a project file that does not compile', () => {
+  it('setup and seed:reference name the file and line in one line, and build nothing', async () => {
+    // The copy's own job file: every command loads kit.config.ts, which imports every job.
+    const job = join(demo.dir, 'src', 'backfills', 'post-slug.ts');
+    const source = readFileSync(job, 'utf8');
+    writeFileSync(job, `${source}\nexport const broken = ;\n`);
+    try {
+      for (const script of ['setup.ts', 'seed-reference.ts']) {
+        const result = await run(script, [], { DATABASE_URL: t.url });
+        expect(result.code, script).toBe(1);
+        expect(result.out.trim().split('\n'), script).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^error: src/backfills/post-slug\\.ts:\\d+:\\d+: .*Fix that file: scripts/${script.replace('.', '\\.')} imports it`,
+            ),
+          ),
+        ]);
+      }
+    } finally {
+      writeFileSync(job, source);
+    }
+  });
+});
+
+describe('npm run prisma', () => {
+  it('runs the Prisma CLI with the project config from a subfolder, where bare npx prisma would not find it', async () => {
+    const status = spawnSync('npm', ['run', '-s', 'prisma', '--', 'migrate', 'status'], {
+      cwd: join(demo.dir, 'src'),
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: t.url },
+    });
+    expect(status.status, status.stdout + status.stderr).toBe(0);
+    // The engine line is printed by prisma.config.ts: the project's config was loaded.
+    expect(status.stderr).toMatch(/^schema engine: /m);
+    expect(status.stdout).toContain('Database schema is up to date');
   });
 });
 
