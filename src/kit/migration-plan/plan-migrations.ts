@@ -21,7 +21,7 @@ import { stripComments } from '../sql/split-statements.ts';
 import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from './statement-effects.ts';
 
 export interface TableSize {
-  /** Estimated from the planner's statistics (pg_class.reltuples); counted when never analyzed. */
+  /** Estimated as the planner does (reltuples per page × current pages); counted when the statistics say too little. */
   rows: number;
   bytes: number;
 }
@@ -69,8 +69,10 @@ const quotedName = (client: pg.Client, name: string) =>
 
 /** The size of a named table (an index stands for its table), undefined when it doesn't exist. */
 async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
-  const found = await client.query<{ table: string; rows: number; bytes: string }>(
-    `SELECT t.oid::regclass::text AS table, t.reltuples::float8 AS rows, pg_total_relation_size(t.oid) AS bytes
+  const found = await client.query<{ table: string; rows: number; pages: number; currentPages: number; bytes: string }>(
+    `SELECT t.oid::regclass::text AS table, t.reltuples::float8 AS rows, t.relpages::float8 AS pages,
+            pg_relation_size(t.oid) / current_setting('block_size')::float8 AS "currentPages",
+            pg_total_relation_size(t.oid) AS bytes
        FROM pg_class c
        LEFT JOIN pg_index i ON i.indexrelid = c.oid
        JOIN pg_class t ON t.oid = coalesce(i.indrelid, c.oid)
@@ -79,9 +81,14 @@ async function tableSize(client: pg.Client, name: string): Promise<TableSize | u
   );
   const row = found.rows[0];
   if (!row) return undefined;
-  let rows = row.rows;
-  // Never analyzed (-1): count it while that is cheap, else call it unknown-but-big.
-  if (rows < 0) {
+  // The last statistics' rows per page, times the pages the table has now, as the planner
+  // scales them: reltuples alone is as old as the last ANALYZE. Statistics taken on a table of a
+  // few pages (60 rows, then a bulk load of 200,000) say too little about its rows per page, so
+  // such a table, like one never analyzed, is counted while that is cheap, else called
+  // unknown-but-big.
+  const sampledFew = row.pages < 10 && row.currentPages > row.pages;
+  let rows = row.rows >= 0 && row.pages > 0 ? (row.rows / row.pages) * row.currentPages : row.rows;
+  if (row.rows < 0 || sampledFew) {
     rows =
       Number(row.bytes) < 64 * 1024 * 1024
         ? Number((await client.query(`SELECT count(*) AS n FROM ${row.table}`)).rows[0].n)

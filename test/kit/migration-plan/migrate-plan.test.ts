@@ -123,6 +123,25 @@ DO $$ BEGIN UPDATE posts SET body = 'x'; END $$;\n`,
     expect(run.stdout).toContain('- linter, line 5: `data-change-in-migration`');
   });
 
+  it('sizes a table filled since its last ANALYZE by what it holds now, not by the statistics', async () => {
+    await withPgClient(t.url, async (client) => {
+      await client.query('CREATE TABLE audit_events (id bigserial PRIMARY KEY, kind text NOT NULL)');
+      // No autovacuum: the statistics stay those of the 60-row table, as just after a bulk load.
+      await client.query('ALTER TABLE audit_events SET (autovacuum_enabled = false)');
+      await client.query(`INSERT INTO audit_events (kind) SELECT 'seen' FROM generate_series(1, 60)`);
+      await client.query('ANALYZE audit_events');
+      await client.query(`INSERT INTO audit_events (kind) SELECT 'seen' FROM generate_series(1, 200000)`);
+    });
+    const run = await planInProcess(
+      migrationsWith(
+        'index_on_stale_stats',
+        `${GUARDS}CREATE INDEX "audit_events_kind_idx" ON "audit_events"("kind");\n`,
+      ),
+    );
+    expect(run.status, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/\*\*✗\*\* CREATE INDEX \| `audit_events` \| (19\d|20\d|21\d),\d{3} \|/);
+  });
+
   it('says so when nothing is pending', async () => {
     const run = await planInProcess(demoMigrationsDir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
