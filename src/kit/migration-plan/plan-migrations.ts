@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 import type pg from 'pg';
 import { withPgClient } from '../db/pg-client.ts';
 import type { Finding } from '../migration-lint/finding.ts';
-import { collectHistoryFacts, noHistoryFacts } from '../migration-lint/history-facts.ts';
+import { collectFacts, collectHistoryFacts, noHistoryFacts } from '../migration-lint/history-facts.ts';
 import { lintMigrationFile } from '../migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../migration-lint/run-squawk.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
@@ -132,6 +132,8 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
     };
     let problems = 0;
     const pending: PlannedMigration[] = [];
+    // What the pending statements establish as the plan walks them, in deploy order.
+    const pendingFacts = noHistoryFacts();
     for (const name of applied.pending) {
       const sql = migrationSql(name, options.migrationsDir);
       const file = fileOf(name);
@@ -155,17 +157,19 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
         for (const effect of statementEffects(statement)) {
           const size = effect.work === 'new table' ? undefined : await sizeOf(effect.table);
           if (effect.work === 'new table') sizes.set(effect.table, undefined);
-          const work =
-            client &&
-            effect.notNullColumn &&
-            (await hasValidatedNotNullCheck(client, effect.table, effect.notNullColumn))
-              ? 'catalog'
-              : effect.work;
+          // SET NOT NULL skips its scan behind a validated NOT NULL check: one the database has,
+          // or one an earlier pending statement validates (the phased pattern in one deploy).
+          const checked =
+            effect.notNullColumn !== undefined &&
+            (pendingFacts.validatedNotNull.has(`${effect.table}.${effect.notNullColumn}`) ||
+              (client !== undefined && (await hasValidatedNotNullCheck(client, effect.table, effect.notNullColumn))));
+          const work = checked ? 'catalog' : effect.work;
           const problem =
             blocksWrites(effect) && growsWithTable({ ...effect, work }) && (size?.rows ?? 0) > options.maxRows;
           if (problem) problems += 1;
           effects.push({ ...effect, work, size, problem });
         }
+        collectFacts([statement], pendingFacts);
         const oneLine = stripComments(statement.text).replace(/\s+/g, ' ').trim();
         migration.statements.push({
           line: statement.line,

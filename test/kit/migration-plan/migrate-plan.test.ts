@@ -142,6 +142,23 @@ DO $$ BEGIN UPDATE posts SET body = 'x'; END $$;\n`,
     expect(run.stdout).toMatch(/\*\*✗\*\* CREATE INDEX \| `audit_events` \| (19\d|20\d|21\d),\d{3} \|/);
   });
 
+  it("carries the phased NOT NULL's pending check forward: shipped in one deploy, SET NOT NULL is catalog-only", async () => {
+    const dir = migrationsWith(
+      'slug_check_not_valid',
+      `${GUARDS}ALTER TABLE "posts" ADD CONSTRAINT "posts_slug_not_null" CHECK ("slug" IS NOT NULL) NOT VALID;\n`,
+    );
+    for (const [name, sql] of [
+      ['29991231000001_slug_validate_check', 'ALTER TABLE "posts" VALIDATE CONSTRAINT "posts_slug_not_null";'],
+      ['29991231000002_slug_set_not_null', 'ALTER TABLE "posts" ALTER COLUMN "slug" SET NOT NULL;'],
+    ] as const) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'migration.sql'), `${GUARDS}${sql}\n`);
+    }
+    const run = await planInProcess(dir);
+    expect(run.stdout).toMatch(/SET NOT NULL .*\| `posts` \| .* \| ACCESS EXCLUSIVE \| .* \| catalog/);
+    expect(run.status, run.stdout).toBe(0);
+  });
+
   it('says so when nothing is pending', async () => {
     const run = await planInProcess(demoMigrationsDir);
     expect(run.status, run.stdout + run.stderr).toBe(0);
