@@ -28,6 +28,12 @@ export function prismaFailureLine(run: PrismaRun): string {
     .split('\n')
     .map((line) => line.trim())
     .filter(Boolean);
+  // Migrate needs a shadow database for every diff of the history; a role without CREATEDB (most
+  // managed hosts' owner roles) can't create one, and Prisma's own lines don't name the fix.
+  if (lines.some((line) => line.includes('P3014'))) {
+    const reason = lines.find((line) => /^ERROR: /.test(line)) ?? 'it may not create databases';
+    return `P3014: Migrate could not create its shadow database (${reason}). Set SHADOW_DATABASE_URL to an empty database this role owns (.env.example says how)`;
+  }
   return lines.find((line) => /error/i.test(line)) ?? lines[0] ?? `exit ${run.code}`;
 }
 

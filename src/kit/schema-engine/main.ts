@@ -124,6 +124,14 @@ function inNativeForm(error: unknown): unknown {
   const text = error instanceof Error ? error.message : String(error);
   if (!failure) return error;
   const database = `ERROR: ${failure.message}`;
+  // The wasm engine says only "Failed to connect to the shadow database" when creating it failed
+  // (a role without CREATEDB); the native engine's P3014 keeps PostgreSQL's reason.
+  if (/Failed to connect to the shadow database/.test(text)) {
+    return new EngineCommandError({
+      errorCode: 'P3014',
+      message: `Prisma Migrate could not create the shadow database. Please make sure the database user has permission to create databases. Read more about the shadow database (and workarounds) at https://pris.ly/d/migrate-shadow\n\nOriginal error: \n${database}`,
+    });
+  }
   const shadow = /Migration `([^`]+)` failed to apply cleanly to the shadow database/.exec(text)?.[1];
   if (shadow) {
     return new EngineCommandError({

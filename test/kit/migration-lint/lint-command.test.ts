@@ -44,6 +44,43 @@ describe('npm run lint:migrations', () => {
     expect(run.stderr).toMatch(/^error: .*1 finding\(s\)/);
   });
 
+  it('as a role without CREATEDB and no SHADOW_DATABASE_URL: one line naming both ways out', async () => {
+    const role = `kit_test_noshadow_${process.pid}`;
+    const secret = 'noshadow-secret-1';
+    // The database's owner, as on a managed host: may change its schema, may not create databases.
+    await withPgClient(database.url, async (client) => {
+      await client.query(`CREATE ROLE ${role} LOGIN NOCREATEDB PASSWORD '${secret}'`);
+      await client.query(`GRANT ${role} TO CURRENT_USER`);
+      await client.query(`GRANT SELECT ON _prisma_migrations TO ${role}`);
+      await client.query(
+        `ALTER DATABASE ${client.escapeIdentifier(new URL(database.url).pathname.slice(1))} OWNER TO ${role}`,
+      );
+    });
+    try {
+      const owner = new URL(database.url);
+      owner.username = role;
+      owner.password = secret;
+      const env = { ...process.env, DATABASE_URL: owner.toString(), SHADOW_DATABASE_URL: '' };
+      const run = spawnSync(...scriptCommand('lint-migrations', ['--all'], copy.dir), {
+        cwd: copy.dir,
+        encoding: 'utf8',
+        env,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        'error: the drift check (prisma migrate diff) failed: P3014: Migrate could not create its shadow database (ERROR: permission denied to create database). Set SHADOW_DATABASE_URL to an empty database this role owns (.env.example says how), or lint without the database checks: npm run lint:migrations -- --no-database.',
+      ]);
+    } finally {
+      await withPgClient(database.url, async (client) => {
+        await client.query(
+          `ALTER DATABASE ${client.escapeIdentifier(new URL(database.url).pathname.slice(1))} OWNER TO CURRENT_USER`,
+        );
+        await client.query(`DROP OWNED BY ${role}`);
+        await client.query(`DROP ROLE ${role}`);
+      });
+    }
+  });
+
   it('rejects an unknown option in one line', () => {
     const run = lint(database.url, '--everything');
     expect(run.status).toBe(1);
