@@ -15,6 +15,7 @@ import { DEFAULT_PRESSURE_LIMITS } from '#kit/backfill/pressure.ts';
 import { queueTimingFlags, queueTimingsFrom } from '#kit/backfill/queue-workers.ts';
 import { countPendingRows } from '#kit/backfill/run-range.ts';
 import { formatJobStatus, readJobStatus } from '#kit/backfill/status.ts';
+import { isConnectionLost } from '#kit/db/connection-errors.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import kitConfig from '../kit.config.ts';
 import { CliError } from '#kit/cli-error.ts';
@@ -157,13 +158,23 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
         return true;
       }
     }
-    const outcome = await runner.run({
-      ...options,
-      onBatch: ({ rowsChanged, pendingAtStart }) => {
-        progress ??= createProgress({ label: job.name, total: pendingAtStart });
-        progress.update(rowsChanged);
-      },
-    });
+    let committed = 0;
+    const outcome = await runner
+      .run({
+        ...options,
+        onBatch: ({ rowsChanged, pendingAtStart }) => {
+          committed = rowsChanged;
+          progress ??= createProgress({ label: job.name, total: pendingAtStart });
+          progress.update(rowsChanged);
+        },
+      })
+      .catch((error: unknown) => {
+        if (!isConnectionLost(error)) throw error;
+        // Every batch is its own transaction with its checkpoint: what committed stays done.
+        throw new CliError(
+          `${job.name}: the connection to the database was lost (${(error as Error).message}) after ${n(committed)} rows in committed batches; those stay done. Resume with: npm run backfill -- ${job.name}`,
+        );
+      });
     progress?.finish();
     switch (outcome.kind) {
       case 'nothing-to-do':

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { connectPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import { createProgress } from '../progress.ts';
 import { projectRoot } from '../project-paths.ts';
@@ -65,8 +65,7 @@ export async function runWithLocalWorkers(
   options: LocalRunOptions,
 ): Promise<LocalRunOutcome> {
   assertJobWritten(job);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectPgClient(url);
   const workers: ChildProcess[] = [];
   try {
     // Held while the run lasts, so a single runner can't start beside the workers.

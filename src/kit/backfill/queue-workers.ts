@@ -11,7 +11,8 @@
  * last committed batch and that no batch applies twice, whatever the queue does.
  */
 import PgBoss from 'pg-boss';
-import pg from 'pg';
+import type pg from 'pg';
+import { connectPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import { parseCount } from '../parse-count.ts';
 import { finishRunIfDone, tryLockJob, unfinishedRanges, unlockJob } from './bookkeeping.ts';
@@ -115,9 +116,7 @@ export interface WorkerOptions {
 async function runTask(url: string, jobs: BackfillJob[], task: RangeTask, signal: AbortSignal): Promise<RangeOutcome> {
   const job = jobs.find((candidate) => candidate.name === task.job);
   if (!job) throw new Error(`this worker does not know backfill job "${task.job}": deploy the release that defines it`);
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
+  const client = await connectPgClient(url);
   try {
     if (!(await tryLockJob(client, job.name, 'shared'))) {
       throw new Error(

@@ -7,7 +7,8 @@
  * - One runner per job: an exclusive session advisory lock (workers take it shared).
  * - Graceful stop: an aborted signal ends the run after the current batch.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { connectPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import {
   finishRunIfDone,
@@ -83,9 +84,7 @@ export class BackfillRunner {
   ) {}
 
   static async connect(url: string, job: BackfillJob): Promise<BackfillRunner> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    return new BackfillRunner(client, job);
+    return new BackfillRunner(await connectPgClient(url), job);
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,13 @@ export function connectionFailure(error: unknown, url: string): EngineFailure {
         errorCode: 'P1003',
         message: `Database \`${database}\` does not exist on the database server at \`${hostname}:${port}\`.`,
       };
+    case '57P01':
+    case '57P02':
+    case '57P03':
+      return {
+        errorCode: 'P1017',
+        message: `Server has closed the connection (${message ?? code}).\n\nThe server at \`${hostname}:${port}\` shut down, restarted or ended this session; run the command again once it is back.`,
+      };
     case '42P04':
       return {
         errorCode: 'P1009',
@@ -77,4 +84,16 @@ export function engineFailure(error: unknown): EngineFailure {
   const message = error instanceof Error ? error.message : String(error);
   const match = CODES_BY_MESSAGE.find(([pattern]) => pattern.test(message));
   return { message: message.trimEnd(), errorCode: match?.[1] };
+}
+
+/**
+ * The server ended the connection in the middle of the work: a shutdown or restart (57P01–57P03),
+ * a crash, a dropped network. What was committed before stays; the work can be resumed.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as PgConnectionError;
+  return (
+    ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE'].includes(code ?? '') ||
+    /Connection terminated|not queryable|terminating connection/i.test(message ?? '')
+  );
 }

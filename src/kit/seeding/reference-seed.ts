@@ -15,7 +15,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { connectPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import { projectRoot, prismaDir } from '../project-paths.ts';
 import { deletionEffects, describeEffect } from '../db/deletion-effects.ts';
@@ -246,8 +247,7 @@ async function loadReferenceData(url: string, options: SeedOptions): Promise<Tab
   // Parse everything first: a bad row anywhere stops the seed before any write.
   const parsed = tables.map((spec) => ({ spec, ...parseReferenceFile(dir, spec) }));
 
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectPgClient(url);
   const results: TableResult[] = [];
   try {
     await client.query('BEGIN');

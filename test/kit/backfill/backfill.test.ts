@@ -97,6 +97,33 @@ describe('npm run backfill', () => {
     expect(again.out).toContain('nothing to do');
   });
 
+  it('when the server ends its connection mid-run: one line with what was committed and how to resume', async () => {
+    const url = await databaseWithUsers(20_000);
+    const run = backfill(url, 'user-timezone', '--batch-size', '200', '--sleep-ms', '10');
+    await waitForBatches(url, 5);
+    // What a server restart or crash does to the runner (57P01), without stopping the shared server.
+    await query(
+      url,
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    const result = await run.done;
+    expect(result.code).toBe(1);
+    expect(result.out).not.toMatch(/\n\s+at /);
+    const lines = result.out
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('error:'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^error: user-timezone: the connection to the database was lost \(.*\) after [\d,]+ rows in committed batches; those stay done\. Resume with: npm run backfill -- user-timezone$/,
+      ),
+    ]);
+    const resumed = await backfill(url, 'user-timezone', '--batch-size', '2000').done;
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toMatch(/done\. .*, resumed\)/);
+  });
+
   it('lets one of two runners started together run, and the other refuse', async () => {
     const url = await databaseWithUsers(5_000);
     const [a, b] = [
