@@ -150,14 +150,17 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
   const runner = await BackfillRunner.connect(url, job);
   let progress: ReturnType<typeof createProgress> | undefined;
   try {
-    if (skipRetired) {
-      // --pending also meets jobs whose columns a later migration dropped: they are retired.
-      const retired = await runner.retiredBecause();
-      if (retired) {
-        console.log(`${job.name}: skipped, retired (${retired}).`);
-        return true;
-      }
+    // A job whose columns a later migration dropped is retired: --pending passes it by, and
+    // running it by name says so instead of failing on the missing column.
+    const retired = await runner.retiredBecause();
+    if (retired && skipRetired) {
+      console.log(`${job.name}: skipped, retired (${retired}).`);
+      return true;
     }
+    if (retired)
+      throw new CliError(
+        `${job.name} is retired: ${retired}. A later migration dropped what it names; remove it from src/backfills once no environment still has to run it.`,
+      );
     let committed = 0;
     const outcome = await runner
       .run({

@@ -15,6 +15,12 @@ export interface JobStatus {
   failures: Array<{ range: number; error: string }>;
   /** Processes (host:pid) that committed a batch in the last minute. */
   activeWorkers: string[];
+  /**
+   * Sessions holding the job's advisory lock (tryLockJob) now: a runner or its workers. The lock
+   * ends with the session, so a process killed a moment ago no longer counts, though its batches
+   * are still recent.
+   */
+  holders: number;
 }
 
 export async function readJobStatus(client: pg.Client, job: string): Promise<JobStatus | undefined> {
@@ -39,6 +45,13 @@ export async function readJobStatus(client: pg.Client, job: string): Promise<Job
       WHERE job = $1 AND run = $2 AND worker IS NOT NULL AND applied_at > now() - interval '1 minute' ORDER BY worker`,
     [job, checkpoint.run],
   );
+  const holders = await client.query<{ n: number }>(
+    `SELECT count(DISTINCT pid)::int AS n FROM pg_locks
+      WHERE locktype = 'advisory' AND granted AND objsubid = 2
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND classid = hashtext('backfill')::oid AND objid = hashtext($1)::oid`,
+    [job],
+  );
   return {
     run: checkpoint.run,
     rowsDone: Number(checkpoint.rows_done),
@@ -49,6 +62,7 @@ export async function readJobStatus(client: pg.Client, job: string): Promise<Job
     ranges: { total: ranges.total, finished: ranges.finished, started: ranges.started },
     failures: ranges.failures,
     activeWorkers: workers.rows.map((row) => row.worker),
+    holders: holders.rows[0]?.n ?? 0,
   };
 }
 
@@ -62,7 +76,7 @@ export function formatJobStatus(job: string, status: JobStatus | undefined, pend
   );
   const state = status.finishedAt
     ? `finished ${status.finishedAt.toISOString()}`
-    : status.activeWorkers.length > 0
+    : status.holders > 0
       ? 'running'
       : 'stopped (resume it by running it again)';
   const { total, finished, started } = status.ranges;

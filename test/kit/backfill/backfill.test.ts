@@ -77,8 +77,13 @@ describe('npm run backfill', () => {
 
     const first = backfill(killed, 'user-timezone', '--batch-size', '200', '--sleep-ms', '10');
     await waitForBatches(killed, 10);
+    const during = await backfill(killed, 'user-timezone', '--status').done;
+    expect(during.out).toMatch(/^user-timezone: run 1 running$/m);
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
+    // Its batches are seconds old, but its session (and so the job's lock) is gone: not "running".
+    const status = await backfill(killed, 'user-timezone', '--status').done;
+    expect(status.out).toMatch(/^user-timezone: run 1 stopped \(resume it by running it again\)$/m);
     const leftAfterKill = Number(
       (await query<{ n: string }>(killed, 'SELECT count(*) AS n FROM users WHERE timezone IS NULL'))[0]?.n,
     );
@@ -188,6 +193,11 @@ describe('npm run backfill', () => {
     const pending = await backfill(url, '--pending').done;
     expect(pending.code, pending.out).toBe(0);
     expect(pending.out).toContain('user-display-name: skipped, retired (column "name" does not exist)');
+    const direct = await backfill(url, 'user-display-name').done;
+    expect(direct.code).toBe(1);
+    expect(direct.out.trim().split('\n')).toEqual([
+      'error: user-display-name is retired: column "name" does not exist. A later migration dropped what it names; remove it from src/backfills once no environment still has to run it.',
+    ]);
   });
 
   it('--dry-run reports the rows that would change and changes none', async () => {
