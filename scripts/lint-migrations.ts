@@ -10,7 +10,9 @@ import { relative } from 'node:path';
 import { CliError } from '#kit/cli-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
-import { lintMigrations } from '#kit/migration-lint/lint-migrations.ts';
+import { lintMigrations, type LintReport } from '#kit/migration-lint/lint-migrations.ts';
+import { fixGeneratedMigration } from '#kit/migration-fix/fix-generated-migration.ts';
+import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
 import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
 import { ruleInfo } from '#kit/migration-lint/rules.ts';
@@ -63,8 +65,22 @@ runCli(async (argv) => {
   const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)`;
   if (report.findings.length > 0) {
     throw new CliError(
-      `${summary}. Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
+      `${summary}.${fixHint(report, values.base)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
     );
   }
   console.log(summary);
 });
+
+/**
+ * Names the flagged migrations `--fix` would rewrite into their safe sequence: only those not on
+ * main, as --fix itself (rewriting a migration that shipped would break every database it reached).
+ */
+function fixHint(report: LintReport, base: string | undefined): string {
+  const flagged = (name: string) => report.findings.some((finding) => finding.file.includes(`/${name}/`));
+  const { selected } = selectMigrations({ all: false, base });
+  const fixable = selected.filter(
+    (name) => flagged(name) && fixGeneratedMigration(name, migrationSql(name, migrationsDir)).kind === 'fixed',
+  );
+  if (fixable.length === 0) return '';
+  return ` \`npm run lint:migrations -- --fix\` rewrites ${fixable.join(', ')} into the safe sequence.`;
+}

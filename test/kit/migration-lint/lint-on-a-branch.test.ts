@@ -59,6 +59,10 @@ describe('npm run lint:migrations on a branch', () => {
     expect(run.stderr).toMatch(
       /error: 1 migration\(s\) linted \(not on main; SQL rules, drift, applied checksums\): 3 finding\(s\)/,
     );
+    // The generated index is one --fix rewrites; the summary says so (the edited one is on main).
+    expect(run.stderr).toContain(
+      '`npm run lint:migrations -- --fix` rewrites 29990101000000_posts_title_index into the safe sequence.',
+    );
 
     // A history that can't be replayed: the migration and PostgreSQL's reason, and the SQL findings too.
     const broken = join(copy.dir, 'prisma', 'migrations', '29990101000001_broken');
