@@ -30,7 +30,12 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const external = configuredTestServerUrl();
-  if (external) await assertTestRoleCanCreate(external);
+  // A test server that can't be used fails the run in one line, not inside vitest's stack block.
+  if (external)
+    await assertTestRoleCanCreate(external).catch((error: Error) => {
+      console.error(`\nerror: ${error.message}\n`);
+      process.exit(1);
+    });
   let startedHere = false;
   let serverUrl = external;
   if (!serverUrl) {

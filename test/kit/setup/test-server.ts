@@ -3,6 +3,7 @@
  * tests create and drop their own), otherwise the embedded server. Never the dev database:
  * every test database is named kit_test_*.
  */
+import { connectionFailure } from '#kit/db/connection-errors.ts';
 import { parseDatabaseUrl, withDatabase } from '#kit/db/connection-url.ts';
 import { loadEnv } from '#kit/env.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
@@ -41,7 +42,13 @@ export async function assertTestRoleCanCreate(serverUrl: string): Promise<void> 
           'SELECT rolname AS name, rolcreatedb OR rolsuper AS createdb, rolcreaterole OR rolsuper AS createrole FROM pg_roles WHERE rolname = current_user',
         )
       ).rows[0]!,
-  );
+  ).catch((error: unknown) => {
+    const failure = connectionFailure(error, serverUrl);
+    if (!failure.errorCode) throw error;
+    throw new Error(
+      `TEST_DATABASE_URL: ${failure.errorCode}: ${failure.message.split('\n\n')[0]}. Start that server, or unset TEST_DATABASE_URL to use the embedded one.`,
+    );
+  });
   const missing = [role.createdb ? '' : 'CREATEDB', role.createrole ? '' : 'CREATEROLE'].filter(Boolean);
   if (missing.length > 0) {
     throw new Error(
