@@ -37,23 +37,32 @@ function prismaVersion(): string {
   return pkg.version;
 }
 
-function probeNative(): Omit<Remembered, 'prismaVersion'> {
+interface Probe extends Omit<Remembered, 'prismaVersion'> {
+  /** The verdict is about the engine (it ran, or fetching it failed), so it may be remembered. */
+  conclusive: boolean;
+}
+
+function probeNative(): Probe {
   const timeout = Number(process.env.PRISMA_ENGINE_PROBE_TIMEOUT_MS ?? 20_000);
   // The child loads this config too; PRISMA_SCHEMA_ENGINE=native makes it leave the engine alone.
+  // `--version` needs no database: a malformed DATABASE_URL must not decide the engine.
+  const { DATABASE_URL: _unused, ...env } = process.env;
   const probe = spawnSync(process.execPath, [prismaCli, '--version'], {
     cwd: projectRoot,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE: 'native', PRISMA_SCHEMA_ENGINE_BINARY: '' },
+    env: { ...env, PRISMA_SCHEMA_ENGINE: 'native', PRISMA_SCHEMA_ENGINE_BINARY: '' },
     timeout,
     encoding: 'utf8',
   });
-  if (probe.status === 0) return { engine: 'native', reason: 'the native engine is installed or could be fetched' };
-  const why = probe.error?.message.includes('ETIMEDOUT')
+  if (probe.status === 0)
+    return { engine: 'native', reason: 'the native engine is installed or could be fetched', conclusive: true };
+  const timedOut = probe.error?.message.includes('ETIMEDOUT') ?? false;
+  const output = probe.stderr || probe.stdout;
+  const why = timedOut
     ? `fetching it took longer than ${timeout} ms`
-    : ((probe.stderr || probe.stdout).match(/Error: .*/)?.[0] ?? 'it did not run').replace(
-        /https?:\/\/\S+/g,
-        '<engine host>',
-      );
-  return { engine: 'wasm', reason: `the native engine is unavailable (${why.slice(0, 120)})` };
+    : (output.match(/Error: .*/)?.[0] ?? 'it did not run').replace(/https?:\/\/\S+/g, '<engine host>');
+  // Only a failed fetch says the engine is unavailable; anything else is tried again next time.
+  const conclusive = timedOut || /request to|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|download|fetch/i.test(output);
+  return { engine: 'wasm', reason: `the native engine is unavailable (${why.slice(0, 120)})`, conclusive };
 }
 
 function remembered(version: string): Remembered | undefined {
@@ -71,9 +80,12 @@ export function nativeEngineAvailability(): { available: boolean; reason: string
   const version = prismaVersion();
   let choice = remembered(version);
   if (!choice) {
-    choice = { ...probeNative(), prismaVersion: version };
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(rememberedFile, `${JSON.stringify(choice, null, 2)}\n`);
+    const { conclusive, ...probed } = probeNative();
+    choice = { ...probed, prismaVersion: version };
+    if (conclusive) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(rememberedFile, `${JSON.stringify(choice, null, 2)}\n`);
+    }
   }
   return { available: choice.engine === 'native', reason: choice.reason };
 }

@@ -4,7 +4,7 @@
  * dev seed and reference data) against this file's own cloned database.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
@@ -239,6 +239,23 @@ describe('bad database URLs', () => {
     const result = await run('seed-reference.ts', [], { DATABASE_URL: 'not a url' });
     expect(result.code).not.toBe(0);
     expect(result.out.trim()).toMatch(/^error: DATABASE_URL is not a valid URL\. Use postgresql:\/\//);
+  });
+
+  it("a malformed DATABASE_URL on the first prisma command doesn't decide which schema engine runs", async () => {
+    // A copy with no remembered engine choice: this command is the one that probes.
+    const fresh = copyProject('engine-probe');
+    try {
+      const first = await runPrisma(['migrate', 'status'], { cwd: fresh.dir, url: 'not a url' });
+      expect(first.code).not.toBe(0);
+      expect(first.stderr).toMatch(/^error: DATABASE_URL is not a valid URL/m);
+      const file = join(fresh.dir, '.data', 'schema-engine.json');
+      // Remembered only when the verdict is about the engine (it ran, or fetching it failed).
+      if (existsSync(file)) expect(readFileSync(file, 'utf8')).not.toContain('it did not run');
+      const second = await runPrisma(['--version'], { cwd: fresh.dir });
+      expect(second.stderr).not.toContain('it did not run');
+    } finally {
+      fresh.remove();
+    }
   });
 
   it.each([
