@@ -12,7 +12,14 @@ import { scrubSecret } from '../db/connection-url.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { planScript } from '../sql/native-script-plan.ts';
-import { loadSqlParsers, type ParsedStatement, parseStatements } from '../sql/parse-statements.ts';
+import {
+  alterCommands,
+  loadSqlParsers,
+  type Node,
+  type ParsedStatement,
+  parseStatements,
+  relationName,
+} from '../sql/parse-statements.ts';
 import { migrationSql } from './migration-folders.ts';
 import { readMigrationHistory, type MigrationRecord } from './migration-history.ts';
 
@@ -35,6 +42,90 @@ function leftBehind(sql: string): string {
     return 'nothing: it runs in one BEGIN … COMMIT, which PostgreSQL rolled back';
   }
   return 'possibly part of it: its statements commit one by one, so check which ran before the failing one';
+}
+
+/** Something a statement creates, to look for after the file failed half-way. */
+interface Created {
+  line: number;
+  what: string;
+  kind: 'relation' | 'type' | 'column';
+  schema: string | null;
+  name: string;
+  column?: string;
+}
+
+function createdBy(statement: ParsedStatement): Created[] {
+  const { body, kind, line } = statement;
+  const relation = (node: Node | undefined) => ({ schema: node?.schemaname ?? null, name: node?.relname as string });
+  if (kind === 'CreateStmt' || kind === 'CreateSeqStmt' || kind === 'ViewStmt') {
+    const target = relation(kind === 'ViewStmt' ? body.view : (body.relation ?? body.sequence));
+    return [
+      {
+        line,
+        what: `${kind === 'CreateStmt' ? 'table' : kind === 'ViewStmt' ? 'view' : 'sequence'} ${target.name}`,
+        kind: 'relation',
+        ...target,
+      },
+    ];
+  }
+  if (kind === 'IndexStmt' && body.idxname)
+    return [
+      {
+        line,
+        what: `index ${body.idxname}`,
+        kind: 'relation',
+        schema: body.relation?.schemaname ?? null,
+        name: body.idxname,
+      },
+    ];
+  if (kind === 'CreateEnumStmt') {
+    const names = (body.typeName as Node[]).map((part) => part.String?.sval as string);
+    return [
+      {
+        line,
+        what: `type ${names.at(-1)}`,
+        kind: 'type',
+        schema: names.length > 1 ? names[0]! : null,
+        name: names.at(-1)!,
+      },
+    ];
+  }
+  return alterCommands(statement)
+    .filter((cmd) => cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname)
+    .map((cmd) => ({
+      line,
+      what: `column ${relationName(body.relation)}.${cmd.def.ColumnDef.colname}`,
+      kind: 'column' as const,
+      ...relation(body.relation),
+      column: cmd.def.ColumnDef.colname as string,
+    }));
+}
+
+/**
+ * What a split file that failed half-way created and is in the database now: its statements
+ * before the failing one each committed. Marked rolled back, the file runs again from its first
+ * line on the next deploy, and meets these (unless each statement is re-runnable).
+ */
+async function createdAndStillThere(url: string, sql: string): Promise<string[]> {
+  if (!sql || planScript(sql).mode === 'whole') return [];
+  const created = parseStatements(sql).flatMap(createdBy);
+  if (created.length === 0) return [];
+  return withPgClient(url, async (client) => {
+    const found: string[] = [];
+    for (const object of created) {
+      const visible = `($2::text IS NULL AND pg_catalog.pg_table_is_visible(c.oid) OR n.nspname = $2)`;
+      const exists =
+        object.kind === 'type'
+          ? `SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = $1 AND ($2::text IS NULL AND pg_catalog.pg_type_is_visible(t.oid) OR n.nspname = $2)`
+          : object.kind === 'column'
+            ? `SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND ${visible} AND a.attname = $3 AND NOT a.attisdropped`
+            : `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND ${visible}`;
+      const params =
+        object.kind === 'column' ? [object.name, object.schema, object.column] : [object.name, object.schema];
+      if (((await client.query(exists, params)).rowCount ?? 0) > 0) found.push(`line ${object.line}: ${object.what}`);
+    }
+    return found;
+  });
 }
 
 /** Index names the file builds with CREATE [UNIQUE] INDEX CONCURRENTLY. */
@@ -102,10 +193,12 @@ function sqlOf(name: string): string {
 async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
   const sql = sqlOf(failed.name);
   const leftovers = await invalidLeftovers(url, sql);
+  const stillThere = await createdAndStillThere(url, sql);
   return [
     `failed migration: ${failed.name} (started ${failed.startedAt.toISOString()})`,
     `error: ${scrubSecret(failureLine(failed).slice(0, 300), url)}`,
     `left behind: ${leftBehind(sql)}`,
+    ...(stillThere.length > 0 ? [`  in the database now, from this file: ${stillThere.join('; ')}`] : []),
     ...(leftovers.length > 0
       ? [`INVALID index left by the failed build: ${leftovers.join(', ')} (--retry and --rolled-back drop it first)`]
       : []),
@@ -148,6 +241,13 @@ export async function recover(
   );
   if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
   lines.push(`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`);
+  if (action === 'rolled-back') {
+    const stillThere = await createdAndStillThere(url, sqlOf(failed.name));
+    if (stillThere.length > 0)
+      lines.push(
+        `still in the database from its first run: ${stillThere.join('; ')}. The next deploy runs the file from its first line: drop these (or make those statements re-runnable with IF NOT EXISTS) first, or it fails on them again.`,
+      );
+  }
   if (action !== 'retry') return { lines: [...lines, 'next: npx prisma migrate deploy'], needsAttention: false };
 
   const deploy = await runPrisma(['migrate', 'deploy'], { url, env, echo: true });

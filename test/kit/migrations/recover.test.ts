@@ -77,12 +77,32 @@ describe('migrate:recover', () => {
       expect(run(url, 'prisma', 'migrate', 'deploy').code).not.toBe(0);
       const explain = run(url, 'migrate-recover');
       expect(explain.stdout).toContain('left behind: possibly part of it');
+      expect(explain.stdout).toContain('in the database now, from this file: line 1: table audit_a');
       expect(await tableExists(url, 'audit_a')).toBe(true);
 
       await query(url, 'CREATE TABLE "audit_b" (id int)');
       expect(run(url, 'migrate-recover', '--applied').code).toBe(0);
       const status = run(url, 'prisma', 'migrate', 'status');
       expect(status.code, status.stdout + status.stderr).toBe(0);
+    } finally {
+      removeMigration(name);
+    }
+  });
+
+  it('--rolled-back after a split file failed half-way names what its first run left, which the next deploy would meet', async () => {
+    const url = await migratedDatabase();
+    const name = '29990103000001_audit_pair_rolled_back';
+    addMigration(
+      name,
+      'CREATE TABLE "audit_c" (id int);\nALTER TABLE "users" ADD COLUMN "audit_note" text;\nCREATE TABLE "audit_d" (id int REFERENCES "no_such_table"(id));\n',
+    );
+    try {
+      expect(run(url, 'prisma', 'migrate', 'deploy').code).not.toBe(0);
+      const rolledBack = run(url, 'migrate-recover', '--rolled-back');
+      expect(rolledBack.code, rolledBack.stderr).toBe(0);
+      expect(rolledBack.stdout).toContain(
+        'still in the database from its first run: line 1: table audit_c; line 2: column users.audit_note. The next deploy runs the file from its first line',
+      );
     } finally {
       removeMigration(name);
     }
