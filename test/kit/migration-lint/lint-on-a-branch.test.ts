@@ -4,7 +4,8 @@
  * can't be replayed at. Each lint runs the drift check (a Prisma command replaying the history).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '#kit/db/connection-url.ts';
@@ -76,5 +77,51 @@ describe('npm run lint:migrations on a branch', () => {
     expect(replay.stdout).toContain(
       '29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation',
     );
+  });
+});
+
+describe("ci.yml's lint step on a push to main", () => {
+  const copy = copyProject('lint-push', { demo: true });
+  afterAll(() => copy.remove());
+  const git = (...args: string[]) =>
+    spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
+      cwd: copy.dir,
+      encoding: 'utf8',
+    }).stdout.trim();
+  /** The step's own shell script, as ci.yml has it, run the way a runner runs it. */
+  const step = (env: Record<string, string>) => {
+    const workflow = parse(readFileSync(join(copy.dir, '.github', 'workflows', 'ci.yml'), 'utf8')) as {
+      jobs: { migrations: { steps: Array<{ name?: string; run?: string }> } };
+    };
+    const script = workflow.jobs.migrations.steps.find((s) => s.name?.startsWith('Lint new migrations'))!.run!;
+    return spawnSync('bash', ['-e', '-c', script], {
+      cwd: copy.dir,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: withDatabase(inject('testServerUrl'), 'postgres'), ...env },
+    });
+  };
+
+  it('lints what the push added to main, which comparing main with itself would miss', () => {
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'main before the push');
+    const before = git('rev-parse', 'HEAD');
+    const added = join(copy.dir, 'prisma', 'migrations', '29990101000000_posts_title_index');
+    mkdirSync(added);
+    writeFileSync(
+      join(added, 'migration.sql'),
+      `SET lock_timeout = '3s';\nSET statement_timeout = '5s';\nCREATE INDEX "posts_title_idx" ON "posts" ("title");\n`,
+    );
+    git('add', '-A');
+    git('commit', '-q', '-m', 'merged: an index');
+
+    const pushed = step({ EVENT: 'push', BEFORE: before });
+    expect(pushed.status).toBe(1);
+    expect(pushed.stdout).toContain(
+      '29990101000000_posts_title_index/migration.sql:3  require-concurrent-index-creation',
+    );
+    // What the step did before: main compared with main, nothing linted.
+    const unaware = step({ EVENT: 'pull_request', BEFORE: '' });
+    expect(unaware.stdout + unaware.stderr).toMatch(/\b0 migration\(s\) linted \(not on main/);
   });
 });
