@@ -219,6 +219,7 @@ CREATE OR REPLACE TRIGGER ${q(sync)}
   next: (_name, { column, to }) => [
     `Add the new field to schema.prisma as optional: ${prismaField(to ?? '')}.`,
     `Then: a backfill job (${to} = ${column} where ${to} IS NULL), not-null if it must be required, mark the old field @ignore, and later rename-contract.`,
+    `If ${column} is unique (or indexed), give ${to} the same with concurrent-index (--unique) before rename-contract: dropping ${column} drops its constraints and indexes.`,
   ],
 };
 
@@ -237,7 +238,9 @@ const renameContract: Pattern = {
             `Lock: ACCESS EXCLUSIVE on ${table} for milliseconds.`,
             `Ships before: a release that neither reads nor writes ${column} (schema.prisma: @ignore) runs everywhere.`,
             'CASCADE drops the column and its sync trigger in one statement, so neither outlives the other;',
-            `check first that nothing else depends on ${table}.${column} (a view would go too).`,
+            `check first that nothing else depends on ${table}.${column} (a view would go too). Its UNIQUE,`,
+            `CHECK and foreign-key constraints and its indexes go with it: give ${to} the ones it needs first`,
+            `(a unique one: npm run migrate:new -- concurrent-index … --columns ${to} --unique).`,
           ]) +
           timeouts('3s', '5s') +
           `-- lint-ignore ban-drop-column: TODO say which release stopped using ${table}.${column}
