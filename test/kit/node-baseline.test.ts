@@ -1,8 +1,7 @@
 /**
- * The Node.js versions the kit supports (package.json `engines`, which CI's setup-node reads) are
- * ones every direct dependency supports. @prisma/streams-local (>= 22) is exempt: it arrives
- * through @prisma/dev and serves only `prisma dev`, which the kit does not use; npm's EBADENGINE
- * warning about it on Node 20 is expected (README).
+ * The Node.js lines the kit supports (package.json `engines`, enforced by .npmrc's engine-strict;
+ * docs/decisions/0017-supported-runtimes.md) are ones every direct dependency supports, and the
+ * Node that CI pins (.node-version) is one of them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ it('every Node.js version engines allows, every direct dependency allows too', (
   const range = kit.engines?.node ?? '';
   // The lowest version of each supported line: if a dependency allows these, it allows the rest.
   const lowest = range.split('||').map((part) => semver.minVersion(part.trim())!.version);
-  expect(lowest).toEqual(['20.19.0', '22.13.0', '24.0.0']);
+  expect(lowest).toEqual(['22.18.0', '24.11.0', '26.0.0']);
   const names = Object.keys({ ...kit.dependencies, ...kit.devDependencies });
   const refusing = names.flatMap((name) => {
     // Read from node_modules directly: not every package exports its package.json.
@@ -34,4 +33,9 @@ it('every Node.js version engines allows, every direct dependency allows too', (
       : [];
   });
   expect(refusing).toEqual([]);
+});
+
+it('the Node CI pins (.node-version) is a supported one', () => {
+  const pinned = readFileSync(join(projectRoot, '.node-version'), 'utf8').trim();
+  expect(semver.satisfies(pinned, kit.engines?.node ?? '')).toBe(true);
 });

