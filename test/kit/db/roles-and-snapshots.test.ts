@@ -165,6 +165,26 @@ describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser
     });
   });
 
+  it('after a reset by the migrator, the documented re-run of db:roles gives the app role its access back', async () => {
+    const adminUrl = as(withDatabase(inject('testServerUrl'), database), roles.admin, password);
+    const passwordsNow = { MIGRATOR_DB_PASSWORD: 'migrator-secret-2', APP_DB_PASSWORD: 'app-secret-67890' };
+    // What `prisma migrate reset` does as the migrator: a new public schema, then the history again.
+    await withPgClient(as(adminUrl, roles.migrator, passwordsNow.MIGRATOR_DB_PASSWORD), async (migrator) => {
+      await migrator.query('DROP SCHEMA public CASCADE');
+      await migrator.query('CREATE SCHEMA public');
+      await migrator.query('CREATE TABLE accounts (id serial PRIMARY KEY, email text)');
+    });
+    const app = () =>
+      withPgClient(as(adminUrl, roles.app, passwordsNow.APP_DB_PASSWORD), (client) =>
+        client.query(`INSERT INTO accounts (email) VALUES ('after-reset@example.test')`),
+      );
+    // Without USAGE on the new schema the app role can't even see the table.
+    await expect(app()).rejects.toThrow(/relation "accounts" does not exist|permission denied/);
+    const regrant = script('db-roles', adminUrl, ['--migrator', roles.migrator, '--app', roles.app], passwordsNow);
+    expect(regrant.code, regrant.stderr).toBe(0);
+    await app();
+  });
+
   it('db:snapshot as a role without CREATEDB is refused in one line before any session is ended', async () => {
     const adminUrl = as(withDatabase(inject('testServerUrl'), database), roles.admin, password);
     await withPgClient(adminUrl, async (other) => {
