@@ -35,7 +35,7 @@ export default defineConfig({
   migrations: {
     path: 'prisma/migrations',
     // `npx prisma db seed` runs the production-safe reference seed, the same as the deploy does.
-    seed: 'node scripts/run.mjs seed-reference',
+    seed: 'node --liftoff-only scripts/run.mjs seed-reference',
   },
   datasource: {
     url: url ?? '',

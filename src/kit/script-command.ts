@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { projectRoot } from './project-paths.ts';
 
 /**
- * `[node, [<root>/scripts/run.mjs, name, ...args]]`, shaped for `spawn(...scriptCommand(…), options)`;
- * `root` is another checkout (a test's copy) when given.
+ * `[node, [--liftoff-only, <root>/scripts/run.mjs, name, ...args]]`, shaped for
+ * `spawn(...scriptCommand(…), options)`; `root` is another checkout (a test's copy) when given.
+ * The flag is the npm scripts' own (scripts/run.mjs says why).
  */
 export function scriptCommand(name: string, args: string[] = [], root = projectRoot): [string, string[]] {
-  return [process.execPath, [join(root, 'scripts', 'run.mjs'), name, ...args]];
+  return [process.execPath, ['--liftoff-only', join(root, 'scripts', 'run.mjs'), name, ...args]];
 }
