@@ -7,6 +7,7 @@ import { defineConfig } from 'prisma/config';
 import { currentDatabaseUrl, NO_DATABASE_HINT } from './src/kit/db/database-url.ts';
 import { selectSchemaEngine } from './src/kit/schema-engine/select-engine.ts';
 import { CliError } from './src/kit/cli-error.ts';
+import { assertDirectUrl } from './src/kit/db/pooled-url.ts';
 
 function exitWith(error: unknown): never {
   if (error instanceof CliError) {
@@ -23,6 +24,8 @@ try {
     console.error(`schema engine: ${engine.engine === 'wasm' ? 'wasm stand-in' : engine.engine} (${engine.reason})`);
   }
   url = currentDatabaseUrl();
+  // Migrate's lock and a file's statements need one session: never a transaction-mode pooler.
+  if (url && process.argv[2] === 'migrate') assertDirectUrl(url, `prisma migrate ${process.argv[3] ?? ''}`.trim());
 } catch (error) {
   exitWith(error);
 }

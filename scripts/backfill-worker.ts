@@ -9,6 +9,7 @@
 import kitConfig from '../kit.config.ts';
 import { queueTimingFlags, queueTimingsFrom, workRanges } from '#kit/backfill/queue-workers.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { assertDirectUrl } from '#kit/db/pooled-url.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { runCli } from '#kit/run-cli.ts';
@@ -27,6 +28,8 @@ runCli(async (argv) => {
     USAGE,
   );
   const url = requireDatabaseUrl();
+  // A job's lock is a session advisory lock, as Migrate's is.
+  assertDirectUrl(url, 'npm run backfill:worker');
   const timings = queueTimingsFrom(values);
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -20,6 +20,7 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import kitConfig from '../kit.config.ts';
 import { CliError } from '#kit/cli-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { assertDirectUrl } from '#kit/db/pooled-url.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { createProgress } from '#kit/progress.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
@@ -77,6 +78,8 @@ runCli(async (argv) => {
   );
   const { values, positionals } = parsed;
   const url = requireDatabaseUrl();
+  // A job's lock is a session advisory lock, as Migrate's is.
+  assertDirectUrl(url, 'npm run backfill');
   if (values.list) return listJobs(url);
 
   let jobs: BackfillJob[] = kitConfig.backfillJobs;

@@ -272,6 +272,33 @@ describe('bad database URLs', () => {
     expect(result.out).not.toContain('down-server-pw');
   });
 
+  it.each([
+    [
+      'a Neon -pooler host',
+      'postgresql://u:pooled-pw@ep-cool-123-pooler.us-east-2.aws.neon.tech/app',
+      /its host .* is a pooler's/,
+    ],
+    [
+      "Supabase's transaction pooler port",
+      'postgresql://u:pooled-pw@db.example.supabase.co:6543/postgres',
+      /port 6543/,
+    ],
+    ['pgbouncer=true', 'postgresql://u:pooled-pw@pgbouncer.internal:5432/app?pgbouncer=true', /pgbouncer=true/],
+  ])('a migration command given %s refuses in one line, naming the direct URL to use', async (_, url, why) => {
+    const deploy = await runPrisma(['migrate', 'deploy'], { cwd: demo.dir, url });
+    expect(deploy.code).not.toBe(0);
+    const errors = deploy.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^error: prisma migrate deploy needs a direct connection, .*Use the direct URL for migrations/,
+      ),
+    ]);
+    expect(errors[0]).toMatch(why);
+    expect(deploy.stdout + deploy.stderr).not.toContain('pooled-pw');
+    const backfill = await run('backfill.ts', ['--list'], { DATABASE_URL: url });
+    expect(backfill.out.trim()).toMatch(/^error: npm run backfill needs a direct connection/);
+  });
+
   it('a wrong password gets one line and does not print the password', async () => {
     const wrong = new URL(t.url);
     wrong.password = 'definitely-wrong-pw';
