@@ -5,9 +5,11 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { pgConnectionOptions } from '#kit/db/tls-options.ts';
 
 export type { PrismaClient };
 
 export function createPrismaClient(url: string = requireDatabaseUrl()): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // The URL's sslmode read as Prisma's native engine reads it (src/kit/db/tls-options.ts).
+  return new PrismaClient({ adapter: new PrismaPg(pgConnectionOptions(url)) });
 }

@@ -13,6 +13,7 @@
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { connectPgClient } from '../db/pg-client.ts';
+import { pgConnectionOptions } from '../db/tls-options.ts';
 import { CliError } from '../cli-error.ts';
 import { parseCount } from '../parse-count.ts';
 import { finishRunIfDone, tryLockJob, unfinishedRanges, unlockJob } from './bookkeeping.ts';
@@ -56,7 +57,7 @@ export const sliceExpirySeconds = (timings: QueueTimings) => timings.sliceSecond
 
 export async function openQueue(url: string, timings: QueueTimings = DEFAULT_QUEUE_TIMINGS): Promise<PgBoss> {
   const boss = new PgBoss({
-    connectionString: url,
+    ...pgConnectionOptions(url),
     schema: QUEUE_SCHEMA,
     max: 3,
     maintenanceIntervalSeconds: timings.maintenanceSeconds,

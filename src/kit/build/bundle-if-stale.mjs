@@ -69,9 +69,11 @@ function bundleError(entry, failure) {
   if (!first) return failure;
   const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
   const more = failure.errors.length > 1 ? ` (and ${failure.errors.length - 1} more)` : '';
-  return new BundleError(
-    `${where}${first.text}${more}. Fix that file: ${entry} imports it, so it can't run until it compiles.`,
-  );
+  // The generated Prisma Client is imported like a project file, but only `prisma generate` writes it.
+  const fix = /generated\/prisma/.test(first.text)
+    ? 'Generate the Prisma Client first: npm run generate (or npm run setup).'
+    : `Fix that file: ${entry} imports it, so it can't run until it compiles.`;
+  return new BundleError(`${where}${first.text}${more}. ${fix}`);
 }
 
 async function build(root, entry, bundle) {

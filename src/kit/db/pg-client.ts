@@ -1,5 +1,6 @@
 /** One short-lived node-postgres connection for admin and bookkeeping queries, always closed. */
 import type pg from 'pg';
+import { pgConnectionOptions } from './tls-options.ts';
 
 /**
  * A connected client for work that outlives one query (a backfill, a seed's transaction); close
@@ -11,7 +12,7 @@ export async function connectPgClient(url: string): Promise<pg.Client> {
   // Imported on first use (about 80 ms): a command whose slow part is a Prisma child process (the
   // linter's drift check) spawns it before paying for this.
   const { default: postgres } = await import('pg');
-  const client = new postgres.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new postgres.Client({ ...pgConnectionOptions(url), connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   await client.connect();
   return client;

@@ -8,6 +8,7 @@
  * INDEX CONCURRENTLY waits for every older snapshot in the database, so the two would block each
  * other until the waiting one timed out.
  */
+import { connectPgClient } from '../db/pg-client.ts';
 import type pg from 'pg';
 
 export const MIGRATION_LOCK_KEY = 72707369;
@@ -35,10 +36,7 @@ export function acquireMigrationLock(url: string, options: MigrationLockOptions 
 
 async function pollForLock(url: string, options: MigrationLockOptions): Promise<pg.Client> {
   const { pollMs = 250, timeoutMs = 15 * 60_000, onWait } = options;
-  const { default: postgres } = await import('pg'); // on first use, as in src/kit/db/pg-client.ts
-  const client = new postgres.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => undefined);
-  await client.connect();
+  const client = await connectPgClient(url);
   const deadline = Date.now() + timeoutMs;
   let warned = false;
   for (;;) {

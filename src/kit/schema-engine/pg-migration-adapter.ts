@@ -38,6 +38,7 @@ import type pg from 'pg';
 import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
 import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
+import { pgConnectionOptions } from '../db/tls-options.ts';
 
 const CHAR_OID = 18;
 const TEXT_OID = 25;
@@ -173,7 +174,8 @@ export async function createMigrationAdapterFactory(
 ): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const { PrismaPg: Adapter } = await import('@prisma/adapter-pg');
   /** One connection for the whole command, never closed while idle: the native engine's model. */
-  const oneConnection = (url: string): PrismaPg => new Adapter({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
+  const oneConnection = (url: string): PrismaPg =>
+    new Adapter({ ...pgConnectionOptions(url), max: 1, idleTimeoutMillis: 0 });
   const main = oneConnection(datasource.url);
   return {
     provider: main.provider,
