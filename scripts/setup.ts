@@ -5,10 +5,10 @@
  */
 import { importBundled } from '#kit/build/bundle-if-stale.mjs';
 import { CliError } from '#kit/cli-error.ts';
-import { redactUrl } from '#kit/db/connection-url.ts';
+import { databaseName, redactUrl } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
 import { developmentServerRefusal } from '#kit/db/development-server.ts';
-import { runPrisma } from '#kit/prisma-cli.ts';
+import { prismaFailureLine, type PrismaRun, runPrisma } from '#kit/prisma-cli.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { migrationFolders } from '#kit/migrations/migration-folders.ts';
@@ -39,6 +39,16 @@ async function refuseForeignHistory(url: string, applied: string[]): Promise<voi
   throw new CliError(`${what} On this development database: npx prisma migrate reset --force, then npm run setup.`);
 }
 
+/** What to do about a failed deploy: fix a migration only when a migration is what failed. */
+function deployFailure(deploy: PrismaRun, url: string): string {
+  const output = deploy.stdout + deploy.stderr;
+  if (/P3018|P3006|migration .* failed/i.test(output))
+    return 'prisma migrate deploy failed on a migration (output above). Fix the migration, or see docs/migrations/how-prisma-runs-a-migration.md; npm run migrate:recover explains a failed one.';
+  if (/permission denied to create database/.test(output))
+    return `prisma migrate deploy failed: the database ${databaseName(url)} does not exist, and the role ${decodeURIComponent(new URL(url).username)} may not create it. Create it (CREATE DATABASE … OWNER that role) as an admin, or point DATABASE_URL at an existing one.`;
+  return `prisma migrate deploy failed: ${prismaFailureLine(deploy)}`;
+}
+
 runCli(async (args) => {
   if (args.length > 0) throw new CliError(`npm run setup takes no arguments (got ${args.join(' ')}).`);
   const started = performance.now();
@@ -63,9 +73,7 @@ runCli(async (args) => {
     const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
     if (deploy.code !== 0) {
       process.stderr.write(deploy.stdout + deploy.stderr);
-      throw new CliError(
-        'prisma migrate deploy failed (output above). Fix the migration, or see docs/migrations/how-prisma-runs-a-migration.md.',
-      );
+      throw new CliError(deployFailure(deploy, database.url));
     }
   }
   const after = await appliedMigrationCount(database.url);

@@ -299,6 +299,24 @@ describe('bad database URLs', () => {
     expect(backfill.out.trim()).toMatch(/^error: npm run backfill needs a direct connection/);
   });
 
+  it('setup on a database that does not exist, as a role that may not create it: says that, not "fix the migration"', async () => {
+    const role = `kit_test_nodb_${process.pid}`;
+    await withPgClient(t.url, (client) => client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'nodb-secret-1'`));
+    try {
+      const missing = new URL(t.url);
+      missing.username = role;
+      missing.password = 'nodb-secret-1';
+      missing.pathname = `/kit_test_missing_${process.pid}`;
+      const result = await run('setup.ts', [], { DATABASE_URL: missing.toString() });
+      expect(result.code).toBe(1);
+      expect(result.out.trim().split('\n').at(-1)).toBe(
+        `error: prisma migrate deploy failed: the database kit_test_missing_${process.pid} does not exist, and the role ${role} may not create it. Create it (CREATE DATABASE … OWNER that role) as an admin, or point DATABASE_URL at an existing one.`,
+      );
+    } finally {
+      await withPgClient(t.url, (client) => client.query(`DROP ROLE ${role}`));
+    }
+  });
+
   it('a wrong password gets one line and does not print the password', async () => {
     const wrong = new URL(t.url);
     wrong.password = 'definitely-wrong-pw';
