@@ -3,6 +3,7 @@
  * a TypeScript transform (post-slug) killed with SIGKILL and resumed, and one job spread over
  * three queue workers (pg-boss on the same database), one of which is killed mid-range.
  */
+import { createTestRole } from '../support/test-roles.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
@@ -186,7 +187,7 @@ describe('one job on three queue workers', () => {
     const url = await scratchDatabase();
     await addUsersAwaitingTimezone(url, 10);
     const role = `kit_backfill_app_${process.pid}`;
-    await query(url, `CREATE ROLE ${role} LOGIN PASSWORD 'app'`);
+    await withPgClient(url, (client) => createTestRole(client, role, `LOGIN PASSWORD 'app'`));
     try {
       await query(
         url,

@@ -3,6 +3,7 @@
  * migrator can) and local snapshots (taken and restored with CREATE DATABASE … TEMPLATE), both
  * through their real commands.
  */
+import { createTestRole } from '../support/test-roles.ts';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '#kit/db/connection-url.ts';
@@ -119,16 +120,20 @@ describe('npm run db:roles as a managed-service admin (CREATEROLE, not superuser
   const server = () => withDatabase(inject('testServerUrl'), 'postgres');
 
   afterAll(async () => {
+    await withPgClient(server(), (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    // The admin created the migrator and the app role, so only it (or a superuser) may drop them.
+    await withPgClient(as(server(), roles.admin, password), async (admin) => {
+      for (const role of [roles.migrator, roles.app]) await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    }).catch(() => undefined); // no admin: an earlier step failed before creating it
     await withPgClient(server(), async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       for (const role of Object.values(roles)) await client.query(`DROP ROLE IF EXISTS ${role}`);
     });
   });
 
   it('sets up the roles on a database the admin owns, and a role without CREATEROLE is refused in one line', async () => {
     await withPgClient(server(), async (client) => {
-      await client.query(`CREATE ROLE ${roles.admin} LOGIN PASSWORD '${password}' CREATEROLE NOSUPERUSER NOCREATEDB`);
-      await client.query(`CREATE ROLE ${roles.plain} LOGIN PASSWORD '${password}' NOSUPERUSER`);
+      await createTestRole(client, roles.admin, `LOGIN PASSWORD '${password}' CREATEROLE NOSUPERUSER NOCREATEDB`);
+      await createTestRole(client, roles.plain, `LOGIN PASSWORD '${password}' NOSUPERUSER`);
       await client.query(`CREATE DATABASE ${database} OWNER ${roles.admin}`);
     });
     const adminUrl = as(withDatabase(inject('testServerUrl'), database), roles.admin, password);

@@ -3,6 +3,7 @@
  * the demo history passes with drift and checksums checked against a migrated database, an
  * edited applied migration is flagged, and a bad option gets one line.
  */
+import { createTestRole } from '../support/test-roles.ts';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
@@ -49,8 +50,7 @@ describe('npm run lint:migrations', () => {
     const secret = 'noshadow-secret-1';
     // The database's owner, as on a managed host: may change its schema, may not create databases.
     await withPgClient(database.url, async (client) => {
-      await client.query(`CREATE ROLE ${role} LOGIN NOCREATEDB PASSWORD '${secret}'`);
-      await client.query(`GRANT ${role} TO CURRENT_USER`);
+      await createTestRole(client, role, `LOGIN NOCREATEDB PASSWORD '${secret}'`);
       await client.query(`GRANT SELECT ON _prisma_migrations TO ${role}`);
       await client.query(
         `ALTER DATABASE ${client.escapeIdentifier(new URL(database.url).pathname.slice(1))} OWNER TO ${role}`,

@@ -4,6 +4,7 @@
  * way for such roles). The shadow database must be emptied before every replay, as the native
  * engine does, or the second replay fails on what the first one left.
  */
+import { createTestRole } from '../support/test-roles.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,7 +31,7 @@ const output = (run: PrismaRun) => run.stdout + run.stderr;
 describe('a role without CREATEDB, with SHADOW_DATABASE_URL', () => {
   beforeAll(async () => {
     await withPgClient(server, async (client) => {
-      await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+      await createTestRole(client, role, `LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE`);
       for (const database of [main, shadow]) await client.query(`CREATE DATABASE ${database} OWNER ${role}`);
     });
     writeFileSync(
