@@ -2,7 +2,8 @@
  * `npm run ci:local -- <workflow file> <job>`, e.g. `npm run ci:local -- ci.yml migrations`
  * Runs a GitHub Actions job's run-steps here, against the embedded PostgreSQL, and lists what
  * it skipped because only GitHub can do it.
- * `npm run ci:local -- --check` checks every workflow with GitHub's workflow parser.
+ * `npm run ci:local -- --check` checks every workflow with GitHub's workflow parser, and that
+ * ci.yml's matrix job runs the cells of `npm run test:matrix`.
  */
 import { CliError } from '#kit/cli-error.ts';
 import { checkWorkflows } from '#kit/ci-local/load-workflow.ts';
@@ -10,6 +11,7 @@ import { runWorkflowJob } from '#kit/ci-local/run-job.ts';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
 import { runCli } from '#kit/run-cli.ts';
+import { ciMatrixDrift } from '#kit/test-matrix/ci-matrix.ts';
 
 const USAGE =
   'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';
@@ -21,6 +23,13 @@ function check(): void {
   const invalid = results.filter((result) => result.errors.length > 0).length;
   if (invalid > 0)
     throw new CliError(`${invalid} of ${results.length} workflow(s) invalid (GitHub's workflow parser).`);
+  const drift = ciMatrixDrift();
+  for (const line of drift) console.log(line);
+  if (drift.length > 0)
+    throw new CliError(
+      `ci.yml's matrix job differs from npm run test:matrix (src/kit/test-matrix/cells.ts): make them the same.`,
+    );
+  console.log('ci.yml matrix: the cells of npm run test:matrix');
 }
 
 runCli(async (argv) => {

@@ -29,7 +29,7 @@ runCli(async (argv) => {
   const appPassword = process.env.APP_DB_PASSWORD;
   if (!migratorPassword || !appPassword) throw new CliError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD. ${USAGE}`);
   const url = requireDatabaseUrl();
-  await setUpRoles(
+  const warnings = await setUpRoles(
     url,
     { migrator: values.migrator, app: values.app },
     { migrator: migratorPassword, app: appPassword },
@@ -43,4 +43,5 @@ runCli(async (argv) => {
   console.log(`roles ready on ${redactUrl(url)}:`);
   console.log(`  migrations: ${as(values.migrator)}  (owner of the schema; lock_timeout 5s)`);
   console.log(`  the app:    ${as(values.app)}  (rows only: no DDL)`);
+  for (const warning of warnings) console.log(`warning: ${warning}`);
 });

@@ -10,6 +10,7 @@ import {
   startEmbeddedPostgres,
   stopEmbeddedPostgres,
 } from '#kit/embedded-db/server.ts';
+import { embeddedMajor } from '#kit/embedded-db/postgres-major.ts';
 import { configuredDatabaseUrl, requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { CliError } from '#kit/cli-error.ts';
 import { runCli } from '#kit/run-cli.ts';
@@ -35,7 +36,7 @@ runCli(async (args) => {
       const started = await startEmbeddedPostgres();
       if (started.note) console.log(`note: ${started.note}`);
       console.log(
-        `${started.reused ? 'embedded PostgreSQL already running' : 'embedded PostgreSQL started'}: ${redactUrl(started.url)}`,
+        `embedded PostgreSQL ${started.reused ? 'already running' : 'started'} (PostgreSQL ${embeddedMajor()}): ${redactUrl(started.url)}`,
       );
       return;
     }
@@ -51,7 +52,9 @@ runCli(async (args) => {
       }
       const { running, state } = await embeddedPostgresStatus();
       if (running && state)
-        console.log(`embedded PostgreSQL running: ${redactUrl(embeddedUrl(state))} (data in ${state.clusterDir})`);
+        console.log(
+          `embedded PostgreSQL ${embeddedMajor()} running: ${redactUrl(embeddedUrl(state))} (data in ${state.clusterDir})`,
+        );
       else console.log('embedded PostgreSQL is not running; start it with: npm run db:start');
       process.exitCode = running ? 0 : 3;
       return;

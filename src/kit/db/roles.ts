@@ -53,7 +53,54 @@ async function ensureLoginRole(client: pg.Client, role: string, password: string
   await client.query(`ALTER ROLE ${id} ${[...changes, secret].join(' ')}`);
 }
 
-export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: RolePasswords): Promise<void> {
+/**
+ * Whether the admin may hand the `public` schema to the migrator. From PostgreSQL 15 it belongs to
+ * the database's owner; on 14 and older to the bootstrap superuser (`postgres`, `rdsadmin`, …),
+ * which a managed host's admin is not, and which lets every role (PUBLIC) create in it. Then the
+ * schema stays as it is: the roles work if PUBLIC's default USAGE and CREATE are still there
+ * (refused in one line naming the GRANT otherwise), and the app role can create tables there until
+ * the owner revokes that, which is said as a warning.
+ */
+async function publicSchemaAccess(
+  client: pg.Client,
+  names: RoleNames,
+): Promise<{ adminOwnsIt: boolean; warnings: string[] }> {
+  const schema = (
+    await client.query<{
+      owner: string;
+      admin_owns_it: boolean;
+      migrator_can: boolean;
+      app_uses: boolean;
+      app_creates: boolean;
+    }>(
+      `SELECT pg_get_userbyid(nspowner) AS owner,
+              pg_has_role(current_user, nspowner, 'USAGE') AS admin_owns_it,
+              has_schema_privilege($1, oid, 'USAGE') AND has_schema_privilege($1, oid, 'CREATE') AS migrator_can,
+              has_schema_privilege($2, oid, 'USAGE') AS app_uses,
+              has_schema_privilege($2, oid, 'CREATE') AS app_creates
+       FROM pg_namespace WHERE nspname = 'public'`,
+      [names.migrator, names.app],
+    )
+  ).rows[0];
+  if (!schema) throw new CliError('The database has no schema "public": create it, then run npm run db:roles again.');
+  if (schema.admin_owns_it) return { adminOwnsIt: true, warnings: [] };
+  const grant = (role: string, what: string) =>
+    `The schema public belongs to "${schema.owner}", not to this admin, and does not let ${role} ${what}. As "${schema.owner}" (or a superuser) run GRANT USAGE, CREATE ON SCHEMA public TO ${role}; then run npm run db:roles again. Nothing was changed.`;
+  if (!schema.migrator_can) throw new CliError(grant(names.migrator, 'create in it'));
+  if (!schema.app_uses) throw new CliError(grant(names.app, 'use it').replace('USAGE, CREATE', 'USAGE'));
+  return {
+    adminOwnsIt: false,
+    warnings: schema.app_creates
+      ? [
+          `${names.app} can create tables in the schema public: every role may (PostgreSQL 14 and older's default), and only its owner "${schema.owner}" can change that. Ask for REVOKE CREATE ON SCHEMA public FROM PUBLIC, run as "${schema.owner}" (docs/deploy/managed-postgresql.md).`,
+        ]
+      : [],
+  };
+}
+
+/** Sets up the roles; returns what an admin should know that it could not change (warnings). */
+export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: RolePasswords): Promise<string[]> {
+  const warnings: string[] = [];
   for (const [flag, role] of Object.entries(names)) {
     if (!ROLE.test(role)) throw new CliError(`--${flag} "${role}" is not a PostgreSQL role name (a-z, 0-9, _).`);
   }
@@ -87,8 +134,11 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       if (admin.superuser || admin.createdb)
         await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${migrator}`);
       else await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(database)} TO ${migrator}`);
-      await client.query(`ALTER SCHEMA public OWNER TO ${migrator}`);
-      await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      const publicSchema = await publicSchemaAccess(client, names);
+      if (publicSchema.adminOwnsIt) {
+        await client.query(`ALTER SCHEMA public OWNER TO ${migrator}`);
+        await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      } else warnings.push(...publicSchema.warnings);
       // Everything the schema already holds (tables, sequences, views, enums, functions) moves
       // to the migrator, so later migrations can alter it.
       await client.query(`
@@ -115,7 +165,7 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
           END LOOP;
         END $$`);
       await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${app}`);
-      await client.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
+      if (publicSchema.adminOwnsIt) await client.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
       await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
       await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
       await client.query(
@@ -143,4 +193,5 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       throw error;
     }
   });
+  return warnings;
 }

