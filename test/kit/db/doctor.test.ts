@@ -23,7 +23,9 @@ it('describes a healthy database and exits 0', async () => {
   const url = await cloneTemplateDatabase();
   const run = doctor(url);
   expect(run.code, run.stderr).toBe(0);
-  expect(run.stdout).toMatch(/^ {2}server +PostgreSQL 1[4-8]\.\d+; system identifier \d+(, named in KIT_DEV_SERVER_ID)?; not encrypted$/m);
+  expect(run.stdout).toMatch(
+    /^ {2}server +PostgreSQL 1[4-8]\.\d+; system identifier \d+(, named in KIT_DEV_SERVER_ID)?; not encrypted$/m,
+  );
   expect(run.stdout).toMatch(/^ {2}connection +direct; no TLS \(sslmode unset/m);
   expect(run.stdout).toMatch(/^ {2}role +\w+: .*owns the database; schema public \(owner \w+\): USAGE, CREATE$/m);
   expect(run.stdout).toMatch(/^ {2}migrations +\d+ applied, 0 failed, 0 pending; Migrate's lock is free$/m);
