@@ -183,7 +183,7 @@ export const RULES: Record<string, RuleInfo> = {
     fix: `drop BEGIN/COMMIT and make each statement safe on its own (IF [NOT] EXISTS, an order whose every step the running app survives), or make the step one statement (${RULES_OF_THE_FILE})`,
   },
   'applied-migration-edited': {
-    lock: 'none; Migrate finds the checksum changed and stops every later deploy of this database',
+    lock: 'none; but `migrate deploy` and `migrate status` ignore the edit (Prisma 7.10.1), so databases that ran the old text keep it while fresh ones get the new, and `migrate dev` asks everyone who ran it to reset their database',
     fix: `restore the file and make the change in a new migration (${LINTER})`,
   },
   'history-does-not-replay': {

@@ -17,6 +17,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
 import {
   createMigrationAdapterFactory,
+  databaseErrorText,
   takeLastScriptFailure,
   type MigrationDatasource,
 } from './pg-migration-adapter.ts';
@@ -29,6 +30,7 @@ import {
 } from './database-commands.ts';
 import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { loadNativeParser } from '../sql/native-script-plan.ts';
+import { withPgClient } from '../db/pg-client.ts';
 
 interface EngineArgs {
   version: boolean;
@@ -123,7 +125,7 @@ function inNativeForm(error: unknown): unknown {
   const failure = takeLastScriptFailure();
   const text = error instanceof Error ? error.message : String(error);
   if (!failure) return error;
-  const database = `ERROR: ${failure.message}`;
+  const database = databaseErrorText(failure);
   // The wasm engine says only "Failed to connect to the shadow database" when creating it failed
   // (a role without CREATEDB); the native engine's P3014 keeps PostgreSQL's reason.
   if (/Failed to connect to the shadow database/.test(text)) {
@@ -198,6 +200,40 @@ function refuseManagedExtensions(request: RpcRequest, args: EngineArgs, datamode
   });
 }
 
+/** Requests that read or write Migrate's history table in the URL's schema. */
+const HISTORY_METHODS = new Set([
+  'applyMigrations',
+  'createMigration',
+  'devDiagnostic',
+  'diagnoseMigrationHistory',
+  'evaluateDataLoss',
+  'markMigrationApplied',
+  'markMigrationRolledBack',
+]);
+
+/**
+ * A role without USAGE on the schema can't see `_prisma_migrations` in it, and the wasm engine
+ * then reports every migration pending (`status`) or "Invariant violation: migration persistence
+ * is not initialized" (`deploy`). The native engine fails there too, on PostgreSQL's permission
+ * error; here it is said in one line with the way out. A server that can't be reached, or a
+ * schema that doesn't exist yet, is left to the engine to report as it does natively.
+ */
+async function refuseWithoutSchemaUsage(url: string): Promise<void> {
+  const schema = new URL(url).searchParams.get('schema') || 'public';
+  const access = await withPgClient(url, async (client) => {
+    const { rows } = await client.query<{ role: string; usage: boolean | null }>(
+      `SELECT current_user AS role, has_schema_privilege(oid, 'USAGE') AS usage FROM pg_namespace WHERE nspname = $1`,
+      [schema],
+    );
+    return rows[0];
+  }).catch(() => undefined);
+  if (!access || access.usage) return;
+  throw new EngineCommandError({
+    errorCode: undefined,
+    message: `The role "${access.role}" has no USAGE on the schema "${schema}", where Migrate keeps _prisma_migrations, so it can't read or record the history. Run migrations with the migrator's URL (MIGRATION_DATABASE_URL), or have the schema's owner grant it (npm run db:roles does; npm run db:doctor shows who may do what).`,
+  });
+}
+
 function connectionUrl(params: Record<string, unknown> | undefined): string | undefined {
   const datasource = params?.datasource as { tag?: string; url?: string } | undefined;
   return datasource?.tag === 'ConnectionString' ? datasource.url : undefined;
@@ -248,9 +284,14 @@ function serveRpc(args: EngineArgs): void {
     });
 
   let lastDevDiagnostic: Record<string, unknown> | undefined;
+  let schemaUsageChecked: Promise<void> | undefined;
   const handle = async (request: RpcRequest): Promise<unknown> => {
     const params = request.params ?? {};
     refuseManagedExtensions(request, args, schemaFiles());
+    if (HISTORY_METHODS.has(request.method) && args.datasource?.url) {
+      schemaUsageChecked ??= refuseWithoutSchemaUsage(args.datasource.url);
+      await schemaUsageChecked;
+    }
     switch (request.method) {
       case 'createDatabase': {
         const url = connectionUrl(params) ?? args.datasource?.url;

@@ -23,6 +23,8 @@
  *    lock is taken here instead, by polling (src/kit/schema-engine/migration-lock.ts). This is the one
  *    place the stand-in is kinder than the native engine, where the second deploy fails after
  *    10 s (P1002); deploy.yml never runs two deploys at once (its concurrency group).
+ * 5. A failed migration's log in `_prisma_migrations` says "external connector error" where the
+ *    native engine records PostgreSQL's code and error: rewritten to the native form.
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaPg } from '@prisma/adapter-pg';
@@ -124,15 +126,39 @@ export interface ScriptFailure {
   message: string;
 }
 let lastScriptFailure: ScriptFailure | undefined;
+/** PostgreSQL's error as the native engine quotes it under "Database error:". */
+export const databaseErrorText = (failure: ScriptFailure): string => `ERROR: ${failure.message}`;
 export const takeLastScriptFailure = (): ScriptFailure | undefined => {
   const failure = lastScriptFailure;
   lastScriptFailure = undefined;
   return failure;
 };
 
+/**
+ * The failure log the engine records in `_prisma_migrations.logs`, in the native engine's words.
+ * The wasm engine gets the error through the adapter as "external connector error" and the
+ * adapter's kind of error ("Unique constraint failed: …"); the native engine writes PostgreSQL's
+ * code and error line, which is what `migrate:recover` and a person reading the table look for.
+ * The trace that follows stays as the engine wrote it.
+ */
+function nativeFailureLog(query: SqlQuery): SqlQuery {
+  const failure = lastScriptFailure;
+  if (!failure || !/_prisma_migrations/.test(query.sql)) return query;
+  const args = query.args.map((arg) => {
+    if (typeof arg !== 'string' || !arg.startsWith('external connector error')) return arg;
+    const trace = arg.slice(Math.max(0, arg.search(/^\s+0: /m)));
+    return `Database error code: ${failure.code}\n\nDatabase error:\n${databaseErrorText(failure)}\n\n${trace}`;
+  });
+  return { ...query, args };
+}
+
 function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   acceptCharColumns(adapter);
   const internals = adapter as unknown as PgQueryableInternals;
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = (query) => executeRaw(nativeFailureLog(query));
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = (query) => queryRaw(nativeFailureLog(query));
   adapter.executeScript = async (script: string) => {
     // The pool holds one connection, so this is the connection every other query of the
     // command runs on. Released without an error argument: that would destroy it.

@@ -7,6 +7,7 @@ import { createTestRole } from '../support/test-roles.ts';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
+import { runPrisma } from '#kit/prisma-cli.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
@@ -43,6 +44,11 @@ describe('npm run lint:migrations', () => {
     expect(run.stdout).toContain(`prisma/migrations/${migration}/migration.sql:1  applied-migration-edited`);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^error: .*1 finding\(s\)/);
+    // What the finding says Migrate does with the edit: nothing. The deploy goes ahead.
+    expect(run.stdout).toContain('`migrate deploy` and `migrate status` ignore the edit');
+    const deploy = await runPrisma(['migrate', 'deploy'], { cwd: copy.dir, url: database.url });
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(deploy.stdout).toContain('No pending migrations to apply.');
   });
 
   it('as a role without CREATEDB and no SHADOW_DATABASE_URL: one line naming both ways out', async () => {

@@ -135,6 +135,31 @@ describe('migrate:recover', () => {
 });
 
 describe('migrate:recover after a failed CREATE INDEX CONCURRENTLY', () => {
+  it("a unique violation is recorded and explained in PostgreSQL's words, as the native engine records it", async () => {
+    const url = await migratedDatabase();
+    const name = '29990107000000_unique_display_name';
+    await query(
+      url,
+      `INSERT INTO users (email, display_name) VALUES ('a@example.test', 'Same'), ('b@example.test', 'Same')`,
+    );
+    addMigration(name, 'CREATE UNIQUE INDEX "users_display_name_key" ON "users" ("display_name");\n');
+    try {
+      expect(run(url, 'prisma', 'migrate', 'deploy').code).not.toBe(0);
+      const [record] = await query<{ logs: string }>(
+        url,
+        `SELECT logs FROM _prisma_migrations WHERE migration_name = '${name}'`,
+      );
+      expect(record!.logs).toMatch(
+        /^Database error code: 23505\n\nDatabase error:\nERROR: could not create unique index "users_display_name_key"\n/,
+      );
+      expect(run(url, 'migrate-recover').stdout).toContain(
+        'error: ERROR: could not create unique index "users_display_name_key"',
+      );
+    } finally {
+      removeMigration(name);
+    }
+  });
+
   it('names the INVALID index the build left, and --retry drops it and builds it again', async () => {
     const url = await migratedDatabase();
     const name = '29990106000000_posts_title_index';

@@ -75,6 +75,31 @@ describe('a role without CREATEDB, with SHADOW_DATABASE_URL', () => {
     expect(again.code, output(again)).toBe(0);
   });
 
+  it("a role without USAGE on the history's schema: deploy and status stop in one line, not an invariant violation", async () => {
+    const outsider = `kit_test_nousage_${process.pid}`;
+    await withPgClient(server, (client) =>
+      createTestRole(client, outsider, `LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE`),
+    );
+    try {
+      // A schema of the owner's that grants nothing to others (as a new schema does), on every
+      // major: on PostgreSQL 14 public can't be revoked by a database owner.
+      await withPgClient(asRole(main), (client) => client.query('CREATE SCHEMA IF NOT EXISTS kit_history'));
+      const url = new URL(asRole(main));
+      url.username = outsider;
+      url.searchParams.set('schema', 'kit_history');
+      for (const command of [['deploy'], ['status']]) {
+        const run = await project.prisma(url.toString(), 'migrate', ...command);
+        expect(run.code, output(run)).not.toBe(0);
+        expect(output(run)).toContain(
+          `Error: The role "${outsider}" has no USAGE on the schema "kit_history", where Migrate keeps _prisma_migrations`,
+        );
+        expect(output(run)).not.toContain('Invariant violation');
+      }
+    } finally {
+      await withPgClient(server, (client) => client.query(`DROP ROLE IF EXISTS ${outsider}`));
+    }
+  });
+
   it('as TEST_DATABASE_URL, the same role is refused in one line that names what it lacks', async () => {
     await expect(assertTestRoleCanCreate(asRole(main))).rejects.toThrow(
       new RegExp(
