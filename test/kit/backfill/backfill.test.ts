@@ -75,7 +75,10 @@ describe('npm run backfill', () => {
     const rows = 20_000;
     const [killed, reference] = await Promise.all([databaseWithUsers(rows), databaseWithUsers(rows)]);
 
-    const first = backfill(killed, 'user-timezone', '--batch-size', '200', '--sleep-ms', '10');
+    // Slow enough (100 batches, 100 ms apart) to still be running when the --status below has
+    // started, however busy the machine: at 10 ms apart it once finished first (PostgreSQL 14 cell
+    // of the matrix).
+    const first = backfill(killed, 'user-timezone', '--batch-size', '200', '--sleep-ms', '100');
     await waitForBatches(killed, 10);
     const during = await backfill(killed, 'user-timezone', '--status').done;
     expect(during.out).toMatch(/^user-timezone: run 1 running$/m);
