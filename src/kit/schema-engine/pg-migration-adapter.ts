@@ -25,6 +25,8 @@
  *    10 s (P1002); deploy.yml never runs two deploys at once (its concurrency group).
  * 5. A failed migration's log in `_prisma_migrations` says "external connector error" where the
  *    native engine records PostgreSQL's code and error: rewritten to the native form.
+ * 6. A raw command of several statements (the engine's best-effort reset, used where the role may
+ *    not drop the schema, e.g. `public` on PostgreSQL 14) goes as one simple query, as natively.
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaPg } from '@prisma/adapter-pg';
@@ -156,7 +158,22 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   acceptCharColumns(adapter);
   const internals = adapter as unknown as PgQueryableInternals;
   const executeRaw = adapter.executeRaw.bind(adapter);
-  adapter.executeRaw = (query) => executeRaw(nativeFailureLog(query));
+  adapter.executeRaw = async (query) => {
+    if (query.args.length > 0) return executeRaw(nativeFailureLog(query));
+    // The engine's raw commands may hold several statements (the best-effort reset drops every
+    // table, enum and sequence in one), which the native engine sends as one simple query;
+    // adapter-pg's extended protocol can't, and fails reading the results.
+    const connection = await (internals.client as pg.Pool).connect();
+    try {
+      const results = [await connection.query(query.sql)].flat();
+      return results.reduce((rows, result) => rows + (result.rowCount ?? 0), 0);
+    } catch (error) {
+      if (error instanceof DriverAdapterError) throw error;
+      return internals.onError(error);
+    } finally {
+      connection.release();
+    }
+  };
   const queryRaw = adapter.queryRaw.bind(adapter);
   adapter.queryRaw = (query) => queryRaw(nativeFailureLog(query));
   adapter.executeScript = async (script: string) => {

@@ -1,87 +1,38 @@
 /**
  * `?sslmode=…`, the URL every managed host documents, against a real PostgreSQL with TLS on and a
- * self-signed certificate: an embedded cluster of a project copy's own, so the run's server is
- * untouched. The wasm stand-in (through the Prisma CLI), the kit's scripts and the app's client
- * get the same URL and read it as Prisma's native engine and libpq do (src/kit/db/tls-options.ts).
+ * self-signed certificate (test/kit/support/tls-server.ts). The wasm stand-in (through the Prisma
+ * CLI), the kit's scripts and the app's client get the same URL and read it as Prisma's native
+ * engine and libpq do (src/kit/db/tls-options.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { runPrisma } from '#kit/prisma-cli.ts';
 import { scriptCommand } from '#kit/script-command.ts';
-import { copyProject } from '../support/project-copy.ts';
-import { embeddedStateFile } from '#kit/embedded-db/server.ts';
+import { startTlsServer, type TlsServer } from '../support/tls-server.ts';
 
-const copy = copyProject('tls', { demo: true });
-const env = () => {
-  const next = { ...process.env };
-  delete next.DATABASE_URL;
-  delete next.EMBEDDED_POSTGRES_PORT;
-  return next;
-};
-const script = (name: string, args: string[], url?: string) => {
-  const run = spawnSync(...scriptCommand(name, args, copy.dir), {
-    cwd: copy.dir,
+let server: TlsServer;
+let certificate: string;
+const url = (database: string, query: string) => server.url(database, query);
+const script = (name: string, args: string[], target?: string) => {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  const run = spawnSync(...scriptCommand(name, args, server.dir), {
+    cwd: server.dir,
     encoding: 'utf8',
-    env: { ...env(), ...(url ? { DATABASE_URL: url } : {}) },
+    env: { ...env, ...(target ? { DATABASE_URL: target } : {}) },
   });
   return { code: run.status, out: `${run.stdout}${run.stderr}` };
 };
-interface State {
-  port: number;
-  password: string;
-  clusterDir: string;
-  runAs?: { uid: number; gid: number };
-}
-let state: State;
-let certificate: string;
-const url = (database: string, query: string) =>
-  `postgresql://postgres:${state.password}@127.0.0.1:${state.port}/${database}?${query}`;
 
 beforeAll(async () => {
-  expect(script('db', ['start']).code).toBe(0);
+  server = await startTlsServer('tls');
+  certificate = server.certificate;
   // The app's client, for the dev seed (a copy has no src/generated of its own).
-  const generate = await runPrisma(['generate'], { cwd: copy.dir });
+  const generate = await runPrisma(['generate'], { cwd: server.dir });
   expect(generate.code, generate.stderr).toBe(0);
-  state = JSON.parse(readFileSync(embeddedStateFile(join(copy.dir, '.data')), 'utf8')) as State;
-  const pgData = join(state.clusterDir, 'pgdata');
-  certificate = join(pgData, 'server.crt');
-  const made = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(pgData, 'server.key'),
-      '-out',
-      certificate,
-    ],
-    { encoding: 'utf8' },
-  );
-  expect(made.status, made.stderr).toBe(0);
-  chmodSync(join(pgData, 'server.key'), 0o600);
-  if (state.runAs)
-    for (const file of ['server.key', 'server.crt']) chownSync(join(pgData, file), state.runAs.uid, state.runAs.gid);
-  await withPgClient(url('postgres', 'sslmode=disable'), async (client) => {
-    await client.query('ALTER SYSTEM SET ssl = on');
-    await client.query('SELECT pg_reload_conf()');
-  });
 }, 120_000);
-afterAll(() => {
-  script('db', ['stop']);
-  copy.remove();
-});
+afterAll(() => server.stop());
 
 const encrypted = (target: string) =>
   withPgClient(
@@ -102,10 +53,10 @@ it('verify-full checks the certificate: with its CA it connects, without it the 
 
 it('migrate deploy through the stand-in, the reference seed and the dev seed all run over TLS with sslmode=require', async () => {
   const target = url('app', 'sslmode=require');
-  const deploy = await runPrisma(['migrate', 'deploy'], { cwd: copy.dir, url: target });
+  const deploy = await runPrisma(['migrate', 'deploy'], { cwd: server.dir, url: target });
   expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
   expect(deploy.stdout + deploy.stderr).not.toMatch(/SECURITY WARNING|Could not parse schema engine response/);
-  const status = await runPrisma(['migrate', 'status'], { cwd: copy.dir, url: target });
+  const status = await runPrisma(['migrate', 'status'], { cwd: server.dir, url: target });
   expect(status.code, status.stdout + status.stderr).toBe(0);
   const reference = script('seed-reference', [], target);
   expect(reference.code, reference.out).toBe(0);

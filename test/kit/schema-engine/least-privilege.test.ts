@@ -100,6 +100,43 @@ describe('a role without CREATEDB, with SHADOW_DATABASE_URL', () => {
     }
   });
 
+  it("migrate reset by a role that may not drop public empties it object by object, as the native engine's best-effort reset", async () => {
+    // A role that owns the tables but not the schema (PostgreSQL 14's public belongs to the
+    // bootstrap superuser): the engine's DROP SCHEMA fails, and it drops the tables, enums and
+    // sequences in one raw command of many statements instead.
+    const tenant = `kit_test_tenant_${process.pid}`;
+    await withPgClient(server, (client) =>
+      createTestRole(client, tenant, `LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE`),
+    );
+    const database = `${TEST_DATABASE_PREFIX}lp_tenant_${process.pid}`;
+    await withPgClient(server, (client) => client.query(`CREATE DATABASE ${database}`));
+    // PostgreSQL 15+: only the database's owner may create in public; 14 lets every role.
+    await withPgClient(withDatabase(server, database), (client) =>
+      client.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${tenant}`),
+    );
+    const url = new URL(withDatabase(server, database));
+    url.username = tenant;
+    url.password = password;
+    try {
+      const deploy = await project.prisma(url.toString(), 'migrate', 'deploy');
+      expect(deploy.code, output(deploy)).toBe(0);
+      const reset = await project.prisma(url.toString(), 'migrate', 'reset', '--force');
+      expect(reset.code, output(reset)).toBe(0);
+      expect(output(reset)).toContain('Database reset successful');
+      const owner = await withPgClient(
+        withDatabase(server, database),
+        async (client) =>
+          (await client.query(`SELECT tableowner FROM pg_tables WHERE tablename = 'Note'`)).rows[0]?.tableowner,
+      );
+      expect(owner).toBe(tenant);
+    } finally {
+      await withPgClient(server, async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await client.query(`DROP ROLE IF EXISTS ${tenant}`);
+      });
+    }
+  });
+
   it('as TEST_DATABASE_URL, the same role is refused in one line that names what it lacks', async () => {
     await expect(assertTestRoleCanCreate(asRole(main))).rejects.toThrow(
       new RegExp(
