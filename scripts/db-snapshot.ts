@@ -26,10 +26,11 @@ runCli(async (argv) => {
   const database = databaseName(url);
   const started = performance.now();
   const took = () => `${Math.round(performance.now() - started)} ms`;
+  const ended = (sessions: number) => (sessions > 0 ? `; ended ${sessions} other session(s) on it` : '');
 
   if (mode === 'restore') {
-    await restoreSnapshot(url, name);
-    console.log(`restored ${database} from snapshot "${name}" (${took()}).`);
+    const { endedSessions } = await restoreSnapshot(url, name);
+    console.log(`restored ${database} from snapshot "${name}" (${took()}${ended(endedSessions)}).`);
   } else if (parsed.values.list) {
     const snapshots = await listSnapshots(url);
     if (snapshots.length === 0) console.log(`no snapshots of ${database}.`);
@@ -39,9 +40,9 @@ runCli(async (argv) => {
     await deleteSnapshot(url, parsed.values.delete);
     console.log(`deleted snapshot "${parsed.values.delete}".`);
   } else {
-    await takeSnapshot(url, name);
+    const { endedSessions } = await takeSnapshot(url, name);
     console.log(
-      `snapshot "${name}" of ${database} taken (${took()}). Undo later changes with: npm run db:restore -- ${name}`,
+      `snapshot "${name}" of ${database} taken (${took()}${ended(endedSessions)}). Undo later changes with: npm run db:restore -- ${name}`,
     );
   }
 });
