@@ -100,5 +100,5 @@ const migrationTimestamp = (date: Date) => date.toISOString().replace(/\D/g, '')
 /** What init leaves for the team to decide, said once. */
 const LEFTOVERS = [
   'kept: the models (users, roles, feature flags, posts), their factories and the reference data: edit prisma/schema.prisma, then npx prisma migrate dev',
-  'a database that already ran the demo migrations (npm run setup before init) no longer matches the history: npx prisma migrate reset, then npm run setup',
+  'a database that already ran the demo migrations (npm run setup before init) no longer matches the history: npx prisma migrate reset --force, then npm run setup',
 ];
