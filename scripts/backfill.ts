@@ -144,8 +144,29 @@ async function runOnWorkers(url: string, job: BackfillJob, options: LocalRunOpti
   }
   const { status } = outcome;
   const summary = `${n(status.rowsDone)} rows changed in ${n(status.batches)} batches by ${options.workers > 0 ? `${options.workers} workers` : 'queue workers'}, ${(outcome.elapsedMs / 1000).toFixed(1)} s (run ${status.run}${outcome.resumed ? ', resumed' : ''})`;
-  if (outcome.kind === 'finished') console.log(`${job.name}: done. ${summary}`);
-  else console.log(`${job.name}: stopped. ${summary}. Resume with the same command.`);
+  if (outcome.kind !== 'finished') {
+    console.log(`${job.name}: stopped. ${summary}. Resume with the same command.`);
+    return;
+  }
+  const left = await withPgClient(url, (client) => countPendingRows(client, job));
+  const skipped = leftPendingLine(job, status.rowsDone, left);
+  console.log(`${job.name}: done. ${summary}`);
+  if (skipped) console.log(skipped);
+}
+
+/**
+ * After a finished pass, rows that still match the job's `pending`: for a SQL job a failure (its
+ * `set` doesn't end a row's pending state, or the app writes pending rows: the pass changed
+ * nothing that lasts, and every deploy's `--pending` would repeat it); for a transform its own
+ * skips (null), said apart and never a failure.
+ */
+function leftPendingLine(job: BackfillJob, rowsChanged: number, left: number): string | undefined {
+  if (left === 0) return undefined;
+  if (!isTransformJob(job))
+    throw new CliError(
+      `${job.name}: the pass wrote ${n(rowsChanged)} rows, yet ${n(left)} rows still match its pending condition (${job.pending}): its set does not make a row stop matching it, or the app wrote such rows meanwhile (ship the column's default first). Fix the job; running it again would repeat the pass.`,
+    );
+  return `${job.name}: ${n(left)} rows left pending (the transform skipped them).`;
 }
 
 /** Runs one job until it finishes or is stopped; false when it stopped early. */
@@ -198,14 +219,9 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
           );
           return false;
         }
-        const left = outcome.stillPending ?? 0;
-        if (left > 0 && !isTransformJob(job))
-          throw new CliError(
-            `${job.name}: the pass wrote ${n(outcome.rowsChanged)} rows, yet ${n(left)} rows still match its pending condition (${job.pending}): its set does not make a row stop matching it, or the app wrote such rows meanwhile (ship the column's default first). Fix the job; running it again would repeat the pass.`,
-          );
+        const skipped = leftPendingLine(job, outcome.rowsChanged, outcome.stillPending ?? 0);
         console.log(`${job.name}: done. ${summary}`);
-        // A transform's null leaves a row pending on purpose: said apart, never a failure.
-        if (left > 0) console.log(`${job.name}: ${n(left)} rows left pending (the transform skipped them).`);
+        if (skipped) console.log(skipped);
         return true;
       }
     }

@@ -5,7 +5,7 @@
  * report success. Under a concurrent writer: test/kit/load/backfill-under-load.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -305,5 +305,32 @@ describe('a backfill that would change nothing', () => {
 
     const filled = await runInProcess(url, { ...noOp, name: 'timezone-utc', set: `timezone = 'UTC'` });
     expect(filled).toMatchObject({ kind: 'finished', rowsChanged: pending, stillPending: 0 });
+  });
+
+  it('on workers too: a SQL job whose pass leaves its rows pending fails in one line instead of saying done', async () => {
+    const url = await databaseWithUsers(500);
+    // A job of the team's that rewrites each row to itself, in the demo copy's job list.
+    const jobs = join(demo.dir, 'src', 'backfills');
+    writeFileSync(
+      join(jobs, 'timezone-no-op.ts'),
+      `export const timezoneNoOp = { name: 'timezone-no-op', description: 'rewrites each row to itself', table: 'users', key: 'id', pending: 'timezone IS NULL', set: 'timezone = timezone' };\n`,
+    );
+    const index = join(jobs, 'index.ts');
+    const original = readFileSync(index, 'utf8');
+    writeFileSync(
+      index,
+      `${original.replace('export const backfillJobs: BackfillJob[] = [', "import { timezoneNoOp } from './timezone-no-op.ts';\nexport const backfillJobs: BackfillJob[] = [timezoneNoOp, ")}`,
+    );
+    try {
+      const run = await backfill(url, 'timezone-no-op', '--workers', '2', '--batch-size', '100').done;
+      expect(run.code, run.out).toBe(1);
+      expect(run.out).not.toContain('timezone-no-op: done.');
+      expect(run.out.trim().split('\n').at(-1)).toMatch(
+        /^error: timezone-no-op: the pass wrote 500 rows, yet 500 rows still match its pending condition \(timezone IS NULL\)/,
+      );
+    } finally {
+      writeFileSync(index, original);
+      rmSync(join(jobs, 'timezone-no-op.ts'));
+    }
   });
 });
