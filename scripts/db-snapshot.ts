@@ -37,8 +37,8 @@ runCli(async (argv) => {
     for (const snapshot of snapshots)
       console.log(`${snapshot.name.padEnd(24)} ${snapshot.size.padStart(8)}  taken ${snapshot.takenAt}`);
   } else if (parsed.values.delete !== undefined) {
-    await deleteSnapshot(url, parsed.values.delete);
-    console.log(`deleted snapshot "${parsed.values.delete}".`);
+    const deleted = await deleteSnapshot(url, parsed.values.delete);
+    console.log(`deleted snapshot "${parsed.values.delete}" (${deleted.size}${ended(deleted.endedSessions)}).`);
   } else {
     const { endedSessions } = await takeSnapshot(url, name);
     console.log(

@@ -158,11 +158,16 @@ export function restoreSnapshot(url: string, rawName: string | undefined): Promi
   });
 }
 
-export function deleteSnapshot(url: string, rawName: string | undefined): Promise<void> {
+export function deleteSnapshot(url: string, rawName: string | undefined): Promise<SnapshotResult & { size: string }> {
   const name = checkName(rawName);
   return withServer(url, 'db:snapshot --delete', async (client, database) => {
     const target = snapshotDatabase(database, name);
     if (!(await exists(client, target))) throw new CliError(`No snapshot "${name}" of ${database}.`);
+    const sessions = await sessionsToEnd(client, target, 'db:snapshot --delete');
+    const { size } = (
+      await client.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size($1)) AS size', [target])
+    ).rows[0]!;
     await client.query(`DROP DATABASE ${client.escapeIdentifier(target)} WITH (FORCE)`);
+    return { size, endedSessions: sessions.length };
   });
 }

@@ -279,6 +279,9 @@ describe('npm run db:snapshot / db:restore', () => {
       expect(run.stderr.trim()).toMatch(message);
     }
     expect(await userCount()).toBe(before);
-    expect(snapshot(['--delete', 'before_risky']).code).toBe(0);
+    const deleted = snapshot(['--delete', 'before_risky']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    // What was dropped, said: its size.
+    expect(deleted.stdout.trim()).toMatch(/^deleted snapshot "before_risky" \(\d+ [kMG]B\)\.$/);
   });
 });
