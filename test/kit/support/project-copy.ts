@@ -7,7 +7,7 @@
  * whatever the team has made of its own.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { isTeamPath } from '#kit/project-ownership.ts';
@@ -33,5 +33,32 @@ export function copyProject(name: string, options: { demo?: boolean } = {}): Pro
   }
   if (options.demo) cpSync(demoProjectDir, dir, { recursive: true });
   symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      for (const outside of outsideClusters(dir)) rmSync(outside, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Where a copy's own embedded servers (stopped by then) keep their binaries and data outside it:
+ * as root, under /var/tmp (src/kit/embedded-db/runtime-location.ts). Removed with the copy, or
+ * every run as root would leave a few hundred MB behind.
+ */
+function outsideClusters(dir: string): string[] {
+  const data = join(dir, '.data');
+  if (!existsSync(data)) return [];
+  return readdirSync(data)
+    .filter((file) => /^embedded-postgres(-\d+)?\.json$/.test(file))
+    .flatMap((file) => {
+      try {
+        const { clusterDir } = JSON.parse(readFileSync(join(data, file), 'utf8')) as { clusterDir?: string };
+        const outside = clusterDir ? dirname(clusterDir) : '';
+        return outside.startsWith('/var/tmp/embedded-postgres-') ? [outside] : [];
+      } catch {
+        return [];
+      }
+    });
 }
