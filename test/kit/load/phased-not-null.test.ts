@@ -60,7 +60,11 @@ describe('phased NOT NULL column under a concurrent writer', () => {
     const writer = startConcurrentWriter(url, ROWS, 'usersBeforeRename');
     const runner = await BackfillRunner.connect(url, userTimezone);
     try {
-      const outcome = await runner.run({ batchSize: 1000, sleepMs: 0 });
+      // The writer's longest wait on this path is one batch's row locks (its updates land in the
+      // batch's key range now and then). Batches of 1,000 rows held them up to ~150 ms when the
+      // process was descheduled on a busy 2-core machine, and the proof below failed once (safe
+      // 147 ms, naive 675 ms); 250 rows hold them a quarter as long.
+      const outcome = await runner.run({ batchSize: 250, sleepMs: 0 });
       expect(outcome.kind).toBe('finished');
     } finally {
       await runner.close();
