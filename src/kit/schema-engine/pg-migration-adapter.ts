@@ -159,7 +159,8 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const internals = adapter as unknown as PgQueryableInternals;
   const executeRaw = adapter.executeRaw.bind(adapter);
   adapter.executeRaw = async (query) => {
-    if (query.args.length > 0) return executeRaw(nativeFailureLog(query));
+    // One statement (Migrate's lock among them, which lockByPolling takes over) goes the usual way.
+    if (query.args.length > 0 || !/;\s*\S/.test(query.sql.trim())) return executeRaw(nativeFailureLog(query));
     // The engine's raw commands may hold several statements (the best-effort reset drops every
     // table, enum and sequence in one), which the native engine sends as one simple query;
     // adapter-pg's extended protocol can't, and fails reading the results.
