@@ -6,6 +6,7 @@
 import { CliError } from '../cli-error.ts';
 import { runPrisma } from '../prisma-cli.ts';
 import { databaseName, withDatabase } from './connection-url.ts';
+import { dropDatabaseEndingSessions } from './database-sessions.ts';
 import { withPgClient } from './pg-client.ts';
 
 /** Creates (if missing) and migrates the database at `url`; Prisma creates it on P1003. */
@@ -26,7 +27,7 @@ export async function cloneDatabase(serverUrl: string, template: string, name: s
 
 export async function dropDatabase(url: string): Promise<void> {
   await withPgClient(withDatabase(url, 'postgres'), (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(databaseName(url))} WITH (FORCE)`),
+    dropDatabaseEndingSessions(client, databaseName(url), 'dropping a scratch database'),
   );
 }
 
@@ -37,8 +38,6 @@ export async function dropDatabasesWithPrefix(serverUrl: string, prefix: string)
       `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
       [prefix],
     );
-    for (const { datname } of rows) {
-      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
-    }
+    for (const { datname } of rows) await dropDatabaseEndingSessions(client, datname, 'dropping a scratch database');
   });
 }

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
 import { databaseName, withDatabase } from './connection-url.ts';
 import { assertDevelopmentServer } from './development-server.ts';
+import { dropDatabaseEndingSessions, endSessions, sessionsToEnd } from './database-sessions.ts';
 import { withPgClient } from './pg-client.ts';
 
 const NAME = /^[a-z0-9][a-z0-9_]{0,30}$/;
@@ -75,36 +76,6 @@ export function listSnapshots(url: string): Promise<Snapshot[]> {
 const exists = async (client: pg.Client, database: string) =>
   (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 1;
 
-/**
- * The other client sessions on `database`, which a TEMPLATE copy or a drop must end, once it is
- * checked that this role may end each one (its own role's, or any but a superuser's with
- * pg_signal_backend, as PostgreSQL allows): if not, it refuses before anything is ended, naming
- * whose sessions they are. Background workers (autovacuum) are left to CREATE DATABASE, which
- * stops them itself.
- */
-async function sessionsToEnd(client: pg.Client, database: string, command: string): Promise<number[]> {
-  const sessions = (
-    await client.query<{ pid: number; role: string | null; may_end: boolean }>(
-      `SELECT a.pid, a.usename AS role,
-              (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-              OR (pg_has_role(current_user, a.usesysid, 'USAGE')
-                  OR (pg_has_role(current_user, 'pg_signal_backend', 'USAGE')
-                      AND NOT coalesce((SELECT rolsuper FROM pg_roles r WHERE r.oid = a.usesysid), false))) AS may_end
-       FROM pg_stat_activity a
-       WHERE a.datname = $1 AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'`,
-      [database],
-    )
-  ).rows;
-  const others = sessions.filter((session) => !session.may_end);
-  if (others.length > 0) {
-    const roles = [...new Set(others.map((session) => session.role ?? 'another role'))].join(', ');
-    throw new CliError(
-      `${command} needs ${database} to itself, and ${others.length} of its ${sessions.length} other session(s) belong to ${roles}, which this role may not end. Close them (the app, psql, a GUI) and run it again. Nothing was changed.`,
-    );
-  }
-  return sessions.map((session) => session.pid);
-}
-
 export interface SnapshotResult {
   /** Other sessions on the database that had to be ended. */
   endedSessions: number;
@@ -119,15 +90,14 @@ export function takeSnapshot(url: string, rawName: string | undefined): Promise<
         `Snapshot "${name}" exists; restore it, delete it (npm run db:snapshot -- --delete ${name}), or pick another name.`,
       );
     await assertMayCreateDatabases(client, 'db:snapshot');
-    const sessions = await sessionsToEnd(client, database, 'db:snapshot');
-    for (const pid of sessions) await client.query('SELECT pg_terminate_backend($1)', [pid]);
+    const ended = await endSessions(client, await sessionsToEnd(client, database, 'db:snapshot'));
     await client.query(
       `CREATE DATABASE ${client.escapeIdentifier(target)} TEMPLATE ${client.escapeIdentifier(database)}`,
     );
     await client.query(
       `COMMENT ON DATABASE ${client.escapeIdentifier(target)} IS ${client.escapeLiteral(new Date().toISOString())}`,
     );
-    return { endedSessions: sessions.length };
+    return { endedSessions: ended };
   });
 }
 
@@ -142,19 +112,19 @@ export function restoreSnapshot(url: string, rawName: string | undefined): Promi
       );
     }
     await assertMayCreateDatabases(client, 'db:restore');
-    const sessions = await sessionsToEnd(client, database, 'db:restore');
+    // Checked before the copy, so a refusal leaves everything as it was.
+    await sessionsToEnd(client, database, 'db:restore');
     // Copy first, swap after: if the copy fails, the current database is untouched.
     const staging = `${database}__restoring`;
     await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(staging)}`);
     await client.query(
       `CREATE DATABASE ${client.escapeIdentifier(staging)} TEMPLATE ${client.escapeIdentifier(source)}`,
     );
-    // WITH (FORCE) ends the sessions counted above (and any opened since, with the same rights).
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+    const ended = await dropDatabaseEndingSessions(client, database, 'db:restore');
     await client.query(
       `ALTER DATABASE ${client.escapeIdentifier(staging)} RENAME TO ${client.escapeIdentifier(database)}`,
     );
-    return { endedSessions: sessions.length };
+    return { endedSessions: ended };
   });
 }
 
@@ -163,11 +133,10 @@ export function deleteSnapshot(url: string, rawName: string | undefined): Promis
   return withServer(url, 'db:snapshot --delete', async (client, database) => {
     const target = snapshotDatabase(database, name);
     if (!(await exists(client, target))) throw new CliError(`No snapshot "${name}" of ${database}.`);
-    const sessions = await sessionsToEnd(client, target, 'db:snapshot --delete');
     const { size } = (
       await client.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size($1)) AS size', [target])
     ).rows[0]!;
-    await client.query(`DROP DATABASE ${client.escapeIdentifier(target)} WITH (FORCE)`);
-    return { size, endedSessions: sessions.length };
+    const ended = await dropDatabaseEndingSessions(client, target, 'db:snapshot --delete');
+    return { size, endedSessions: ended };
   });
 }
