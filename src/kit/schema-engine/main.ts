@@ -214,9 +214,10 @@ const HISTORY_METHODS = new Set([
 /**
  * A role without USAGE on the schema can't see `_prisma_migrations` in it, and the wasm engine
  * then reports every migration pending (`status`) or "Invariant violation: migration persistence
- * is not initialized" (`deploy`). The native engine fails there too, on PostgreSQL's permission
- * error; here it is said in one line with the way out. A server that can't be reached, or a
- * schema that doesn't exist yet, is left to the engine to report as it does natively.
+ * is not initialized" (`deploy`), neither of which says what is wrong. Here it is said in one line
+ * with the way out. (What the native engine prints here could not be checked: its binary doesn't
+ * run on this project's machines.) A server that can't be reached, or a schema that doesn't exist
+ * yet, is left to the engine to report as it does natively.
  */
 async function refuseWithoutSchemaUsage(url: string): Promise<void> {
   const schema = new URL(url).searchParams.get('schema') || 'public';
