@@ -86,10 +86,11 @@ async function runCell(cell: MatrixCell): Promise<Tier[]> {
     PATH: `${nodeBinDir(cell.node)}${delimiter}${process.env.PATH ?? ''}`,
     EMBEDDED_POSTGRES_MAJOR: String(cell.postgres),
     CI: '1',
+    // The cell's own embedded server, whatever .env points the kit at: set and empty, so that
+    // .env (which never overrides a variable already set) can't fill them in.
+    DATABASE_URL: '',
+    TEST_DATABASE_URL: '',
   };
-  // The cell's own embedded server, whatever the team's .env points the kit at.
-  delete env.DATABASE_URL;
-  delete env.TEST_DATABASE_URL;
   const started = await run('npm', ['run', '--silent', 'db:start'], env, log);
   if (started.code !== 0) throw new CliError(`${cellName(cell)}: the embedded server did not start (${log}).`);
   const role = await run('node', [join('.ci', 'test-role.mjs')], env, log);
