@@ -8,13 +8,13 @@
  * creates, as `.ci/run` does. Prints a line per cell; `--record` writes the table to
  * docs/benchmarks/test-matrix.md. Each cell's output is kept in .data/test-matrix/.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CliError } from '#kit/cli-error.ts';
 import { installIntoCache } from '#kit/cache-install.ts';
-import { installedMajor } from '#kit/embedded-db/postgres-major.ts';
+import { installedMajor, POSTGRES_BUILDS } from '#kit/embedded-db/postgres-major.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
@@ -77,13 +77,20 @@ function testsLine(output: string): string {
   return /^\s*Tests\s+(.+)$/m.exec(plain)?.[1]?.trim() ?? 'no summary (see the log)';
 }
 
+/** Each Node line's exact version, as the cells ran it, for the record. */
+const nodeVersions = new Map<number, string>();
+const commit = () =>
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).stdout.trim();
+
 async function runCell(cell: MatrixCell): Promise<Tier[]> {
   const name = `node${cell.node}-pg${cell.postgres}`;
   const log = join(logDir, `${name}.log`);
   writeFileSync(log, '');
+  const bin = nodeBinDir(cell.node);
+  nodeVersions.set(cell.node, spawnSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).stdout.trim());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PATH: `${nodeBinDir(cell.node)}${delimiter}${process.env.PATH ?? ''}`,
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
     EMBEDDED_POSTGRES_MAJOR: String(cell.postgres),
     CI: '1',
     // The cell's own embedded server, whatever .env points the kit at: set and empty, so that
@@ -159,7 +166,13 @@ runCli(async () => {
       [
         '# Test matrix',
         '',
-        `\`npm run test:matrix -- --record\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, one cell after another. Every cell runs as a role that is not a superuser (CREATEDB, CREATEROLE), on an embedded PostgreSQL of its major. Which cells, and why not all 15: src/kit/test-matrix/cells.ts.`,
+        `\`npm run test:matrix -- --record\` on ${new Date().toISOString().slice(0, 10)} at commit ${commit()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, one cell after another. Every cell runs as a role that is not a superuser (CREATEDB, CREATEROLE), on an embedded PostgreSQL of its major. Which cells, and why not all 15: src/kit/test-matrix/cells.ts.`,
+        '',
+        `Versions: ${[...nodeVersions].map(([line, version]) => `Node ${line} = ${version}`).join(', ')}; PostgreSQL ${Object.values(
+          POSTGRES_BUILDS,
+        )
+          .map((build) => build.split('-')[0])
+          .join(', ')} (embedded-postgres builds, src/kit/embedded-db/postgres-major.ts).`,
         '',
         '| cell | command | result | tests | time |',
         '| --- | --- | --- | --- | --- |',
