@@ -22,5 +22,7 @@ export const migrationsDir = join(prismaDir, 'migrations');
 /** The team's backfill jobs (the runner is src/kit/backfill/). */
 export const backfillsDir = join(projectRoot, 'src', 'backfills');
 export const prismaCli = join(projectRoot, 'node_modules', 'prisma', 'build', 'index.js');
+/** The GitHub Actions workflows (ci:local runs them; the test matrix is held to ci.yml's). */
+export const workflowsDir = join(projectRoot, '.github', 'workflows');
 /** The wasm schema engine the prisma CLI package ships, built from the engines commit it pins. */
 export const cliSchemaEngineWasm = join(projectRoot, 'node_modules', 'prisma', 'build', 'schema_engine_bg.wasm');

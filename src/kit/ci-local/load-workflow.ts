@@ -8,9 +8,7 @@ import { join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parse } from 'yaml';
 import { CliError } from '../cli-error.ts';
-import { projectRoot } from '../project-paths.ts';
-
-export const workflowsDir = join(projectRoot, '.github', 'workflows');
+import { workflowsDir } from '../project-paths.ts';
 
 export interface WorkflowStep {
   name?: string;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { workflowsDir } from '../ci-local/load-workflow.ts';
+import { workflowsDir } from '../project-paths.ts';
 import { cellName, matrixCells, type MatrixCell } from './cells.ts';
 
 export const CI_MATRIX_JOB = 'matrix';

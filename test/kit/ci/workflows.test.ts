@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { inject, afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Workflow } from '#kit/ci-local/load-workflow.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot, workflowsDir } from '#kit/project-paths.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { CI_MATRIX_JOB, ciMatrixDrift } from '#kit/test-matrix/ci-matrix.ts';
 
-const workflowsDir = join(projectRoot, '.github', 'workflows');
 const read = (file: string) => readFileSync(join(workflowsDir, file), 'utf8');
 const load = (file: string) => parse(read(file)) as Workflow & Record<string, unknown>;
 const packageJson = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
@@ -175,10 +174,12 @@ describe('npm run ci:local', () => {
     }
   }, 360_000); // the deploy job up to its failure: 45 s quiet, about 90 s with a CPU hog per core
 
-  it("--check: both workflows pass GitHub's workflow parser, and a broken one fails it", () => {
+  it("--check: every workflow passes GitHub's workflow parser, and a broken one fails it", () => {
     const valid = ciLocal('--check');
     expect(valid.status, valid.stdout + valid.stderr).toBe(0);
-    expect(valid.stdout).toBe('ci.yml: valid\ndeploy.yml: valid\n');
+    expect(valid.stdout).toBe(
+      'ci.yml: valid\ndeploy.yml: valid\nprisma-next.yml: valid\nci.yml matrix: the cells of npm run test:matrix\n',
+    );
 
     const broken = join(copy.dir, '.github', 'workflows', 'broken.yml');
     writeFileSync(broken, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n');
@@ -186,7 +187,7 @@ describe('npm run ci:local', () => {
       const invalid = ciLocal('--check');
       expect(invalid.status).toBe(1);
       expect(invalid.stdout).toMatch(/broken\.yml:\n {2}broken\.yml \(Line: 5, Col: 5\): Unexpected value 'stepz'/);
-      expect(invalid.stderr.trim()).toBe("error: 1 of 3 workflow(s) invalid (GitHub's workflow parser).");
+      expect(invalid.stderr.trim()).toBe("error: 1 of 4 workflow(s) invalid (GitHub's workflow parser).");
     } finally {
       rmSync(broken);
     }
@@ -196,9 +197,9 @@ describe('npm run ci:local', () => {
     const cases: Array<[string[], RegExp]> = [
       [
         ['nightly.yml', 'build'],
-        /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml.$/,
+        /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml, prisma-next.yml.$/,
       ],
-      [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, native-engine, test.$/],
+      [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, native-engine, matrix, walks.$/],
       [['ci.yml'], /^error: Usage: npm run ci:local/],
     ];
     for (const [args, message] of cases) {
