@@ -85,6 +85,12 @@ function userCan(user: OsUser, flag: '-x' | '-w', path: string): boolean {
   return spawnSync('/bin/sh', ['-c', `test ${flag} "$1"`, 'sh', path], { uid: user.uid, gid: user.gid }).status === 0;
 }
 
+/** Where a project's cluster of `major` lives when run as root from a folder the service user can't enter. */
+export function outsideLocation(project: string, major: number): string {
+  const hash = createHash('sha256').update(project).digest('hex').slice(0, 12);
+  return join('/var/tmp', `${clusterName(major)}-${hash}`);
+}
+
 export async function resolveRuntimeLocation(major: number): Promise<RuntimeLocation> {
   const binaries = await packageBinaries(major);
   const packageBinDir = join(binaries.postgres, '..');
@@ -103,8 +109,7 @@ export async function resolveRuntimeLocation(major: number): Promise<RuntimeLoca
     return { root: projectRootDir, binDir: packageBinDir, runAs: user, note: undefined };
   }
 
-  const hash = createHash('sha256').update(projectRoot).digest('hex').slice(0, 12);
-  const outside = join('/var/tmp', `${clusterName(major)}-${hash}`);
+  const outside = outsideLocation(projectRoot, major);
   const nativeCopy = join(outside, 'native');
   if (!existsSync(join(nativeCopy, 'bin', 'postgres'))) {
     // `native/` holds bin, lib and share; postgres finds lib and share relative to its binary.

@@ -7,8 +7,10 @@
  * whatever the team has made of its own.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { SUPPORTED_MAJORS } from '#kit/embedded-db/postgres-major.ts';
+import { outsideLocation } from '#kit/embedded-db/runtime-location.ts';
 import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { isTeamPath } from '#kit/project-ownership.ts';
 import { demoProjectDir } from './demo-project.ts';
@@ -45,20 +47,9 @@ export function copyProject(name: string, options: { demo?: boolean } = {}): Pro
 /**
  * Where a copy's own embedded servers (stopped by then) keep their binaries and data outside it:
  * as root, under /var/tmp (src/kit/embedded-db/runtime-location.ts). Removed with the copy, or
- * every run as root would leave a few hundred MB behind.
+ * every run as root would leave a few hundred MB behind. Found by the copy's path, not its state
+ * file, which a test may have corrupted on purpose.
  */
 function outsideClusters(dir: string): string[] {
-  const data = join(dir, '.data');
-  if (!existsSync(data)) return [];
-  return readdirSync(data)
-    .filter((file) => /^embedded-postgres(-\d+)?\.json$/.test(file))
-    .flatMap((file) => {
-      try {
-        const { clusterDir } = JSON.parse(readFileSync(join(data, file), 'utf8')) as { clusterDir?: string };
-        const outside = clusterDir ? dirname(clusterDir) : '';
-        return outside.startsWith('/var/tmp/embedded-postgres-') ? [outside] : [];
-      } catch {
-        return [];
-      }
-    });
+  return SUPPORTED_MAJORS.map((major) => outsideLocation(dir, major)).filter((path) => existsSync(path));
 }
