@@ -7,6 +7,7 @@
  * release's code (the jobs it runs are the ones in src/backfills/).
  */
 import kitConfig from '../kit.config.ts';
+import { loadBackfillJobs } from '#kit/kit-config.ts';
 import { queueTimingFlags, queueTimingsFrom, workRanges } from '#kit/backfill/queue-workers.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { assertDirectUrl } from '#kit/db/pooled-url.ts';
@@ -38,11 +39,10 @@ runCli(async (argv) => {
       stop.abort();
     });
   }
-  console.log(
-    `backfill worker ${process.pid} waiting for ranges (jobs: ${kitConfig.backfillJobs.map((job) => job.name).join(', ')})`,
-  );
+  const jobs = await loadBackfillJobs(kitConfig);
+  console.log(`backfill worker ${process.pid} waiting for ranges (jobs: ${jobs.map((job) => job.name).join(', ')})`);
   await workRanges(url, {
-    jobs: kitConfig.backfillJobs,
+    jobs,
     concurrency: parseCount('--concurrency', values.concurrency, 1),
     timings,
     signal: stop.signal,

@@ -18,6 +18,7 @@ import { formatJobStatus, readJobStatus } from '#kit/backfill/status.ts';
 import { isConnectionLost } from '#kit/db/connection-errors.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import kitConfig from '../kit.config.ts';
+import { loadBackfillJobs } from '#kit/kit-config.ts';
 import { CliError } from '#kit/cli-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { assertDirectUrl } from '#kit/db/pooled-url.ts';
@@ -30,8 +31,8 @@ const USAGE =
   'Usage: npm run backfill -- <job> [--workers N [--ranges N]] [--batch-size N] [--sleep-ms N] [--target-ms N] [--max-lock-waiters N] [--max-lag-s N] [--dry-run] | <job> --status | --pending | --list';
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 
-async function listJobs(url: string): Promise<void> {
-  for (const job of kitConfig.backfillJobs) {
+async function listJobs(url: string, backfillJobs: BackfillJob[]): Promise<void> {
+  for (const job of backfillJobs) {
     const runner = await BackfillRunner.connect(url, job);
     try {
       const retired = await runner.retiredBecause();
@@ -80,14 +81,15 @@ runCli(async (argv) => {
   const url = requireDatabaseUrl();
   // A job's lock is a session advisory lock, as Migrate's is.
   assertDirectUrl(url, 'npm run backfill');
-  if (values.list) return listJobs(url);
+  const backfillJobs = await loadBackfillJobs(kitConfig);
+  if (values.list) return listJobs(url, backfillJobs);
 
-  let jobs: BackfillJob[] = kitConfig.backfillJobs;
+  let jobs = backfillJobs;
   if (!values.pending) {
     const name = positionals[0];
-    const job = kitConfig.backfillJobs.find((candidate) => candidate.name === name);
+    const job = backfillJobs.find((candidate) => candidate.name === name);
     if (!job) {
-      const known = kitConfig.backfillJobs.map((candidate) => candidate.name).join(', ');
+      const known = backfillJobs.map((candidate) => candidate.name).join(', ');
       throw new CliError(
         name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`,
       );

@@ -10,7 +10,7 @@
  * run (about 0.2 s). Plain JavaScript itself, so that it runs before any TypeScript loader.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Whether `bundle` is newer than every file it was built from, package.json and this bundler. */
@@ -76,31 +76,70 @@ function bundleError(entry, failure) {
   return new BundleError(`${where}${first.text}${more}. ${fix}`);
 }
 
+const esbuildOptions = (root) => ({
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  write: false,
+  metafile: true,
+  logLevel: 'silent',
+});
+
+/**
+ * esbuild plugin: a project module loaded by `import()` (kit.config.ts loads the backfill jobs
+ * that way) is bundled as usual when it compiles. When it doesn't, the bundle gets, in its place,
+ * a module that throws its one-line BundleError once loaded: only the commands that load it fail,
+ * and a command that never does (setup, seed:reference) runs. The files named by the errors are
+ * recorded in `brokenFiles`, so that fixing one makes the bundle stale.
+ */
+const lazyImportsThatCompile = (root, brokenFiles) => ({
+  name: 'lazy-imports-that-compile',
+  setup(build) {
+    build.onResolve({ filter: /^[./]/ }, async (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const path = resolve(args.resolveDir, args.path);
+      const { build: esbuild } = await import('esbuild');
+      const failure = await esbuild({ ...esbuildOptions(root), entryPoints: [path], plugins: [packagesExternal] }).then(
+        () => undefined,
+        (error) => error,
+      );
+      if (!failure) return undefined;
+      for (const { location } of failure.errors ?? []) if (location) brokenFiles.add(location.file);
+      const error = bundleError(relative(root, path), failure);
+      return { path, namespace: 'does-not-compile', pluginData: error.message };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'does-not-compile' }, (args) => ({
+      contents: `import { BundleError } from '#kit/build/bundle-if-stale.mjs';\nthrow new BundleError(${JSON.stringify(args.pluginData)});\n`,
+      resolveDir: root,
+    }));
+  },
+});
+
 async function build(root, entry, bundle) {
   const { build: esbuild } = await import('esbuild');
+  const brokenFiles = new Set();
   const result = await esbuild({
-    absWorkingDir: root,
+    ...esbuildOptions(root),
     entryPoints: [entry],
     outfile: bundle,
-    bundle: true,
-    plugins: [packagesExternal],
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+    plugins: [packagesExternal, lazyImportsThatCompile(root, brokenFiles)],
     // Stack traces of a bug point at the TypeScript files, not at the bundle.
     sourcemap: 'linked',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
   }).catch((failure) => {
     throw bundleError(entry, failure);
   });
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('does-not-compile:')),
+    ...brokenFiles,
+  ];
   mkdirSync(dirname(bundle), { recursive: true });
   // Written under temporary names and renamed, map first: a process started meanwhile (tests
   // start the same script in parallel) never reads half a file or a bundle without its map.
   const pending = [
     ...result.outputFiles.map((file) => [file.path, file.contents]),
-    [`${bundle}.inputs.json`, JSON.stringify(Object.keys(result.metafile.inputs))],
+    [`${bundle}.inputs.json`, JSON.stringify(inputs)],
   ].sort(([a], [b]) => (a === bundle ? 1 : b === bundle ? -1 : 0));
   for (const [path, contents] of pending) {
     writeFileSync(`${path}.${process.pid}`, contents);

@@ -185,26 +185,48 @@ describe('npm run seed:reference -- --update-checksums', () => {
   });
 });
 
-describe('a project file that does not compile', () => {
-  it('setup and seed:reference name the file and line in one line, and build nothing', async () => {
-    // The copy's own job file: every command loads kit.config.ts, which imports every job.
+describe('a backfill job that does not compile', () => {
+  it('stops only the backfill commands, in one line naming the file; setup and seed:reference run', async () => {
+    // kit.config.ts loads the jobs by import(), so only the commands that run jobs build them.
     const job = join(demo.dir, 'src', 'backfills', 'post-slug.ts');
     const source = readFileSync(job, 'utf8');
     writeFileSync(job, `${source}\nexport const broken = ;\n`);
     try {
       for (const script of ['setup.ts', 'seed-reference.ts']) {
         const result = await run(script, [], { DATABASE_URL: t.url });
-        expect(result.code, script).toBe(1);
-        expect(result.out.trim().split('\n'), script).toEqual([
-          expect.stringMatching(
-            new RegExp(
-              `^error: src/backfills/post-slug\\.ts:\\d+:\\d+: .*Fix that file: scripts/${script.replace('.', '\\.')} imports it`,
-            ),
-          ),
-        ]);
+        expect(result.code, `${script}: ${result.out}`).toBe(0);
       }
+      const list = await run('backfill.ts', ['--list'], { DATABASE_URL: t.url });
+      expect(list.code).toBe(1);
+      expect(list.out.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^error: src\/backfills\/post-slug\.ts:\d+:\d+: .*Fix that file: src\/backfills\/index\.ts imports it/,
+        ),
+      ]);
+      // Fixed, the same bundle is rebuilt: the broken file was one of its inputs.
+      writeFileSync(job, source);
+      const fixed = await run('backfill.ts', ['--list'], { DATABASE_URL: t.url });
+      expect(fixed.code, fixed.out).toBe(0);
+      expect(fixed.out).toContain('post-slug');
     } finally {
       writeFileSync(job, source);
+    }
+  });
+
+  it('a script that imports it statically still names the file in one line', async () => {
+    const reference = join(demo.dir, 'prisma', 'reference', 'tables.ts');
+    const source = readFileSync(reference, 'utf8');
+    writeFileSync(reference, `${source}\nexport const broken = ;\n`);
+    try {
+      const result = await run('seed-reference.ts', [], { DATABASE_URL: t.url });
+      expect(result.code).toBe(1);
+      expect(result.out.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^error: prisma\/reference\/tables\.ts:\d+:\d+: .*Fix that file: scripts\/seed-reference\.ts imports it/,
+        ),
+      ]);
+    } finally {
+      writeFileSync(reference, source);
     }
   });
 });
