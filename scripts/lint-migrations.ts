@@ -15,7 +15,7 @@ import { fixGeneratedMigration } from '#kit/migration-fix/fix-generated-migratio
 import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
 import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
-import { ruleInfo } from '#kit/migration-lint/rules.ts';
+import { ruleInfo } from '#kit/migration-lint/rules/index.ts';
 import { describePlan } from '#kit/sql/native-script-plan.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';

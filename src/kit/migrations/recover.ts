@@ -20,6 +20,7 @@ import {
   parseStatements,
   relationName,
 } from '../sql/parse-statements.ts';
+import { opensTransaction } from '../sql/statement-shapes.ts';
 import { migrationSql } from './migration-folders.ts';
 import { readMigrationHistory, type MigrationRecord } from './migration-history.ts';
 
@@ -33,11 +34,12 @@ function leftBehind(sql: string): string {
     return `nothing: the engine sent the file as one transaction (line ${plan.because.line} does not parse as separate statements), which PostgreSQL rolled back`;
   }
   const work = parseStatements(sql).filter((statement) => statement.kind !== 'VariableSetStmt');
-  const transaction = (statement: ParsedStatement | undefined) =>
-    statement?.kind === 'TransactionStmt' ? String(statement.body.kind) : undefined;
+  const last = work.at(-1);
   if (
-    ['TRANS_STMT_BEGIN', 'TRANS_STMT_START'].includes(transaction(work[0]) ?? '') &&
-    transaction(work.at(-1)) === 'TRANS_STMT_COMMIT'
+    work[0] &&
+    opensTransaction(work[0]) &&
+    last?.kind === 'TransactionStmt' &&
+    last.body.kind === 'TRANS_STMT_COMMIT'
   ) {
     return 'nothing: it runs in one BEGIN … COMMIT, which PostgreSQL rolled back';
   }

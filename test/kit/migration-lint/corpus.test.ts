@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectHistoryFacts, copyFacts, noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
 import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
-import { RULES } from '#kit/migration-lint/rules.ts';
+import { RULES, ruleNamed } from '#kit/migration-lint/rules/index.ts';
 import { runSquawk, type SquawkFinding } from '#kit/migration-lint/run-squawk.ts';
 import { migrationFolders, migrationSql } from '#kit/migrations/migration-folders.ts';
 import { projectRoot } from '#kit/project-paths.ts';
@@ -64,13 +64,29 @@ describe('migration linter: test corpus', () => {
     }
   });
 
+  it('every rule in the registry is unique, described in the playbook, and a corpus case shows each of the kit\'s checks', () => {
+    const playbook = readFileSync(join(projectRoot, 'docs', 'migrations', 'migration-linter.md'), 'utf8');
+    const names = RULES.map((rule) => rule.name);
+    expect(new Set(names).size).toBe(names.length);
+    const shown = new Set(corpus.flatMap((name) => expected(readFileSync(join(corpusDir, name), 'utf8'))));
+    for (const rule of RULES) {
+      expect(rule.lock, rule.name).not.toBe('');
+      expect(rule.fix, rule.name).not.toBe('');
+      // History rules are found against git or a database (lint-command.test.ts); squawk's own
+      // rules are squawk's to test, except where the kit exempts some of its findings.
+      if (rule.kind === 'history' || (rule.kind === 'squawk' && !rule.exempt)) continue;
+      expect(shown.has(rule.name), `${rule.name}: no corpus case expects it`).toBe(true);
+      if (rule.kind === 'file') expect(playbook, rule.name).toContain(`\`${rule.name}\``);
+    }
+  });
+
   it.each(corpus)('%s', (name) => {
     const { sql, findings } = lintCorpusFile(name);
     expect([...new Set(findings.map((finding) => finding.rule))].sort()).toEqual(expected(sql));
     for (const finding of findings) {
       // Every finding names its line, and the catalog gives it a lock and a recipe.
       expect(finding.line).toBeGreaterThan(0);
-      expect(RULES[finding.rule], finding.rule).toBeDefined();
+      expect(ruleNamed(finding.rule), finding.rule).toBeDefined();
     }
   });
 
