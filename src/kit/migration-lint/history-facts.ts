@@ -20,18 +20,30 @@ export interface HistoryFacts {
   notValidNotNull: Map<string, string>;
   /** `table.column` → its type, from CREATE TABLE, ADD COLUMN and ALTER … TYPE. */
   columnTypes: Map<string, ColumnType>;
+  /**
+   * Every index, primary key and unique constraint, by name (or `table(columns)` when it has
+   * none): its table and its columns in order, `undefined` for an expression.
+   */
+  indexes: Map<string, TableIndex>;
+}
+
+export interface TableIndex {
+  table: string;
+  columns: Array<string | undefined>;
 }
 
 export const noHistoryFacts = (): HistoryFacts => ({
   validatedNotNull: new Set(),
   notValidNotNull: new Map(),
   columnTypes: new Map(),
+  indexes: new Map(),
 });
 
 export const copyFacts = (facts: HistoryFacts): HistoryFacts => ({
   validatedNotNull: new Set(facts.validatedNotNull),
   notValidNotNull: new Map(facts.notValidNotNull),
   columnTypes: new Map(facts.columnTypes),
+  indexes: new Map(facts.indexes),
 });
 
 export function columnType(typeName: Node | undefined): ColumnType | undefined {
@@ -49,8 +61,21 @@ function notNullCheckColumn(constraint: Node): string | undefined {
   return fields.length === 1 ? fields[0]!.String?.sval : undefined;
 }
 
+const names = (list: Node[] | undefined): string[] => (list ?? []).map((name: Node) => name.String?.sval);
+
+/** Records the index a PRIMARY KEY or UNIQUE constraint builds (one USING INDEX takes over is already known). */
+function collectConstraintIndex(table: string, constraint: Node, facts: HistoryFacts, column?: string): void {
+  if (constraint.contype !== 'CONSTR_PRIMARY' && constraint.contype !== 'CONSTR_UNIQUE') return;
+  if (constraint.indexname) return;
+  const columns = column ? [column] : names(constraint.keys);
+  facts.indexes.set(constraint.conname ?? `${table}(${columns.join(',')})`, { table, columns });
+}
+
 function collectFromAlter(table: string, cmd: Node, facts: HistoryFacts): void {
   switch (cmd.subtype) {
+    case 'AT_DropConstraint':
+      facts.indexes.delete(cmd.name);
+      break;
     case 'AT_ValidateConstraint': {
       const key = facts.notValidNotNull.get(cmd.name);
       if (key) facts.validatedNotNull.add(key);
@@ -58,6 +83,7 @@ function collectFromAlter(table: string, cmd: Node, facts: HistoryFacts): void {
     }
     case 'AT_AddConstraint': {
       const constraint = cmd.def.Constraint;
+      collectConstraintIndex(table, constraint, facts);
       const column = notNullCheckColumn(constraint);
       if (!column) break;
       if (constraint.skip_validation) facts.notValidNotNull.set(constraint.conname, `${table}.${column}`);
@@ -70,6 +96,9 @@ function collectFromAlter(table: string, cmd: Node, facts: HistoryFacts): void {
       const type = columnType(column.typeName);
       const key = `${table}.${column.colname ?? cmd.name}`;
       if (type) facts.columnTypes.set(key, type);
+      if (cmd.subtype === 'AT_AddColumn')
+        for (const { Constraint: inline } of column.constraints ?? [])
+          collectConstraintIndex(table, inline, facts, column.colname);
       break;
     }
     case 'AT_DropColumn':
@@ -84,10 +113,21 @@ export function collectFacts(statements: ParsedStatement[], facts: HistoryFacts)
     const { kind, body } = statement;
     const table: string | undefined = body.relation?.relname;
     if (kind === 'CreateStmt' && table) {
-      for (const { ColumnDef: column } of body.tableElts ?? []) {
-        const type = column && columnType(column.typeName);
+      for (const { ColumnDef: column, Constraint: constraint } of body.tableElts ?? []) {
+        if (constraint) collectConstraintIndex(table, constraint, facts);
+        if (!column) continue;
+        const type = columnType(column.typeName);
         if (type) facts.columnTypes.set(`${table}.${column.colname}`, type);
+        for (const { Constraint: inline } of column.constraints ?? [])
+          collectConstraintIndex(table, inline, facts, column.colname);
       }
+    }
+    if (kind === 'IndexStmt' && table) {
+      const columns = (body.indexParams ?? []).map((param: Node) => param.IndexElem?.name as string | undefined);
+      facts.indexes.set(body.idxname ?? `${table}(${columns.join(',')})`, { table, columns });
+    }
+    if (kind === 'DropStmt' && body.removeType === 'OBJECT_INDEX') {
+      for (const object of body.objects ?? []) facts.indexes.delete(names(object.List?.items).at(-1)!);
     }
     if (kind === 'RenameStmt' && body.renameType === 'OBJECT_COLUMN' && table) {
       const type = facts.columnTypes.get(`${table}.${body.subname}`);

@@ -15,7 +15,7 @@
  */
 import type { Finding } from './finding.ts';
 import type { ParsedStatement } from '../sql/parse-statements.ts';
-import { collectFacts, type HistoryFacts } from './history-facts.ts';
+import { collectFacts, collectHistoryFacts, copyFacts, type HistoryFacts } from './history-facts.ts';
 import { hasReason, ignoreComments } from './lint-ignore-comments.ts';
 import { isOnNewTable, type LintedFile, type MigrationFile, readLintedFile } from './linted-file.ts';
 import { fileRules, squawkRule } from './rules/index.ts';
@@ -89,10 +89,16 @@ function withoutIgnored(linted: LintedFile, findings: Finding[]): Finding[] {
 
 /**
  * Lints one migration. `history` holds what the earlier migrations established and is updated
- * with this file's, so lint the history oldest first.
+ * with this file's, so lint the history oldest first; `deployed` holds what the whole deploy
+ * establishes (lintMigrationFiles passes it), else this file's end counts as the deploy's.
  */
-export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFinding[], history: HistoryFacts): Finding[] {
-  const linted = readLintedFile(migration, history);
+export function lintMigrationFile(
+  migration: MigrationFile,
+  squawk: SquawkFinding[],
+  history: HistoryFacts,
+  deployed?: HistoryFacts,
+): Finding[] {
+  const linted = readLintedFile(migration, history, deployed);
   const findings = withoutIgnored(linted, [
     ...squawkFindingsThatHold(linted, squawk),
     ...fileRules.flatMap((rule) =>
@@ -102,4 +108,30 @@ export function lintMigrationFile(migration: MigrationFile, squawk: SquawkFindin
   collectFacts(linted.statements, history);
   const unique = new Map(findings.map((finding) => [`${finding.line}:${finding.rule}`, finding]));
   return [...unique.values()].sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+}
+
+/** A migration of a history, and whether to lint it (else it only tells what it established). */
+export interface HistoryFile extends MigrationFile {
+  lint: boolean;
+}
+
+/**
+ * Lints the `lint` files of a history given oldest first, each in the light of the migrations
+ * before it (`history` holds what came before the first) and of what the whole history
+ * establishes once deployed. `squawk` holds squawk's findings on the linted files.
+ */
+export function lintMigrationFiles(files: HistoryFile[], squawk: SquawkFinding[], history: HistoryFacts): Finding[] {
+  const deployed = copyFacts(history);
+  for (const { sql } of files) collectHistoryFacts(sql, deployed);
+  return files.flatMap((file) => {
+    if (file.lint)
+      return lintMigrationFile(
+        file,
+        squawk.filter((finding) => finding.file === file.file),
+        history,
+        deployed,
+      );
+    collectHistoryFacts(file.sql, history);
+    return [];
+  });
 }

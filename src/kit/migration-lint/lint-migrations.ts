@@ -7,8 +7,8 @@ import { join, relative } from 'node:path';
 import { migrationsDir, projectRoot } from '../project-paths.ts';
 import { editedAfterApplied, schemaDrift } from './database-checks.ts';
 import type { Finding } from './finding.ts';
-import { collectHistoryFacts, noHistoryFacts } from './history-facts.ts';
-import { lintMigrationFile } from './lint-migration-file.ts';
+import { noHistoryFacts } from './history-facts.ts';
+import { lintMigrationFiles } from './lint-migration-file.ts';
 import { runSquawk } from './run-squawk.ts';
 import { planScript, type ScriptPlan } from '../sql/native-script-plan.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
@@ -40,26 +40,13 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
   const fileOf = (folder: string) => relative(projectRoot, join(migrationsDir, folder, 'migration.sql'));
   const squawk = runSquawk(selection.selected.map(fileOf));
 
-  const findings: Finding[] = [...selection.edited];
-  const plans: LintReport['plans'] = [];
-  const history = noHistoryFacts();
   // Oldest first over the whole history, so what earlier migrations established is known.
-  for (const folder of selection.all) {
+  const files = selection.all.map((folder) => {
     const file = fileOf(folder);
-    const sql = readFileSync(join(projectRoot, file), 'utf8');
-    if (!selection.selected.includes(folder)) {
-      collectHistoryFacts(sql, history);
-      continue;
-    }
-    plans.push({ file, plan: planScript(sql) });
-    findings.push(
-      ...lintMigrationFile(
-        { file, sql },
-        squawk.filter((finding) => finding.file === file),
-        history,
-      ),
-    );
-  }
+    return { file, sql: readFileSync(join(projectRoot, file), 'utf8'), lint: selection.selected.includes(folder) };
+  });
+  const plans = files.filter(({ lint }) => lint).map(({ file, sql }) => ({ file, plan: planScript(sql) }));
+  const findings: Finding[] = [...selection.edited, ...lintMigrationFiles(files, squawk, noHistoryFacts())];
   if (options.databaseUrl) findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));
   findings.push(...(await drift));
   const unique = new Map(findings.map((finding) => [`${finding.file}:${finding.line}:${finding.rule}`, finding]));

@@ -28,10 +28,18 @@ export interface LintedFile extends MigrationFile {
   createdHere: Map<string, number>;
   /** What the history and this file's earlier statements established just before `statement`. */
   factsBefore(statement: ParsedStatement): HistoryFacts;
+  /**
+   * What holds once this deploy ran: every migration linted with this one (a branch's files ship
+   * together, and `--fix` moves an index into a later file), or this file alone.
+   */
+  factsOnceDeployed(): HistoryFacts;
 }
 
-/** Reads `migration` for the rules; `history` holds what the earlier migrations established. */
-export function readLintedFile(migration: MigrationFile, history: HistoryFacts): LintedFile {
+/**
+ * Reads `migration` for the rules; `history` holds what the earlier migrations established, and
+ * `deployed`, when given, what holds once the later migrations of the same deploy ran too.
+ */
+export function readLintedFile(migration: MigrationFile, history: HistoryFacts, deployed?: HistoryFacts): LintedFile {
   const statements = parseStatements(migration.sql);
   const createdHere = new Map<string, number>();
   for (const statement of statements) {
@@ -49,6 +57,12 @@ export function readLintedFile(migration: MigrationFile, history: HistoryFacts):
         statements.filter((other) => other.line < statement.line),
         facts,
       );
+      return facts;
+    },
+    factsOnceDeployed() {
+      if (deployed) return deployed;
+      const facts = copyFacts(history);
+      collectFacts(statements, facts);
       return facts;
     },
   };

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { withPgClient } from '../db/pg-client.ts';
 import type { Finding } from '../migration-lint/finding.ts';
 import { collectFacts, collectHistoryFacts, noHistoryFacts } from '../migration-lint/history-facts.ts';
-import { lintMigrationFile } from '../migration-lint/lint-migration-file.ts';
+import { lintMigrationFiles } from '../migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../migration-lint/run-squawk.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { readMigrationHistory } from '../migrations/migration-history.ts';
@@ -134,6 +134,15 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
     const pending: PlannedMigration[] = [];
     // What the pending statements establish as the plan walks them, in deploy order.
     const pendingFacts = noHistoryFacts();
+    const findings = lintMigrationFiles(
+      applied.pending.map((name) => ({
+        file: fileOf(name),
+        sql: migrationSql(name, options.migrationsDir),
+        lint: true,
+      })),
+      squawk,
+      history,
+    );
     for (const name of applied.pending) {
       const sql = migrationSql(name, options.migrationsDir);
       const file = fileOf(name);
@@ -141,11 +150,7 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
         name,
         native: describePlan(planScript(sql)),
         statements: [],
-        findings: lintMigrationFile(
-          { file, sql },
-          squawk.filter((finding) => finding.file === file),
-          history,
-        ),
+        findings: findings.filter((finding) => finding.file === file),
       };
       for (const statement of parseStatements(sql)) {
         if (statement.error !== undefined) {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
 import { noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
-import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
+import { lintMigrationFiles } from '#kit/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
@@ -23,7 +23,7 @@ import { startConcurrentWriter } from '../support/concurrent-writer.ts';
 import { createScratchProject } from '../support/scratch-project.ts';
 
 // As Prisma 7 generates it for: model Comment { … post Post @relation(…) @@index([postId]) },
-// Post gains `reviewerId Int?` with a relation to User, and @@index([title]).
+// Post gains `reviewerId Int?` with a relation to User, and @@index([reviewerId]).
 const GENERATED = `-- AlterTable
 ALTER TABLE "posts" ADD COLUMN     "reviewer_id" INTEGER;
 
@@ -40,7 +40,7 @@ CREATE TABLE "comments" (
 CREATE INDEX "comments_post_id_idx" ON "comments"("post_id");
 
 -- CreateIndex
-CREATE INDEX "posts_title_idx" ON "posts"("title");
+CREATE INDEX "posts_reviewer_id_idx" ON "posts"("reviewer_id");
 
 -- AddForeignKey
 ALTER TABLE "posts" ADD CONSTRAINT "posts_reviewer_id_fkey" FOREIGN KEY ("reviewer_id") REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE;
@@ -72,15 +72,11 @@ const newFolders = (dir: string) => readdirSync(dir).filter((name) => name.start
 
 /** squawk's and the kit's findings on the new migrations, oldest first, as the linter reads a history. */
 function lintNewMigrations(dir: string) {
-  const checks = noHistoryFacts();
   const files = newFolders(dir).map((folder) => relative(projectRoot, join(dir, folder, 'migration.sql')));
-  const squawk = runSquawk(files);
-  return files.flatMap((file) =>
-    lintMigrationFile(
-      { file, sql: readFileSync(join(projectRoot, file), 'utf8') },
-      squawk.filter((finding) => finding.file === file),
-      checks,
-    ),
+  return lintMigrationFiles(
+    files.map((file) => ({ file, sql: readFileSync(join(projectRoot, file), 'utf8'), lint: true })),
+    runSquawk(files),
+    noHistoryFacts(),
   );
 }
 
@@ -90,14 +86,14 @@ describe('npm run lint:migrations -- --fix', () => {
     const [report] = await applyFixes(dir, [NAME], join(scratch, 'backfills'));
     expect(report!.refused).toEqual([]);
     expect(report!.changes).toEqual([
-      'line 17: CREATE INDEX posts_title_idx moved to its own migration, CONCURRENTLY',
+      'line 17: CREATE INDEX posts_reviewer_id_idx moved to its own migration, CONCURRENTLY',
       'line 20: posts_reviewer_id_fkey added NOT VALID, validated in the next migration',
       'line 26: posts_slug_key becomes a unique index built CONCURRENTLY, then a constraint USING it',
       'guard rails added: lock_timeout and statement_timeout',
     ]);
     expect(newFolders(dir)).toEqual([
       NAME,
-      '29991231000001_comments_and_reviewer_index_posts_title_idx',
+      '29991231000001_comments_and_reviewer_index_posts_reviewer_id_idx',
       '29991231000002_comments_and_reviewer_validate_posts_reviewer_id_fkey',
       '29991231000003_comments_and_reviewer_index_posts_slug_key',
       '29991231000004_comments_and_reviewer_constraint_posts_slug_key',
@@ -111,11 +107,11 @@ describe('npm run lint:migrations -- --fix', () => {
     const fixed = readFileSync(join(dir, NAME, 'migration.sql'), 'utf8');
     expect(fixed).toMatch(/^SET lock_timeout = '3s';\nSET statement_timeout = '30s';/);
     expect(fixed).toContain('ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;');
-    expect(fixed).not.toContain('"posts_title_idx"');
+    expect(fixed).not.toContain('"posts_reviewer_id_idx"');
     // The new table's own index and foreign key stay: it is empty, nothing waits on it.
     expect(fixed).toContain('CREATE INDEX "comments_post_id_idx"');
     expect(readFileSync(join(dir, newFolders(dir)[1]!, 'migration.sql'), 'utf8')).toContain(
-      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "posts_title_idx" ON "posts"("title");',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "posts_reviewer_id_idx" ON "posts"("reviewer_id");',
     );
 
     // The linter's own rules and squawk find nothing in the five files.
@@ -155,8 +151,9 @@ describe('npm run lint:migrations -- --fix', () => {
       project.remove();
     }
     const state = await withPgClient(url, async (client) => ({
-      index: (await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('posts_title_idx')`))
-        .rows,
+      index: (
+        await client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('posts_reviewer_id_idx')`)
+      ).rows,
       fk: (await client.query(`SELECT convalidated FROM pg_constraint WHERE conname = 'posts_reviewer_id_fkey'`)).rows,
       unique: (
         await client.query(

@@ -54,17 +54,25 @@ describe('migration linter: test corpus', () => {
 
   it("every case names its source, and the linter playbook's table gives every case its verdict", () => {
     const playbook = readFileSync(join(projectRoot, 'docs', 'migrations', 'migration-linter.md'), 'utf8');
-    const table = new Map(
-      [...playbook.matchAll(/^\| `([\w-]+)` \| ([^|]+) \|/gm)].map(([, name, verdict]) => [name!, verdict!.trim()]),
+    const rows = new Map(
+      [...playbook.matchAll(/^\| `([\w-]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/gm)].map(([, name, ...cells]) => [
+        name!,
+        cells.map((cell) => cell!.trim()),
+      ]),
     );
     for (const name of corpus) {
       const sql = readFileSync(join(corpusDir, name), 'utf8');
       expect(sql, name).toMatch(/^-- source: \S/m);
-      expect(table.get(name.replace(/\.sql$/, '')), name).toBe(/^-- expect: (.*)$/m.exec(sql)![1]!.trim());
+      const verdict = /^-- expect: (.*)$/m.exec(sql)![1]!.trim();
+      const [tableVerdict, lock, fix] = rows.get(name.replace(/\.sql$/, '')) ?? [];
+      expect(tableVerdict, name).toBe(verdict);
+      // A flagged case shows its first rule's lock and fix, as the registry words them.
+      const first = verdict === 'none' ? undefined : ruleNamed(verdict.split(',')[0]!.trim());
+      if (first) expect([lock, fix], name).toEqual([first.lock, first.fix]);
     }
   });
 
-  it('every rule in the registry is unique, described in the playbook, and a corpus case shows each of the kit\'s checks', () => {
+  it("every rule in the registry is unique, described in the playbook, and a corpus case shows each of the kit's checks", () => {
     const playbook = readFileSync(join(projectRoot, 'docs', 'migrations', 'migration-linter.md'), 'utf8');
     const names = RULES.map((rule) => rule.name);
     expect(new Set(names).size).toBe(names.length);

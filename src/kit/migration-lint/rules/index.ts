@@ -18,6 +18,7 @@ import { constraintMissingNotValid } from './constraint-missing-not-valid.ts';
 import { dataChangeInMigration } from './data-change-in-migration.ts';
 import { exclusionConstraint } from './exclusion-constraint.ts';
 import { explicitLock } from './explicit-lock.ts';
+import { foreignKeyWithoutIndex } from './foreign-key-without-index.ts';
 import { appliedMigrationEdited, historyDoesNotReplay, schemaDrift } from './history-rules.ts';
 import { ignoreWithoutReason } from './ignore-without-reason.ts';
 import { preferJsonb } from './prefer-jsonb.ts';
@@ -47,6 +48,7 @@ export const RULES: LintRule[] = [
   addingSerialColumn,
   preferJsonb,
   exclusionConstraint,
+  foreignKeyWithoutIndex,
   concurrentlyNotAlone,
   refusedInOneTransaction,
   beginInSplitFile,
