@@ -1,8 +1,9 @@
 /**
  * What the migrations before a statement established, as far as the linter's verdicts depend on
  * it: which NOT NULL checks are validated (SET NOT NULL then skips its scan) and each column's
- * type (a type change that only widens rewrites nothing). One file alone can't say either; the
- * linter reads the history oldest first and carries these facts along.
+ * type (a type change that only widens rewrites nothing), and which indexes and foreign keys exist
+ * (a foreign key wants an index that leads with its columns). One file alone can't say any of
+ * it; the linter reads the history oldest first and carries these facts along.
  */
 import type { Node, ParsedStatement } from '../sql/parse-statements.ts';
 import { alterCommands, effectiveStatements, lastName, parseStatements } from '../sql/parse-statements.ts';
@@ -25,6 +26,8 @@ export interface HistoryFacts {
    * none): its table and its columns in order, `undefined` for an expression.
    */
   indexes: Map<string, TableIndex>;
+  /** `table.constraint` names of the foreign keys that exist. */
+  foreignKeys: Set<string>;
 }
 
 export interface TableIndex {
@@ -37,6 +40,7 @@ export const noHistoryFacts = (): HistoryFacts => ({
   notValidNotNull: new Map(),
   columnTypes: new Map(),
   indexes: new Map(),
+  foreignKeys: new Set(),
 });
 
 export const copyFacts = (facts: HistoryFacts): HistoryFacts => ({
@@ -44,6 +48,7 @@ export const copyFacts = (facts: HistoryFacts): HistoryFacts => ({
   notValidNotNull: new Map(facts.notValidNotNull),
   columnTypes: new Map(facts.columnTypes),
   indexes: new Map(facts.indexes),
+  foreignKeys: new Set(facts.foreignKeys),
 });
 
 export function columnType(typeName: Node | undefined): ColumnType | undefined {
@@ -63,6 +68,44 @@ function notNullCheckColumn(constraint: Node): string | undefined {
 
 const names = (list: Node[] | undefined): string[] => (list ?? []).map((name: Node) => name.String?.sval);
 
+/** A foreign key a statement adds, named as PostgreSQL names it when the statement doesn't. */
+export interface AddedForeignKey {
+  /** `table.constraint`, the key of HistoryFacts.foreignKeys. */
+  key: string;
+  table: string;
+  columns: string[];
+  parent: string;
+}
+
+function foreignKeyOf(table: string, constraint: Node | undefined, column?: string): AddedForeignKey[] {
+  if (constraint?.contype !== 'CONSTR_FOREIGN') return [];
+  const columns = column ? [column] : names(constraint.fk_attrs);
+  const name = constraint.conname ?? `${table}_${columns.join('_')}_fkey`;
+  return [{ key: `${table}.${name}`, table, columns, parent: constraint.pktable?.relname }];
+}
+
+/** The foreign keys a statement adds: CREATE TABLE's, ADD COLUMN … REFERENCES, ADD CONSTRAINT. */
+export function addedForeignKeys(statement: ParsedStatement): AddedForeignKey[] {
+  const table: string | undefined = statement.body.relation?.relname;
+  if (!table) return [];
+  const inline = (column: Node | undefined) =>
+    (column?.constraints ?? []).flatMap((constraint: Node) =>
+      foreignKeyOf(table, constraint.Constraint, column!.colname),
+    );
+  if (statement.kind === 'CreateStmt')
+    return (statement.body.tableElts ?? []).flatMap((element: Node) => [
+      ...foreignKeyOf(table, element.Constraint),
+      ...inline(element.ColumnDef),
+    ]);
+  return alterCommands(statement).flatMap((cmd) =>
+    cmd.subtype === 'AT_AddConstraint'
+      ? foreignKeyOf(table, cmd.def.Constraint)
+      : cmd.subtype === 'AT_AddColumn'
+        ? inline(cmd.def.ColumnDef)
+        : [],
+  );
+}
+
 /** Records the index a PRIMARY KEY or UNIQUE constraint builds (one USING INDEX takes over is already known). */
 function collectConstraintIndex(table: string, constraint: Node, facts: HistoryFacts, column?: string): void {
   if (constraint.contype !== 'CONSTR_PRIMARY' && constraint.contype !== 'CONSTR_UNIQUE') return;
@@ -75,6 +118,7 @@ function collectFromAlter(table: string, cmd: Node, facts: HistoryFacts): void {
   switch (cmd.subtype) {
     case 'AT_DropConstraint':
       facts.indexes.delete(cmd.name);
+      facts.foreignKeys.delete(`${table}.${cmd.name}`);
       break;
     case 'AT_ValidateConstraint': {
       const key = facts.notValidNotNull.get(cmd.name);
@@ -129,6 +173,12 @@ export function collectFacts(statements: ParsedStatement[], facts: HistoryFacts)
     if (kind === 'DropStmt' && body.removeType === 'OBJECT_INDEX') {
       for (const object of body.objects ?? []) facts.indexes.delete(names(object.List?.items).at(-1)!);
     }
+    if (kind === 'DropStmt' && body.removeType === 'OBJECT_TABLE') {
+      const dropped = new Set((body.objects ?? []).map((object: Node) => names(object.List?.items).at(-1)));
+      for (const [name, index] of facts.indexes) if (dropped.has(index.table)) facts.indexes.delete(name);
+      for (const key of facts.foreignKeys) if (dropped.has(key.split('.')[0])) facts.foreignKeys.delete(key);
+    }
+    for (const foreignKey of addedForeignKeys(statement)) facts.foreignKeys.add(foreignKey.key);
     if (kind === 'RenameStmt' && body.renameType === 'OBJECT_COLUMN' && table) {
       const type = facts.columnTypes.get(`${table}.${body.subname}`);
       facts.columnTypes.delete(`${table}.${body.subname}`);

@@ -57,6 +57,13 @@ ALTER TABLE "users" ADD CONSTRAINT "u_fk" FOREIGN KEY ("manager_id") REFERENCES 
     expect(findings(first)).toHaveLength(1);
   });
 
+  it('does not report a key a later migration drops again, with its table or by name', () => {
+    const table = 'CREATE TABLE "posts" ("id" SERIAL PRIMARY KEY, "author_id" INTEGER REFERENCES "users"("id"));';
+    expect(findings(table, 'ALTER TABLE "posts" DROP CONSTRAINT "posts_author_id_fkey";')).toEqual([]);
+    expect(findings(table, 'DROP TABLE "posts";')).toEqual([]);
+    expect(findings(table)).toHaveLength(1);
+  });
+
   it('does not count an index dropped again by the end of the deploy', () => {
     const first = `ALTER TABLE "users" ADD COLUMN "manager_id" INTEGER;
 CREATE INDEX "u_m" ON "users"("manager_id");
