@@ -37,6 +37,7 @@ import {
   LOCK_BENCH_PATTERNS,
   type LockBenchPattern,
 } from '../test/kit/support/lock-bench-patterns.ts';
+import { quoteIdentifier } from '#kit/sql/quote-identifier.ts';
 
 const PREFIX = 'kit_bench_';
 /** How long the writer goes on after a change finishes. */
@@ -101,9 +102,7 @@ const baseDatabase = (pattern: LockBenchPattern) => `${PREFIX}${pattern.key.repl
 
 async function prepareBase(server: string, pattern: LockBenchPattern, rows: number): Promise<string> {
   const base = withDatabase(server, baseDatabase(pattern));
-  await withPgClient(server, (client) =>
-    client.query(`CREATE DATABASE ${client.escapeIdentifier(baseDatabase(pattern))}`),
-  );
+  await withPgClient(server, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(baseDatabase(pattern))}`));
   await applyDemoMigrations(base, withRunnerBookkeeping(demoMigrationsBefore(pattern.firstMigration)));
   await pattern.fill(base, rows);
   await withPgClient(base, (client) => client.query('VACUUM ANALYZE'));

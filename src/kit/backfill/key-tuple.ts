@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export type KeyValue = string[];
 
@@ -26,13 +27,13 @@ export async function columnTypes(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
        FROM pg_attribute a
       WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ANY($2)`,
-    [client.escapeIdentifier(table), columns],
+    [quoteIdentifier(table), columns],
   );
   const types = new Map(result.rows.map((row) => [row.name, row.type]));
   const missing = columns.filter((column) => !types.has(column));
   if (missing.length > 0) {
     throw new CliError(
-      `Table "${table}" has no column ${missing.map((c) => `"${c}"`).join(', ')} (or no such table): check the job's table, key, read and write.`,
+      `Table "${table}" has no column ${missing.map(quoteIdentifier).join(', ')} (or no such table): check the job's table, key, read and write.`,
     );
   }
   return types;
@@ -41,7 +42,7 @@ export async function columnTypes(
 export async function readKeyShape(client: pg.Client, table: string, key: readonly string[]): Promise<KeyShape> {
   const types = await columnTypes(client, table, key);
   return {
-    columns: key.map((column) => client.escapeIdentifier(column)),
+    columns: key.map((column) => quoteIdentifier(column)),
     types: key.map((column) => types.get(column)!),
   };
 }

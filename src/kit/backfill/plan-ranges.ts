@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { keyAsText, keyFromRow, keyOrder, type KeyShape, type KeyValue } from './key-tuple.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export interface KeyRange {
   /** Exclusive; null: from the table's first key. */
@@ -23,7 +24,7 @@ export async function planRanges(
   count: number,
 ): Promise<KeyRange[]> {
   if (count <= 1) return [{ lower: null, upper: null }];
-  const quoted = client.escapeIdentifier(table);
+  const quoted = quoteIdentifier(table);
   const estimate = await client.query<{ rows: number }>(
     'SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = to_regclass($1)',
     [quoted],

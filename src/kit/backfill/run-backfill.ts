@@ -23,6 +23,7 @@ import type { KeyValue } from './key-tuple.ts';
 import { planRanges } from './plan-ranges.ts';
 import { DEFAULT_PRESSURE_LIMITS, type PressureLimits } from './pressure.ts';
 import { countPendingRows, prepareJob, runRange } from './run-range.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export interface BackfillOptions {
   batchSize: number;
@@ -57,10 +58,10 @@ export type BackfillOutcome =
 
 /** The SQL that touches every name a job uses, for EXPLAIN (planned, never run). */
 function jobProbe(client: pg.Client, job: BackfillJob): string {
-  const table = client.escapeIdentifier(job.table);
+  const table = quoteIdentifier(job.table);
   if (!isTransformJob(job)) return `UPDATE ${table} SET ${job.set} WHERE (${job.pending})`;
   const columns = [...Object.values(job.read), ...Object.values(job.write)].map((column) =>
-    client.escapeIdentifier(String(column)),
+    quoteIdentifier(String(column)),
   );
   return `SELECT ${columns.join(', ')} FROM ${table} WHERE (${job.pending})`;
 }
@@ -74,7 +75,7 @@ function jobProbe(client: pg.Client, job: BackfillJob): string {
  */
 export async function vacuumAfterBackfill(client: pg.Client, job: BackfillJob): Promise<void> {
   await client.query('RESET lock_timeout');
-  await client.query(`VACUUM (ANALYZE) ${client.escapeIdentifier(job.table)}`);
+  await client.query(`VACUUM (ANALYZE) ${quoteIdentifier(job.table)}`);
 }
 
 export class BackfillRunner {

@@ -26,6 +26,7 @@ import {
   type KeyValue,
 } from './key-tuple.ts';
 import { waitForHeadroom, type PressureLimits } from './pressure.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export interface BatchSettings {
   batchSize: number;
@@ -67,9 +68,7 @@ const RETRYABLE = new Set(['55P03', '40P01']); // lock_timeout, deadlock: the ap
 
 /** Rows of the job's table that still match its `pending` condition. */
 export async function countPendingRows(client: pg.Client, job: BackfillJob): Promise<number> {
-  const result = await client.query(
-    `SELECT count(*) AS n FROM ${client.escapeIdentifier(job.table)} WHERE (${job.pending})`,
-  );
+  const result = await client.query(`SELECT count(*) AS n FROM ${quoteIdentifier(job.table)} WHERE (${job.pending})`);
   return Number(result.rows[0].n);
 }
 
@@ -106,7 +105,7 @@ async function applySqlBatch(
   size: number,
 ) {
   const { job, shape } = prepared;
-  const table = client.escapeIdentifier(job.table);
+  const table = quoteIdentifier(job.table);
   const params = new SqlParams();
   const columns = shape.columns.join(', ');
   const where = [...keyBounds(shape, after, upTo, params), `(${job.pending})`].join(' AND ');
@@ -139,11 +138,11 @@ async function applyTransformBatch(
 ) {
   const job = prepared.job as TransformBackfillJob;
   const { shape } = prepared;
-  const table = client.escapeIdentifier(job.table);
+  const table = quoteIdentifier(job.table);
   const find = new SqlParams();
   const where = [...keyBounds(shape, after, upTo, find), `(${job.pending})`].join(' AND ');
   const reads = Object.entries(job.read).map(
-    ([field, column]) => `${client.escapeIdentifier(column)} AS ${client.escapeIdentifier(field)}`,
+    ([field, column]) => `${quoteIdentifier(column)} AS ${quoteIdentifier(field)}`,
   );
   const selected = await client.query({
     text: `SELECT ${[keyAsText(shape), ...reads].join(', ')} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${find.add(size)} FOR UPDATE`,
@@ -179,7 +178,7 @@ async function applyTransformBatch(
   const valueCols = fields.map((_, f) => `__v${f}`);
   const unnest = [...keyArrays, ...valueArrays].map((array) => write.add(array, 'text[]')).join(', ');
   const sets = fields.map(
-    (field, f) => `${client.escapeIdentifier(String(job.write[field]))} = u.__v${f}::${prepared.writeTypes[f]}`,
+    (field, f) => `${quoteIdentifier(String(job.write[field]))} = u.__v${f}::${prepared.writeTypes[f]}`,
   );
   const match = `(${shape.columns.map((column) => `t.${column}`).join(', ')}) = (${keyCols.map((col, k) => `u.${col}::${shape.types[k]}`).join(', ')})`;
   const updated = await client.query(

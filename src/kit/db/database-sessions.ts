@@ -10,6 +10,7 @@
  */
 import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 /**
  * The other client sessions on `database`, which a TEMPLATE copy or a drop must end, once it is
@@ -58,7 +59,7 @@ export async function dropDatabaseEndingSessions(
   command: string,
 ): Promise<number> {
   const ended = await endSessions(client, await sessionsToEnd(client, database, command));
-  const name = client.escapeIdentifier(database);
+  const name = quoteIdentifier(database);
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(async (error: { code?: string }) => {
     if (error.code !== '42501') throw error;
     await client.query(`DROP DATABASE IF EXISTS ${name}`);

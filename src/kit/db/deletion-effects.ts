@@ -6,6 +6,7 @@
  * it deletes anything. A removal that "deletes 1 row" can take every row of a user table with it.
  */
 import type pg from 'pg';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export type DeleteAction = 'delete' | 'set null' | 'set default' | 'blocks';
 
@@ -63,7 +64,7 @@ export async function deletionEffects(
   const oid = (await client.query<{ oid: number }>('SELECT to_regclass($1)::oid::int AS oid', [table])).rows[0]?.oid;
   if (!oid) return [];
   const effects: DeletionEffect[] = [];
-  const id = (name: string) => client.escapeIdentifier(name);
+  const id = (name: string) => quoteIdentifier(name);
   const visit = async (tableOid: number, rowsSql: string, path: string[]) => {
     if (path.length >= MAX_DEPTH) return;
     for (const key of await foreignKeysTo(client, tableOid)) {

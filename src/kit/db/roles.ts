@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
 import { databaseName } from './connection-url.ts';
 import { withPgClient } from './pg-client.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export interface RoleNames {
   migrator: string;
@@ -32,7 +33,7 @@ const ROLE = /^[a-z_][a-z0-9_]{0,62}$/;
  * and no admin on a managed host is one, so sending them again would fail every re-run.
  */
 async function ensureLoginRole(client: pg.Client, role: string, password: string): Promise<void> {
-  const id = client.escapeIdentifier(role);
+  const id = quoteIdentifier(role);
   const secret = `PASSWORD ${client.escapeLiteral(password)}`;
   const existing = (
     await client.query<{ rolcanlogin: boolean; rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean }>(
@@ -110,8 +111,8 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
   }
   const database = databaseName(adminUrl);
   await withPgClient(adminUrl, async (client) => {
-    const migrator = client.escapeIdentifier(names.migrator);
-    const app = client.escapeIdentifier(names.app);
+    const migrator = quoteIdentifier(names.migrator);
+    const app = quoteIdentifier(names.app);
     await client.query('BEGIN');
     try {
       await ensureLoginRole(client, names.migrator, passwords.migrator);
@@ -126,14 +127,12 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       if (!admin.superuser) await client.query(`GRANT ${migrator} TO CURRENT_USER`);
       // Migrations fail fast instead of queueing every writer behind a blocked ALTER, even in
       // a file that can't say SET itself (a lone CREATE INDEX CONCURRENTLY).
-      await client.query(
-        `ALTER ROLE ${migrator} IN DATABASE ${client.escapeIdentifier(database)} SET lock_timeout = '5s'`,
-      );
+      await client.query(`ALTER ROLE ${migrator} IN DATABASE ${quoteIdentifier(database)} SET lock_timeout = '5s'`);
       // Giving the database away takes CREATEDB as well; without it, the migrator gets what
       // ownership would have given Migrate: connecting and creating schemas.
       if (admin.superuser || admin.createdb)
-        await client.query(`ALTER DATABASE ${client.escapeIdentifier(database)} OWNER TO ${migrator}`);
-      else await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(database)} TO ${migrator}`);
+        await client.query(`ALTER DATABASE ${quoteIdentifier(database)} OWNER TO ${migrator}`);
+      else await client.query(`GRANT CONNECT, CREATE ON DATABASE ${quoteIdentifier(database)} TO ${migrator}`);
       const publicSchema = await publicSchemaAccess(client, names);
       if (publicSchema.adminOwnsIt) {
         await client.query(`ALTER SCHEMA public OWNER TO ${migrator}`);
@@ -164,7 +163,7 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
             EXECUTE object.ddl;
           END LOOP;
         END $$`);
-      await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${app}`);
+      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdentifier(database)} TO ${app}`);
       if (publicSchema.adminOwnsIt) await client.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
       await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
       await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);

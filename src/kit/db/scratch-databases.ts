@@ -8,6 +8,7 @@ import { runPrisma } from '../prisma-cli.ts';
 import { databaseName, withDatabase } from './connection-url.ts';
 import { dropDatabaseEndingSessions } from './database-sessions.ts';
 import { withPgClient } from './pg-client.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 /** Creates (if missing) and migrates the database at `url`; Prisma creates it on P1003. */
 export async function migrateDatabase(url: string): Promise<void> {
@@ -20,7 +21,7 @@ export async function migrateDatabase(url: string): Promise<void> {
 /** Clones `template` (a database on the same server as `serverUrl`) as `name`; returns its URL. */
 export async function cloneDatabase(serverUrl: string, template: string, name: string): Promise<string> {
   await withPgClient(withDatabase(serverUrl, 'postgres'), (client) =>
-    client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`),
+    client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`),
   );
   return withDatabase(serverUrl, name);
 }

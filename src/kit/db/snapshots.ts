@@ -10,6 +10,7 @@ import { databaseName, withDatabase } from './connection-url.ts';
 import { assertDevelopmentServer } from './development-server.ts';
 import { dropDatabaseEndingSessions, endSessions, sessionsToEnd } from './database-sessions.ts';
 import { withPgClient } from './pg-client.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 const NAME = /^[a-z0-9][a-z0-9_]{0,30}$/;
 const snapshotDatabase = (database: string, name: string) => `${database}__snap_${name}`;
@@ -91,11 +92,9 @@ export function takeSnapshot(url: string, rawName: string | undefined): Promise<
       );
     await assertMayCreateDatabases(client, 'db:snapshot');
     const ended = await endSessions(client, await sessionsToEnd(client, database, 'db:snapshot'));
+    await client.query(`CREATE DATABASE ${quoteIdentifier(target)} TEMPLATE ${quoteIdentifier(database)}`);
     await client.query(
-      `CREATE DATABASE ${client.escapeIdentifier(target)} TEMPLATE ${client.escapeIdentifier(database)}`,
-    );
-    await client.query(
-      `COMMENT ON DATABASE ${client.escapeIdentifier(target)} IS ${client.escapeLiteral(new Date().toISOString())}`,
+      `COMMENT ON DATABASE ${quoteIdentifier(target)} IS ${client.escapeLiteral(new Date().toISOString())}`,
     );
     return { endedSessions: ended };
   });
@@ -116,14 +115,10 @@ export function restoreSnapshot(url: string, rawName: string | undefined): Promi
     await sessionsToEnd(client, database, 'db:restore');
     // Copy first, swap after: if the copy fails, the current database is untouched.
     const staging = `${database}__restoring`;
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(staging)}`);
-    await client.query(
-      `CREATE DATABASE ${client.escapeIdentifier(staging)} TEMPLATE ${client.escapeIdentifier(source)}`,
-    );
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(staging)}`);
+    await client.query(`CREATE DATABASE ${quoteIdentifier(staging)} TEMPLATE ${quoteIdentifier(source)}`);
     const ended = await dropDatabaseEndingSessions(client, database, 'db:restore');
-    await client.query(
-      `ALTER DATABASE ${client.escapeIdentifier(staging)} RENAME TO ${client.escapeIdentifier(database)}`,
-    );
+    await client.query(`ALTER DATABASE ${quoteIdentifier(staging)} RENAME TO ${quoteIdentifier(database)}`);
     return { endedSessions: ended };
   });
 }

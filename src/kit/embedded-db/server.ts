@@ -14,6 +14,7 @@ import { CliError } from '../cli-error.ts';
 import { dataDir } from '../project-paths.ts';
 import { clusterName, embeddedMajor } from './postgres-major.ts';
 import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export const EMBEDDED_DATABASE = 'app';
 const SUPERUSER = 'postgres';
@@ -159,7 +160,7 @@ function lastLine(text: string): string {
 async function ensureAppDatabase(state: EmbeddedState): Promise<void> {
   await withPgClient(embeddedUrl(state, 'postgres'), async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(EMBEDDED_DATABASE)}`);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdentifier(EMBEDDED_DATABASE)}`);
   });
 }
 

@@ -23,6 +23,7 @@ import { header, PATTERNS, reset, timeouts } from '../migration-scaffold/templat
 import { statementEffects } from '../migration-plan/statement-effects.ts';
 import { type Node, type ParsedStatement, parseStatements, relationName } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
+import { quoteQualifiedName } from '../sql/quote-identifier.ts';
 
 export interface FixedMigration {
   /** The generated file's new content. */
@@ -39,12 +40,6 @@ export type FixOutcome =
   | { kind: 'fixed'; fix: FixedMigration }
   | { kind: 'nothing-to-fix' }
   | { kind: 'refused'; reasons: string[] };
-
-const quoted = (name: string) =>
-  name
-    .split('.')
-    .map((part) => `"${part}"`)
-    .join('.');
 
 /** `ADD COLUMN c T NOT NULL` without a default: fails on a table with rows, as Prisma generates it. */
 function isRequiredColumn(cmd: Node): boolean {
@@ -98,13 +93,13 @@ const validateMigration = (table: string, constraint: string, from: string) =>
     `Ships before: ${from}. Rows that break the constraint make this fail; fix them, then deploy again.`,
   ]) +
   timeouts('5s', '1h') +
-  `ALTER TABLE ${quoted(table)} VALIDATE CONSTRAINT ${quoted(constraint)};\n` +
+  `ALTER TABLE ${quoteQualifiedName(table)} VALIDATE CONSTRAINT ${quoteQualifiedName(constraint)};\n` +
   reset;
 
 /** `ADD CONSTRAINT … UNIQUE (…)` in two steps: the index without blocking writes, then the constraint on it. */
 function uniqueConstraintMigrations(table: string, constraint: Node, from: string): FixedMigration['next'] {
   const name: string = constraint.conname;
-  const columns = (constraint.keys ?? []).map((key: Node) => quoted(key.String.sval)).join(', ');
+  const columns = (constraint.keys ?? []).map((key: Node) => quoteQualifiedName(key.String.sval)).join(', ');
   const nulls = constraint.nulls_not_distinct ? ' NULLS NOT DISTINCT' : '';
   const deferrable = `${constraint.deferrable ? ' DEFERRABLE' : ''}${constraint.initdeferred ? ' INITIALLY DEFERRED' : ''}`;
   const index =
@@ -115,7 +110,7 @@ function uniqueConstraintMigrations(table: string, constraint: Node, from: strin
       'Ships before: nothing. Duplicate rows make the build fail and leave an INVALID index: npm run migrate:recover.',
     ]) +
     timeouts('5s', '1h') +
-    `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${quoted(name)} ON ${quoted(table)} (${columns})${nulls};\n` +
+    `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${quoteQualifiedName(name)} ON ${quoteQualifiedName(table)} (${columns})${nulls};\n` +
     reset;
   const attach =
     header([
@@ -126,8 +121,8 @@ function uniqueConstraintMigrations(table: string, constraint: Node, from: strin
     ]) +
     timeouts('3s', '30s') +
     // PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS; the check makes a re-run after a failure safe.
-    `DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${name.replaceAll("'", "''")}' AND conrelid = '${quoted(table)}'::regclass) THEN\n` +
-    `    ALTER TABLE ${quoted(table)} ADD CONSTRAINT ${quoted(name)} UNIQUE USING INDEX ${quoted(name)}${deferrable};\n` +
+    `DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${name.replaceAll("'", "''")}' AND conrelid = '${quoteQualifiedName(table)}'::regclass) THEN\n` +
+    `    ALTER TABLE ${quoteQualifiedName(table)} ADD CONSTRAINT ${quoteQualifiedName(name)} UNIQUE USING INDEX ${quoteQualifiedName(name)}${deferrable};\n` +
     '  END IF;\nEND $$;\n' +
     reset;
   return [

@@ -19,6 +19,7 @@ import { describePlan, planScript } from '../sql/native-script-plan.ts';
 import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
 import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from './statement-effects.ts';
+import { quoteQualifiedName } from '../sql/quote-identifier.ts';
 
 export interface TableSize {
   /** Estimated as the planner does (reltuples per page × current pages); counted when the statistics say too little. */
@@ -60,13 +61,6 @@ export interface PlanOptions {
   maxRows: number;
 }
 
-/** `public.posts` → `"public"."posts"`, for to_regclass. */
-const quotedName = (client: pg.Client, name: string) =>
-  name
-    .split('.')
-    .map((part) => client.escapeIdentifier(part))
-    .join('.');
-
 /** The size of a named table (an index stands for its table), undefined when it doesn't exist. */
 async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
   const found = await client.query<{ table: string; rows: number; pages: number; currentPages: number; bytes: string }>(
@@ -77,7 +71,7 @@ async function tableSize(client: pg.Client, name: string): Promise<TableSize | u
        LEFT JOIN pg_index i ON i.indexrelid = c.oid
        JOIN pg_class t ON t.oid = coalesce(i.indrelid, c.oid)
       WHERE c.oid = to_regclass($1)`,
-    [quotedName(client, name)],
+    [quoteQualifiedName(name)],
   );
   const row = found.rows[0];
   if (!row) return undefined;
@@ -103,7 +97,7 @@ async function hasValidatedNotNullCheck(client: pg.Client, table: string, column
     `SELECT 1 FROM pg_constraint
       WHERE conrelid = to_regclass($1) AND contype = 'c' AND convalidated
         AND pg_get_constraintdef(oid) = 'CHECK ((' || quote_ident($2) || ' IS NOT NULL))'`,
-    [quotedName(client, table), column],
+    [quoteQualifiedName(table), column],
   );
   return (result.rowCount ?? 0) > 0;
 }

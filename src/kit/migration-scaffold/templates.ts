@@ -3,6 +3,8 @@
  * (pattern, lock, what must ship first), timeouts, re-runnable statements. The kit's own
  * migrations were written from the same recipes; the playbooks in docs/migrations/ explain them.
  */
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
+
 export interface PatternArgs {
   table: string;
   column?: string;
@@ -30,7 +32,6 @@ export interface Pattern {
   next(name: string, args: PatternArgs): string[];
 }
 
-const q = (identifier: string) => `"${identifier}"`;
 /** The guard rails every kit migration opens and closes with (also used by lint:migrations --fix). */
 export const timeouts = (lock: string, statement: string) =>
   `SET lock_timeout = '${lock}';\nSET statement_timeout = '${statement}';\n`;
@@ -65,7 +66,7 @@ SET max_parallel_maintenance_workers = 0;
 -- No guard beside the build: a statement the native engine cannot parse (a DO block) would make it
 -- send this file as one transaction, which CONCURRENTLY refuses. A failed build's INVALID
 -- leftover is dropped by \`npm run migrate:recover\` before it retries.
-CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${q(index)} ON ${q(table)} (${columns.map(q).join(', ')});
+CREATE ${unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdentifier(index)} ON ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')});
 RESET max_parallel_maintenance_workers;
 ` +
           reset,
@@ -93,8 +94,8 @@ const addColumn: Pattern = {
             'Runs as: one statement at a time, each committing on its own; a re-run skips what exists.',
           ]) +
           timeouts('3s', '5s') +
-          `ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(column)} ${type};
-${value ? `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET DEFAULT ${value};\n` : ''}` +
+          `ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(column)} ${type};
+${value ? `ALTER TABLE ${quoteIdentifier(table)} ALTER COLUMN ${quoteIdentifier(column)} SET DEFAULT ${value};\n` : ''}` +
           reset,
       },
     ];
@@ -124,11 +125,11 @@ const notNull: Pattern = {
           timeouts('3s', '10min') +
           `DO $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM ${q(table)} WHERE ${q(column)} IS NULL) THEN
+  IF EXISTS (SELECT 1 FROM ${quoteIdentifier(table)} WHERE ${quoteIdentifier(column)} IS NULL) THEN
     RAISE EXCEPTION '${table}.${column} still has NULL rows: ${fix}, then \`npx prisma migrate resolve --rolled-back <this migration>\` and deploy again';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${check}' AND conrelid = '${q(table)}'::regclass) THEN
-    ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(check)} CHECK (${q(column)} IS NOT NULL) NOT VALID;
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${check}' AND conrelid = '${quoteIdentifier(table)}'::regclass) THEN
+    ALTER TABLE ${quoteIdentifier(table)} ADD CONSTRAINT ${quoteIdentifier(check)} CHECK (${quoteIdentifier(column)} IS NOT NULL) NOT VALID;
   END IF;
 END $$;
 ` +
@@ -143,7 +144,7 @@ END $$;
             `Ships before: ${name}_check_not_valid. Re-running it is a no-op.`,
           ]) +
           timeouts('3s', '30min') +
-          `ALTER TABLE ${q(table)} VALIDATE CONSTRAINT ${q(check)};\n` +
+          `ALTER TABLE ${quoteIdentifier(table)} VALIDATE CONSTRAINT ${quoteIdentifier(check)};\n` +
           reset,
       },
       {
@@ -155,8 +156,8 @@ END $$;
             `Ships before: ${name}_validate_check; schema.prisma marks the field required.`,
           ]) +
           timeouts('3s', '5s') +
-          `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET NOT NULL;
-ALTER TABLE ${q(table)} DROP CONSTRAINT IF EXISTS ${q(check)};
+          `ALTER TABLE ${quoteIdentifier(table)} ALTER COLUMN ${quoteIdentifier(column)} SET NOT NULL;
+ALTER TABLE ${quoteIdentifier(table)} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(check)};
 ` +
           reset,
       },
@@ -191,26 +192,26 @@ const renameExpand: Pattern = {
             'Runs as: one statement at a time; a row written before the trigger exists is left for the backfill.',
           ]) +
           timeouts('3s', '5s') +
-          `ALTER TABLE ${q(table)} ADD COLUMN IF NOT EXISTS ${q(to)} ${type};
+          `ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(to)} ${type};
 
-CREATE OR REPLACE FUNCTION ${q(sync)}() RETURNS trigger
+CREATE OR REPLACE FUNCTION ${quoteIdentifier(sync)}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    NEW.${q(to)} := COALESCE(NEW.${q(to)}, NEW.${q(column)});
-    NEW.${q(column)} := COALESCE(NEW.${q(column)}, NEW.${q(to)});
-  ELSIF NEW.${q(column)} IS DISTINCT FROM OLD.${q(column)} AND NEW.${q(to)} IS NOT DISTINCT FROM OLD.${q(to)} THEN
-    NEW.${q(to)} := NEW.${q(column)};
-  ELSIF NEW.${q(to)} IS DISTINCT FROM OLD.${q(to)} AND NEW.${q(column)} IS NOT DISTINCT FROM OLD.${q(column)} THEN
-    NEW.${q(column)} := NEW.${q(to)};
+    NEW.${quoteIdentifier(to)} := COALESCE(NEW.${quoteIdentifier(to)}, NEW.${quoteIdentifier(column)});
+    NEW.${quoteIdentifier(column)} := COALESCE(NEW.${quoteIdentifier(column)}, NEW.${quoteIdentifier(to)});
+  ELSIF NEW.${quoteIdentifier(column)} IS DISTINCT FROM OLD.${quoteIdentifier(column)} AND NEW.${quoteIdentifier(to)} IS NOT DISTINCT FROM OLD.${quoteIdentifier(to)} THEN
+    NEW.${quoteIdentifier(to)} := NEW.${quoteIdentifier(column)};
+  ELSIF NEW.${quoteIdentifier(to)} IS DISTINCT FROM OLD.${quoteIdentifier(to)} AND NEW.${quoteIdentifier(column)} IS NOT DISTINCT FROM OLD.${quoteIdentifier(column)} THEN
+    NEW.${quoteIdentifier(column)} := NEW.${quoteIdentifier(to)};
   END IF;
   RETURN NEW;
 END
 $$;
 
-CREATE OR REPLACE TRIGGER ${q(sync)}
-  BEFORE INSERT OR UPDATE OF ${q(column)}, ${q(to)} ON ${q(table)}
-  FOR EACH ROW EXECUTE FUNCTION ${q(sync)}();
+CREATE OR REPLACE TRIGGER ${quoteIdentifier(sync)}
+  BEFORE INSERT OR UPDATE OF ${quoteIdentifier(column)}, ${quoteIdentifier(to)} ON ${quoteIdentifier(table)}
+  FOR EACH ROW EXECUTE FUNCTION ${quoteIdentifier(sync)}();
 ` +
           reset,
       },
@@ -244,8 +245,8 @@ const renameContract: Pattern = {
           ]) +
           timeouts('3s', '5s') +
           `-- lint-ignore ban-drop-column: TODO say which release stopped using ${table}.${column}
-ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)} CASCADE;
-DROP FUNCTION IF EXISTS ${q(sync)}();
+ALTER TABLE ${quoteIdentifier(table)} DROP COLUMN IF EXISTS ${quoteIdentifier(column)} CASCADE;
+DROP FUNCTION IF EXISTS ${quoteIdentifier(sync)}();
 ` +
           reset,
       },
@@ -262,8 +263,8 @@ const drop: Pattern = {
     const what = column ? `${table}.${column}` : `table ${table}`;
     const rule = column ? 'ban-drop-column' : 'ban-drop-table';
     const statement = column
-      ? `ALTER TABLE ${q(table)} DROP COLUMN IF EXISTS ${q(column)};`
-      : `DROP TABLE IF EXISTS ${q(table)};`;
+      ? `ALTER TABLE ${quoteIdentifier(table)} DROP COLUMN IF EXISTS ${quoteIdentifier(column)};`
+      : `DROP TABLE IF EXISTS ${quoteIdentifier(table)};`;
     return [
       {
         name,

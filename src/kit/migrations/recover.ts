@@ -23,6 +23,7 @@ import {
 import { opensTransaction } from '../sql/statement-shapes.ts';
 import { migrationSql } from './migration-folders.ts';
 import { readMigrationHistory, type MigrationRecord } from './migration-history.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export type RecoveryAction = 'retry' | 'rolled-back' | 'applied';
 
@@ -158,7 +159,7 @@ async function dropInvalidLeftovers(url: string, names: string[]): Promise<void>
   await withPgClient(url, async (client) => {
     for (const name of names) {
       await client.query(`SET lock_timeout = '5s'`);
-      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${client.escapeIdentifier(name)}`);
+      await client.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdentifier(name)}`);
     }
   });
 }

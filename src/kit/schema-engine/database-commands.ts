@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { databaseName, withDatabase } from '../db/connection-url.ts';
 import { connectionFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { withPgClient } from '../db/pg-client.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export class EngineCommandError extends Error {
   constructor(readonly failure: EngineFailure) {
@@ -35,11 +36,7 @@ export async function canConnectToDatabase(url: string): Promise<void> {
 
 export async function createDatabase(url: string): Promise<string> {
   const name = databaseName(url);
-  await withClient(
-    maintenanceUrl(url),
-    (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`),
-    url,
-  );
+  await withClient(maintenanceUrl(url), (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`), url);
   return name;
 }
 
@@ -47,7 +44,7 @@ export async function dropDatabase(url: string): Promise<void> {
   const name = databaseName(url);
   await withClient(
     maintenanceUrl(url),
-    (client) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`),
+    (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
     url,
   );
 }

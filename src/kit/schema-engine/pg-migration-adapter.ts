@@ -43,6 +43,7 @@ import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
 import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
 import { pgConnectionOptions } from '../db/tls-options.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 const CHAR_OID = 18;
 const TEXT_OID = 25;
@@ -205,7 +206,7 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
  */
 function emptySchema(url: string): string {
   const schema = new URL(url).searchParams.get('schema') || 'public';
-  const quoted = `"${schema.replace(/"/g, '""')}"`;
+  const quoted = quoteIdentifier(schema);
   const literal = `'${schema.replace(/'/g, "''")}'`;
   return `DO $$
 DECLARE object record;

@@ -21,6 +21,7 @@ import { CliError } from '../cli-error.ts';
 import { projectRoot, prismaDir } from '../project-paths.ts';
 import { deletionEffects, describeEffect } from '../db/deletion-effects.ts';
 import type { ColumnType, ReferenceTable } from './reference-table.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export const referenceDir = join(prismaDir, 'reference');
 const MANIFEST = 'manifest.json';
@@ -177,8 +178,8 @@ async function checkRemoval(
   const keyType = spec.columns[spec.key];
   const effects = await deletionEffects(
     client,
-    client.escapeIdentifier(spec.table),
-    `${client.escapeIdentifier(spec.key)} = $1::${keyType}`,
+    quoteIdentifier(spec.table),
+    `${quoteIdentifier(spec.key)} = $1::${keyType}`,
     [removal.key],
   );
   const what = `${where}: removing ${spec.key}=${JSON.stringify(removal.key)}`;
@@ -201,7 +202,7 @@ async function checkRemoval(
 
 async function upsertBatch(client: pg.ClientBase, spec: ReferenceTable, rows: Array<Record<string, unknown>>) {
   const columns = Object.keys(spec.columns);
-  const id = (name: string) => client.escapeIdentifier(name);
+  const id = (name: string) => quoteIdentifier(name);
   const others = columns.filter((column) => column !== spec.key);
   const table = id(spec.table);
   // unnest() turns one array parameter per column into rows: one statement per batch.
@@ -263,7 +264,7 @@ async function loadReferenceData(url: string, options: SeedOptions): Promise<Tab
         const where = `${display(join(dir, spec.file))}:${removal.line}`;
         result.cascaded += await checkRemoval(client, spec, removal, where);
         const removed = await client.query(
-          `DELETE FROM ${client.escapeIdentifier(spec.table)} WHERE ${client.escapeIdentifier(spec.key)} = $1::${spec.columns[spec.key]}`,
+          `DELETE FROM ${quoteIdentifier(spec.table)} WHERE ${quoteIdentifier(spec.key)} = $1::${spec.columns[spec.key]}`,
           [removal.key],
         );
         result.removed += removed.rowCount ?? 0;

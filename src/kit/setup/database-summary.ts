@@ -1,5 +1,6 @@
 /** Read-only facts about a database for summaries: applied migrations and rows per table. */
 import { withPgClient } from '../db/pg-client.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 /** 0 for a database that doesn't exist yet (`migrate deploy` will create it). */
 export async function appliedMigrationCount(url: string): Promise<number> {
@@ -29,7 +30,7 @@ export function rowCounts(url: string): Promise<Array<{ table: string; rows: num
     );
     const counts = [];
     for (const { name } of tables.rows) {
-      const result = await client.query(`SELECT count(*)::int AS n FROM ${client.escapeIdentifier(name)}`);
+      const result = await client.query(`SELECT count(*)::int AS n FROM ${quoteIdentifier(name)}`);
       counts.push({ table: name, rows: result.rows[0].n as number });
     }
     return counts;
