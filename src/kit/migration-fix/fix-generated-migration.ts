@@ -20,7 +20,7 @@
  */
 import { backfillJobStub } from '../migration-scaffold/backfill-job-stub.ts';
 import { header, PATTERNS, reset, timeouts } from '../migration-scaffold/templates.ts';
-import { statementEffects } from '../migration-plan/statement-effects.ts';
+import { statementEffects } from '../sql/statement-effects.ts';
 import { type Node, type ParsedStatement, parseStatements, relationName } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';

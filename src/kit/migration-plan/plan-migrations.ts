@@ -18,7 +18,7 @@ import { projectRoot } from '../project-paths.ts';
 import { describePlan, planScript } from '../sql/native-script-plan.ts';
 import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
-import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from './statement-effects.ts';
+import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from '../sql/statement-effects.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
 
 export interface TableSize {

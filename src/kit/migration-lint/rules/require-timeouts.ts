@@ -3,7 +3,7 @@
  * exists needs both set earlier in its file. squawk has rules of these names but reports only a
  * file's first statement; these ask it of each. Creating new objects needs neither.
  */
-import { statementEffects } from '../../migration-plan/statement-effects.ts';
+import { statementEffects } from '../../sql/statement-effects.ts';
 import type { ParsedStatement } from '../../sql/parse-statements.ts';
 import { unqualified } from '../../sql/statement-shapes.ts';
 import type { LintedFile } from '../linted-file.ts';

@@ -15,7 +15,7 @@ import {
   type ParsedStatement,
   relationName,
   SERIAL_TYPES,
-} from '../sql/parse-statements.ts';
+} from './parse-statements.ts';
 
 export type LockMode =
   | 'ACCESS EXCLUSIVE'
