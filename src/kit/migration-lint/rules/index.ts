@@ -16,6 +16,7 @@ import { changingColumnType } from './changing-column-type.ts';
 import { concurrentlyNotAlone } from './concurrently-not-alone.ts';
 import { constraintMissingNotValid } from './constraint-missing-not-valid.ts';
 import { dataChangeInMigration } from './data-change-in-migration.ts';
+import { dropAndAddLooksLikeRename } from './drop-and-add-looks-like-rename.ts';
 import { exclusionConstraint } from './exclusion-constraint.ts';
 import { explicitLock } from './explicit-lock.ts';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index.ts';
@@ -49,6 +50,7 @@ export const RULES: LintRule[] = [
   preferJsonb,
   exclusionConstraint,
   foreignKeyWithoutIndex,
+  dropAndAddLooksLikeRename,
   concurrentlyNotAlone,
   refusedInOneTransaction,
   beginInSplitFile,
