@@ -1,10 +1,11 @@
 /**
- * `npm run lint:migrations [-- --all] [--base <ref>] [--no-database] [--fix]`
+ * `npm run lint:migrations [-- --all] [--base <ref>] [--no-database] [--fix [--rename <t>.<old>:<t>.<new>]]`
  * Lints the migrations this branch adds (all of them with --all): squawk's SQL rules and the
  * kit's Prisma rules, then schema drift and edited-after-applied checks against the database.
  * Exits 1 while a finding stands. Silence one only with `-- lint-ignore <rule>: <reason>`.
  * --fix first rewrites generated migrations into their safe sequence where that is mechanical
- * (src/kit/migration-fix/), then lints the result.
+ * (src/kit/migration-fix/), then lints the result; --rename (with --fix) turns a drop and add that
+ * a person knows is a rename into expand and contract.
  */
 import { relative } from 'node:path';
 import { CliError } from '#kit/cli-error.ts';
@@ -12,6 +13,7 @@ import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
 import { lintMigrations, type LintReport } from '#kit/migration-lint/lint-migrations.ts';
 import { fixGeneratedMigration } from '#kit/migration-fix/fix-generated-migration.ts';
+import { parseRename } from '#kit/migration-fix/rename-by-expand-contract.ts';
 import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
 import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
@@ -20,7 +22,8 @@ import { describePlan } from '#kit/sql/native-script-plan.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
 
-const USAGE = 'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database] [--fix]';
+const USAGE =
+  'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database] [--fix [--rename <table>.<old>:<table>.<new>]]';
 
 runCli(async (argv) => {
   const { values } = parseCliArgs(
@@ -31,15 +34,18 @@ runCli(async (argv) => {
         base: { type: 'string' },
         'no-database': { type: 'boolean', default: false },
         fix: { type: 'boolean', default: false },
+        rename: { type: 'string', multiple: true, default: [] },
       },
     },
     USAGE,
   );
+  const renames = values.rename.map(parseRename);
+  if (renames.length > 0 && !values.fix) throw new CliError(`--rename works with --fix. ${USAGE}`);
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   if (values.fix) {
     // Only migrations not yet on main: rewriting one that shipped would break every database it reached.
     const { selected } = selectMigrations({ all: false, base: values.base });
-    for (const report of await applyFixes(migrationsDir, selected, backfillsDir)) {
+    for (const report of await applyFixes(migrationsDir, selected, backfillsDir, renames)) {
       console.log(`--fix ${report.migration}`);
       const written = [
         ...report.added.map((folder) => `added ${folder}`),

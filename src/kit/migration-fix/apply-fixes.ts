@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { fixGeneratedMigration } from './fix-generated-migration.ts';
-import { loadSqlParsers } from '../sql/parse-statements.ts';
+import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
+import { type Rename, renameRewrite } from './rename-by-expand-contract.ts';
 
 export interface FixReport {
   migration: string;
@@ -29,13 +30,31 @@ function laterTimestamp(folder: string, seconds: number): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** `backfillsDir` is where backfill job files go (src/backfills/). */
-export async function applyFixes(dir: string, selected: string[], backfillsDir: string): Promise<FixReport[]> {
+/**
+ * `backfillsDir` is where backfill job files go (src/backfills/); `renames` are the drops and adds
+ * a person named as renames (--rename), each of which some selected migration must hold.
+ */
+export async function applyFixes(
+  dir: string,
+  selected: string[],
+  backfillsDir: string,
+  renames: Rename[] = [],
+): Promise<FixReport[]> {
   await loadSqlParsers();
   const all = migrationFolders(dir);
+  for (const rename of renames) {
+    const holds = selected.some((migration) => {
+      const statements = parseStatements(migrationSql(migration, dir));
+      return renameRewrite(statements, rename, migration) !== undefined;
+    });
+    if (!holds)
+      throw new CliError(
+        `--rename ${rename.table}.${rename.from}:${rename.table}.${rename.to}: no migration of this branch drops ${rename.from} and adds ${rename.to} on ${rename.table}. Check the names, or generate the migration first: npx prisma migrate dev --create-only.`,
+      );
+  }
   const reports: FixReport[] = [];
   for (const migration of selected) {
-    const outcome = fixGeneratedMigration(migration, migrationSql(migration, dir));
+    const outcome = fixGeneratedMigration(migration, migrationSql(migration, dir), renames);
     if (outcome.kind === 'nothing-to-fix') continue;
     if (outcome.kind === 'refused') {
       reports.push({ migration, changes: [], added: [], jobs: [], refused: outcome.reasons });

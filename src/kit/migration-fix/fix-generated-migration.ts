@@ -12,7 +12,9 @@
  * - a required column (NOT NULL, no default) added to an existing table is added nullable, and
  *   the phased NOT NULL steps of `npm run migrate:new -- not-null` follow, behind a backfill job
  *   whose value is a TODO for a person (the job file is written once, never overwritten);
- * - the file gets the guard rails (lock_timeout, statement_timeout) when it has none.
+ * - the file gets the guard rails (lock_timeout, statement_timeout) when it has none;
+ * - with `--rename <table>.<old>:<table>.<new>`, the DROP COLUMN + ADD COLUMN Prisma writes for a
+ *   renamed field becomes a rename by expand and contract (rename-by-expand-contract.ts).
  *
  * What can't be rewritten without a person's decision (a type change, a rename, SET NOT NULL on
  * an existing column) is refused with the playbook to follow; the file is left as it is.
@@ -24,6 +26,7 @@ import { statementEffects } from '../sql/statement-effects.ts';
 import { type Node, type ParsedStatement, parseStatements, relationName } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
+import { type Rename, renameRewrite } from './rename-by-expand-contract.ts';
 
 export interface FixedMigration {
   /** The generated file's new content. */
@@ -147,8 +150,11 @@ function requiredColumn(table: string, cmd: Node, statement: string, from: strin
   };
 }
 
-/** `migration` is the folder name, `sql` its generated migration.sql. */
-export function fixGeneratedMigration(migration: string, sql: string): FixOutcome {
+/**
+ * `migration` is the folder name, `sql` its generated migration.sql; `renames` are the drops and
+ * adds a person named as renames (--rename).
+ */
+export function fixGeneratedMigration(migration: string, sql: string, renames: Rename[] = []): FixOutcome {
   // Hand-written migrations (the kit's header) are a person's decisions: never rewritten.
   if (/^\s*--\s*Pattern:/.test(sql)) return { kind: 'nothing-to-fix' };
   const statements = parseStatements(sql);
@@ -159,10 +165,17 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
   const createdHere = new Set(
     statements.filter((s) => s.stmt.CreateStmt).map((s) => relationName(s.stmt.CreateStmt.relation)),
   );
-  const reasons = statements.flatMap((s) => {
-    const why = refusal(s.stmt, createdHere);
-    return why ? [`line ${s.line}: ${why}`] : [];
-  });
+  const rewrites = renames.flatMap((rename) => renameRewrite(statements, rename, migration) ?? []);
+  const renamed = new Map(
+    rewrites.flatMap((rewrite) => (typeof rewrite === 'string' ? [] : rewrite.lines.map((line) => [line, rewrite]))),
+  );
+  const reasons = [
+    ...rewrites.filter((rewrite) => typeof rewrite === 'string'),
+    ...statements.flatMap((s) => {
+      const why = renamed.has(s.line) ? undefined : refusal(s.stmt, createdHere);
+      return why ? [`line ${s.line}: ${why}`] : [];
+    }),
+  ];
   if (reasons.length > 0) return { kind: 'refused', reasons };
 
   const kept: string[] = [];
@@ -171,6 +184,16 @@ export function fixGeneratedMigration(migration: string, sql: string): FixOutcom
   const jobs: FixedMigration['jobs'] = [];
   const changes: string[] = [];
   for (const statement of statements) {
+    const rename = renamed.get(statement.line);
+    if (rename) {
+      // The drop and the add may be two ALTERs: the rewrite is written once, at the first.
+      if (statement.line === Math.min(...rename.lines)) {
+        next.push(...rename.next);
+        jobs.push(rename.job);
+        changes.push(rename.change);
+      }
+      continue;
+    }
     const index = statement.stmt.IndexStmt;
     if (index && !index.concurrent && !createdHere.has(relationName(index.relation))) {
       next.push({ suffix: `index_${index.idxname}`, sql: indexMigration(index, statement.text, migration) });

@@ -197,9 +197,14 @@ const renameExpand: Pattern = {
 CREATE OR REPLACE FUNCTION ${quoteIdentifier(sync)}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- ${to} has no default while both exist, so NULL means the release that wrote the row doesn't
+  -- know ${to}; ${column} may have one, which a release that knows only ${to} gets without asking.
   IF TG_OP = 'INSERT' THEN
-    NEW.${quoteIdentifier(to)} := COALESCE(NEW.${quoteIdentifier(to)}, NEW.${quoteIdentifier(column)});
-    NEW.${quoteIdentifier(column)} := COALESCE(NEW.${quoteIdentifier(column)}, NEW.${quoteIdentifier(to)});
+    IF NEW.${quoteIdentifier(to)} IS NULL THEN
+      NEW.${quoteIdentifier(to)} := NEW.${quoteIdentifier(column)};
+    ELSE
+      NEW.${quoteIdentifier(column)} := NEW.${quoteIdentifier(to)};
+    END IF;
   ELSIF NEW.${quoteIdentifier(column)} IS DISTINCT FROM OLD.${quoteIdentifier(column)} AND NEW.${quoteIdentifier(to)} IS NOT DISTINCT FROM OLD.${quoteIdentifier(to)} THEN
     NEW.${quoteIdentifier(to)} := NEW.${quoteIdentifier(column)};
   ELSIF NEW.${quoteIdentifier(to)} IS DISTINCT FROM OLD.${quoteIdentifier(to)} AND NEW.${quoteIdentifier(column)} IS NOT DISTINCT FROM OLD.${quoteIdentifier(column)} THEN

@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
+import { parseRename } from '#kit/migration-fix/rename-by-expand-contract.ts';
 import { noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
 import { lintMigrationFiles } from '#kit/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
@@ -200,6 +201,68 @@ describe('npm run lint:migrations -- --fix', () => {
     const [second] = await applyFixes(again, [NAME], backfills);
     expect(second!.jobs).toEqual([]);
     expect(readFileSync(join(backfills, 'users-nickname.ts'), 'utf8')).toBe('// the team filled this in\n');
+  });
+
+  it('--rename: a renamed field generated as drop and add becomes expand and contract, which deploys and syncs both releases', async () => {
+    // As Prisma 7 generates it when the Post field `body` is renamed to `content` without @map.
+    const sql = `-- AlterTable\nALTER TABLE "posts" DROP COLUMN "body",\nADD COLUMN     "content" TEXT NOT NULL;\n`;
+    const dir = migrationsWith('rename', sql);
+    const backfills = join(scratch, 'rename-backfills');
+    const [report] = await applyFixes(dir, [NAME], backfills, [parseRename('posts.body:posts.content')]);
+    expect(report!.refused).toEqual([]);
+    expect(report!.changes).toEqual([
+      expect.stringMatching(
+        /^line 2: posts\.body → content by expand and contract, not drop and add: .*rename-contract/,
+      ),
+    ]);
+    // Nothing of the generated file is left: its folder holds the expand, the NOT NULL steps follow.
+    expect(newFolders(dir)).toEqual([
+      NAME,
+      '29991231000001_comments_and_reviewer_content_required_check_not_valid',
+      '29991231000002_comments_and_reviewer_content_required_validate_check',
+      '29991231000003_comments_and_reviewer_content_required_set_not_null',
+    ]);
+    const expand = readFileSync(join(dir, NAME, 'migration.sql'), 'utf8');
+    expect(expand).toContain('ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "content" text;');
+    expect(expand).not.toMatch(/DROP COLUMN/);
+    expect(readFileSync(report!.jobs[0]!, 'utf8')).toContain(`set: '"content" = "body"'`);
+    expect(lintNewMigrations(dir)).toEqual([]);
+
+    // Deployed by the real CLI; then the old release (body only) and the new one (content only) write.
+    const url = await cloneDemoDatabase();
+    const project = createScratchProject('migration-fix-rename');
+    try {
+      cpSync(dir, project.migrationsDir, { recursive: true });
+      const deploy = await project.prisma(url, 'migrate', 'deploy');
+      expect(deploy.code, deploy.stdout + deploy.stderr).toBe(0);
+    } finally {
+      project.remove();
+    }
+    const rows = await withPgClient(url, async (client) => {
+      await client.query(`INSERT INTO users (email, display_name) VALUES ('a@example.test', 'A')`);
+      const author = `(SELECT min(id) FROM users)`;
+      await client.query(`INSERT INTO posts (author_id, title, body) VALUES (${author}, 'old release', 'from body')`);
+      await client.query(
+        `INSERT INTO posts (author_id, title, content) VALUES (${author}, 'new release', 'from content')`,
+      );
+      return (await client.query('SELECT title, body, content FROM posts ORDER BY id')).rows;
+    });
+    expect(rows).toEqual([
+      { title: 'old release', body: 'from body', content: 'from body' },
+      { title: 'new release', body: 'from content', content: 'from content' },
+    ]);
+  });
+
+  it('--rename names what it could not find, and a malformed one, in one line', async () => {
+    const dir = migrationsWith('rename-missing', GENERATED);
+    await expect(
+      applyFixes(dir, [NAME], join(scratch, 'b'), [parseRename('posts.body:posts.content')]),
+    ).rejects.toThrow(
+      /^--rename posts\.body:posts\.content: no migration of this branch drops body and adds content on posts\./,
+    );
+    expect(() => parseRename('posts.body:users.content')).toThrow(
+      /write it as <table>\.<old column>:<table>\.<new column>/,
+    );
   });
 
   it('refuses what has no mechanical fix, names the playbook, and leaves the file as it was', async () => {
