@@ -2,6 +2,7 @@
  * The migration plan as Markdown: readable in a terminal, and rendered as-is in a GitHub job
  * summary ($GITHUB_STEP_SUMMARY), where CI and the deploy workflow put it.
  */
+import type { ProbeResult } from './data-probes.ts';
 import type { MigrationPlan, PlannedEffect } from './plan-migrations.ts';
 
 const count = (n: number) =>
@@ -89,6 +90,7 @@ export function formatPlan(plan: MigrationPlan, database: string): string {
         );
       }
     }
+    lines.push(...probeLines(migration.probes));
     // Rule names per line keep this short; `npm run lint:migrations` explains each.
     const byLine = new Map<number, string[]>();
     for (const finding of migration.findings)
@@ -99,9 +101,22 @@ export function formatPlan(plan: MigrationPlan, database: string): string {
   }
   lines.push(
     plan.problems === 0
-      ? `No statement blocks writes on a table over ${count(plan.maxRows)} rows while it scans, rewrites or builds.`
-      : `**${plan.problems} problem(s).** Fix them, or raise --max-rows if the tables are quiet.`,
+      ? `No statement blocks writes on a table over ${count(plan.maxRows)} rows while it scans, rewrites or builds, and no data makes one fail.`
+      : `**${plan.problems} problem(s).** Fix them, or raise --max-rows if the tables are quiet (data that makes a statement fail must be fixed first).`,
     '',
   );
   return lines.join('\n');
+}
+
+/** The data probes: one line each, and for rows that make a statement fail, the query that lists them. */
+function probeLines(results: ProbeResult[]): string[] {
+  if (results.length === 0) return [];
+  const lines = results.map(({ probe, rows, sampledPercent, skipped }) => {
+    const sample = sampledPercent === undefined ? '' : ` in a ${sampledPercent.toFixed(2)}% sample`;
+    if (skipped !== undefined) return `- data, line ${probe.line}: ${probe.check}: not checked (${skipped})`;
+    if (!rows) return `- data, line ${probe.line}: ${probe.check}: none${sample}`;
+    if (!probe.blocking) return `- data, line ${probe.line}: ${probe.check}: ${count(rows)}${sample}`;
+    return `- **✗ data, line ${probe.line}:** ${probe.check}: ${count(rows)}${sample}: the statement fails on them. List them: \`${probe.list}\``;
+  });
+  return [...lines, ''];
 }

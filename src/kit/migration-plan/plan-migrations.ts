@@ -3,7 +3,8 @@
  * on which tables, how big those tables are, and whether the lock waits on work that grows with
  * them. Read-only: it reads `_prisma_migrations` and the catalog, and runs nothing of the
  * migrations. A write-blocking statement with work that grows with its table, on a table over
- * `maxRows`, is a problem; the command exits non-zero on any.
+ * `maxRows`, is a problem, and so are rows that would make a statement fail (data-probes.ts);
+ * the command exits non-zero on any.
  */
 import { relative } from 'node:path';
 import type pg from 'pg';
@@ -12,6 +13,7 @@ import type { Finding } from '../migration-lint/finding.ts';
 import { collectFacts, collectHistoryFacts, noHistoryFacts } from '../migration-lint/history-facts.ts';
 import { lintMigrationFiles } from '../migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../migration-lint/run-squawk.ts';
+import { dataProbes, type PendingConstraints, type ProbeResult, type ProbeSettings, runProbes } from './data-probes.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { readMigrationHistory } from '../migrations/migration-history.ts';
 import { projectRoot } from '../project-paths.ts';
@@ -45,6 +47,8 @@ export interface PlannedMigration {
   native: string;
   statements: PlannedStatement[];
   findings: Finding[];
+  /** What the data probes found (none without a database to read). */
+  probes: ProbeResult[];
   /** PostgreSQL's parser refused a statement: the migration will fail there. */
   parseError?: { line: number; message: string };
 }
@@ -59,7 +63,12 @@ export interface PlanOptions {
   url: string;
   migrationsDir: string;
   maxRows: number;
+  /** The data probes' bounds (data-probes.ts); the defaults are DEFAULT_PROBE_SETTINGS. */
+  probes?: ProbeSettings;
 }
+
+/** 10 s per probe; tables over 10,000,000 rows sampled. */
+export const DEFAULT_PROBE_SETTINGS: ProbeSettings = { timeoutMs: 10_000, sampleAbove: 10_000_000 };
 
 /** The size of a named table (an index stands for its table), undefined when it doesn't exist. */
 async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
@@ -128,6 +137,8 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
     const pending: PlannedMigration[] = [];
     // What the pending statements establish as the plan walks them, in deploy order.
     const pendingFacts = noHistoryFacts();
+    // Constraints a pending statement adds NOT VALID, for the VALIDATE a later one runs.
+    const pendingConstraints: PendingConstraints = new Map();
     const findings = lintMigrationFiles(
       applied.pending.map((name) => ({
         file: fileOf(name),
@@ -145,8 +156,10 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
         native: describePlan(planScript(sql)),
         statements: [],
         findings: findings.filter((finding) => finding.file === file),
+        probes: [],
       };
-      for (const statement of parseStatements(sql)) {
+      const parsed = parseStatements(sql);
+      for (const statement of parsed) {
         if (statement.error !== undefined) {
           migration.parseError = { line: statement.line, message: statement.error };
           problems += 1;
@@ -175,6 +188,14 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
           sql: oneLine.length > 72 ? `${oneLine.slice(0, 71)}…` : oneLine,
           effects,
         });
+      }
+      if (client && !migration.parseError) {
+        migration.probes = await runProbes(
+          client,
+          dataProbes(parsed, pendingConstraints),
+          options.probes ?? DEFAULT_PROBE_SETTINGS,
+        );
+        problems += migration.probes.filter(({ probe, rows }) => probe.blocking && (rows ?? 0) > 0).length;
       }
       pending.push(migration);
     }

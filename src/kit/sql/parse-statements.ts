@@ -104,6 +104,31 @@ function doBlockStatements(statement: SqlStatement): ParsedStatement[] {
     .filter((inner) => inner.kind !== undefined); // PL/pgSQL variables in it: not plain SQL
 }
 
+/**
+ * The text of the parenthesised expression that follows the first `CHECK` at or after byte
+ * `from` of `statement.text` (a Constraint node's location), without its parentheses: read with
+ * PostgreSQL's own lexer, so a parenthesis in a string or a quoted name doesn't count.
+ */
+export function checkExpressionText(statement: SqlStatement, from: number): string | undefined {
+  const { scanSync } = postgresParser();
+  const tokens = scanSync(statement.text).tokens;
+  const check = tokens.findIndex((token) => token.start >= from && token.text.toUpperCase() === 'CHECK');
+  if (check < 0 || tokens[check + 1]?.text !== '(') return undefined;
+  let depth = 0;
+  for (const token of tokens.slice(check + 1)) {
+    if (token.text === '(') depth += 1;
+    if (token.text === ')') depth -= 1;
+    if (depth === 0) {
+      const bytes = Buffer.from(statement.text);
+      return bytes
+        .subarray(tokens[check + 1]!.end, token.start)
+        .toString()
+        .trim();
+    }
+  }
+  return undefined;
+}
+
 /** Call `loadSqlParsers()` first. */
 export function parseStatements(sql: string): ParsedStatement[] {
   return splitSqlStatements(sql).map(parseOne);
