@@ -14,6 +14,7 @@ const WALKS = [
   'test/kit/project-init/**/*.test.ts',
   'test/kit/migration-scaffold/**/*.test.ts',
   'test/kit/migrations/recover.test.ts',
+  'test/kit/migrations/deploy-retries.test.ts',
   'test/kit/migrations/rollback.test.ts',
   'test/kit/schema-engine/conformance.test.ts',
 ];

@@ -28,7 +28,7 @@ import { quoteIdentifier } from '../sql/quote-identifier.ts';
 export type RecoveryAction = 'retry' | 'rolled-back' | 'applied';
 
 /** What a failed file left behind, given how the native engine ran it. */
-function leftBehind(sql: string): string {
+export function leftBehind(sql: string): string {
   if (!sql) return 'unknown: the migration folder is gone';
   const plan = planScript(sql);
   if (plan.mode === 'whole') {
@@ -109,7 +109,7 @@ function createdBy(statement: ParsedStatement): Created[] {
  * before the failing one each committed. Marked rolled back, the file runs again from its first
  * line on the next deploy, and meets these (unless each statement is re-runnable).
  */
-async function createdAndStillThere(url: string, sql: string): Promise<string[]> {
+export async function createdAndStillThere(url: string, sql: string): Promise<string[]> {
   if (!sql || planScript(sql).mode === 'whole') return [];
   const created = parseStatements(sql).flatMap(createdBy);
   if (created.length === 0) return [];
@@ -138,7 +138,7 @@ const concurrentIndexNames = (sql: string): string[] =>
     .map(({ body }) => body.idxname as string);
 
 /** The INVALID indexes a failed CONCURRENTLY build of this file left behind. */
-async function invalidLeftovers(url: string, sql: string): Promise<string[]> {
+export async function invalidLeftovers(url: string, sql: string): Promise<string[]> {
   const names = concurrentIndexNames(sql);
   if (names.length === 0) return [];
   return withPgClient(url, async (client) => {
@@ -155,7 +155,7 @@ async function invalidLeftovers(url: string, sql: string): Promise<string[]> {
  * Drops INVALID leftovers one statement at a time: DROP INDEX CONCURRENTLY takes no lock that
  * blocks writers, and PostgreSQL runs it only outside a transaction block, so never in a batch.
  */
-async function dropInvalidLeftovers(url: string, names: string[]): Promise<void> {
+export async function dropInvalidLeftovers(url: string, names: string[]): Promise<void> {
   await withPgClient(url, async (client) => {
     for (const name of names) {
       await client.query(`SET lock_timeout = '5s'`);
@@ -164,7 +164,7 @@ async function dropInvalidLeftovers(url: string, names: string[]): Promise<void>
   });
 }
 
-function failureLine(failed: MigrationRecord): string {
+export function failureLine(failed: MigrationRecord): string {
   if (!failed.logs) {
     // The native engine records the error with its next query on the same connection. After a
     // failure inside the file's own BEGIN, that connection is in an aborted transaction, so the
@@ -184,7 +184,7 @@ function failureLine(failed: MigrationRecord): string {
 }
 
 /** The failed migration's SQL; empty when its folder is gone (the explanation still stands). */
-function sqlOf(name: string): string {
+export function sqlOf(name: string): string {
   try {
     return migrationSql(name);
   } catch {

@@ -45,7 +45,7 @@ describe('workflow files', () => {
     const order = [
       /generate/,
       /migrate:backup-if-risky/,
-      /prisma migrate deploy/,
+      /migrate:deploy/,
       /seed:reference/,
       /platform's deploy/,
       /backfill -- --pending/,

@@ -1,0 +1,32 @@
+/**
+ * `npm run migrate:deploy [-- --retries N] [--backoff-s N]`
+ * `prisma migrate deploy`, retried (3 times by default, 10 s, 20 s, 40 s apart) when a migration
+ * stopped on a lock timeout and can run again; the deploy workflow runs it. Anything else stops
+ * at once with one line, and `npm run migrate:recover` explains it.
+ */
+import { requireDatabaseUrl } from '#kit/db/database-url.ts';
+import { DEFAULT_RETRY_SETTINGS, deployWithRetries } from '#kit/migrations/deploy-with-retries.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { runCli } from '#kit/run-cli.ts';
+
+const USAGE = 'Usage: npm run migrate:deploy -- [--retries N] [--backoff-s N]';
+
+runCli(async (argv) => {
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        retries: { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.retries) },
+        'backoff-s': { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.backoffMs / 1000) },
+      },
+    },
+    USAGE,
+  );
+  const settings = {
+    retries: parseCount('--retries', values.retries, 0),
+    backoffMs: parseCount('--backoff-s', values['backoff-s'], 0) * 1000,
+  };
+  const attempts = await deployWithRetries(requireDatabaseUrl(), settings, (line) => console.log(line));
+  if (attempts > 1) console.log(`deployed on attempt ${attempts}.`);
+});
