@@ -1,8 +1,9 @@
 /**
- * `npm run migrate:deploy [-- --retries N] [--backoff-s N]`
- * `prisma migrate deploy`, retried (3 times by default, 10 s, 20 s, 40 s apart) when a migration
- * stopped on a lock timeout and can run again; the deploy workflow runs it. Anything else stops
- * at once with one line, and `npm run migrate:recover` explains it.
+ * `npm run migrate:deploy [-- --retries N] [--backoff-s N] [--wait-for-old-transactions-s N] [--old-transaction-s N]`
+ * `prisma migrate deploy`, after waiting (up to 30 s) for transactions older than 5 s that hold a
+ * table the pending migrations lock, and retried (3 times by default, 10 s, 20 s, 40 s apart)
+ * when a migration stopped on a lock timeout and can run again; the deploy workflow runs it.
+ * Anything else stops at once with one line, and `npm run migrate:recover` explains it.
  */
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { DEFAULT_RETRY_SETTINGS, deployWithRetries } from '#kit/migrations/deploy-with-retries.ts';
@@ -10,7 +11,8 @@ import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { runCli } from '#kit/run-cli.ts';
 
-const USAGE = 'Usage: npm run migrate:deploy -- [--retries N] [--backoff-s N]';
+const USAGE =
+  'Usage: npm run migrate:deploy -- [--retries N] [--backoff-s N] [--wait-for-old-transactions-s N] [--old-transaction-s N]';
 
 runCli(async (argv) => {
   const { values } = parseCliArgs(
@@ -19,6 +21,11 @@ runCli(async (argv) => {
       options: {
         retries: { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.retries) },
         'backoff-s': { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.backoffMs / 1000) },
+        'wait-for-old-transactions-s': {
+          type: 'string',
+          default: String(DEFAULT_RETRY_SETTINGS.preflight.waitMs / 1000),
+        },
+        'old-transaction-s': { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.preflight.olderThanMs / 1000) },
       },
     },
     USAGE,
@@ -26,6 +33,10 @@ runCli(async (argv) => {
   const settings = {
     retries: parseCount('--retries', values.retries, 0),
     backoffMs: parseCount('--backoff-s', values['backoff-s'], 0) * 1000,
+    preflight: {
+      waitMs: parseCount('--wait-for-old-transactions-s', values['wait-for-old-transactions-s'], 0) * 1000,
+      olderThanMs: parseCount('--old-transaction-s', values['old-transaction-s'], 0) * 1000,
+    },
   };
   const attempts = await deployWithRetries(requireDatabaseUrl(), settings, (line) => console.log(line));
   if (attempts > 1) console.log(`deployed on attempt ${attempts}.`);

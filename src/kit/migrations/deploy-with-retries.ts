@@ -9,6 +9,7 @@
  * Before each retry it drops the INVALID index a failed CONCURRENTLY build left (else `IF NOT
  * EXISTS` would "succeed" on an index that enforces nothing) and marks the migration rolled back,
  * as `migrate:recover -- --retry` does. Anything else stops at once, with what recover says.
+ * Before the first attempt, lock-preflight.ts waits out the long transactions it would queue behind.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../cli-error.ts';
@@ -17,6 +18,7 @@ import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { planScript } from '../sql/native-script-plan.ts';
 import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
 import { isRerunnable } from '../sql/rerunnable.ts';
+import { DEFAULT_PREFLIGHT_SETTINGS, lockPreflight, type PreflightSettings } from './lock-preflight.ts';
 import { readMigrationHistory } from './migration-history.ts';
 import { dropInvalidLeftovers, failureLine, invalidLeftovers, leftBehind, sqlOf } from './recover.ts';
 
@@ -25,9 +27,15 @@ export interface RetrySettings {
   retries: number;
   /** The wait before the first retry; each next one waits twice as long. */
   backoffMs: number;
+  /** Before the first attempt: the long transactions to wait out (lock-preflight.ts). */
+  preflight: PreflightSettings;
 }
 
-export const DEFAULT_RETRY_SETTINGS: RetrySettings = { retries: 3, backoffMs: 10_000 };
+export const DEFAULT_RETRY_SETTINGS: RetrySettings = {
+  retries: 3,
+  backoffMs: 10_000,
+  preflight: DEFAULT_PREFLIGHT_SETTINGS,
+};
 
 const LOCK_TIMEOUT = /55P03|lock timeout/i;
 
@@ -50,6 +58,7 @@ export async function deployWithRetries(
   settings: RetrySettings,
   log: (line: string) => void,
 ): Promise<number> {
+  await lockPreflight(url, settings.preflight, log);
   const total = settings.retries + 1;
   let failedBefore: string | undefined;
   for (let attempt = 1; ; attempt += 1) {
