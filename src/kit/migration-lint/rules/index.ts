@@ -17,6 +17,7 @@ import { concurrentlyNotAlone } from './concurrently-not-alone.ts';
 import { constraintMissingNotValid } from './constraint-missing-not-valid.ts';
 import { dataChangeInMigration } from './data-change-in-migration.ts';
 import { dropAndAddLooksLikeRename } from './drop-and-add-looks-like-rename.ts';
+import { enumValueUnknownToRunningRelease } from './enum-value-unknown-to-running-release.ts';
 import { exclusionConstraint } from './exclusion-constraint.ts';
 import { explicitLock } from './explicit-lock.ts';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index.ts';
@@ -51,6 +52,7 @@ export const RULES: LintRule[] = [
   exclusionConstraint,
   foreignKeyWithoutIndex,
   dropAndAddLooksLikeRename,
+  enumValueUnknownToRunningRelease,
   concurrentlyNotAlone,
   refusedInOneTransaction,
   beginInSplitFile,
