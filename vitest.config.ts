@@ -15,6 +15,7 @@ const WALKS = [
   'test/kit/migration-scaffold/**/*.test.ts',
   'test/kit/migrations/recover.test.ts',
   'test/kit/migrations/deploy-retries.test.ts',
+  'test/kit/migrations/previous-release-client.test.ts',
   'test/kit/migrations/rollback.test.ts',
   'test/kit/schema-engine/conformance.test.ts',
 ];

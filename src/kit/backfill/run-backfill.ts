@@ -57,7 +57,7 @@ export type BackfillOutcome =
     };
 
 /** The SQL that touches every name a job uses, for EXPLAIN (planned, never run). */
-function jobProbe(client: pg.Client, job: BackfillJob): string {
+function jobProbe(job: BackfillJob): string {
   const table = quoteIdentifier(job.table);
   if (!isTransformJob(job)) return `UPDATE ${table} SET ${job.set} WHERE (${job.pending})`;
   const columns = [...Object.values(job.read), ...Object.values(job.write)].map((column) =>
@@ -103,7 +103,7 @@ export class BackfillRunner {
    */
   async retiredBecause(): Promise<string | undefined> {
     try {
-      await this.client.query(`EXPLAIN ${jobProbe(this.client, this.job)}`);
+      await this.client.query(`EXPLAIN ${jobProbe(this.job)}`);
       return undefined;
     } catch (error) {
       const { code, message } = error as { code?: string; message: string };

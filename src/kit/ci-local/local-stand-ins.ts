@@ -3,8 +3,8 @@
  * service containers and database secrets (each in a scratch database it drops afterwards), this
  * checkout for the github context, the local environment for vars and other secrets.
  */
-import { spawnSync } from 'node:child_process';
 import { withDatabase } from '../db/connection-url.ts';
+import { git } from '../git.ts';
 import { projectRoot } from '../project-paths.ts';
 
 export const LOCAL_DATABASE_PREFIX = 'kit_ci_local_';
@@ -29,11 +29,10 @@ export function localSecret(name: string, serverUrl: string, job: string): { val
 }
 
 export function localGithubContext(): Record<string, string> {
-  const git = (...args: string[]) =>
-    spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
+  const read = (...args: string[]) => git(args).out.trim();
+  const branch = read('rev-parse', '--abbrev-ref', 'HEAD');
   return {
-    sha: git('rev-parse', 'HEAD'),
+    sha: read('rev-parse', 'HEAD'),
     ref: `refs/heads/${branch}`,
     ref_name: branch,
     base_ref: '',

@@ -4,10 +4,10 @@
  * and package.json merged so that the team's name, version and own dependencies stay.
  * It changes files only; the team reviews the diff, installs, validates and commits.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
+import { git } from '../git.ts';
 import { KIT_OWNED_TREES, KIT_PATHS } from '../project-ownership.ts';
 
 interface PackageJson {
@@ -22,10 +22,11 @@ interface PackageJson {
   [field: string]: unknown;
 }
 
-function git(root: string, args: string[]): string {
-  const run = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
-  if (run.status !== 0) throw new CliError(`git ${args.join(' ')} failed: ${run.stderr.trim().split('\n')[0]}`);
-  return run.stdout;
+/** git's output, or one line naming the git command that failed. */
+function gitOut(root: string, args: string[]): string {
+  const run = git(args, root);
+  if (!run.ok) throw new CliError(`git ${args.join(' ')} failed: ${run.error}`);
+  return run.out;
 }
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
@@ -48,37 +49,34 @@ export function mergePackageJson(project: PackageJson, kit: PackageJson): Packag
 }
 
 export function updateKit(root: string, ref: string): string[] {
-  if (git(root, ['status', '--porcelain']).trim()) {
+  if (gitOut(root, ['status', '--porcelain']).trim()) {
     throw new CliError(
       'The working tree has changes: commit or stash them first, so that the update is one reviewable diff.',
     );
   }
-  const resolved = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (resolved.status !== 0) {
+  const resolved = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
+  if (!resolved.ok) {
     throw new CliError(
       `No commit named ${ref} here: git remote add kit <the kit's URL> && git fetch kit, then pass kit/main.`,
     );
   }
-  const commit = resolved.stdout.trim();
-  const kitPackage = JSON.parse(git(root, ['show', `${commit}:package.json`])) as PackageJson;
+  const commit = resolved.out.trim();
+  const kitPackage = JSON.parse(gitOut(root, ['show', `${commit}:package.json`])) as PackageJson;
   if (!kitPackage.kit?.version) {
     throw new CliError(`${ref} is not a version of the kit (its package.json has no "kit" version).`);
   }
   const packagePath = join(root, 'package.json');
   const project = JSON.parse(readFileSync(packagePath, 'utf8')) as PackageJson;
 
-  const theirs = new Set(lines(git(root, ['ls-tree', '-r', '--name-only', commit, '--', ...KIT_PATHS])));
-  const removed = lines(git(root, ['ls-files', '--', ...KIT_OWNED_TREES])).filter((file) => !theirs.has(file));
+  const theirs = new Set(lines(gitOut(root, ['ls-tree', '-r', '--name-only', commit, '--', ...KIT_PATHS])));
+  const removed = lines(gitOut(root, ['ls-files', '--', ...KIT_OWNED_TREES])).filter((file) => !theirs.has(file));
   const present = KIT_PATHS.filter((path) => [...theirs].some((file) => file === path || file.startsWith(`${path}/`)));
-  git(root, ['checkout', commit, '--', ...present]);
+  gitOut(root, ['checkout', commit, '--', ...present]);
   for (const file of removed) rmSync(join(root, file));
   writeFileSync(packagePath, `${JSON.stringify(mergePackageJson(project, kitPackage), null, 2)}\n`);
 
-  const changed = lines(git(root, ['status', '--porcelain'])).length;
-  const workflows = git(root, ['diff', '--stat', 'HEAD', commit, '--', '.github/workflows']).trim();
+  const changed = lines(gitOut(root, ['status', '--porcelain'])).length;
+  const workflows = gitOut(root, ['diff', '--stat', 'HEAD', commit, '--', '.github/workflows']).trim();
   return [
     `kit ${project.kit?.version ?? '?'} → ${kitPackage.kit.version} from ${ref}: ${changed} file(s) changed, ${removed.length} removed (${KIT_PATHS.join(', ')})`,
     `package.json: the kit's scripts, imports, engines and dependency versions; ${project.name}'s name, version and own dependencies kept`,

@@ -3,9 +3,9 @@
  * committed or not), found with git. A migration that exists on the main branch but differs here
  * was edited after it shipped: Migrate would refuse every database it was applied to.
  */
-import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
+import { DEFAULT_BASES, firstCommit, forkPoint, git, insideGitCheckout } from '../git.ts';
 import { migrationsDir, projectRoot } from '../project-paths.ts';
 import { migrationFolders } from '../migrations/migration-folders.ts';
 import type { Finding } from './finding.ts';
@@ -21,24 +21,16 @@ export interface MigrationSelection {
   comparedWith: string;
 }
 
-const DEFAULT_BASES = ['origin/main', 'main'];
-
-function git(args: string[]): { ok: boolean; out: string } {
-  const run = spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' });
-  return { ok: run.status === 0, out: run.stdout ?? '' };
-}
-
 const folderOf = (path: string) => /^prisma\/migrations\/([^/]+)\/migration\.sql$/.exec(path)?.[1];
 
 export function selectMigrations(options: { all: boolean; base?: string }): MigrationSelection {
   const all = migrationFolders();
-  const insideGit = git(['rev-parse', '--is-inside-work-tree']).ok;
-  if (!insideGit) {
+  if (!insideGitCheckout()) {
     if (options.base) throw new CliError(`--base ${options.base} needs a git checkout; run from one, or use --all.`);
     return { all, selected: all, edited: [], comparedWith: 'nothing (not a git checkout): linting all' };
   }
   const candidates = options.base ? [options.base] : DEFAULT_BASES;
-  const base = candidates.find((ref) => git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok);
+  const base = firstCommit(candidates);
   if (!base) {
     if (options.base)
       throw new CliError(
@@ -47,9 +39,10 @@ export function selectMigrations(options: { all: boolean; base?: string }): Migr
     return { all, selected: all, edited: [], comparedWith: 'nothing (no main branch here): linting all' };
   }
   // Compare with where this branch left the base, so migrations merged to main since don't count.
-  const forkPoint = git(['merge-base', base, 'HEAD']).out.trim() || base;
   const rel = relative(projectRoot, migrationsDir);
-  const changed = git(['diff', '--name-status', '--no-renames', forkPoint, '--', rel]).out.split('\n').filter(Boolean);
+  const changed = git(['diff', '--name-status', '--no-renames', forkPoint(base), '--', rel])
+    .out.split('\n')
+    .filter(Boolean);
   const untracked = git(['ls-files', '--others', '--exclude-standard', '--', rel]).out.split('\n').filter(Boolean);
 
   const added = new Set<string>();

@@ -92,7 +92,12 @@ export async function lockPreflight(
   const { tables, concurrently } = pendingLocks(pending);
   if (tables.length === 0 && !concurrently) return;
   const deadline = Date.now() + settings.waitMs;
-  await withPgClient(url, async (client) => {
+  // A database that doesn't exist yet (Migrate creates it) has no sessions to wait for.
+  const onDatabase = (work: (client: pg.Client) => Promise<void>) =>
+    withPgClient(url, work).catch((error: { code?: string }) => {
+      if (error.code !== '3D000') throw error;
+    });
+  await onDatabase(async (client) => {
     const oids = await regclasses(client, tables);
     for (let waited = false; ; waited = true) {
       const blockers = await findBlockers(client, oids, concurrently, settings.olderThanMs);

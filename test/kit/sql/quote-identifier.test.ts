@@ -28,7 +28,7 @@ describe('quoteIdentifier', () => {
   });
 });
 
-it('no other module of the kit quotes a name its own way (pg\'s escapeIdentifier, a bare `"${…}"` helper)', () => {
+it("no other module of the kit quotes a name its own way (pg's escapeIdentifier, or a helper of its own)", () => {
   const sources = (dir: string): string[] =>
     readdirSync(join(projectRoot, dir), { withFileTypes: true }).flatMap((entry) =>
       entry.isDirectory()
