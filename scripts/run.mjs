@@ -10,7 +10,7 @@
 // statements per command, so the second compile is pure cost: `lint:migrations -- --no-database`
 // takes 2.2-2.7 s with it and 0.66 s without on Node 24. It has to be on the command line: set
 // from code (v8.setFlagsFromString), Node 20 honoured it and Node 24 ignores it.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BundleError, bundleIfStale } from '#kit/build/bundle-if-stale.mjs';
@@ -23,6 +23,19 @@ if (!/^[\w-]+$/.test(name) || !existsSync(join(root, script))) {
     `error: No script scripts/${name}.ts. Usage: node --liftoff-only scripts/run.mjs <name> [args…], e.g. npm run setup.`,
   );
   process.exit(1);
+}
+// `--help` (or -h): the script's docblock, which opens with its usage and says what it does;
+// nothing is built or run. migrate:new answers --help itself (it lists its patterns).
+if ((args.includes('--help') || args.includes('-h')) && name !== 'migrate-new') {
+  const docblock = /\/\*\*([\s\S]*?)\*\//.exec(readFileSync(join(root, script), 'utf8'))?.[1] ?? '';
+  console.log(
+    docblock
+      .split('\n')
+      .map((line) => line.replace(/^\s*\* ?/, ''))
+      .join('\n')
+      .trim(),
+  );
+  process.exit(0);
 }
 const bundle = await bundleIfStale(root, script, join(root, '.data', 'build', 'scripts', `${name}.mjs`)).catch(
   (error) => {

@@ -15,6 +15,7 @@ export const KIT_PATHS = [
   'tsconfig.json',
   'biome.jsonc',
   '.ci',
+  'CHANGELOG.md',
 ];
 
 /** Where a file the kit no longer has is removed too (docs/ may hold the team's own pages). */
