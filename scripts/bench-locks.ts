@@ -32,6 +32,7 @@ import {
 } from '../test/kit/support/concurrent-writer.ts';
 import { demoMigrationsBefore, withRunnerBookkeeping } from '../test/kit/support/demo-project.ts';
 import { renderLatencyChart, type ChartRow } from '../test/kit/support/latency-chart.ts';
+import { startStallObserver } from '../test/kit/support/stall-observer.ts';
 import {
   applyDemoMigrations,
   LOCK_BENCH_PATTERNS,
@@ -49,6 +50,8 @@ interface Measured {
   label: string;
   ms: number;
   writer: WriterStats;
+  /** The longest write, when it happened, and what the stall observer saw meanwhile. */
+  longestWrite: string;
 }
 
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -65,6 +68,7 @@ async function measure(
   const t0 = performance.now();
   const finished: WriterStats[] = [];
   let writer = startConcurrentWriter(url, rows, pattern.workload, t0);
+  const observer = await startStallObserver(url, await writer.backendPid(), t0);
   const progress = createProgress({ label: `${pattern.key} ${variant} backfill`, total: rows });
   let backfilling = false;
   try {
@@ -72,6 +76,7 @@ async function measure(
       async swapWriter(workload: WriterWorkload) {
         finished.push(await writer.stop());
         writer = startConcurrentWriter(url, rows, workload, t0);
+        observer.watch(await writer.backendPid());
       },
       onBackfillProgress(done) {
         backfilling = true;
@@ -80,6 +85,7 @@ async function measure(
     });
   } catch (error) {
     await writer.stop(); // a writer left running would spin on its dropped database
+    await observer.stop();
     throw error;
   }
   const total = performance.now() - t0;
@@ -87,7 +93,9 @@ async function measure(
   // The app keeps running after the change; a moment of that shows whether it recovered.
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   finished.push(await writer.stop());
+  await observer.stop();
   const samples = finished.flatMap((stats) => stats.samples);
+  const [at, longest] = samples.reduce((max, sample) => (sample[1] > max[1] ? sample : max), [0, 0]);
   return {
     label: change.label,
     ms: total,
@@ -95,6 +103,7 @@ async function measure(
       samples,
       finished.flatMap((stats) => stats.failures),
     ),
+    longestWrite: `${ms(longest)} at ${(at / 1000).toFixed(2)} s: ${observer.explain(at - longest, at)}`,
   };
 }
 
@@ -131,6 +140,8 @@ interface PatternResult {
   /** Every run's longest write, in run order. */
   naiveLongest: number[];
   safeLongest: number[];
+  /** Each safe run's longest write, with what the stall observer saw meanwhile. */
+  safeStalls: string[];
 }
 
 /** `min / median / max` of a run's longest writes, or the one value. */
@@ -175,6 +186,12 @@ function markdown(rows: number, results: PatternResult[], machine: string): stri
       `- **${pattern.key}** naive: ${spread(naiveLongest)}`,
       `- **${pattern.key}** safe: ${spread(safeLongest)}`,
     ]),
+    '',
+    "Each safe run's longest write, and what was happening meanwhile (test/kit/support/stall-observer.ts samples the writer's backend every 5 ms):",
+    '',
+    ...results.flatMap(({ pattern, safeStalls }) =>
+      safeStalls.map((stall, run) => `- **${pattern.key}** safe, run ${run + 1}: ${stall}`),
+    ),
     '',
     '![write latency over time, naive and safe](bench-locks.svg)',
     '',
@@ -226,7 +243,9 @@ runCli(async (argv) => {
           // pages, dead rows for autovacuum), which otherwise show up as stray stalls.
           await withPgClient(server, (client) => client.query('CHECKPOINT'));
           console.log(`${pattern.key}: ${variant}${of}…`);
-          measured[variant].push(await measure(url, rows, pattern, variant));
+          const result = await measure(url, rows, pattern, variant);
+          console.log(`  longest write ${result.longestWrite}`);
+          measured[variant].push(result);
           await dropDatabase(url);
         }
       }
@@ -237,6 +256,7 @@ runCli(async (argv) => {
         safe: measured.safe.at(-1) as Measured,
         naiveLongest: longest(measured.naive),
         safeLongest: longest(measured.safe),
+        safeStalls: measured.safe.map((m) => m.longestWrite),
       });
       await dropDatabasesWithPrefix(server, PREFIX);
     }

@@ -17,6 +17,8 @@ export interface WriterStats {
 
 export interface ConcurrentWriter {
   stop(): Promise<WriterStats>;
+  /** The writer's backend process id, once it has connected (for a stall observer). */
+  backendPid(): Promise<number>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -74,7 +76,12 @@ export function startConcurrentWriter(
   let running = true;
   const samples: Array<[number, number]> = [];
   const failures: string[] = [];
+  let connected: (pid: number) => void = () => {};
+  const pid = new Promise<number>((resolve) => {
+    connected = resolve;
+  });
   const loop = withPgClient(url, async (client) => {
+    connected((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
     for (let i = 0; running; i += 1) {
       const started = performance.now();
       try {
@@ -93,5 +100,6 @@ export function startConcurrentWriter(
       await loop;
       return writerStats(samples, failures);
     },
+    backendPid: () => pid,
   };
 }

@@ -1,0 +1,124 @@
+/**
+ * What a stall was. While a change runs beside the writer, this samples every few milliseconds
+ * what the writer's backend is waiting on (pg_stat_activity's wait event, and pg_blocking_pids),
+ * which other backends are active (an autovacuum worker, the change itself) and how late this
+ * process's event loop runs. For a write that took long, the samples inside its interval say
+ * whether it waited on a lock (and whose), on I/O or a lightweight lock, or for the client
+ * (`Client:ClientRead`: the time went to this process, its event loop or the CPU it didn't get),
+ * which is a property of the machine, not of the migration (issue 32, item 5: a ~100 ms stall of
+ * the index pattern that came and went).
+ */
+import pg from 'pg';
+
+interface Sample {
+  at: number;
+  /** `Lock:relation`, `LWLock:WALWrite`, `IO:DataFileRead`, … or undefined while it runs or idles. */
+  writerWait?: string;
+  blockedBy: string[];
+  /** Other active backends: `autovacuum worker`, `client backend: CREATE INDEX CONCURRENTLY …`. */
+  active: string[];
+  /** How late this sample came: the event loop's delay, in ms. */
+  lateMs: number;
+}
+
+export interface StallObserver {
+  /** From now on, the writer is this backend (the rename swaps releases). */
+  watch(writerPid: number): void;
+  stop(): Promise<void>;
+  /** What the samples between `from` and `to` (ms since t0) show, in one line. */
+  explain(from: number, to: number): string;
+  /**
+   * When a statement matching `query` ran (ms since t0, first to last sample that saw it active),
+   * or undefined if no sample did: the window in which its locks could hold the writer up.
+   */
+  activeWindow(query: RegExp): [number, number] | undefined;
+}
+
+/**
+ * The longest write that overlapped [from, to], with when it ended: what the app felt while a
+ * statement ran, apart from what the machine did to it before or after (a CLI starting, say).
+ */
+export function longestWriteDuring(samples: Array<[number, number]>, [from, to]: [number, number]): [number, number] {
+  return samples
+    .filter(([at, ms]) => at >= from && at - ms <= to)
+    .reduce<[number, number]>((max, sample) => (sample[1] > max[1] ? sample : max), [0, 0]);
+}
+
+const INTERVAL_MS = 5;
+
+export async function startStallObserver(url: string, firstWriterPid: number, t0: number): Promise<StallObserver> {
+  let writerPid = firstWriterPid;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const samples: Sample[] = [];
+  let running = true;
+  const loop = (async () => {
+    let expected = performance.now();
+    while (running) {
+      const now = performance.now();
+      const lateMs = Math.max(0, now - expected);
+      const { rows } = await client.query<{
+        pid: number;
+        type: string;
+        wait: string | null;
+        blockers: number[];
+        query: string;
+      }>(
+        `SELECT pid, backend_type AS type, wait_event_type || ':' || wait_event AS wait,
+                pg_blocking_pids(pid) AS blockers, left(regexp_replace(query, '\\s+', ' ', 'g'), 50) AS query
+           FROM pg_stat_activity
+          WHERE pid <> pg_backend_pid() AND (pid = $1 OR state = 'active' OR backend_type = 'autovacuum worker')`,
+        [writerPid],
+      );
+      const writer = rows.find((row) => row.pid === writerPid);
+      // Who, not what it waits on: a blocker's wait event changes every few samples.
+      const describe = (row: (typeof rows)[number]) =>
+        row.type === 'client backend' ? `${row.type}: ${row.query}` : row.type;
+      samples.push({
+        at: now - t0,
+        writerWait: writer?.wait ?? undefined,
+        blockedBy: (writer?.blockers ?? []).map((pid) => {
+          const blocker = rows.find((row) => row.pid === pid);
+          return blocker ? describe(blocker) : `pid ${pid}`;
+        }),
+        active: rows.filter((row) => row.pid !== writerPid).map(describe),
+        lateMs,
+      });
+      expected = performance.now() + INTERVAL_MS;
+      await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
+    }
+  })();
+  return {
+    watch(pid) {
+      writerPid = pid;
+    },
+    async stop() {
+      running = false;
+      await loop;
+      await client.end();
+    },
+    activeWindow(query) {
+      const seen = samples.filter((sample) => sample.active.some((active) => query.test(active)));
+      return seen.length === 0 ? undefined : [seen[0]!.at, seen.at(-1)!.at];
+    },
+    explain(from, to) {
+      const inside = samples.filter((sample) => sample.at >= from && sample.at <= to + INTERVAL_MS);
+      if (inside.length === 0) return 'no sample in its interval (the first write, before sampling began)';
+      const tally = (values: string[]) => {
+        const counts = new Map<string, number>();
+        for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+        return [...counts].map(([value, n]) => `${value} (${n} of ${inside.length} samples)`).join(', ');
+      };
+      const waits = inside.flatMap((sample) => (sample.writerWait ? [sample.writerWait] : []));
+      const blockers = [...new Set(inside.flatMap((sample) => sample.blockedBy))];
+      const late = Math.max(...inside.map((sample) => sample.lateMs));
+      const others = [...new Set(inside.flatMap((sample) => sample.active))];
+      return [
+        waits.length > 0 ? `the writer's backend waited on ${tally(waits)}` : "the writer's backend was running",
+        ...(blockers.length > 0 ? [`blocked by ${blockers.join('; ')}`] : []),
+        `event loop up to ${Math.round(late)} ms late`,
+        `also active: ${others.length > 0 ? others.join('; ') : 'nothing'}`,
+      ].join('; ');
+    },
+  };
+}
