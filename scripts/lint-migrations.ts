@@ -14,6 +14,8 @@ import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
 import { lintMigrations, type LintReport } from '#kit/migration-lint/lint-migrations.ts';
 import { fixGeneratedMigration } from '#kit/migration-fix/fix-generated-migration.ts';
 import { parseRename } from '#kit/migration-fix/rename-by-expand-contract.ts';
+import { renamesInSchema } from '#kit/migration-fix/renames-in-schema.ts';
+import { isCommit } from '#kit/git.ts';
 import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
 import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
@@ -44,8 +46,10 @@ runCli(async (argv) => {
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   if (values.fix) {
     // Only migrations not yet on main: rewriting one that shipped would break every database it reached.
-    const { selected } = selectMigrations({ all: false, base: values.base });
-    for (const report of await applyFixes(migrationsDir, selected, backfillsDir, renames)) {
+    const { selected, comparedWith } = selectMigrations({ all: false, base: values.base });
+    // A field whose @map changed on this branch is a rename schema.prisma proves: no --rename needed.
+    const proven = isCommit(comparedWith) ? renamesInSchema(comparedWith) : [];
+    for (const report of await applyFixes(migrationsDir, selected, backfillsDir, { named: renames, proven })) {
       console.log(`--fix ${report.migration}`);
       const written = [
         ...report.added.map((folder) => `added ${folder}`),

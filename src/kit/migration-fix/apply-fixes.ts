@@ -31,27 +31,30 @@ function laterTimestamp(folder: string, seconds: number): string {
 }
 
 /**
- * `backfillsDir` is where backfill job files go (src/backfills/); `renames` are the drops and adds
- * a person named as renames (--rename), each of which some selected migration must hold.
+ * `backfillsDir` is where backfill job files go (src/backfills/); `named` are the drops and adds
+ * a person named as renames (--rename), each of which some selected migration must hold;
+ * `proven` are the ones schema.prisma proves (renames-in-schema.ts), taken where a migration
+ * holds them.
  */
 export async function applyFixes(
   dir: string,
   selected: string[],
   backfillsDir: string,
-  renames: Rename[] = [],
+  { named = [], proven = [] }: { named?: Rename[]; proven?: Rename[] } = {},
 ): Promise<FixReport[]> {
   await loadSqlParsers();
   const all = migrationFolders(dir);
-  for (const rename of renames) {
-    const holds = selected.some((migration) => {
-      const statements = parseStatements(migrationSql(migration, dir));
-      return renameRewrite(statements, rename, migration) !== undefined;
-    });
-    if (!holds)
+  const held = (rename: Rename) =>
+    selected.some(
+      (migration) => renameRewrite(parseStatements(migrationSql(migration, dir)), rename, migration) !== undefined,
+    );
+  for (const rename of named) {
+    if (!held(rename))
       throw new CliError(
         `--rename ${rename.table}.${rename.from}:${rename.table}.${rename.to}: no migration of this branch drops ${rename.from} and adds ${rename.to} on ${rename.table}. Check the names, or generate the migration first: npx prisma migrate dev --create-only.`,
       );
   }
+  const renames = [...named, ...proven.filter(held)];
   const reports: FixReport[] = [];
   for (const migration of selected) {
     const outcome = fixGeneratedMigration(migration, migrationSql(migration, dir), renames);

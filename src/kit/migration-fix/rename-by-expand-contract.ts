@@ -4,9 +4,9 @@
  * expand half of a rename: the new column beside the old one with a trigger that keeps them equal
  * (migrate:new's rename-expand), a backfill job that copies the older rows, and, for a required
  * field, the phased NOT NULL steps after it. The contract half (drop the old column and the
- * trigger) ships a release later: the fix prints the command. Only a person can say a drop and an
- * add are a rename, so it happens only when named (the linter's drop-and-add-looks-like-rename
- * asks).
+ * trigger) ships a release later: the fix prints the command. Only a person, or schema.prisma
+ * (a field whose @map changed: renames-in-schema.ts), can say a drop and an add are a rename, so
+ * it happens only then (the linter's drop-and-add-looks-like-rename asks).
  */
 import { CliError } from '../cli-error.ts';
 import { PATTERNS } from '../migration-scaffold/templates.ts';

@@ -208,7 +208,7 @@ describe('npm run lint:migrations -- --fix', () => {
     const sql = `-- AlterTable\nALTER TABLE "posts" DROP COLUMN "body",\nADD COLUMN     "content" TEXT NOT NULL;\n`;
     const dir = migrationsWith('rename', sql);
     const backfills = join(scratch, 'rename-backfills');
-    const [report] = await applyFixes(dir, [NAME], backfills, [parseRename('posts.body:posts.content')]);
+    const [report] = await applyFixes(dir, [NAME], backfills, { named: [parseRename('posts.body:posts.content')] });
     expect(report!.refused).toEqual([]);
     expect(report!.changes).toEqual([
       expect.stringMatching(
@@ -256,7 +256,7 @@ describe('npm run lint:migrations -- --fix', () => {
   it('--rename names what it could not find, and a malformed one, in one line', async () => {
     const dir = migrationsWith('rename-missing', GENERATED);
     await expect(
-      applyFixes(dir, [NAME], join(scratch, 'b'), [parseRename('posts.body:posts.content')]),
+      applyFixes(dir, [NAME], join(scratch, 'b'), { named: [parseRename('posts.body:posts.content')] }),
     ).rejects.toThrow(
       /^--rename posts\.body:posts\.content: no migration of this branch drops body and adds content on posts\./,
     );

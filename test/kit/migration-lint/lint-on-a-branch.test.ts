@@ -125,3 +125,45 @@ describe("ci.yml's lint step on a push to main", () => {
     expect(unaware.stdout + unaware.stderr).toMatch(/\b0 migration\(s\) linted \(not on main/);
   });
 });
+
+describe('lint:migrations -- --fix on a branch whose schema.prisma renames a column with @map', () => {
+  const copy = copyProject('lint-rename', { demo: true });
+  afterAll(() => copy.remove());
+  const git = (...args: string[]) =>
+    spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
+      cwd: copy.dir,
+      encoding: 'utf8',
+    });
+
+  it('rewrites the drop and add Prisma generated into expand and contract, without --rename', () => {
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'main');
+    git('checkout', '-q', '-b', 'feature');
+    // The field keeps its name; its column becomes `content`: schema.prisma proves the rename.
+    const schema = join(copy.dir, 'prisma', 'schema.prisma');
+    writeFileSync(
+      schema,
+      readFileSync(schema, 'utf8').replace(/^(\s*body\s+String\s+@default\(""\))\s*$/m, '$1 @map("content")'),
+    );
+    const folder = join(copy.dir, 'prisma', 'migrations', '29990101000000_posts_body_column');
+    mkdirSync(folder);
+    // As `prisma migrate dev --create-only` writes it for that change.
+    writeFileSync(
+      join(folder, 'migration.sql'),
+      `-- AlterTable\nALTER TABLE "posts" DROP COLUMN "body",\nADD COLUMN     "content" TEXT NOT NULL DEFAULT '';\n`,
+    );
+    const run = spawnSync(...scriptCommand('lint-migrations', ['--fix', '--no-database'], copy.dir), {
+      cwd: copy.dir,
+      encoding: 'utf8',
+    });
+    expect(run.stdout).toContain('--fix 29990101000000_posts_body_column');
+    expect(run.stdout).toMatch(/line 2: posts\.body → content by expand and contract, not drop and add/);
+    expect(readFileSync(join(folder, 'migration.sql'), 'utf8')).toContain(
+      'ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "content" text;',
+    );
+    expect(readFileSync(join(copy.dir, 'src', 'backfills', 'posts-content.ts'), 'utf8')).toContain(
+      `set: '"content" = "body"'`,
+    );
+  });
+});
