@@ -18,6 +18,7 @@ const WALKS = [
   'test/kit/migrations/previous-release-client.test.ts',
   'test/kit/migrations/rollback.test.ts',
   'test/kit/schema-engine/conformance.test.ts',
+  'test/kit/schema-engine/named-schema.test.ts',
 ];
 
 /**

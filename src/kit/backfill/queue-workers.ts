@@ -13,7 +13,7 @@
 import PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { connectPgClient } from '../db/pg-client.ts';
-import { pgConnectionOptions } from '../db/tls-options.ts';
+import { pgConnectionOptions } from '../db/pg-connection-options.ts';
 import { CliError } from '../cli-error.ts';
 import { parseCount } from '../parse-count.ts';
 import { finishRunIfDone, tryLockJob, unfinishedRanges, unlockJob } from './bookkeeping.ts';

@@ -16,7 +16,7 @@ import { redactUrl, scrubSecret } from './connection-url.ts';
 import { serverId } from './development-server.ts';
 import { withPgClient } from './pg-client.ts';
 import { pooledBecause } from './pooled-url.ts';
-import { pgConnectionOptions } from './tls-options.ts';
+import { pgConnectionOptions, urlSchema } from './pg-connection-options.ts';
 
 export interface Finding {
   level: 'problem' | 'note';
@@ -142,7 +142,7 @@ export async function examineUrl(
       level: process.env.KIT_ALLOW_POOLED_URL === '1' ? 'note' : 'problem',
       text: `Migration commands refuse a transaction-mode pooler's URL: use the direct one for ${name} (KIT_ALLOW_POOLED_URL=1 for a session-mode pooler).`,
     });
-  const schema = new URL(url).searchParams.get('schema') || 'public';
+  const schema = urlSchema(url) ?? 'public';
   try {
     await withPgClient(url, async (client) => {
       const role = await readRole(client, schema);

@@ -1,6 +1,6 @@
 /** One short-lived node-postgres connection for admin and bookkeeping queries, always closed. */
 import type pg from 'pg';
-import { pgConnectionOptions } from './tls-options.ts';
+import { pgConnectionOptions } from './pg-connection-options.ts';
 
 /**
  * A connected client for work that outlives one query (a backfill, a seed's transaction); close

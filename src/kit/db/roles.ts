@@ -13,6 +13,7 @@ import { CliError } from '../cli-error.ts';
 import { databaseName } from './connection-url.ts';
 import { withPgClient } from './pg-client.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { urlSchema } from './pg-connection-options.ts';
 
 export interface RoleNames {
   migrator: string;
@@ -55,16 +56,18 @@ async function ensureLoginRole(client: pg.Client, role: string, password: string
 }
 
 /**
- * Whether the admin may hand the `public` schema to the migrator. From PostgreSQL 15 it belongs to
+ * Whether the admin may hand the schema (the URL's `?schema=`, else `public`) to the migrator.
+ * From PostgreSQL 15 `public` belongs to
  * the database's owner; on 14 and older to the bootstrap superuser (`postgres`, `rdsadmin`, …),
  * which a managed host's admin is not, and which lets every role (PUBLIC) create in it. Then the
  * schema stays as it is: the roles work if PUBLIC's default USAGE and CREATE are still there
  * (refused in one line naming the GRANT otherwise), and the app role can create tables there until
  * the owner revokes that, which is said as a warning.
  */
-async function publicSchemaAccess(
+async function schemaAccess(
   client: pg.Client,
   names: RoleNames,
+  name: string,
 ): Promise<{ adminOwnsIt: boolean; warnings: string[] }> {
   const schema = (
     await client.query<{
@@ -79,21 +82,21 @@ async function publicSchemaAccess(
               has_schema_privilege($1, oid, 'USAGE') AND has_schema_privilege($1, oid, 'CREATE') AS migrator_can,
               has_schema_privilege($2, oid, 'USAGE') AS app_uses,
               has_schema_privilege($2, oid, 'CREATE') AS app_creates
-       FROM pg_namespace WHERE nspname = 'public'`,
-      [names.migrator, names.app],
+       FROM pg_namespace WHERE nspname = $3`,
+      [names.migrator, names.app, name],
     )
   ).rows[0];
-  if (!schema) throw new CliError('The database has no schema "public": create it, then run npm run db:roles again.');
+  if (!schema) throw new CliError(`The database has no schema "${name}": create it, then run npm run db:roles again.`);
   if (schema.admin_owns_it) return { adminOwnsIt: true, warnings: [] };
   const grant = (role: string, what: string) =>
-    `The schema public belongs to "${schema.owner}", not to this admin, and does not let ${role} ${what}. As "${schema.owner}" (or a superuser) run GRANT USAGE, CREATE ON SCHEMA public TO ${role}; then run npm run db:roles again. Nothing was changed.`;
+    `The schema ${name} belongs to "${schema.owner}", not to this admin, and does not let ${role} ${what}. As "${schema.owner}" (or a superuser) run GRANT USAGE, CREATE ON SCHEMA ${quoteIdentifier(name)} TO ${role}; then run npm run db:roles again. Nothing was changed.`;
   if (!schema.migrator_can) throw new CliError(grant(names.migrator, 'create in it'));
   if (!schema.app_uses) throw new CliError(grant(names.app, 'use it').replace('USAGE, CREATE', 'USAGE'));
   return {
     adminOwnsIt: false,
     warnings: schema.app_creates
       ? [
-          `${names.app} can create tables in the schema public: every role may (PostgreSQL 14 and older's default), and only its owner "${schema.owner}" can change that. Ask for REVOKE CREATE ON SCHEMA public FROM PUBLIC, run as "${schema.owner}" (docs/deploy/managed-postgresql.md).`,
+          `${names.app} can create tables in the schema ${name}: every role may (PostgreSQL 14 and older's default for public), and only its owner "${schema.owner}" can change that. Ask for REVOKE CREATE ON SCHEMA ${quoteIdentifier(name)} FROM PUBLIC, run as "${schema.owner}" (docs/deploy/managed-postgresql.md).`,
         ]
       : [],
   };
@@ -110,9 +113,11 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
     if (password.length < 12) throw new CliError(`The ${which} password must be at least 12 characters.`);
   }
   const database = databaseName(adminUrl);
+  const schemaName = urlSchema(adminUrl) ?? 'public';
   await withPgClient(adminUrl, async (client) => {
     const migrator = quoteIdentifier(names.migrator);
     const app = quoteIdentifier(names.app);
+    const schema = quoteIdentifier(schemaName);
     await client.query('BEGIN');
     try {
       await ensureLoginRole(client, names.migrator, passwords.migrator);
@@ -133,11 +138,14 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       if (admin.superuser || admin.createdb)
         await client.query(`ALTER DATABASE ${quoteIdentifier(database)} OWNER TO ${migrator}`);
       else await client.query(`GRANT CONNECT, CREATE ON DATABASE ${quoteIdentifier(database)} TO ${migrator}`);
-      const publicSchema = await publicSchemaAccess(client, names);
-      if (publicSchema.adminOwnsIt) {
-        await client.query(`ALTER SCHEMA public OWNER TO ${migrator}`);
-        await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
-      } else warnings.push(...publicSchema.warnings);
+      // A schema the URL names (`?schema=tenant_a`) that doesn't exist yet is made the migrator's.
+      if (schemaName !== 'public')
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${migrator}`);
+      const access = await schemaAccess(client, names, schemaName);
+      if (access.adminOwnsIt) {
+        await client.query(`ALTER SCHEMA ${schema} OWNER TO ${migrator}`);
+        await client.query(`REVOKE CREATE ON SCHEMA ${schema} FROM PUBLIC`);
+      } else warnings.push(...access.warnings);
       // Everything the schema already holds (tables, sequences, views, enums, functions) moves
       // to the migrator, so later migrations can alter it.
       await client.query(`
@@ -149,35 +157,34 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
                           CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
                           c.oid::regclass, ${client.escapeLiteral(names.migrator)}) AS ddl
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+            WHERE n.nspname = ${client.escapeLiteral(schemaName)} AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i') AND c.relkind = 'S')
             UNION ALL
             SELECT format('ALTER TYPE %s OWNER TO %I', t.oid::regtype, ${client.escapeLiteral(names.migrator)})
             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-            WHERE n.nspname = 'public' AND t.typtype = 'e'
+            WHERE n.nspname = ${client.escapeLiteral(schemaName)} AND t.typtype = 'e'
             UNION ALL
             SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, ${client.escapeLiteral(names.migrator)})
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = 'public'
+            WHERE n.nspname = ${client.escapeLiteral(schemaName)}
           LOOP
             EXECUTE object.ddl;
           END LOOP;
         END $$`);
       await client.query(`GRANT CONNECT ON DATABASE ${quoteIdentifier(database)} TO ${app}`);
-      if (publicSchema.adminOwnsIt) await client.query(`GRANT USAGE ON SCHEMA public TO ${app}`);
-      await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app}`);
-      await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${app}`);
+      if (access.adminOwnsIt) await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${app}`);
+      await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${app}`);
+      await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${app}`);
       await client.query(
-        `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
       );
       await client.query(
-        `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${migrator} IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO ${app}`,
       );
       // The migration history is the migrator's business only.
-      if (
-        (await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`)).rows[0].present
-      ) {
-        await client.query(`REVOKE ALL ON public._prisma_migrations FROM ${app}`);
+      const history = `${schema}._prisma_migrations`;
+      if ((await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [history])).rows[0].present) {
+        await client.query(`REVOKE ALL ON ${history} FROM ${app}`);
       }
       await client.query('COMMIT');
     } catch (error) {

@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { importBundled } from '../build/bundle-if-stale.mjs';
 import { CliError } from '../cli-error.ts';
-import { pgConnectionOptions } from '../db/tls-options.ts';
+import { pgConnectionOptions, urlSchema } from '../db/pg-connection-options.ts';
 import { DEFAULT_BASES, firstCommit, forkPoint, git, insideGitCheckout } from '../git.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { dataDir, projectRoot, schemaPath } from '../project-paths.ts';
@@ -75,7 +75,9 @@ export async function checkPreviousReleaseClient(url: string, named?: string): P
     PrismaClient: new (options: { adapter: unknown }) => Record<string, Delegate> & { $disconnect(): Promise<void> };
     Prisma: { ModelName: Record<string, string> };
   };
-  const client = new module.PrismaClient({ adapter: new PrismaPg(pgConnectionOptions(url)) });
+  const client = new module.PrismaClient({
+    adapter: new PrismaPg(pgConnectionOptions(url), { schema: urlSchema(url) }),
+  });
   const models: ModelCheck[] = [];
   try {
     for (const model of Object.values(module.Prisma.ModelName)) {

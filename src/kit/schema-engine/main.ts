@@ -31,6 +31,7 @@ import {
 import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { loadNativeParser } from '../sql/native-script-plan.ts';
 import { withPgClient } from '../db/pg-client.ts';
+import { urlSchema } from '../db/pg-connection-options.ts';
 
 interface EngineArgs {
   version: boolean;
@@ -220,7 +221,7 @@ const HISTORY_METHODS = new Set([
  * yet, is left to the engine to report as it does natively.
  */
 async function refuseWithoutSchemaUsage(url: string): Promise<void> {
-  const schema = new URL(url).searchParams.get('schema') || 'public';
+  const schema = urlSchema(url) ?? 'public';
   const access = await withPgClient(url, async (client) => {
     const { rows } = await client.query<{ role: string; usage: boolean | null }>(
       `SELECT current_user AS role, has_schema_privilege(oid, 'USAGE') AS usage FROM pg_namespace WHERE nspname = $1`,

@@ -42,7 +42,7 @@ import type pg from 'pg';
 import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
 import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
-import { pgConnectionOptions } from '../db/tls-options.ts';
+import { pgConnectionOptions, urlSchema } from '../db/pg-connection-options.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 const CHAR_OID = 18;
@@ -205,7 +205,7 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
  * the views, tables, sequences and enums in it and leaving the schema and its grants.
  */
 function emptySchema(url: string): string {
-  const schema = new URL(url).searchParams.get('schema') || 'public';
+  const schema = urlSchema(url) ?? 'public';
   const quoted = quoteIdentifier(schema);
   const literal = `'${schema.replace(/'/g, "''")}'`;
   return `DO $$
@@ -249,7 +249,7 @@ export async function createMigrationAdapterFactory(
   const { PrismaPg: Adapter } = await import('@prisma/adapter-pg');
   /** One connection for the whole command, never closed while idle: the native engine's model. */
   const oneConnection = (url: string): PrismaPg =>
-    new Adapter({ ...pgConnectionOptions(url), max: 1, idleTimeoutMillis: 0 });
+    new Adapter({ ...pgConnectionOptions(url), max: 1, idleTimeoutMillis: 0 }, { schema: urlSchema(url) });
   const main = oneConnection(datasource.url);
   return {
     provider: main.provider,

@@ -14,7 +14,8 @@ export async function appliedMigrationCount(url: string): Promise<number> {
 
 function countApplied(url: string): Promise<number> {
   return withPgClient(url, async (client) => {
-    const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`);
+    // Unqualified: the URL's schema (`?schema=`) is the connection's search path.
+    const exists = await client.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
     if (!exists.rows[0]?.present) return 0;
     const result = await client.query(
       'SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
@@ -26,7 +27,7 @@ function countApplied(url: string): Promise<number> {
 export function rowCounts(url: string): Promise<Array<{ table: string; rows: number }>> {
   return withPgClient(url, async (client) => {
     const tables = await client.query<{ name: string }>(
-      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE '\\_prisma%' ORDER BY tablename`,
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE '\\_prisma%' ORDER BY tablename`,
     );
     const counts = [];
     for (const { name } of tables.rows) {

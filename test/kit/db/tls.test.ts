@@ -2,7 +2,7 @@
  * `?sslmode=…`, the URL every managed host documents, against a real PostgreSQL with TLS on and a
  * self-signed certificate (test/kit/support/tls-server.ts). The wasm stand-in (through the Prisma
  * CLI), the kit's scripts and the app's client get the same URL and read it as Prisma's native
- * engine and libpq do (src/kit/db/tls-options.ts).
+ * engine and libpq do (src/kit/db/pg-connection-options.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';

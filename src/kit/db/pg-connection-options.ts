@@ -1,6 +1,15 @@
 /**
- * A connection URL's TLS parameters, read as Prisma's native engine and libpq read them, turned
- * into node-postgres options. node-postgres reads `sslmode` itself, differently: it treats
+ * A connection URL as Prisma's native engine reads it, turned into node-postgres options: every
+ * connection the kit opens (its scripts, the schema-engine stand-in, the app's client) goes
+ * through here, so each reads the URL the same way.
+ *
+ * `?schema=tenant_a` (a shared database, a Supabase project, a tenant per schema): the native
+ * engine sets the search path to that schema, so migrations' unqualified names and
+ * `_prisma_migrations` live there. node-postgres ignores the parameter, so the kit sets
+ * `search_path` at connection (`options`), and hands the schema to adapter-pg, which qualifies
+ * the client's queries with it (`urlSchema`).
+ *
+ * Its TLS parameters are read as the native engine and libpq read them. node-postgres reads `sslmode` itself, differently: it treats
  * `require` as verify-full (so RDS's and Supabase's certificates, signed by CAs Node doesn't
  * trust, fail with DEPTH_ZERO_SELF_SIGNED_CERT), and prints a SECURITY WARNING on stderr, which
  * is the channel the Prisma CLI reads the schema engine's JSON from. So the kit removes the TLS
@@ -21,6 +30,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { CliError } from '../cli-error.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 const TLS_PARAMETERS = [
   'sslmode',
@@ -36,7 +46,17 @@ const TLS_PARAMETERS = [
 export interface PgConnectionOptions {
   connectionString: string;
   ssl: false | ConnectionOptions;
+  /** `-c search_path=…` for a URL that names a schema. */
+  options?: string;
 }
+
+/** The schema a URL names with `?schema=`, or undefined (PostgreSQL's search path: public). */
+export function urlSchema(url: string): string | undefined {
+  return new URL(url).searchParams.get('schema') || undefined;
+}
+
+/** The startup option that makes `schema` the connection's search path (spaces escaped, as libpq reads options). */
+const searchPathOption = (schema: string) => `-c search_path=${quoteIdentifier(schema).replace(/([\\ ])/g, '\\$1')}`;
 
 function readPem(path: string, parameter: string): string {
   try {
@@ -47,11 +67,16 @@ function readPem(path: string, parameter: string): string {
 }
 
 export function pgConnectionOptions(url: string): PgConnectionOptions {
+  const schema = urlSchema(url);
+  return { ...tlsOptions(url), ...(schema ? { options: searchPathOption(schema) } : {}) };
+}
+
+function tlsOptions(url: string): PgConnectionOptions {
   const parsed = new URL(url);
   const get = (name: string) => parsed.searchParams.get(name) ?? undefined;
   const mode = get('sslmode') ?? 'prefer';
   const rootCertPath = get('sslrootcert') ?? get('sslcert');
-  for (const name of TLS_PARAMETERS) parsed.searchParams.delete(name);
+  for (const name of [...TLS_PARAMETERS, 'schema']) parsed.searchParams.delete(name);
   const connectionString = parsed.toString();
   const ca = rootCertPath
     ? readPem(rootCertPath, rootCertPath === get('sslrootcert') ? 'sslrootcert' : 'sslcert')
