@@ -10,13 +10,13 @@
  * under /var/tmp in a folder owned by that user; the project's `.data/` still records where.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chownSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from '../cli-error.ts';
 import { dataDir, projectRoot } from '../project-paths.ts';
 import { clusterName, platformPackageDir } from './postgres-major.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export interface OsUser {
   name: string;
@@ -87,7 +87,7 @@ function userCan(user: OsUser, flag: '-x' | '-w', path: string): boolean {
 
 /** Where a project's cluster of `major` lives when run as root from a folder the service user can't enter. */
 export function outsideLocation(project: string, major: number): string {
-  const hash = createHash('sha256').update(project).digest('hex').slice(0, 12);
+  const hash = sha256Hex(project).slice(0, 12);
   return join('/var/tmp', `${clusterName(major)}-${hash}`);
 }
 

@@ -3,7 +3,6 @@
  * migrations (`prisma migrate diff … --exit-code`, the same command CI runs), and applied
  * migrations whose file no longer matches the checksum Migrate recorded.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
@@ -12,6 +11,7 @@ import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { migrationsDir, projectRoot, schemaPath } from '../project-paths.ts';
 import type { Finding } from './finding.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export async function schemaDrift(url: string): Promise<Finding[]> {
   const diff = await runPrisma(
@@ -56,7 +56,7 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
 }
 
 /** Prisma's checksum of a migration file: SHA-256 of its bytes, hex. */
-export const migrationChecksum = (sql: Buffer | string) => createHash('sha256').update(sql).digest('hex');
+export const migrationChecksum = (sql: Buffer | string) => sha256Hex(sql);
 
 export async function editedAfterApplied(url: string, folders: string[]): Promise<Finding[]> {
   const applied = await withPgClient(url, async (client) => {

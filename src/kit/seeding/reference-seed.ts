@@ -12,7 +12,6 @@
  *   run, so a deploy months later that would take more rows refuses. No command-line flag can
  *   authorise it: a flag set once in a workflow would authorise every later cascade.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type pg from 'pg';
@@ -22,6 +21,7 @@ import { projectRoot, prismaDir } from '../project-paths.ts';
 import { deletionEffects, describeEffect } from '../db/deletion-effects.ts';
 import type { ColumnType, ReferenceTable } from './reference-table.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export const referenceDir = join(prismaDir, 'reference');
 const MANIFEST = 'manifest.json';
@@ -56,7 +56,6 @@ export interface TableResult {
 }
 
 const display = (path: string) => relative(projectRoot, path) || path;
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 function readManifest(dir: string): Manifest {
   const path = join(dir, MANIFEST);
@@ -74,7 +73,7 @@ export function verifyChecksums(tables: ReferenceTable[], dir = referenceDir): v
         `${display(path)} has no checksum in ${MANIFEST}. After review, run: npm run seed:reference -- --update-checksums`,
       );
     }
-    if (sha256(readFileSync(path)) !== recorded) {
+    if (sha256Hex(readFileSync(path)) !== recorded) {
       throw new CliError(
         `${display(path)} does not match its checksum in ${MANIFEST} (edited without review?). After review, run: npm run seed:reference -- --update-checksums`,
       );
@@ -85,7 +84,7 @@ export function verifyChecksums(tables: ReferenceTable[], dir = referenceDir): v
 /** Rewrites the manifest for the current files and bumps its version; returns the new version. */
 export function updateChecksums(tables: ReferenceTable[], dir = referenceDir): number {
   const previous = readManifest(dir);
-  const files = Object.fromEntries(tables.map(({ file }) => [file, sha256(readFileSync(join(dir, file)))]));
+  const files = Object.fromEntries(tables.map(({ file }) => [file, sha256Hex(readFileSync(join(dir, file)))]));
   const changed = JSON.stringify(files) !== JSON.stringify(previous.files);
   const manifest: Manifest = { version: previous.version + (changed ? 1 : 0), files };
   writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

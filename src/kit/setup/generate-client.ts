@@ -2,19 +2,19 @@
  * Runs `prisma generate` only when the schema or the Prisma version changed since the last run,
  * so that a repeated `npm run setup` does no work. The fingerprint lives next to the output.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { projectRoot, schemaPath } from '../project-paths.ts';
 import { runPrisma } from '../prisma-cli.ts';
+import { sha256Hex } from '../sha256.ts';
 
 const outputDir = join(projectRoot, 'src', 'generated', 'prisma');
 const fingerprintFile = join(outputDir, '.fingerprint');
 
 function fingerprint(): string {
   const prismaPackage = readFileSync(join(projectRoot, 'node_modules', 'prisma', 'package.json'));
-  return createHash('sha256').update(readFileSync(schemaPath)).update(prismaPackage).digest('hex');
+  return sha256Hex(readFileSync(schemaPath), prismaPackage);
 }
 
 export async function generateClientIfStale(): Promise<{ ran: boolean; engineLine: string }> {

@@ -16,12 +16,51 @@ export interface SqlStatement {
   line: number;
 }
 
+/** A run of a script as PostgreSQL's lexer sees it: code, a comment, or a quoted string or name. */
+interface Chunk {
+  kind: 'code' | 'comment' | 'quoted';
+  start: number;
+  end: number;
+}
+
+/**
+ * The one lexer of the kit's SQL reading: cuts a script into code, comments (`--`, nested
+ * `/* *\/`) and quoted runs ('…', E'…' with backslash escapes, "…", $tag$…$tag$). Statement
+ * splitting and comment stripping both read its chunks, so they can't disagree on where a string
+ * ends.
+ */
+function* chunks(s: string): Generator<Chunk> {
+  let code = 0;
+  let i = 0;
+  const emit = function* (kind: Chunk['kind'], end: number) {
+    if (i > code) yield { kind: 'code' as const, start: code, end: i };
+    yield { kind, start: i, end };
+    i = end;
+    code = end;
+  };
+  while (i < s.length) {
+    const ch = s[i];
+    const next = s[i + 1];
+    if (ch === '-' && next === '-') yield* emit('comment', skipLineComment(s, i));
+    else if (ch === '/' && next === '*') yield* emit('comment', skipBlockComment(s, i));
+    else if (ch === "'") yield* emit('quoted', skipQuoted(s, i, "'", opensEscapeString(s, i)));
+    else if (ch === '"') yield* emit('quoted', skipQuoted(s, i, '"', false));
+    else if (ch === '$') {
+      const end = skipDollarQuoted(s, i);
+      if (end === i + 1)
+        i += 1; // a lone `$` or a `$1` parameter: code
+      else yield* emit('quoted', end);
+    } else i += 1;
+  }
+  if (s.length > code) yield { kind: 'code', start: code, end: s.length };
+}
+
+/** `E'…'`: a string where backslash escapes, unless the E ends a longer word (`tablE'…'` is no such string). */
+const opensEscapeString = (s: string, i: number) => /[eE]/.test(s[i - 1] ?? '') && !/\w/.test(s[i - 2] ?? '');
+
 export function splitSqlStatements(script: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let start = 0;
-  let i = 0;
-  const n = script.length;
-
   const flush = (end: number) => {
     const raw = script.slice(start, end);
     if (stripComments(raw).trim().length > 0) {
@@ -30,55 +69,18 @@ export function splitSqlStatements(script: string): SqlStatement[] {
     }
     start = end + 1;
   };
-
-  while (i < n) {
-    const ch = script[i];
-    const next = script[i + 1];
-    if (ch === '-' && next === '-') {
-      i = skipLineComment(script, i);
-    } else if (ch === '/' && next === '*') {
-      i = skipBlockComment(script, i);
-    } else if (ch === "'") {
-      const escapes = /[eE]/.test(script[i - 1] ?? '') && !/\w/.test(script[i - 2] ?? '');
-      i = skipQuoted(script, i, "'", escapes);
-    } else if (ch === '"') {
-      i = skipQuoted(script, i, '"', false);
-    } else if (ch === '$') {
-      i = skipDollarQuoted(script, i);
-    } else if (ch === ';') {
-      flush(i);
-      i += 1;
-    } else {
-      i += 1;
-    }
+  for (const chunk of chunks(script)) {
+    if (chunk.kind !== 'code') continue;
+    for (let i = chunk.start; i < chunk.end; i += 1) if (script[i] === ';') flush(i);
   }
-  flush(n);
+  flush(script.length);
   return statements;
 }
 
-/** Removes `--` and `/* *\/` comments, leaving quoted text untouched. */
+/** Removes `--` and `/* *\/` comments (each becomes a space), leaving quoted text untouched. */
 export function stripComments(sql: string): string {
   let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i];
-    const next = sql[i + 1];
-    if (ch === '-' && next === '-') {
-      i = skipLineComment(sql, i);
-      out += ' ';
-    } else if (ch === '/' && next === '*') {
-      i = skipBlockComment(sql, i);
-      out += ' ';
-    } else if (ch === "'" || ch === '"' || ch === '$') {
-      const end =
-        ch === '$' ? skipDollarQuoted(sql, i) : skipQuoted(sql, i, ch, ch === "'" && /[eE]/.test(sql[i - 1] ?? ''));
-      out += sql.slice(i, end);
-      i = end;
-    } else {
-      out += ch;
-      i += 1;
-    }
-  }
+  for (const chunk of chunks(sql)) out += chunk.kind === 'comment' ? ' ' : sql.slice(chunk.start, chunk.end);
   return out;
 }
 

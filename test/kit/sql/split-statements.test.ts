@@ -28,6 +28,13 @@ DO $$ BEGIN PERFORM 1; END $$`;
     expect(texts(';;  -- only a comment\n;')).toEqual([]);
   });
 
+  it('splitting and comment stripping read E-strings alike (one lexer), and an identifier ending in e is no E-string', () => {
+    const sql = `SELECT E'it\\'s -- not a comment';\nSELECT note'x' FROM t -- gone\n;`;
+    expect(stripComments(sql)).toContain("E'it\\'s -- not a comment'");
+    expect(stripComments(sql)).not.toContain('gone');
+    expect(splitSqlStatements(sql).map((statement) => statement.line)).toEqual([1, 2]);
+  });
+
   it('stripComments removes comments but not quoted text', () => {
     expect(stripComments("SELECT '--not' -- gone\n/* gone */ 1").replace(/\s+/g, ' ').trim()).toBe("SELECT '--not' 1");
   });
