@@ -14,6 +14,7 @@ export const KIT_PATHS = [
   'vitest.config.ts',
   'tsconfig.json',
   'biome.jsonc',
+  'knip.json',
   '.ci',
   'CHANGELOG.md',
 ];

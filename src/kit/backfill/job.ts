@@ -73,7 +73,11 @@ export class UnwrittenBackfillError extends CliError {
   }
 }
 
-/** The stub's `set` until its TODO is written (src/kit/migration-scaffold/backfill-job-stub.ts). */
+/**
+ * The stub's `set` until its TODO is written: the team's job files import it, as
+ * src/kit/migration-scaffold/backfill-job-stub.ts writes them.
+ * @public
+ */
 export function unwrittenBackfill(job: string): never {
   throw new UnwrittenBackfillError(job);
 }

@@ -68,13 +68,17 @@ export async function initProject(request: InitRequest): Promise<string[]> {
   const removedJobs = DEMO_BACKFILL_JOBS.filter((job) => existsSync(join(backfillsDir, `${job}.ts`)));
   for (const job of removedJobs) rmSync(join(backfillsDir, `${job}.ts`));
   writeFileSync(join(backfillsDir, 'index.ts'), EMPTY_JOB_LIST);
+  // The app code only the post-slug job used: left behind, it would be dead code (check:code's knip says so).
+  const postSlug = join(request.root, 'src', 'posts', 'post-slug.ts');
+  const removedPostSlug = removedJobs.includes('post-slug') && existsSync(postSlug);
+  if (removedPostSlug) rmSync(postSlug);
 
   writeFileSync(packagePath, `${JSON.stringify({ ...pkg, name: request.name }, null, 2)}\n`);
 
   return [
     `package.json: name ${KIT_PACKAGE_NAME} → ${request.name}; "kit" keeps the kit version it came from (${pkg.kit?.version ?? '?'})`,
     `prisma/migrations: ${demoMigrations.length} demo migrations squashed into ${folder} (the schema as it stands, from prisma migrate diff --from-empty)`,
-    `src/backfills: ${removedJobs.length ? `demo jobs ${removedJobs.join(', ')} removed; ` : ''}index.ts lists no jobs`,
+    `src/backfills: ${removedJobs.length ? `demo jobs ${removedJobs.join(', ')} removed; ` : ''}index.ts lists no jobs${removedPostSlug ? "; src/posts/post-slug.ts (the post-slug job's app code) removed" : ''}`,
     ...LEFTOVERS,
   ];
 }

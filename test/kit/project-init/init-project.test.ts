@@ -110,7 +110,7 @@ describe('npm run init:project', () => {
     expect(run.stdout.split('\n').slice(0, 3)).toEqual([
       `package.json: name prisma-postgres-starter → team-service; "kit" keeps the kit version it came from (${kitVersion})`,
       `prisma/migrations: ${demoMigrations.length} demo migrations squashed into ${migrations[0]} (the schema as it stands, from prisma migrate diff --from-empty)`,
-      'src/backfills: demo jobs user-timezone, user-display-name, post-slug removed; index.ts lists no jobs',
+      "src/backfills: demo jobs user-timezone, user-display-name, post-slug removed; index.ts lists no jobs; src/posts/post-slug.ts (the post-slug job's app code) removed",
     ]);
     expect(readdirSync(join(copy.dir, 'src', 'backfills'))).toEqual(['index.ts']);
     const pkg = JSON.parse(readFileSync(join(copy.dir, 'package.json'), 'utf8'));
@@ -146,11 +146,15 @@ describe('npm run init:project', () => {
     newer(`git init -q -b main && git add -A && ${commit} -m kit`);
     newer(`echo '// changed in the newer kit' >> src/kit/progress.ts`);
     newer(`echo 'export const addedInTheNewerKit = true;' > src/kit/added-module.ts`);
-    newer('git rm -q test/kit/node-baseline.test.ts');
+    // … and a new command that uses it (a module nothing imports would fail check:code's knip).
+    newer(
+      `printf "import { addedInTheNewerKit } from '#kit/added-module.ts';\\nif (addedInTheNewerKit) console.log('hello from the newer kit');\\n" > scripts/kit-hello.ts`,
+    );
+    newer('git rm -q test/kit/sql/quote-identifier.test.ts');
     newer(`echo '# changed in the newer kit' >> .github/workflows/ci.yml`);
     const kitPackage = JSON.parse(readFileSync(join(kit.dir, 'package.json'), 'utf8'));
     kitPackage.kit.version = `${kitVersion}-newer`;
-    kitPackage.scripts['kit:hello'] = `node -e "console.log('hello from the newer kit')"`;
+    kitPackage.scripts['kit:hello'] = 'node --liftoff-only scripts/run.mjs kit-hello';
     writeFileSync(join(kit.dir, 'package.json'), `${JSON.stringify(kitPackage, null, 2)}\n`);
     newer(`git add -A && ${commit} -m newer`);
 
@@ -166,7 +170,7 @@ describe('npm run init:project', () => {
     expect(update.out).toContain('.github/workflows differ: merge by hand');
     expect(readFileSync(join(copy.dir, 'src/kit/progress.ts'), 'utf8')).toContain('// changed in the newer kit');
     expect(readFileSync(join(copy.dir, 'src/kit/added-module.ts'), 'utf8')).toContain('addedInTheNewerKit');
-    expect(() => readFileSync(join(copy.dir, 'test/kit/node-baseline.test.ts'))).toThrow();
+    expect(() => readFileSync(join(copy.dir, 'test/kit/sql/quote-identifier.test.ts'))).toThrow();
     expect(readFileSync(join(copy.dir, '.github/workflows/ci.yml'), 'utf8')).not.toContain('newer kit');
     expect(teamFiles.map((file) => readFileSync(join(copy.dir, file), 'utf8'))).toEqual(before);
     const pkg = JSON.parse(readFileSync(join(copy.dir, 'package.json'), 'utf8'));
@@ -182,6 +186,8 @@ describe('npm run init:project', () => {
       for (const [command, extraEnv] of [
         ['npm run --silent setup', { DATABASE_URL: setupUrl }],
         ['npx tsc -p .', {}],
+        // check:code's dead-code check: nothing init:project left behind is unused.
+        ['npx knip --no-progress', {}],
         ['npm run --silent lint:migrations -- --all', {}],
         ['npm run --silent backfill -- --list', {}],
       ] as const) {
