@@ -13,4 +13,8 @@ import { referenceTables } from './prisma/reference/tables.ts';
 export default defineKitConfig({
   backfillJobs: () => import('./src/backfills/index.ts'),
   referenceTables,
+  // What this service sets differently from the kit's policy (DEFAULT_POLICY in
+  // src/kit/kit-config.ts: the plan gate's row limit, data probes, deploy retries and preflight,
+  // lint rules turned off with a reason), e.g.:
+  // policy: { planMaxRows: 1_000_000, lintRulesOff: { 'prefer-jsonb': 'json values are never compared here' } },
 });

@@ -15,6 +15,8 @@ import { lintMigrations, type LintReport } from '#kit/migration-lint/lint-migrat
 import { fixGeneratedMigration } from '#kit/migration-fix/fix-generated-migration.ts';
 import { parseRename } from '#kit/migration-fix/rename-by-expand-contract.ts';
 import { renamesInSchema } from '#kit/migration-fix/renames-in-schema.ts';
+import { resolvePolicy } from '#kit/kit-config.ts';
+import kitConfig from '../kit.config.ts';
 import { isCommit } from '#kit/git.ts';
 import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
@@ -60,7 +62,8 @@ runCli(async (argv) => {
     }
     console.log('');
   }
-  const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl });
+  const { lintRulesOff } = resolvePolicy(kitConfig);
+  const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl, rulesOff: lintRulesOff });
 
   for (const { file, plan } of report.plans) console.log(`${file}\n  native engine: ${describePlan(plan)}`);
   if (report.plans.length > 0) console.log('');
@@ -72,7 +75,8 @@ runCli(async (argv) => {
   }
   const scope = values.all ? 'all' : `not on ${report.comparedWith}`;
   const checks = databaseUrl ? 'SQL rules, drift, applied checksums' : 'SQL rules only (--no-database)';
-  const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)`;
+  const off = [...report.turnedOff].map(([rule, count]) => `${rule} ×${count} (${lintRulesOff[rule]})`);
+  const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)${off.length > 0 ? `; off in kit.config.ts: ${off.join(', ')}` : ''}`;
   if (report.findings.length > 0) {
     throw new CliError(
       `${summary}.${fixHint(report, values.base)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,

@@ -1,12 +1,15 @@
 /**
  * `npm run migrate:deploy [-- --retries N] [--backoff-s N] [--wait-for-old-transactions-s N] [--old-transaction-s N]`
  * `prisma migrate deploy`, after waiting (up to 30 s) for transactions older than 5 s that hold a
- * table the pending migrations lock, and retried (3 times by default, 10 s, 20 s, 40 s apart)
- * when a migration stopped on a lock timeout and can run again; the deploy workflow runs it.
+ * table the pending migrations lock, and retried (3 times, 10 s, 20 s, 40 s apart) when a
+ * migration stopped on a lock timeout and can run again; the deploy workflow runs it. The numbers
+ * are kit.config.ts's policy (these are its defaults); a flag changes one for one run.
  * Anything else stops at once with one line, and `npm run migrate:recover` explains it.
  */
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
-import { DEFAULT_RETRY_SETTINGS, deployWithRetries } from '#kit/migrations/deploy-with-retries.ts';
+import { resolvePolicy } from '#kit/kit-config.ts';
+import { deployWithRetries } from '#kit/migrations/deploy-with-retries.ts';
+import kitConfig from '../kit.config.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { runCli } from '#kit/run-cli.ts';
@@ -15,17 +18,18 @@ const USAGE =
   'Usage: npm run migrate:deploy -- [--retries N] [--backoff-s N] [--wait-for-old-transactions-s N] [--old-transaction-s N]';
 
 runCli(async (argv) => {
+  const policy = resolvePolicy(kitConfig);
   const { values } = parseCliArgs(
     {
       args: argv,
       options: {
-        retries: { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.retries) },
-        'backoff-s': { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.backoffMs / 1000) },
+        retries: { type: 'string', default: String(policy.deployRetries) },
+        'backoff-s': { type: 'string', default: String(policy.deployBackoffSeconds) },
         'wait-for-old-transactions-s': {
           type: 'string',
-          default: String(DEFAULT_RETRY_SETTINGS.preflight.waitMs / 1000),
+          default: String(policy.waitForOldTransactionsSeconds),
         },
-        'old-transaction-s': { type: 'string', default: String(DEFAULT_RETRY_SETTINGS.preflight.olderThanMs / 1000) },
+        'old-transaction-s': { type: 'string', default: String(policy.oldTransactionSeconds) },
       },
     },
     USAGE,

@@ -3,15 +3,18 @@
  * What the migrations pending on the database (DATABASE_URL, or the embedded one) will lock, on
  * which tables, how big they are, and whether writes would wait on a scan, rewrite or index build.
  * Read-only. Prints Markdown, appends it to $GITHUB_STEP_SUMMARY when that is set, and exits 1
- * when a write-blocking statement's work meets a table over --max-rows (default 100,000), or when
- * the data probes find rows that would make a statement fail (each probe bounded by
- * --probe-timeout-s, default 10; tables over --sample-above rows, default 10,000,000, sampled).
+ * when a write-blocking statement's work meets a table over --max-rows, or when the data probes
+ * find rows that would make a statement fail (each probe bounded by --probe-timeout-s; tables over
+ * --sample-above rows sampled). The defaults are kit.config.ts's policy (planMaxRows 100,000,
+ * probeTimeoutSeconds 10, probeSampleAbove 10,000,000 unless it says otherwise).
  */
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { formatPlan } from '#kit/migration-plan/format-plan.ts';
-import { DEFAULT_PROBE_SETTINGS, planPendingMigrations } from '#kit/migration-plan/plan-migrations.ts';
+import { resolvePolicy } from '#kit/kit-config.ts';
+import { planPendingMigrations } from '#kit/migration-plan/plan-migrations.ts';
+import kitConfig from '../kit.config.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { migrationsDir } from '#kit/project-paths.ts';
@@ -21,13 +24,14 @@ const USAGE =
   'Usage: npm run migrate:plan -- [--max-rows N] [--probe-timeout-s N] [--sample-above N] [--migrations <dir>]';
 
 runCli(async (argv) => {
+  const policy = resolvePolicy(kitConfig);
   const { values } = parseCliArgs(
     {
       args: argv,
       options: {
-        'max-rows': { type: 'string', default: '100000' },
-        'probe-timeout-s': { type: 'string', default: String(DEFAULT_PROBE_SETTINGS.timeoutMs / 1000) },
-        'sample-above': { type: 'string', default: String(DEFAULT_PROBE_SETTINGS.sampleAbove) },
+        'max-rows': { type: 'string', default: String(policy.planMaxRows) },
+        'probe-timeout-s': { type: 'string', default: String(policy.probeTimeoutSeconds) },
+        'sample-above': { type: 'string', default: String(policy.probeSampleAbove) },
         migrations: { type: 'string', default: migrationsDir },
       },
     },

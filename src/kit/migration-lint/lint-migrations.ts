@@ -19,6 +19,8 @@ export interface LintOptions {
   base?: string;
   /** The database for the drift and checksum checks; undefined skips them. */
   databaseUrl?: string;
+  /** Rules kit.config.ts's policy turns off (rule → why): their findings are left out, and counted. */
+  rulesOff?: Record<string, string>;
 }
 
 export interface LintReport {
@@ -27,6 +29,8 @@ export interface LintReport {
   plans: Array<{ file: string; plan: ScriptPlan }>;
   comparedWith: string;
   findings: Finding[];
+  /** Findings of rules the policy turns off, by rule. */
+  turnedOff: Map<string, number>;
 }
 
 export async function lintMigrations(options: LintOptions): Promise<LintReport> {
@@ -50,5 +54,11 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
   if (options.databaseUrl) findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));
   findings.push(...(await drift));
   const unique = new Map(findings.map((finding) => [`${finding.file}:${finding.line}:${finding.rule}`, finding]));
-  return { linted: selection.selected, plans, comparedWith: selection.comparedWith, findings: [...unique.values()] };
+  const turnedOff = new Map<string, number>();
+  const kept = [...unique.values()].filter((finding) => {
+    if (!(finding.rule in (options.rulesOff ?? {}))) return true;
+    turnedOff.set(finding.rule, (turnedOff.get(finding.rule) ?? 0) + 1);
+    return false;
+  });
+  return { linted: selection.selected, plans, comparedWith: selection.comparedWith, findings: kept, turnedOff };
 }

@@ -22,6 +22,7 @@ import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
 import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from '../sql/statement-effects.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
+import { DEFAULT_POLICY } from '../kit-config.ts';
 
 export interface TableSize {
   /** Estimated as the planner does (reltuples per page × current pages); counted when the statistics say too little. */
@@ -63,12 +64,14 @@ export interface PlanOptions {
   url: string;
   migrationsDir: string;
   maxRows: number;
-  /** The data probes' bounds (data-probes.ts); the defaults are DEFAULT_PROBE_SETTINGS. */
+  /** The data probes' bounds (data-probes.ts); by default DEFAULT_POLICY's (kit-config.ts). */
   probes?: ProbeSettings;
 }
 
-/** 10 s per probe; tables over 10,000,000 rows sampled. */
-export const DEFAULT_PROBE_SETTINGS: ProbeSettings = { timeoutMs: 10_000, sampleAbove: 10_000_000 };
+const DEFAULT_PROBE_SETTINGS: ProbeSettings = {
+  timeoutMs: DEFAULT_POLICY.probeTimeoutSeconds * 1000,
+  sampleAbove: DEFAULT_POLICY.probeSampleAbove,
+};
 
 /** The size of a named table (an index stands for its table), undefined when it doesn't exist. */
 async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {

@@ -18,7 +18,7 @@ import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { planScript } from '../sql/native-script-plan.ts';
 import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
 import { isRerunnable } from '../sql/rerunnable.ts';
-import { DEFAULT_PREFLIGHT_SETTINGS, lockPreflight, type PreflightSettings } from './lock-preflight.ts';
+import { lockPreflight, type PreflightSettings } from './lock-preflight.ts';
 import { readMigrationHistory } from './migration-history.ts';
 import { dropInvalidLeftovers, failureLine, invalidLeftovers, leftBehind, sqlOf } from './recover.ts';
 
@@ -30,12 +30,6 @@ export interface RetrySettings {
   /** Before the first attempt: the long transactions to wait out (lock-preflight.ts). */
   preflight: PreflightSettings;
 }
-
-export const DEFAULT_RETRY_SETTINGS: RetrySettings = {
-  retries: 3,
-  backoffMs: 10_000,
-  preflight: DEFAULT_PREFLIGHT_SETTINGS,
-};
 
 const LOCK_TIMEOUT = /55P03|lock timeout/i;
 

@@ -26,8 +26,6 @@ export interface PreflightSettings {
   waitMs: number;
 }
 
-export const DEFAULT_PREFLIGHT_SETTINGS: PreflightSettings = { olderThanMs: 5_000, waitMs: 30_000 };
-
 interface Blocker {
   pid: number;
   user: string;

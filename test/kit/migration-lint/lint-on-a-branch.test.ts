@@ -65,6 +65,23 @@ describe('npm run lint:migrations on a branch', () => {
       '`npm run lint:migrations -- --fix` rewrites 29990101000000_posts_title_index into the safe sequence.',
     );
 
+    // A rule the service's policy turns off (kit.config.ts): its findings are left out and counted.
+    const config = join(copy.dir, 'kit.config.ts');
+    const original = readFileSync(config, 'utf8');
+    writeFileSync(
+      config,
+      original.replace(
+        '  referenceTables,\n',
+        "  referenceTables,\n  policy: { lintRulesOff: { 'require-concurrent-index-creation': 'every table of this service is small' } },\n",
+      ),
+    );
+    const off = lint('--no-database');
+    writeFileSync(config, original);
+    expect(off.stdout).not.toContain('require-concurrent-index-creation\n');
+    expect(off.stdout + off.stderr).toContain(
+      'off in kit.config.ts: require-concurrent-index-creation ×1 (every table of this service is small)',
+    );
+
     // A history that can't be replayed: the migration and PostgreSQL's reason, and the SQL findings too.
     const broken = join(copy.dir, 'prisma', 'migrations', '29990101000001_broken');
     mkdirSync(broken);
