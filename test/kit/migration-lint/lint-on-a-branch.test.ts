@@ -11,15 +11,13 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { gitIn } from '../support/git-in.ts';
 
 describe('npm run lint:migrations on a branch', () => {
   const copy = copyProject('lint-branch', { demo: true });
   afterAll(() => copy.remove());
   const git = (...args: string[]) => {
-    const run = spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
-      cwd: copy.dir,
-      encoding: 'utf8',
-    });
+    const run = gitIn(copy.dir)(...args);
     expect(run.status, run.stderr).toBe(0);
   };
   const lint = (...args: string[]) =>
@@ -100,11 +98,7 @@ describe('npm run lint:migrations on a branch', () => {
 describe("ci.yml's lint step on a push to main", () => {
   const copy = copyProject('lint-push', { demo: true });
   afterAll(() => copy.remove());
-  const git = (...args: string[]) =>
-    spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
-      cwd: copy.dir,
-      encoding: 'utf8',
-    }).stdout.trim();
+  const git = (...args: string[]) => gitIn(copy.dir)(...args).stdout.trim();
   /** The step's own shell script, as ci.yml has it, run the way a runner runs it. */
   const step = (env: Record<string, string>) => {
     const workflow = parse(readFileSync(join(copy.dir, '.github', 'workflows', 'ci.yml'), 'utf8')) as {
@@ -146,11 +140,7 @@ describe("ci.yml's lint step on a push to main", () => {
 describe('lint:migrations -- --fix on a branch whose schema.prisma renames a column with @map', () => {
   const copy = copyProject('lint-rename', { demo: true });
   afterAll(() => copy.remove());
-  const git = (...args: string[]) =>
-    spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
-      cwd: copy.dir,
-      encoding: 'utf8',
-    });
+  const git = gitIn(copy.dir);
 
   it('rewrites the drop and add Prisma generated into expand and contract, without --rename', () => {
     git('init', '-q', '-b', 'main');

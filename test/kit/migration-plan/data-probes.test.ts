@@ -5,14 +5,14 @@
  * the listing query, fails the plan, and changes nothing; a VALIDATE of a constraint an applied
  * migration added reads its definition from the catalog; a timeout and a sample say so.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { formatPlan } from '#kit/migration-plan/format-plan.ts';
 import { type PlanOptions, planPendingMigrations } from '#kit/migration-plan/plan-migrations.ts';
-import { demoMigrationsDir } from '../support/demo-project.ts';
+import { fillPostsByOneAuthor, migrationsWithPending } from '../support/plan-fixtures.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
 const t = useTestDatabase({ demo: true });
@@ -22,13 +22,8 @@ let orphans = 0;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'data-probes-'));
+  await fillPostsByOneAuthor(t.url, POSTS);
   await withPgClient(t.url, async (client) => {
-    await client.query(`INSERT INTO users (email, display_name) VALUES ('author@example.test', 'Author')`);
-    await client.query(
-      `INSERT INTO posts (author_id, title) SELECT (SELECT min(id) FROM users), 'post ' || g FROM generate_series(1, $1) g`,
-      [POSTS],
-    );
-    await client.query('ANALYZE posts');
     orphans = (
       await client.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM posts p WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.id)',
@@ -38,13 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function migrationsWith(name: string, sql: string): string {
-  const dir = join(scratch, name);
-  cpSync(demoMigrationsDir, dir, { recursive: true });
-  mkdirSync(join(dir, `29991231000000_${name}`));
-  writeFileSync(join(dir, `29991231000000_${name}`, 'migration.sql'), sql);
-  return dir;
-}
+const migrationsWith = (name: string, sql: string) => migrationsWithPending(scratch, name, sql);
 
 async function plan(dir: string, probes?: PlanOptions['probes']) {
   const result = await planPendingMigrations({ url: t.url, migrationsDir: dir, maxRows: 1_000_000, probes });

@@ -6,7 +6,7 @@
  * case runs the command; the others call the same library in-process (spawning costs seconds).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { planPendingMigrations } from '#kit/migration-plan/plan-migrations.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
+import { fillPostsByOneAuthor, migrationsWithPending } from '../support/plan-fixtures.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
 const t = useTestDatabase({ demo: true });
@@ -24,25 +25,12 @@ let scratch: string;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'migrate-plan-'));
-  await withPgClient(t.url, async (client) => {
-    await client.query(`INSERT INTO users (email, display_name) VALUES ('author@example.test', 'Author')`);
-    await client.query(
-      `INSERT INTO posts (author_id, title) SELECT (SELECT min(id) FROM users), 'post ' || g FROM generate_series(1, $1) g`,
-      [POSTS],
-    );
-    await client.query('ANALYZE posts');
-  });
+  await fillPostsByOneAuthor(t.url, POSTS);
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The kit's history plus one pending migration, in a folder of its own. */
-function migrationsWith(name: string, sql: string): string {
-  const dir = join(scratch, name);
-  cpSync(demoMigrationsDir, dir, { recursive: true });
-  mkdirSync(join(dir, `29991231000000_${name}`));
-  writeFileSync(join(dir, `29991231000000_${name}`, 'migration.sql'), sql);
-  return dir;
-}
+const migrationsWith = (name: string, sql: string) => migrationsWithPending(scratch, name, sql);
 
 function plan(dir: string, ...args: string[]) {
   const summary = join(scratch, `summary-${Math.random().toString(36).slice(2)}.md`);

@@ -12,15 +12,13 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { gitIn } from '../support/git-in.ts';
 
 const copy = copyProject('previous-client', { demo: true });
 afterAll(() => copy.remove());
 
 const git = (...args: string[]) => {
-  const run = spawnSync('git', ['-c', 'user.name=kit', '-c', 'user.email=kit@example.test', ...args], {
-    cwd: copy.dir,
-    encoding: 'utf8',
-  });
+  const run = gitIn(copy.dir)(...args);
   expect(run.status, run.stderr).toBe(0);
 };
 const check = (url: string) =>
