@@ -59,10 +59,20 @@ export async function dropDatabaseEndingSessions(
   command: string,
 ): Promise<number> {
   const ended = await endSessions(client, await sessionsToEnd(client, database, command));
+  await dropDatabaseForcing(client, database);
+  return ended;
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE), which also ends a session opened meanwhile; when PostgreSQL
+ * refuses that for a worker of its own (42501: a role that is not a superuser may not end an
+ * autovacuum worker), the plain DROP, which stops such workers itself. For a database the caller
+ * made and nobody else uses (the stand-in's shadow database), this is the whole drop.
+ */
+export async function dropDatabaseForcing(client: pg.ClientBase, database: string): Promise<void> {
   const name = quoteIdentifier(database);
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(async (error: { code?: string }) => {
     if (error.code !== '42501') throw error;
     await client.query(`DROP DATABASE IF EXISTS ${name}`);
   });
-  return ended;
 }

@@ -59,15 +59,15 @@ const allNotNull = (names: string[], alias = '') =>
   names.map((name) => `${alias}${quoteIdentifier(name)} IS NOT NULL`).join(' AND ');
 
 function uniqueProbe(line: number, table: string, keys: string[], what: string, nullsDistinct: boolean): DataProbe {
-  const t = quoteQualifiedName(table);
   const where = nullsDistinct ? ` WHERE ${allNotNull(keys)}` : '';
-  const groups = `SELECT ${quotedList(keys)}, count(*) AS copies FROM %FROM%${where} GROUP BY ${quotedList(keys)} HAVING count(*) > 1`;
+  const groups = (from: string) =>
+    `SELECT ${quotedList(keys)}, count(*) AS copies FROM ${from}${where} GROUP BY ${quotedList(keys)} HAVING count(*) > 1`;
   return {
     line,
     check: `duplicates of ${table}(${keys.join(', ')}) before ${what}`,
     table,
-    count: (from) => `SELECT count(*) AS n FROM (${groups.replace('%FROM%', from)}) AS duplicates`,
-    list: `${groups.replace('%FROM%', t)} ORDER BY copies DESC LIMIT 50`,
+    count: (from) => `SELECT count(*) AS n FROM (${groups(from)}) AS duplicates`,
+    list: `${groups(quoteQualifiedName(table))} ORDER BY copies DESC LIMIT 50`,
     blocking: true,
   };
 }
@@ -109,7 +109,7 @@ function checkProbe(statement: ParsedStatement, line: number, table: string, con
   return whereProbe(
     line,
     table,
-    `rows of ${table} breaking CHECK ${constraint.conname ?? ''} (${expression})`.replace('  ', ' '),
+    `rows of ${table} breaking CHECK${constraint.conname ? ` ${constraint.conname}` : ''} (${expression})`,
     `NOT (${expression})`,
   );
 }

@@ -9,6 +9,7 @@ import { databaseName, withDatabase } from '../db/connection-url.ts';
 import { connectionFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { dropDatabaseForcing } from '../db/database-sessions.ts';
 
 export class EngineCommandError extends Error {
   constructor(readonly failure: EngineFailure) {
@@ -42,11 +43,7 @@ export async function createDatabase(url: string): Promise<string> {
 
 export async function dropDatabase(url: string): Promise<void> {
   const name = databaseName(url);
-  await withClient(
-    maintenanceUrl(url),
-    (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
-    url,
-  );
+  await withClient(maintenanceUrl(url), (client) => dropDatabaseForcing(client, name), url);
 }
 
 /**
