@@ -11,15 +11,11 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { copyProject } from '../support/project-copy.ts';
-import { gitIn } from '../support/git-in.ts';
+import { gitIn, startBranchFromMain } from '../support/git-in.ts';
 
 describe('npm run lint:migrations on a branch', () => {
   const copy = copyProject('lint-branch', { demo: true });
   afterAll(() => copy.remove());
-  const git = (...args: string[]) => {
-    const run = gitIn(copy.dir)(...args);
-    expect(run.status, run.stderr).toBe(0);
-  };
   const lint = (...args: string[]) =>
     spawnSync(...scriptCommand('lint-migrations', args, copy.dir), {
       cwd: copy.dir,
@@ -28,10 +24,7 @@ describe('npm run lint:migrations on a branch', () => {
     });
 
   it('lints only what the branch adds, and flags an edited migration and schema drift', () => {
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'main');
-    git('checkout', '-q', '-b', 'feature');
+    startBranchFromMain(copy.dir);
     expect(lint('--no-database').stdout).toMatch(/^0 migration\(s\) linted \(not on main; SQL rules only/m);
 
     const added = join(copy.dir, 'prisma', 'migrations', '29990101000000_posts_title_index');
@@ -140,13 +133,9 @@ describe("ci.yml's lint step on a push to main", () => {
 describe('lint:migrations -- --fix on a branch whose schema.prisma renames a column with @map', () => {
   const copy = copyProject('lint-rename', { demo: true });
   afterAll(() => copy.remove());
-  const git = gitIn(copy.dir);
 
   it('rewrites the drop and add Prisma generated into expand and contract, without --rename', () => {
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'main');
-    git('checkout', '-q', '-b', 'feature');
+    startBranchFromMain(copy.dir);
     // The field keeps its name; its column becomes `content`: schema.prisma proves the rename.
     const schema = join(copy.dir, 'prisma', 'schema.prisma');
     writeFileSync(

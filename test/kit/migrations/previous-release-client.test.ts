@@ -12,15 +12,11 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
-import { gitIn } from '../support/git-in.ts';
+import { startBranchFromMain } from '../support/git-in.ts';
 
 const copy = copyProject('previous-client', { demo: true });
 afterAll(() => copy.remove());
 
-const git = (...args: string[]) => {
-  const run = gitIn(copy.dir)(...args);
-  expect(run.status, run.stderr).toBe(0);
-};
 const check = (url: string) =>
   spawnSync(...scriptCommand('migrate-check-previous-client', [], copy.dir), {
     cwd: copy.dir,
@@ -29,10 +25,7 @@ const check = (url: string) =>
   });
 
 beforeAll(() => {
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'main');
-  git('checkout', '-q', '-b', 'feature');
+  startBranchFromMain(copy.dir);
   // The branch's schema: Post loses `body`, gains `summary`; its migrations are applied below.
   const schema = join(copy.dir, 'prisma', 'schema.prisma');
   writeFileSync(

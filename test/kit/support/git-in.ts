@@ -11,3 +11,17 @@ export function gitIn(dir: string) {
       encoding: 'utf8',
     });
 }
+
+/** A repository whose main branch holds the copy as it is, and a `feature` branch checked out on it. */
+export function startBranchFromMain(dir: string): void {
+  const git = gitIn(dir);
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['commit', '-q', '-m', 'main'],
+    ['checkout', '-q', '-b', 'feature'],
+  ]) {
+    const run = git(...args);
+    if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`);
+  }
+}
