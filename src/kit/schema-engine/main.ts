@@ -32,6 +32,9 @@ import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { loadNativeParser } from '../sql/native-script-plan.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { urlSchema } from '../db/pg-connection-options.ts';
+import { callWithExtensions, engineDatamodels, type ExtensionContext } from './extensions/extension-emulation.ts';
+import type { Extension } from './extensions/extension-steps.ts';
+import { installedExtensionsAt } from './extensions/installed-extensions.ts';
 
 interface EngineArgs {
   version: boolean;
@@ -155,52 +158,6 @@ function inNativeForm(error: unknown): unknown {
   });
 }
 
-/**
- * Prisma's wasm engine takes no preview features (its constructor has only the schema files), so
- * with `postgresqlExtensions` it never reads the database's extensions: every `migrate dev`
- * would write another CREATE EXTENSION and `db pull` would drop the `extensions` line. Only the
- * requests that compare a schema's datamodel with a database are refused, with the way that works
- * under both engines; applying, recording and reading migrations (`migrate deploy`, `status`,
- * `resolve`, `reset`, `db execute`) never look at `extensions`, so they run as natively.
- */
-const DATAMODEL_DIFFING_METHODS = new Set([
-  'createMigration',
-  'devDiagnostic',
-  'evaluateDataLoss',
-  'introspect',
-  'schemaPush',
-]);
-
-function declaresManagedExtensions(previewFeatures: string[], schemaTexts: string[]): boolean {
-  // The CLI passes preview features only sometimes; the native engine reads them from the schema.
-  const enabled =
-    previewFeatures.includes('postgresqlExtensions') ||
-    schemaTexts.some((text) => /previewFeatures\s*=\s*\[[^\]]*"postgresqlExtensions"/.test(text));
-  return enabled && schemaTexts.some((text) => /datasource\s+\w+\s*\{[^}]*\bextensions\s*=/.test(text));
-}
-
-/** The schema texts a request compares with a database: the engine's own, or a `diff` side's. */
-function diffedSchemaTexts(request: RpcRequest, datamodels: Array<[string, string]>): string[] {
-  if (DATAMODEL_DIFFING_METHODS.has(request.method)) return datamodels.map(([, text]) => text);
-  if (request.method !== 'diff') return [];
-  const sides = [request.params?.from, request.params?.to] as Array<{
-    tag?: string;
-    files?: Array<{ content?: string }>;
-  }>;
-  return sides
-    .filter((side) => side?.tag === 'schemaDatamodel')
-    .flatMap((side) => (side.files ?? []).map((file) => file.content ?? ''));
-}
-
-function refuseManagedExtensions(request: RpcRequest, args: EngineArgs, datamodels: Array<[string, string]>): void {
-  if (!declaresManagedExtensions(args.previewFeatures, diffedSchemaTexts(request, datamodels))) return;
-  throw new EngineCommandError({
-    errorCode: undefined,
-    message:
-      "The wasm stand-in cannot compare `extensions = [...]` with a database (the postgresqlExtensions preview feature never reaches Prisma's wasm engine). Remove `extensions` from the datasource block and create the extension in a migration (`CREATE EXTENSION IF NOT EXISTS pg_trgm;`), or run with PRISMA_SCHEMA_ENGINE=native. `migrate deploy`, `status` and `resolve` work either way.",
-  });
-}
-
 /** Requests that read or write Migrate's history table in the URL's schema. */
 const HISTORY_METHODS = new Set([
   'applyMigrations',
@@ -247,6 +204,13 @@ function serveRpc(args: EngineArgs): void {
     files ??= args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
     return [...files];
   };
+  let shadowExtensions: Extension[] | undefined;
+  const extensions: ExtensionContext = {
+    previewFeatures: args.previewFeatures,
+    engineSchemaTexts: schemaFiles().map(([, text]) => text),
+    databaseUrl: args.datasource?.url,
+    lastShadowExtensions: () => shadowExtensions,
+  };
   let engine: Promise<WasmSchemaEngine> | undefined;
   const getEngine = () => {
     engine ??= (async () => {
@@ -261,9 +225,15 @@ function serveRpc(args: EngineArgs): void {
       loadNativeParser().catch(() => undefined);
       const { SchemaEngine } = await loadWasmSchemaEngine();
       const factory = bindMigrationAwareSqlAdapterFactory(
-        await createMigrationAdapterFactory({ url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }),
+        await createMigrationAdapterFactory({
+          url,
+          shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl,
+          beforeShadowDiscarded: async (shadowUrl) => {
+            shadowExtensions = await installedExtensionsAt(shadowUrl);
+          },
+        }),
       );
-      const datamodels = schemaFiles();
+      const datamodels = engineDatamodels(schemaFiles());
       // Commands such as `migrate diff` and `db execute` start the engine without a schema. The
       // native engine then takes the provider from the URL; the wasm one has no connector at all
       // ("unreachable"), so give it a schema that names only the provider.
@@ -289,7 +259,6 @@ function serveRpc(args: EngineArgs): void {
   let schemaUsageChecked: Promise<void> | undefined;
   const handle = async (request: RpcRequest): Promise<unknown> => {
     const params = request.params ?? {};
-    refuseManagedExtensions(request, args, schemaFiles());
     if (HISTORY_METHODS.has(request.method) && args.datasource?.url) {
       schemaUsageChecked ??= refuseWithoutSchemaUsage(args.datasource.url);
       // The engine loads meanwhile (its wasm takes longer than the check): the check adds no wait.
@@ -314,9 +283,16 @@ function serveRpc(args: EngineArgs): void {
       }
       case 'getDatabaseVersion':
         return (await getEngine()).version(params.datasource ? (params as never) : null);
-      case 'devDiagnostic':
+      case 'devDiagnostic': {
         lastDevDiagnostic = params;
-        return (await getEngine()).devDiagnostic(params as never);
+        const instance = await getEngine();
+        return callWithExtensions(
+          request.method,
+          params,
+          (input) => instance.devDiagnostic(input as never),
+          extensions,
+        );
+      }
       case 'applyMigrations': {
         const instance = await getEngine();
         const result = (await instance.applyMigrations(params as never)) as { appliedMigrationNames: string[] };
@@ -328,7 +304,13 @@ function serveRpc(args: EngineArgs): void {
         return result;
       }
       case 'diff': {
-        const result = (await (await getEngine()).diff(params as never)) as { exitCode: number; stdout: string | null };
+        const instance = await getEngine();
+        const result = (await callWithExtensions(
+          request.method,
+          params,
+          (input) => instance.diff(input as never),
+          extensions,
+        )) as { exitCode: number; stdout: string | null };
         if (result.stdout) await printViaCli(result.stdout.replace(/\n$/, ''));
         return { exitCode: result.exitCode, stdout: null };
       }
@@ -341,7 +323,7 @@ function serveRpc(args: EngineArgs): void {
             message: `Method not supported by the wasm stand-in: ${request.method}`,
           });
         }
-        return method.call(instance, params);
+        return callWithExtensions(request.method, params, (input) => method.call(instance, input), extensions);
       }
     }
   };

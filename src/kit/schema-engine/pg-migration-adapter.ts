@@ -239,6 +239,11 @@ END $$;`;
 export interface MigrationDatasource {
   url: string;
   shadowDatabaseUrl?: string | undefined;
+  /**
+   * Called with the shadow database's URL after a replay, before the shadow is emptied or
+   * dropped: the one moment what the history built can still be read (extension-emulation.ts).
+   */
+  beforeShadowDiscarded?: ((shadowUrl: string) => Promise<void>) | undefined;
 }
 
 /**
@@ -266,11 +271,13 @@ export async function createMigrationAdapterFactory(
         // A shadow database you provide (SHADOW_DATABASE_URL, for roles without CREATEDB) is
         // emptied before the replay and after it, as the native engine does; replaying into what
         // the last replay left fails on the first CREATE ("type … already exists").
-        const shadow = decorate(await oneConnection(datasource.shadowDatabaseUrl).connect());
-        const empty = emptySchema(datasource.shadowDatabaseUrl);
+        const shadowUrl = datasource.shadowDatabaseUrl;
+        const shadow = decorate(await oneConnection(shadowUrl).connect());
+        const empty = emptySchema(shadowUrl);
         await shadow.executeScript(empty);
         const disposeShadow = shadow.dispose.bind(shadow);
         shadow.dispose = async () => {
+          await datasource.beforeShadowDiscarded?.(shadowUrl);
           await shadow.executeScript(empty).catch(() => undefined);
           await disposeShadow();
         };
@@ -280,9 +287,11 @@ export async function createMigrationAdapterFactory(
       const admin = decorate(await main.connect());
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
       await admin.executeScript(`CREATE DATABASE ${quoteIdentifier(name)}`);
-      const shadow = decorate(await oneConnection(withDatabase(datasource.url, name)).connect());
+      const shadowUrl = withDatabase(datasource.url, name);
+      const shadow = decorate(await oneConnection(shadowUrl).connect());
       const disposeShadow = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
+        await datasource.beforeShadowDiscarded?.(shadowUrl);
         await disposeShadow();
         // An autovacuum worker may have come to the new database: a migrator that is not a
         // superuser may not end it, so WITH (FORCE) alone failed the drift check now and then.

@@ -102,6 +102,12 @@ describe('workflow files', () => {
       ),
     ).toBe(true);
     expect(runs.some((run) => run.includes('npx prisma migrate reset --force'))).toBe(true);
+    // The extensions fixture, asked of the native engine: the same file, the same drift verdict.
+    const fixture = 'test/kit/schema-engine/fixtures/extensions';
+    expect(runs.some((run) => run.includes(`diff -u ${fixture}/from-empty.sql`))).toBe(true);
+    expect(
+      runs.some((run) => run.includes(`--from-migrations ${fixture}/migrations`) && run.includes('--exit-code')),
+    ).toBe(true);
   });
 });
 
