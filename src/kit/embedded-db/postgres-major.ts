@@ -34,7 +34,7 @@ export const SUPPORTED_MAJORS = Object.keys(POSTGRES_BUILDS).map(Number);
 let installed: number | undefined;
 export function installedMajor(): number {
   // Read once: every Prisma command asks (prisma.config.ts → the embedded server's state file).
-  // A devDependency since 0.3.0 (production installs leave it out); a project not yet updated has it in dependencies.
+  // A devDependency after 0.2.0 (production installs leave it out); a project not yet updated has it in dependencies.
   const declared = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as Record<
     'dependencies' | 'devDependencies',
     Record<string, string> | undefined

@@ -34,7 +34,7 @@ const lines = (text: string) => text.split('\n').filter(Boolean);
 /**
  * The kit's side of package.json wins for what the kit runs; the team's for what it owns. A
  * package the kit moved between dependencies and devDependencies moves in the project too
- * (0.3.0 made its tooling dev-only, so that a production install leaves it out).
+ * (after 0.2.0 the tooling became dev-only, so that a production install leaves it out).
  */
 export function mergePackageJson(project: PackageJson, kit: PackageJson): PackageJson {
   const dependencies = (field: 'dependencies' | 'devDependencies') => {
