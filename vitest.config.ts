@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The walks: tests that run a documented sequence of real commands end to end (the README loop,
- * lint:migrations on a branch, bench:seed, the CI jobs, init on a fresh clone, every scaffold
+ * migrate:lint on a branch, kit bench seed, the CI jobs, init on a fresh clone, every scaffold
  * pattern deployed, the recovery and rollback walks, the Prisma CLI contract). Each spends most of its time starting the Prisma CLI, about
  * 2 s of CPU per command (docs/decisions/0015-fast-tests-and-walks.md).
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:backfill [-- --rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]`
+ * `npm run kit -- bench backfill [-- --rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]`
  * The user-timezone backfill on N users (default 1,000,000) with a concurrent writer inserting and
  * updating users, done six ways: one UPDATE; the loop most guides show (UPDATE … WHERE id IN
  * (SELECT … WHERE timezone IS NULL LIMIT n) until nothing changes); the runner in one process; the
@@ -26,7 +26,7 @@ import { deployDemoMigrations } from '../test/kit/support/scratch-project.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
 const PREFIX = 'kit_bench_';
-const USAGE = 'Usage: npm run bench:backfill -- [--rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]';
+const USAGE = 'Usage: npm run kit -- bench backfill [--rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]';
 
 interface Result {
   method: string;

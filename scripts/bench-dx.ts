@@ -1,10 +1,10 @@
 /**
- * `npm run bench:dx [-- --runs N --out dir]` (default 5 runs): how long the everyday commands
+ * `npm run kit -- bench dx [-- --runs N --out dir]` (default 5 runs): how long the everyday commands
  * take, as medians, next to the floors they are compared with: a bare Prisma CLI (a scratch
  * project whose config does nothing but name the schema, same engine) and one `SELECT 1` through
  * node-postgres. The kit's own cost per command is the difference. The commands that change a
  * project (a new model, a new migration) run in a copy of the checkout. `npm test` is not timed
- * here (minutes, one run): `npm run bench:tests` times it and says where its time goes.
+ * here (minutes, one run): `npm run kit -- bench tests` times it and says where its time goes.
  * Works on DATABASE_URL's server (or the embedded one) in databases of its own.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,7 @@ import { scriptCommand } from '#kit/script-command.ts';
 import { standInPath } from '#kit/schema-engine/select-engine.ts';
 import { copyProject, type ProjectCopy } from '../test/kit/support/project-copy.ts';
 
-const USAGE = 'Usage: npm run bench:dx -- [--runs N] [--out <dir>]';
+const USAGE = 'Usage: npm run kit -- bench dx [--runs N] [--out <dir>]';
 const DATABASE = 'kit_bench_dx';
 
 interface Row {
@@ -96,7 +96,7 @@ function bareProject(prismaDir: string): string {
 
 /**
  * A copy of the checkout as a team's branch: committed as main, then a feature branch, so that
- * `lint:migrations` lints what the branch adds, as it does in a pull request.
+ * `migrate:lint` lints what the branch adds, as it does in a pull request.
  */
 function branchCopy(): ProjectCopy {
   const copy = copyProject('bench-dx');
@@ -132,7 +132,7 @@ runCli(async (argv) => {
   const prisma = (...args: string[]) => [process.execPath, prismaCli, ...args];
   const rows: Row[] = [];
   const measure = (command: string, floor: string, timed: Timed, floorTimed: Timed) => {
-    process.stderr.write(`bench:dx: ${command}…\n`);
+    process.stderr.write(`kit bench dx: ${command}…\n`);
     rows.push({ command, floor, ...timeAgainst(runs, timed, floorTimed) });
   };
   const kit = (command: string[], options: Partial<Timed> = {}): Timed => ({
@@ -211,7 +211,7 @@ runCli(async (argv) => {
     // The branch now has what a developer has at this point: the model and its generated migration.
     runOnce(kit(createOnly, { cwd: copy.dir }), 0);
     measure(
-      '`npm run lint:migrations`, one new migration',
+      '`npm run migrate:lint`, one new migration',
       'bare `prisma migrate diff` (its drift check)',
       kit(scriptCommand('lint-migrations', [], copy.dir).flat(), { cwd: copy.dir }),
       // The floor is the drift check exactly as the linter spawns it (src/kit/prisma-cli.ts): with
@@ -242,9 +242,9 @@ runCli(async (argv) => {
   );
   const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
   const lines = [
-    `# bench:dx, median of ${runs}`,
+    `# kit bench dx, median of ${runs}`,
     '',
-    `Node ${process.version}, PostgreSQL ${version}, ${new Date().toISOString().slice(0, 10)}. Produced by \`npm run bench:dx\`.`,
+    `Node ${process.version}, PostgreSQL ${version}, ${new Date().toISOString().slice(0, 10)}. Produced by \`npm run kit -- bench dx\`.`,
     '',
     '| command | median | floor | floor median | kit cost (median of paired differences) |',
     '| --- | --- | --- | --- | --- |',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:locks [-- --rows N] [--runs N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]`
+ * `npm run kit -- bench locks [-- --rows N] [--runs N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]`
  * For each zero-downtime pattern, the naive change and the kit's safe one on a table of N rows
  * (default 1,000,000) while a writer keeps inserting and updating it: total time, the writer's
  * longest, p50 and p99 write, and failed writes. Prints a table and writes DIR/bench-locks.md and
@@ -44,7 +44,7 @@ const PREFIX = 'kit_bench_';
 /** How long the writer goes on after a change finishes. */
 const SETTLE_MS = 500;
 const USAGE =
-  'Usage: npm run bench:locks -- [--rows N] [--runs N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]';
+  'Usage: npm run kit -- bench locks [--rows N] [--runs N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]';
 
 interface Measured {
   label: string;
@@ -154,12 +154,12 @@ function spread(values: number[]): string {
 
 function markdown(rows: number, results: PatternResult[], machine: string): string {
   const lines = [
-    `# bench:locks, ${n(rows)} rows`,
+    `# kit bench locks, ${n(rows)} rows`,
     '',
     `Machine: ${machine}`,
     '',
     'Each change ran on a table of this many rows while one connection kept inserting a row and updating another.',
-    `A safe path includes its backfill; the writer goes on for ${SETTLE_MS} ms after the change. Latencies are per write (insert + update). Produced by \`npm run bench:locks\`.`,
+    `A safe path includes its backfill; the writer goes on for ${SETTLE_MS} ms after the change. Latencies are per write (insert + update). Produced by \`npm run kit -- bench locks\`.`,
     '',
     "The rename's writer is the release that knows only `name` (and, on the safe path after the switch, the one that knows only `display_name`): the naive RENAME COLUMN is instant but every write of the running release fails from then on.",
     '',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:seed [-- --users N]` (default 100,000). Prints three comparisons:
+ * `npm run kit -- bench seed [-- --users N]` (default 100,000). Prints three comparisons:
  *  (a) the dev seed's batched factory inserts vs one `create` per row, for N users
  *  (b) a reference-seed re-run with unchanged files: time and rows written
  *  (c) a fresh database: clone from a migrated template vs `prisma migrate deploy`
@@ -41,7 +41,7 @@ function goal(met: boolean, text: string): string {
 runCli(async (argv) => {
   const { values } = parseCliArgs(
     { args: argv, options: { users: { type: 'string', default: '100000' } } },
-    'Usage: npm run bench:seed -- [--users N]',
+    'Usage: npm run kit -- bench seed [--users N]',
   );
   const users = parseCount('--users', values.users, 1);
   const server = withDatabase((await ensureDatabase()).url, 'postgres');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:tests [-- --project kit|walks|load --out dir]`: where a test run's time goes. Runs the
+ * `npm run kit -- bench tests [-- --project kit|walks|load --out dir]`: where a test run's time goes. Runs the
  * suite once (`vitest run --project kit` by default) with a hook in every Node process it starts
  * (NODE_OPTIONS=--require), so each Prisma command, schema-engine stand-in, kit script and test
  * worker reports its CPU time when it exits. Prints the wall time, the files by duration and the
@@ -14,7 +14,7 @@ import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { CliError } from '#kit/cli-error.ts';
 
-const USAGE = 'Usage: npm run bench:tests -- [--project kit|walks|load] [--out <dir>]';
+const USAGE = 'Usage: npm run kit -- bench tests [--project kit|walks|load] [--out <dir>]';
 
 // Plain CommonJS so that it loads before anything else in every process, TypeScript loader or not.
 const HOOK = `const { appendFileSync } = require('node:fs');
@@ -76,7 +76,7 @@ runCli(async (argv) => {
   writeFileSync(hook, HOOK);
   writeFileSync(processLog, '');
 
-  process.stderr.write(`bench:tests: running the ${values.project} tests once (minutes)…\n`);
+  process.stderr.write(`kit bench tests: running the ${values.project} tests once (minutes)…\n`);
   const started = performance.now();
   const run = spawnSync(
     process.execPath,
@@ -126,9 +126,9 @@ runCli(async (argv) => {
   const totalCpuMs = byCpu.reduce((sum, [, entry]) => sum + entry.cpuMs, 0);
 
   const lines = [
-    `# bench:tests (${values.project})`,
+    `# kit bench tests (${values.project})`,
     '',
-    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}. Produced by \`npm run bench:tests -- --project ${values.project}\`.`,
+    `${new Date().toISOString().slice(0, 10)}, Node ${process.version}. Produced by \`npm run kit -- bench tests --project ${values.project}\`.`,
     '',
     `Wall time ${seconds(wallMs)}; ${results.numPassedTests} passed, ${results.numFailedTests} failed; ${processes.length} Node processes reported ${seconds(totalCpuMs)} of CPU.`,
     '',

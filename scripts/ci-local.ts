@@ -1,9 +1,9 @@
 /**
- * `npm run ci:local -- <workflow file> <job>`, e.g. `npm run ci:local -- ci.yml migrations`
+ * `npm run kit -- ci-local <workflow file> <job>`, e.g. `npm run kit -- ci-local ci.yml migrations`
  * Runs a GitHub Actions job's run-steps here, against the embedded PostgreSQL, and lists what
  * it skipped because only GitHub can do it.
- * `npm run ci:local -- --check` checks every workflow with GitHub's workflow parser, and that
- * ci.yml's matrix job runs the cells of `npm run test:matrix`.
+ * `npm run kit -- ci-local --check` checks every workflow with GitHub's workflow parser, and that
+ * ci.yml's matrix job runs the cells of `npm run kit -- test-matrix`.
  */
 import { CliError } from '#kit/cli-error.ts';
 import { checkWorkflows } from '#kit/ci-local/load-workflow.ts';
@@ -14,7 +14,7 @@ import { runCli } from '#kit/run-cli.ts';
 import { ciMatrixDrift } from '#kit/test-matrix/ci-matrix.ts';
 
 const USAGE =
-  'Usage: npm run ci:local -- <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';
+  'Usage: npm run kit -- ci-local <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';
 
 function check(): void {
   const results = checkWorkflows();
@@ -27,9 +27,9 @@ function check(): void {
   for (const line of drift) console.log(line);
   if (drift.length > 0)
     throw new CliError(
-      `ci.yml's matrix job differs from npm run test:matrix (src/kit/test-matrix/cells.ts): make them the same.`,
+      `ci.yml's matrix job differs from npm run kit -- test-matrix (src/kit/test-matrix/cells.ts): make them the same.`,
     );
-  console.log('ci.yml matrix: the cells of npm run test:matrix');
+  console.log('ci.yml matrix: the cells of npm run kit -- test-matrix');
 }
 
 runCli(async (argv) => {

@@ -1,5 +1,5 @@
 /**
- * `npm run init:project -- [--name <package name>]`
+ * `npm run kit -- init [--name <package name>]`
  * Makes a fresh clone of the kit the team's project: squashes the demo migrations into one
  * baseline, removes the demo backfill jobs, renames the package (default: the folder's name).
  * Asks nothing; a second run does nothing.
@@ -11,7 +11,7 @@ import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 
-const USAGE = 'Usage: npm run init:project -- [--name <package name>]';
+const USAGE = 'Usage: npm run kit -- init [--name <package name>]';
 
 /** "My Service" → "my-service": npm names are lowercase, without spaces. */
 const packageNameFrom = (folder: string) =>

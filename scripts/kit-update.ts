@@ -1,5 +1,5 @@
 /**
- * `npm run kit:update -- <git ref>`: takes the kit at <ref> (e.g. kit/main after `git fetch kit`)
+ * `npm run kit -- update <git ref>`: takes the kit at <ref> (e.g. kit/main after `git fetch kit`)
  * into this project. docs/managing-updates.md.
  */
 import { CliError } from '#kit/cli-error.ts';
@@ -7,7 +7,7 @@ import { updateKit } from '#kit/kit-update/update-kit.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 
-const USAGE = 'Usage: npm run kit:update -- <git ref of the newer kit, e.g. kit/main>';
+const USAGE = 'Usage: npm run kit -- update <git ref of the newer kit, e.g. kit/main>';
 
 runCli(async (argv) => {
   if (argv.length !== 1 || argv[0]!.startsWith('-')) throw new CliError(`Name one git ref. ${USAGE}`);

@@ -1,5 +1,5 @@
 /**
- * `npm run lint:migrations [-- --all] [--base <ref>] [--no-database] [--fix [--rename <t>.<old>:<t>.<new>]]`
+ * `npm run migrate:lint [-- --all] [--base <ref>] [--no-database] [--fix [--rename <t>.<old>:<t>.<new>]]`
  * Lints the migrations this branch adds (all of them with --all): squawk's SQL rules and the
  * kit's Prisma rules, then schema drift and edited-after-applied checks against the database.
  * Exits 1 while a finding stands. Silence one only with `-- lint-ignore <rule>: <reason>`.
@@ -27,7 +27,7 @@ import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
 
 const USAGE =
-  'Usage: npm run lint:migrations -- [--all] [--base <git ref>] [--no-database] [--fix [--rename <table>.<old>:<table>.<new>]]';
+  'Usage: npm run migrate:lint -- [--all] [--base <git ref>] [--no-database] [--fix [--rename <table>.<old>:<table>.<new>]]';
 
 runCli(async (argv) => {
   const { values } = parseCliArgs(
@@ -96,5 +96,5 @@ function fixHint(report: LintReport, base: string | undefined): string {
     (name) => flagged(name) && fixGeneratedMigration(name, migrationSql(name, migrationsDir)).kind === 'fixed',
   );
   if (fixable.length === 0) return '';
-  return ` \`npm run lint:migrations -- --fix\` rewrites ${fixable.join(', ')} into the safe sequence.`;
+  return ` \`npm run migrate:lint -- --fix\` rewrites ${fixable.join(', ')} into the safe sequence.`;
 }

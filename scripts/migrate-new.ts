@@ -60,6 +60,6 @@ runCli(async (argv) => {
   for (const file of result.files) console.log(`created ${relative(projectRoot, file)}`);
   for (const line of result.next) console.log(`next: ${line}`);
   console.log(
-    `then: npm run lint:migrations, and npx prisma migrate dev to apply (after any backfill above). Recipe: ${result.playbook}`,
+    `then: npm run migrate:lint, and npx prisma migrate dev to apply (after any backfill above). Recipe: ${result.playbook}`,
   );
 });

@@ -23,7 +23,7 @@ const step = (label: string, detail: string) => console.log(`✓ ${label.padEnd(
 
 /**
  * A database whose applied migrations are not all in prisma/migrations has another history than
- * this checkout: typically setup ran before `init:project` squashed the demo into a baseline,
+ * this checkout: typically setup ran before `kit init` squashed the demo into a baseline,
  * and deploying would replay that baseline onto the tables it describes (P3018, "type … already
  * exists"). Say so before Prisma tries, with the one way out that fits the server.
  */
@@ -31,7 +31,7 @@ async function refuseForeignHistory(url: string, applied: string[]): Promise<voi
   const onDisk = new Set(migrationFolders());
   const foreign = applied.filter((name) => !onDisk.has(name));
   if (foreign.length === 0) return;
-  const what = `The database has ${foreign.length} applied migration${foreign.length === 1 ? '' : 's'} that prisma/migrations does not (first: ${foreign[0]}), so its history is not this checkout's (did init:project squash it after a setup?).`;
+  const what = `The database has ${foreign.length} applied migration${foreign.length === 1 ? '' : 's'} that prisma/migrations does not (first: ${foreign[0]}), so its history is not this checkout's (did kit init squash it after a setup?).`;
   if (await developmentServerRefusal(url, 'a reset'))
     throw new CliError(
       `${what} This is not a development server, so nothing was changed: compare with npx prisma migrate status and point DATABASE_URL at the database this history belongs to.`,

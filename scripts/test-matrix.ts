@@ -1,5 +1,5 @@
 /**
- * `npm run test:matrix [-- --postgres 14,18] [--node 22,26] [--record]`
+ * `npm run kit -- test-matrix [-- --postgres 14,18] [--node 22,26] [--record]`
  * Runs the fast tier (`npm test`) in every cell of the runtime matrix (src/kit/test-matrix/cells.ts:
  * each supported PostgreSQL major on the pinned Node, each other Node line on the newest major)
  * and the load proofs on the oldest and newest major. Each cell gets an embedded server of its
@@ -20,7 +20,7 @@ import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { cellName, matrixCells, type MatrixCell } from '#kit/test-matrix/cells.ts';
 
-const USAGE = 'Usage: npm run test:matrix -- [--postgres 14,18] [--node 22,26] [--record]';
+const USAGE = 'Usage: npm run kit -- test-matrix [--postgres 14,18] [--node 22,26] [--record]';
 const logDir = join(dataDir, 'test-matrix');
 
 interface Tier {
@@ -166,7 +166,7 @@ runCli(async () => {
       [
         '# Test matrix',
         '',
-        `\`npm run test:matrix -- --record\` on ${new Date().toISOString().slice(0, 10)} at commit ${commit()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, one cell after another. Every cell runs as a role that is not a superuser (CREATEDB, CREATEROLE), on an embedded PostgreSQL of its major. Which cells, and why not all 15: src/kit/test-matrix/cells.ts.`,
+        `\`npm run kit -- test-matrix --record\` on ${new Date().toISOString().slice(0, 10)} at commit ${commit()}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, one cell after another. Every cell runs as a role that is not a superuser (CREATEDB, CREATEROLE), on an embedded PostgreSQL of its major. Which cells, and why not all 15: src/kit/test-matrix/cells.ts.`,
         '',
         `Versions: ${[...nodeVersions].map(([line, version]) => `Node ${line} = ${version}`).join(', ')}; PostgreSQL ${Object.values(
           POSTGRES_BUILDS,

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './cli-error.ts';
 
-/** The kit's cache: Node builds (.ci/run, test:matrix) and PostgreSQL builds. */
+/** The kit's cache: Node builds (.ci/run, kit test-matrix) and PostgreSQL builds. */
 export function kitCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'prisma-postgres-starter');
 }

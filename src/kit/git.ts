@@ -1,5 +1,5 @@
 /**
- * The kit's one way to ask git something: the linter (what this branch adds), kit:update (the
+ * The kit's one way to ask git something: the linter (what this branch adds), kit update (the
  * kit's newer files), ci:local (the commit it stands for) and the previous-release check (the
  * schema main has) all read the repository the same way.
  */

@@ -1,7 +1,7 @@
 /**
- * Whose each path of a project is (the README's Layout table): the kit's, replaced by
- * `npm run kit:update`, or the team's, which the kit never reads in its own tests. package.json,
- * .github/workflows and the README are shared and merged by hand or by kit:update.
+ * Whose each path of a project is (docs/concepts.md's Layout table): the kit's, replaced by
+ * `npm run kit -- update`, or the team's, which the kit never reads in its own tests. package.json,
+ * .github/workflows and the README are shared and merged by hand or by kit update.
  */
 
 /** The kit's paths: replaced wholesale by an update. */

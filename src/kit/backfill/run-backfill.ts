@@ -70,7 +70,7 @@ function jobProbe(job: BackfillJob): string {
  * A backfill's end: it leaves a dead row version for every row it changed, which wakes autovacuum
  * on the table. If that happens just as the next migration's ALTER TABLE asks for its lock, the
  * ALTER waits for autovacuum to be cancelled (deadlock_timeout, 1 s by default) and every writer
- * queues behind it: bench:locks caught exactly 1 s stalls. Vacuuming here, under a lock that
+ * queues behind it: kit bench locks caught exactly 1 s stalls. Vacuuming here, under a lock that
  * blocks no writer, leaves autovacuum nothing to start on.
  */
 export async function vacuumAfterBackfill(client: pg.Client, job: BackfillJob): Promise<void> {

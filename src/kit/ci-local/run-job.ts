@@ -1,5 +1,5 @@
 /**
- * `npm run ci:local -- <workflow> <job>`: runs a job's `run:` steps in order, with its `env:`,
+ * `npm run kit -- ci-local <workflow> <job>`: runs a job's `run:` steps in order, with its `env:`,
  * on this machine, so every command in the YAML is proven to work before a push. Steps that need
  * GitHub itself are skipped and listed: actions (`uses:`), the platform deploy (id
  * `platform-deploy`), and `npm ci` (this checkout is already installed; reinstalling would pull

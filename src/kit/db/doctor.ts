@@ -177,7 +177,7 @@ export async function examineUrl(
       if (purpose === 'migrations' && !role.createdb && !role.superuser && !process.env.SHADOW_DATABASE_URL)
         findings.push({
           level: 'note',
-          text: `${role.role} has no CREATEDB, so migrate dev, migrate diff --from-migrations and lint:migrations need SHADOW_DATABASE_URL (an empty database of its own), or lint with --no-database.`,
+          text: `${role.role} has no CREATEDB, so migrate dev, migrate diff --from-migrations and migrate:lint need SHADOW_DATABASE_URL (an empty database of its own), or lint with --no-database.`,
         });
       if (purpose === 'tests' && !role.superuser && !(role.createdb && role.createrole))
         findings.push({

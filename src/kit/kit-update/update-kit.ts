@@ -1,5 +1,5 @@
 /**
- * Takes a newer kit into a project made from an older one (`npm run kit:update -- <git ref>`,
+ * Takes a newer kit into a project made from an older one (`npm run kit -- update <git ref>`,
  * docs/managing-updates.md): the kit's paths replaced by the ref's, files the kit dropped removed,
  * and package.json merged so that the team's name, version and own dependencies stay.
  * It changes files only; the team reviews the diff, installs, validates and commits.

@@ -1,5 +1,5 @@
 /**
- * `npm run lint:migrations -- --fix`: turns a migration that `prisma migrate dev --create-only`
+ * `npm run migrate:lint -- --fix`: turns a migration that `prisma migrate dev --create-only`
  * generated into the safe sequence, when the safe sequence is mechanical:
  *
  * - a plain `CREATE [UNIQUE] INDEX` on a table that already exists moves to a migration of its
@@ -75,7 +75,7 @@ const locksExisting = (statement: ParsedStatement, createdHere: Set<string>) =>
 const indexMigration = (index: Node, sql: string, from: string) =>
   header([
     `Pattern: index without blocking writes (CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY), alone in its file.`,
-    `  Moved here from ${from} by \`npm run lint:migrations -- --fix\`.`,
+    `  Moved here from ${from} by \`npm run migrate:lint -- --fix\`.`,
     `Lock: SHARE UPDATE EXCLUSIVE on ${relationName(index.relation)} for the whole build: writes go on.`,
     'Ships before: nothing; schema.prisma already declares the index.',
   ]) +
@@ -91,7 +91,7 @@ const indexMigration = (index: Node, sql: string, from: string) =>
 const validateMigration = (table: string, constraint: string, from: string) =>
   header([
     `Pattern: constraint without blocking writes, step 2: VALIDATE what ${from} added NOT VALID.`,
-    '  Written by `npm run lint:migrations -- --fix`.',
+    '  Written by `npm run migrate:lint -- --fix`.',
     `Lock: SHARE UPDATE EXCLUSIVE on ${table} while it scans: reads and writes go on.`,
     `Ships before: ${from}. Rows that break the constraint make this fail; fix them, then deploy again.`,
   ]) +
@@ -108,7 +108,7 @@ function uniqueConstraintMigrations(table: string, constraint: Node, from: strin
   const index =
     header([
       'Pattern: unique constraint without blocking writes, step 1: its index, built CONCURRENTLY, alone in its file.',
-      `  Written by \`npm run lint:migrations -- --fix\` from ${from}.`,
+      `  Written by \`npm run migrate:lint -- --fix\` from ${from}.`,
       `Lock: SHARE UPDATE EXCLUSIVE on ${table} for the whole build: writes go on.`,
       'Ships before: nothing. Duplicate rows make the build fail and leave an INVALID index: npm run migrate:recover.',
     ]) +
@@ -118,7 +118,7 @@ function uniqueConstraintMigrations(table: string, constraint: Node, from: strin
   const attach =
     header([
       'Pattern: unique constraint without blocking writes, step 2: the constraint, on the index step 1 built.',
-      '  Written by `npm run lint:migrations -- --fix`.',
+      '  Written by `npm run migrate:lint -- --fix`.',
       `Lock: ACCESS EXCLUSIVE on ${table}, catalog only (the index is already there): milliseconds.`,
       `Ships before: step 1, in the migration before this one (${name} valid).`,
     ]) +

@@ -1,5 +1,5 @@
 /**
- * `lint:migrations -- --fix --rename posts.body:posts.content`: a renamed field that Prisma
+ * `migrate:lint -- --fix --rename posts.body:posts.content`: a renamed field that Prisma
  * generated as `DROP COLUMN "body", ADD COLUMN "content"` (every value of body lost) becomes the
  * expand half of a rename: the new column beside the old one with a trigger that keeps them equal
  * (migrate:new's rename-expand), a backfill job that copies the older rows, and, for a required
@@ -117,7 +117,7 @@ function copyJob({
 /**
  * Step 2 of the ${table}.${from} → ${table}.${to} rename (docs/migrations/rename-expand-contract.md):
  * copies ${from} into ${to} for rows written before the sync trigger of ${migration} existed.
- * Written by \`npm run lint:migrations -- --fix --rename\`.
+ * Written by \`npm run migrate:lint -- --fix --rename\`.
  */
 export const ${exportName}: SqlBackfillJob = {
   name: '${job}',

@@ -2,7 +2,7 @@
  * Renames that schema.prisma proves: a field whose `@map("…")` names another column than on the
  * main branch, in a model that keeps its table. Prisma writes that as `DROP COLUMN` + `ADD
  * COLUMN` (every value lost), and only there does the schema say, without a person, that the
- * two are one column renamed, so only there does `lint:migrations -- --fix` rewrite it into
+ * two are one column renamed, so only there does `migrate:lint -- --fix` rewrite it into
  * expand and contract on its own (rename-by-expand-contract.ts); elsewhere it asks for --rename.
  */
 import { relative } from 'node:path';

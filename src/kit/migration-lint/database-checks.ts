@@ -37,7 +37,7 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
   if (diff.code !== 2) {
     const failure = prismaFailureLine(diff);
     const skip = failure.startsWith('P3014')
-      ? ', or lint without the database checks: npm run lint:migrations -- --no-database'
+      ? ', or lint without the database checks: npm run migrate:lint -- --no-database'
       : '';
     throw new CliError(`the drift check (prisma migrate diff) failed: ${failure}${skip}.`);
   }

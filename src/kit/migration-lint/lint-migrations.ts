@@ -1,5 +1,5 @@
 /**
- * `npm run lint:migrations`: squawk plus the kit's Prisma rules over the migrations this branch
+ * `npm run migrate:lint`: squawk plus the kit's Prisma rules over the migrations this branch
  * adds (or all of them), plus drift and edited-after-applied checks against a database.
  */
 import { readFileSync } from 'node:fs';

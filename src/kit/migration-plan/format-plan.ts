@@ -91,7 +91,7 @@ export function formatPlan(plan: MigrationPlan, database: string): string {
       }
     }
     lines.push(...probeLines(migration.probes));
-    // Rule names per line keep this short; `npm run lint:migrations` explains each.
+    // Rule names per line keep this short; `npm run migrate:lint` explains each.
     const byLine = new Map<number, string[]>();
     for (const finding of migration.findings)
       byLine.set(finding.line, [...(byLine.get(finding.line) ?? []), finding.rule]);

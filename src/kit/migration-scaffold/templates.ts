@@ -32,7 +32,7 @@ export interface Pattern {
   next(name: string, args: PatternArgs): string[];
 }
 
-/** The guard rails every kit migration opens and closes with (also used by lint:migrations --fix). */
+/** The guard rails every kit migration opens and closes with (also used by migrate:lint --fix). */
 export const timeouts = (lock: string, statement: string) =>
   `SET lock_timeout = '${lock}';\nSET statement_timeout = '${statement}';\n`;
 export const reset = 'RESET statement_timeout;\nRESET lock_timeout;\n';

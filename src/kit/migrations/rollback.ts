@@ -30,7 +30,7 @@ export async function rollbackNewestMigration(url: string, requested: string | u
   const down = downPath(newest.name);
   if (!existsSync(down)) {
     throw new CliError(
-      `${newest.name} has no down.sql: write one with npm run migrate:down -- ${newest.name} and review it, or fix forward with a new migration.`,
+      `${newest.name} has no down.sql: write one with npm run migrate:rollback -- --write ${newest.name} and review it, or fix forward with a new migration.`,
     );
   }
 

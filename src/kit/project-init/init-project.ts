@@ -1,5 +1,5 @@
 /**
- * Turns a fresh clone of the kit into a team's project (`npm run init:project`): the demo's
+ * Turns a fresh clone of the kit into a team's project (`npm run kit -- init`): the demo's
  * migration history squashed into one baseline, the demo's backfill jobs removed, the package
  * renamed. The kit's version stays stamped in package.json ("kit"), for docs/managing-updates.md.
  *
@@ -68,7 +68,7 @@ export async function initProject(request: InitRequest): Promise<string[]> {
   const removedJobs = DEMO_BACKFILL_JOBS.filter((job) => existsSync(join(backfillsDir, `${job}.ts`)));
   for (const job of removedJobs) rmSync(join(backfillsDir, `${job}.ts`));
   writeFileSync(join(backfillsDir, 'index.ts'), EMPTY_JOB_LIST);
-  // The app code only the post-slug job used: left behind, it would be dead code (check:code's knip says so).
+  // The app code only the post-slug job used: left behind, it would be dead code (code:check's knip says so).
   const postSlug = join(request.root, 'src', 'posts', 'post-slug.ts');
   const removedPostSlug = removedJobs.includes('post-slug') && existsSync(postSlug);
   if (removedPostSlug) rmSync(postSlug);
@@ -91,7 +91,7 @@ async function baselineSql(root: string, url: string): Promise<string> {
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });
   if (diff.code !== 0) throw new CliError(`prisma migrate diff failed: ${prismaFailureLine(diff)}`);
-  return `-- Baseline: the schema the project started from, in one migration (npm run init:project
+  return `-- Baseline: the schema the project started from, in one migration (npm run kit -- init
 -- squashed the kit's demo history into it with prisma migrate diff --from-empty --to-schema).
 -- Lock: none that matters: every table is new, nothing reads or writes them yet.
 -- Shipped before it: nothing; it is the first migration.

@@ -1,7 +1,7 @@
 /**
  * The runtime matrix: which Node line runs the suite against which PostgreSQL major. One
- * definition for `npm run test:matrix` (here) and ci.yml's `matrix` job (checked by
- * `npm run ci:local -- --check`), so the two can't drift apart.
+ * definition for `npm run kit -- test-matrix` (here) and ci.yml's `matrix` job (checked by
+ * `npm run kit -- ci-local --check`), so the two can't drift apart.
  *
  * Not the full product (3 Node lines × 5 majors): Node and PostgreSQL don't interact, so each
  * major runs on the pinned Node and each other Node line on the newest major. The load proofs

@@ -1,6 +1,6 @@
 /**
- * ci.yml's `matrix` job must run the cells `npm run test:matrix` runs (cells.ts), no more, no
- * fewer: `npm run ci:local -- --check` reports the difference, so a line added to `engines` or
+ * ci.yml's `matrix` job must run the cells `npm run kit -- test-matrix` runs (cells.ts), no more, no
+ * fewer: `npm run kit -- ci-local --check` reports the difference, so a line added to `engines` or
  * a major added to the pinned builds reaches GitHub's runners too.
  */
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,8 @@ export function ciMatrixDrift(): string[] {
     jobs?: Record<string, { strategy?: { matrix?: { include?: Partial<MatrixCell>[] } } }>;
   };
   const include = workflow.jobs?.[CI_MATRIX_JOB]?.strategy?.matrix?.include;
-  if (!include) return [`ci.yml has no job "${CI_MATRIX_JOB}" with strategy.matrix.include (see npm run test:matrix).`];
+  if (!include)
+    return [`ci.yml has no job "${CI_MATRIX_JOB}" with strategy.matrix.include (see npm run kit -- test-matrix).`];
   const key = (cell: Partial<MatrixCell>) => `${cellName(cell as MatrixCell)}${cell.load ? ' + load proofs' : ''}`;
   const expected = matrixCells().map(key);
   const actual = include.map(key);
@@ -25,6 +26,6 @@ export function ciMatrixDrift(): string[] {
     ...expected.filter((cell) => !actual.includes(cell)).map((cell) => `ci.yml matrix lacks: ${cell}`),
     ...actual
       .filter((cell) => !expected.includes(cell))
-      .map((cell) => `ci.yml matrix has, and test:matrix doesn't: ${cell}`),
+      .map((cell) => `ci.yml matrix has, and kit test-matrix doesn't: ${cell}`),
   ];
 }

@@ -1,7 +1,7 @@
 /**
- * The runtime matrix is one definition (src/kit/test-matrix/cells.ts) that `npm run test:matrix`
+ * The runtime matrix is one definition (src/kit/test-matrix/cells.ts) that `npm run kit -- test-matrix`
  * runs and ci.yml's matrix job must repeat: every supported major and Node line appears, and
- * `npm run ci:local -- --check` fails in one line per difference when ci.yml drifts from it.
+ * `npm run kit -- ci-local --check` fails in one line per difference when ci.yml drifts from it.
  * (The matrix itself is run by hand and recorded in docs/benchmarks/test-matrix.md.)
  */
 import { spawnSync } from 'node:child_process';
@@ -38,8 +38,8 @@ it('ci:local --check names each cell ci.yml lacks or adds, in one line each', ()
   expect(run.status).toBe(1);
   expect(run.stdout).toContain('ci.yml matrix lacks: node 24 · PostgreSQL 15\n');
   expect(run.stdout).toContain('ci.yml matrix lacks: node 22 · PostgreSQL 18\n');
-  expect(run.stdout).toContain("ci.yml matrix has, and test:matrix doesn't: node 20 · PostgreSQL 18\n");
+  expect(run.stdout).toContain("ci.yml matrix has, and kit test-matrix doesn't: node 20 · PostgreSQL 18\n");
   expect(run.stderr.trim().split('\n')).toEqual([
-    expect.stringMatching(/^error: ci\.yml's matrix job differs from npm run test:matrix/),
+    expect.stringMatching(/^error: ci\.yml's matrix job differs from npm run kit -- test-matrix/),
   ]);
 });

@@ -1,8 +1,8 @@
 /**
  * The CI and deploy workflows: valid for GitHub's own workflow parser (checked through
- * `npm run ci:local -- --check`, which runs it under tsx), shaped the way a safe
+ * `npm run kit -- ci-local --check`, which runs it under tsx), shaped the way a safe
  * deploy must be (environment, one deploy at a time, least privilege, SHA-pinned actions, the
- * order of steps), and proven by running their jobs' steps with `npm run ci:local`.
+ * order of steps), and proven by running their jobs' steps with `npm run kit -- ci-local`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,8 +73,8 @@ describe('workflow files', () => {
     expect(text).toContain('cache: npm');
     const runs = Object.values(workflow.jobs).flatMap((job) => (job.steps ?? []).map((step) => step.run ?? ''));
     for (const command of [
-      'npm run check:code',
-      'npm run lint:migrations',
+      'npm run code:check',
+      'npm run migrate:lint',
       'migrate diff --from-migrations prisma/migrations --to-schema prisma/schema.prisma --exit-code',
       'npm run seed:reference',
       'npm test',
@@ -111,7 +111,7 @@ describe('workflow files', () => {
   });
 });
 
-describe('npm run ci:local', () => {
+describe('npm run kit -- ci-local', () => {
   const copy = copyProject('ci-local');
   afterAll(() => copy.remove());
   const ciLocal = (...args: string[]) =>
@@ -184,7 +184,7 @@ describe('npm run ci:local', () => {
     const valid = ciLocal('--check');
     expect(valid.status, valid.stdout + valid.stderr).toBe(0);
     expect(valid.stdout).toBe(
-      'ci.yml: valid\ndeploy.yml: valid\nprisma-next.yml: valid\nci.yml matrix: the cells of npm run test:matrix\n',
+      'ci.yml: valid\ndeploy.yml: valid\nprisma-next.yml: valid\nci.yml matrix: the cells of npm run kit -- test-matrix\n',
     );
 
     const broken = join(copy.dir, '.github', 'workflows', 'broken.yml');
@@ -206,7 +206,7 @@ describe('npm run ci:local', () => {
         /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml, prisma-next.yml.$/,
       ],
       [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, native-engine, matrix, walks.$/],
-      [['ci.yml'], /^error: Usage: npm run ci:local/],
+      [['ci.yml'], /^error: Usage: npm run kit -- ci-local/],
     ];
     for (const [args, message] of cases) {
       const run = ciLocal(...args);

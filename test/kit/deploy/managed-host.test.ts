@@ -3,7 +3,7 @@
  * superuser for the team; an admin with CREATEROLE only that owns the database; a migrator and an
  * app role from `db:roles`; a separate shadow database; TLS with the host's own CA
  * (`sslmode=verify-full&sslrootcert=…`), reached on 127.0.0.1 as through a tunnel. It runs on the
- * run's PostgreSQL major, so `npm run test:matrix` plays it on 14 to 18.
+ * run's PostgreSQL major, so `npm run kit -- test-matrix` plays it on 14 to 18.
  *
  * Every command's output is kept: none may print a stack trace or a password.
  */

@@ -1,7 +1,7 @@
 /**
  * EMBEDDED_POSTGRES_MAJOR picks the embedded server's major; a value outside the supported ones
  * is refused in one line before anything is installed or started. (Each major really running is
- * what `npm run test:matrix` shows, cell by cell.)
+ * what `npm run kit -- test-matrix` shows, cell by cell.)
  */
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-/** kit:update's package.json merge (src/kit/kit-update/update-kit.ts): whose side wins where. */
+/** kit update's package.json merge (src/kit/kit-update/update-kit.ts): whose side wins where. */
 import { expect, it } from 'vitest';
 import { mergePackageJson } from '#kit/kit-update/update-kit.ts';
 

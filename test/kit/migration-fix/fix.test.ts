@@ -1,5 +1,5 @@
 /**
- * `lint:migrations --fix` on a migration as `prisma migrate dev --create-only` writes it: a new
+ * `migrate:lint --fix` on a migration as `prisma migrate dev --create-only` writes it: a new
  * model with a relation, an index and a foreign key on the busy `posts` table, plus a unique
  * constraint a person added by hand. The fixed sequence
  * must lint clean, deploy with the real `prisma migrate deploy` beside a writer on `posts` (no
@@ -81,7 +81,7 @@ function lintNewMigrations(dir: string) {
   );
 }
 
-describe('npm run lint:migrations -- --fix', () => {
+describe('npm run migrate:lint -- --fix', () => {
   it('splits a generated migration into the safe sequence, which lints clean and deploys beside a writer', async () => {
     const dir = migrationsWith('fixed', GENERATED);
     const [report] = await applyFixes(dir, [NAME], join(scratch, 'backfills'));

@@ -24,7 +24,7 @@ const corpus = readdirSync(corpusDir)
 // its history established (column types, validated NOT NULL checks) is known, as in a real project.
 const demoHistory = noHistoryFacts();
 const corpusFile = (name: string) => relative(projectRoot, join(corpusDir, name));
-// One squawk run over the whole corpus, as lint:migrations runs it over a branch's files.
+// One squawk run over the whole corpus, as migrate:lint runs it over a branch's files.
 let squawkFindings: SquawkFinding[] = [];
 
 function lintCorpusFile(name: string) {

@@ -1,5 +1,5 @@
 /**
- * `npm run lint:migrations` as a user runs it, in a copy of the checkout on the demo project:
+ * `npm run migrate:lint` as a user runs it, in a copy of the checkout on the demo project:
  * the demo history passes with drift and checksums checked against a migrated database, an
  * edited applied migration is flagged, and a bad option gets one line.
  */
@@ -12,7 +12,7 @@ import { scriptCommand } from '#kit/script-command.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 import { copyProject } from '../support/project-copy.ts';
 
-describe('npm run lint:migrations', () => {
+describe('npm run migrate:lint', () => {
   const database = useTestDatabase({ demo: true });
   const copy = copyProject('lint', { demo: true });
   afterAll(() => copy.remove());
@@ -74,7 +74,7 @@ describe('npm run lint:migrations', () => {
       });
       expect(run.status).toBe(1);
       expect(run.stderr.trim().split('\n')).toEqual([
-        'error: the drift check (prisma migrate diff) failed: P3014: Migrate could not create its shadow database (ERROR: permission denied to create database). Set SHADOW_DATABASE_URL to an empty database this role owns (.env.example says how), or lint without the database checks: npm run lint:migrations -- --no-database.',
+        'error: the drift check (prisma migrate diff) failed: P3014: Migrate could not create its shadow database (ERROR: permission denied to create database). Set SHADOW_DATABASE_URL to an empty database this role owns (.env.example says how), or lint without the database checks: npm run migrate:lint -- --no-database.',
       ]);
     } finally {
       await withPgClient(database.url, async (client) => {
@@ -90,6 +90,6 @@ describe('npm run lint:migrations', () => {
   it('rejects an unknown option in one line', () => {
     const run = lint(database.url, '--everything');
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toMatch(/^error: Unknown option '--everything'.*Usage: npm run lint:migrations/);
+    expect(run.stderr.trim()).toMatch(/^error: Unknown option '--everything'.*Usage: npm run migrate:lint/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A walk: `npm run lint:migrations` on a git branch, as in a pull request. It lints only what the
+ * A walk: `npm run migrate:lint` on a git branch, as in a pull request. It lints only what the
  * branch adds, flags an edited migration and schema drift, and names the migration a history
  * can't be replayed at. Each lint runs the drift check (a Prisma command replaying the history).
  */
@@ -13,7 +13,7 @@ import { scriptCommand } from '#kit/script-command.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { gitIn, startBranchFromMain } from '../support/git-in.ts';
 
-describe('npm run lint:migrations on a branch', () => {
+describe('npm run migrate:lint on a branch', () => {
   const copy = copyProject('lint-branch', { demo: true });
   afterAll(() => copy.remove());
   const lint = (...args: string[]) =>
@@ -53,7 +53,7 @@ describe('npm run lint:migrations on a branch', () => {
     );
     // The generated index is one --fix rewrites; the summary says so (the edited one is on main).
     expect(run.stderr).toContain(
-      '`npm run lint:migrations -- --fix` rewrites 29990101000000_posts_title_index into the safe sequence.',
+      '`npm run migrate:lint -- --fix` rewrites 29990101000000_posts_title_index into the safe sequence.',
     );
 
     // A rule the service's policy turns off (kit.config.ts): its findings are left out and counted.
@@ -130,7 +130,7 @@ describe("ci.yml's lint step on a push to main", () => {
   });
 });
 
-describe('lint:migrations -- --fix on a branch whose schema.prisma renames a column with @map', () => {
+describe('migrate:lint -- --fix on a branch whose schema.prisma renames a column with @map', () => {
   const copy = copyProject('lint-rename', { demo: true });
   afterAll(() => copy.remove());
 

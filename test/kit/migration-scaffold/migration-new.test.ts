@@ -99,7 +99,7 @@ describe('npm run migrate:new', () => {
     const stub = join(project.dir, 'backfills', 'user-nickname.ts');
     expect(printed['not-null']).toMatch(/created .*backfills\/user-nickname\.ts/);
     expect(printed['not-null']).toMatch(
-      /Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname[\s\S]*then: npm run lint:migrations, and npx prisma migrate dev/,
+      /Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname[\s\S]*then: npm run migrate:lint, and npx prisma migrate dev/,
     );
     expect(existsSync(stub)).toBe(true);
     const { userNickname } = (await import(stub)) as { userNickname: { name: string; table: string; pending: string } };

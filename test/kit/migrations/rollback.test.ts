@@ -17,7 +17,7 @@ afterAll(() => copy.remove());
 /** A database with the whole demo history applied: a clone of the demo template the test run migrated. */
 const migratedDatabase = () => cloneDemoDatabase();
 
-describe('migrate:down and migrate:rollback', () => {
+describe('migrate:rollback --write and migrate:rollback', () => {
   const name = '29990101000000_add_user_nickname';
   afterAll(() => removeMigration(name));
 
@@ -29,11 +29,11 @@ describe('migrate:down and migrate:rollback', () => {
     const missing = run(url, 'migrate-rollback');
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(
-      `error: ${name} has no down.sql: write one with npm run migrate:down -- ${name} and review it, or fix forward with a new migration.`,
+      `error: ${name} has no down.sql: write one with npm run migrate:rollback -- --write ${name} and review it, or fix forward with a new migration.`,
     );
     expect(await columnExists(url, 'users', 'nickname')).toBe(true);
 
-    const down = run(url, 'migrate-down', name);
+    const down = run(url, 'migrate-rollback', '--write', name);
     expect(down.code, down.stderr).toBe(0);
     const downSql = readFileSync(join(copy.dir, 'prisma', 'migrations', name, 'down.sql'), 'utf8');
     expect(downSql).toMatch(/BEGIN;[\s\S]*ALTER TABLE "public"\."users" DROP COLUMN "nickname";[\s\S]*COMMIT;/);
@@ -52,16 +52,16 @@ describe('migrate:down and migrate:rollback', () => {
     expect(await columnExists(url, 'users', 'nickname')).toBe(true);
   }, 300_000); // about 10 commands: 60 s quiet, 93 s with a CPU hog per core
 
-  it('migrate:down refuses an unknown migration and an existing down.sql', async () => {
+  it('migrate:rollback --write refuses an unknown migration and an existing down.sql', async () => {
     const url = await migratedDatabase();
-    expect(run(url, 'migrate-down', 'no_such_migration').stderr.trim()).toMatch(
+    expect(run(url, 'migrate-rollback', '--write', 'no_such_migration').stderr.trim()).toMatch(
       /^error: No migration named no_such_migration in prisma\/migrations\. Newest: /,
     );
     const reviewed = '29990101000001_reviewed_down';
     addMigration(reviewed, 'SELECT 1;\n');
     writeFileSync(join(copy.dir, 'prisma', 'migrations', reviewed, 'down.sql'), '-- reviewed by hand\n');
     try {
-      const existing = run(url, 'migrate-down', reviewed);
+      const existing = run(url, 'migrate-rollback', '--write', reviewed);
       expect(existing.code).toBe(1);
       expect(existing.stderr.trim()).toBe(`error: ${reviewed}/down.sql exists; pass --force to regenerate it.`);
       expect(readFileSync(join(copy.dir, 'prisma', 'migrations', reviewed, 'down.sql'), 'utf8')).toBe(

@@ -1,8 +1,8 @@
 /**
  * A team's first day and first kit update, on a fresh clone (a copy of the checkout on the demo
- * project, under the kit's package name): `npm run init:project`
+ * project, under the kit's package name): `npm run kit -- init`
  * squashes the demo history into a baseline that builds the same database, drops the demo jobs,
- * and does nothing the second time; `npm run kit:update` then takes a newer kit (made here from
+ * and does nothing the second time; `npm run kit -- update` then takes a newer kit (made here from
  * the checkout, with a changed, an added and a dropped file and a new script) without touching
  * the team's files; and the copy still type-checks, lints, has no drift, and its tests pass.
  * Only the team's own tests (test/factories) run again in the copy, after `npm run setup` there:
@@ -82,7 +82,7 @@ const catalog = (url: string) =>
     ).rows.map((row) => row.line),
   );
 
-describe('npm run init:project', () => {
+describe('npm run kit -- init', () => {
   beforeAll(() => {
     // A clone is a git repository: the linter and the tests' project copies list files with git.
     for (const command of ['git init -q -b main', 'git add -A', `${commit} -m kit`]) {
@@ -132,7 +132,7 @@ describe('npm run init:project', () => {
     }
   });
 
-  it('npm run kit:update takes a newer kit: its files and scripts in, what it dropped out, the team files untouched', () => {
+  it('npm run kit -- update takes a newer kit: its files and scripts in, what it dropped out, the team files untouched', () => {
     // The team's first commit: the linter compares against main, where the demo history was.
     expect(sh(`git add -A && ${commit} -m init`).code).toBe(0);
     const teamFiles = ['kit.config.ts', 'src/backfills/index.ts', 'prisma/schema.prisma'];
@@ -146,7 +146,7 @@ describe('npm run init:project', () => {
     newer(`git init -q -b main && git add -A && ${commit} -m kit`);
     newer(`echo '// changed in the newer kit' >> src/kit/progress.ts`);
     newer(`echo 'export const addedInTheNewerKit = true;' > src/kit/added-module.ts`);
-    // … and a new command that uses it (a module nothing imports would fail check:code's knip).
+    // … and a new command that uses it (a module nothing imports would fail code:check's knip).
     newer(
       `printf "import { addedInTheNewerKit } from '#kit/added-module.ts';\\nif (addedInTheNewerKit) console.log('hello from the newer kit');\\n" > scripts/kit-hello.ts`,
     );
@@ -158,12 +158,12 @@ describe('npm run init:project', () => {
     writeFileSync(join(kit.dir, 'package.json'), `${JSON.stringify(kitPackage, null, 2)}\n`);
     newer(`git add -A && ${commit} -m newer`);
 
-    const refused = sh('npm run --silent kit:update -- kit/main');
+    const refused = sh('npm run --silent kit update -- kit/main');
     expect(refused.code).toBe(1);
     expect(refused.out.trim().split('\n').at(-1)).toMatch(/^error: No commit named kit\/main here: git remote add kit/);
 
     expect(sh(`git remote add kit ${kit.dir} && git fetch -q kit`).code).toBe(0);
-    const update = sh('npm run --silent kit:update -- kit/main');
+    const update = sh('npm run --silent kit update -- kit/main');
     expect(update.code, update.out).toBe(0);
     expect(update.out).toContain(`kit ${kitVersion} → ${kitVersion}-newer from kit/main:`);
     expect(update.out).toContain('1 removed');
@@ -186,9 +186,9 @@ describe('npm run init:project', () => {
       for (const [command, extraEnv] of [
         ['npm run --silent setup', { DATABASE_URL: setupUrl }],
         ['npx tsc -p .', {}],
-        // check:code's dead-code check: nothing init:project left behind is unused.
+        // code:check's dead-code check: nothing kit init left behind is unused.
         ['npx knip --no-progress', {}],
-        ['npm run --silent lint:migrations -- --all', {}],
+        ['npm run --silent migrate:lint -- --all', {}],
         ['npm run --silent backfill -- --list', {}],
       ] as const) {
         const run = sh(command, extraEnv);

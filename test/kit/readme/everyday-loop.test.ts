@@ -96,7 +96,7 @@ it('migrate dev --create-only, lint, plan, migrate dev, generate: a new model wi
   expect(loop).toEqual([
     'npm run db:start',
     'npx prisma migrate dev --create-only --name add_something',
-    'npm run lint:migrations',
+    'npm run migrate:lint',
     'npm run migrate:plan',
     'npx prisma migrate dev',
     'npm run generate',
@@ -129,7 +129,7 @@ it('migrate dev --create-only, lint, plan, migrate dev, generate: a new model wi
     // DATABASE_URL names this test's database; `npm test` is stood in for below.
     if (command === 'npm run db:start' || command === 'npm test') continue;
     let run = sh(command);
-    if (command === 'npm run lint:migrations') {
+    if (command === 'npm run migrate:lint') {
       // The new model's foreign key locks posts: the linter asks for timeouts, and the README
       // says `--fix` adds them to the generated file (and lints again).
       expect(run.code, run.out).toBe(1);

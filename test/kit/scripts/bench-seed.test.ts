@@ -1,5 +1,5 @@
 /**
- * A walk: `npm run bench:seed` as a user runs it, in the checkout (it times the team's own dev
+ * A walk: `npm run kit -- bench seed` as a user runs it, in the checkout (it times the team's own dev
  * seed and factories). It deploys a template with the real CLI, clones it, seeds two databases
  * and compares; a goal it misses is marked and makes it exit non-zero.
  */
@@ -9,7 +9,7 @@ import { withDatabase } from '#kit/db/connection-url.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
-describe('npm run bench:seed', () => {
+describe('npm run kit -- bench seed', () => {
   it('marks a missed goal and exits non-zero', () => {
     // 50 users: fixed costs dominate, so batching can't be 10× faster; the bench must say so.
     const run = spawnSync(...scriptCommand('bench-seed', ['--users', '50'], projectRoot), {

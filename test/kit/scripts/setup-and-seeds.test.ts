@@ -56,7 +56,7 @@ describe('npm run setup on a database with another history', () => {
   it('says so before deploying, with the reset line, and changes nothing', async () => {
     const url = await cloneDemoDatabase();
     try {
-      // What a setup before init:project leaves: applied demo migrations the squashed checkout lacks.
+      // What a setup before kit init leaves: applied demo migrations the squashed checkout lacks.
       await withPgClient(url, (client) =>
         client.query(
           `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)

@@ -4,7 +4,7 @@
  * every statement that runs inside a transaction, what PostgreSQL really holds after running it
  * there, read from pg_locks for the session's own backend (Eugene's method). A difference between
  * the two is a bug in the model. CONCURRENTLY, VACUUM and REINDEX … CONCURRENTLY refuse a
- * transaction block: their rows are the model's alone (bench:locks measures them under a writer).
+ * transaction block: their rows are the model's alone (kit bench locks measures them under a writer).
  */
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * The demo project: every file of a project that is the team's (schema, migrations, reference
  * data, kit.config.ts, backfill jobs, app code, dev seed, factories) as the kit shipped them, frozen
  * in test/kit/fixtures/demo-project/. The kit's machinery is tested on it, so that a team can
- * rewrite its own (`npm run init:project` does) without breaking a test of the engine, linter,
+ * rewrite its own (`npm run kit -- init` does) without breaking a test of the engine, linter,
  * load patterns, rollback, recovery, init or benchmarks.
  */
 import { join } from 'node:path';

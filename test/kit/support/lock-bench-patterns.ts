@@ -1,5 +1,5 @@
 /**
- * The patterns `npm run bench:locks` measures, each as a naive change and the kit's safe one,
+ * The patterns `npm run kit -- bench locks` measures, each as a naive change and the kit's safe one,
  * applied to a table of N rows while the app's writer keeps going. The safe paths run the kit's
  * own migration files (statement by statement, as Migrate runs them) and backfill jobs.
  */
@@ -191,7 +191,7 @@ export const LOCK_BENCH_PATTERNS: LockBenchPattern[] = [
       run: (url) => applyScripts(url, [GENERATED_INDEX_AND_FOREIGN_KEY]),
     },
     safe: {
-      label: 'the same after npm run lint:migrations -- --fix',
+      label: 'the same after npm run migrate:lint -- --fix',
       run: (url) => applyFixed(url, GENERATED_INDEX_AND_FOREIGN_KEY),
     },
   },

@@ -1,7 +1,7 @@
 /**
  * A copy of this checkout (tracked and new files, not ignored ones) with node_modules linked in,
  * for tests that run commands which rewrite project files, such as `prisma generate` inside
- * `npm run ci:local`: in the copy they can't pull files from under the tests running beside them.
+ * `npm run kit -- ci-local`: in the copy they can't pull files from under the tests running beside them.
  * `{ demo: true }` leaves out every file of the team's and takes the demo project's instead
  * (test/kit/support/demo-project.ts): for tests of the kit's commands, which need a known project
  * whatever the team has made of its own.

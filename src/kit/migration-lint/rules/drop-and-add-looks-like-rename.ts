@@ -45,7 +45,7 @@ export const dropAndAddLooksLikeRename: FileRule = {
   kind: 'file',
   name: 'drop-and-add-looks-like-rename',
   lock: 'ACCESS EXCLUSIVE, brief; but every value of the dropped column is gone, and the new one starts empty',
-  fix: `keep the column and rename only the field (\`newName Type @map("old_name")\`: no migration at all), or rename by expand and contract (npm run lint:migrations -- --fix --rename <table>.<old>:<table>.<new>; ${RENAME})`,
+  fix: `keep the column and rename only the field (\`newName Type @map("old_name")\`: no migration at all), or rename by expand and contract (npm run migrate:lint -- --fix --rename <table>.<old>:<table>.<new>; ${RENAME})`,
   check(file): Hit[] {
     const added = columnChanges(file, 'AT_AddColumn');
     return columnChanges(file, 'AT_DropColumn').flatMap((dropped) => {

@@ -23,7 +23,7 @@ export const foreignKeyWithoutIndex: FileRule = {
   kind: 'file',
   name: 'foreign-key-without-index',
   lock: "none now; but every delete of a parent row (and every change of its key) scans this table for references while holding the parent's row lock",
-  fix: `add \`@@index([<the relation's fields>])\` to the model in schema.prisma, and build it CONCURRENTLY on a table that exists (lint:migrations -- --fix does; ${INDEX})`,
+  fix: `add \`@@index([<the relation's fields>])\` to the model in schema.prisma, and build it CONCURRENTLY on a table that exists (migrate:lint -- --fix does; ${INDEX})`,
   check(file) {
     const deployed = file.factsOnceDeployed();
     return hitsPerStatement(file, (statement) => {

@@ -1,6 +1,6 @@
 /**
  * Every rule the linter knows, in one list: the driver (../lint-migration-file.ts) runs the file
- * rules and applies the squawk rules' exemptions, `lint:migrations` prints each finding's lock and
+ * rules and applies the squawk rules' exemptions, `migrate:lint` prints each finding's lock and
  * fix from here, and the corpus test checks the playbook against this list. A new rule is a
  * module in this folder plus a line here, a corpus case and a line in
  * docs/migrations/migration-linter.md.

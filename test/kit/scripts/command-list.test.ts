@@ -1,0 +1,35 @@
+/**
+ * The command surface comes from one declaration (src/kit/command-list.mjs): package.json's
+ * scripts are exactly what it says, docs/commands.md's table is generated from it, and every
+ * `npm run` a previous kit's workflows call still exists (an old name as an alias), so that no
+ * adopter's pipeline breaks on `npm run kit -- update`. The previous workflows are kept as they
+ * shipped in test/kit/fixtures/previous-workflows/.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { commandTable, packageScripts } from '#kit/command-list.mjs';
+import { projectRoot } from '#kit/project-paths.ts';
+
+const scripts = (
+  JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
+
+it('package.json runs what the command list declares, old names as aliases', () => {
+  expect(scripts).toEqual(packageScripts());
+});
+
+it('docs/commands.md shows the command list (regenerate the table from commandTable() when it changes)', () => {
+  expect(readFileSync(join(projectRoot, 'docs', 'commands.md'), 'utf8')).toContain(commandTable());
+});
+
+const previous = join(projectRoot, 'test', 'kit', 'fixtures', 'previous-workflows');
+const workflows = readdirSync(previous).flatMap((version) =>
+  readdirSync(join(previous, version)).map((file) => [`${version}/${file}`, join(previous, version, file)] as const),
+);
+
+it.each(workflows)("every npm run in the previous kit's %s still exists", (_name, path) => {
+  const called = [...readFileSync(path, 'utf8').matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1] as string);
+  expect(called.length).toBeGreaterThan(0);
+  expect(called.filter((name) => !(name in scripts))).toEqual([]);
+});
