@@ -5,7 +5,8 @@
  * reorder history that may already be applied somewhere.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { listBackfillJob } from '../backfill/list-backfill-job.ts';
 import { CliError } from '../cli-error.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { fixGeneratedMigration } from './fix-generated-migration.ts';
@@ -93,11 +94,16 @@ export async function applyFixes(
     const jobs = fix.jobs
       .map(({ file, source }) => ({ path: join(backfillsDir, file), source }))
       .filter(({ path }) => !existsSync(path));
+    const changes = [...fix.changes];
     for (const { path, source } of jobs) {
       mkdirSync(backfillsDir, { recursive: true });
       writeFileSync(path, source);
+      if (!listBackfillJob(backfillsDir, path))
+        changes.push(
+          `add ${basename(path)} to src/backfills/index.ts by hand: its list wasn't in the shape the kit edits`,
+        );
     }
-    reports.push({ migration, changes: fix.changes, added, jobs: jobs.map(({ path }) => path), refused: [] });
+    reports.push({ migration, changes, added, jobs: jobs.map(({ path }) => path), refused: [] });
   }
   return reports;
 }

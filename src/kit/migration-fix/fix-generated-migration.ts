@@ -227,7 +227,7 @@ export function fixGeneratedMigration(migration: string, sql: string, renames: R
       next.push(...rewrite.next);
       jobs.push(rewrite.job);
       changes.push(
-        `line ${statement.line}: ${addColumn.def.ColumnDef.colname} added nullable; the phased NOT NULL steps follow, behind the backfill job src/backfills/${rewrite.job.file}: write its value (the TODO), add it to src/backfills/index.ts, and run it before those steps deploy (the first refuses while NULLs remain)`,
+        `line ${statement.line}: ${addColumn.def.ColumnDef.colname} added nullable; the phased NOT NULL steps follow, behind the backfill job src/backfills/${rewrite.job.file}: write its value (the TODO; the job is listed in src/backfills/index.ts) and run it before those steps deploy (the first refuses while NULLs remain)`,
       );
       continue;
     }

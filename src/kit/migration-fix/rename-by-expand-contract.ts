@@ -12,6 +12,7 @@ import { CliError } from '../cli-error.ts';
 import { PATTERNS } from '../migration-scaffold/templates.ts';
 import { lastName, type Node, type ParsedStatement, relationName } from '../sql/parse-statements.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { jobExportName } from '../backfill/list-backfill-job.ts';
 
 export interface Rename {
   table: string;
@@ -93,7 +94,7 @@ export function renameRewrite(
       `line ${drop.statement.line}: ${table}.${from} → ${to} by expand and contract, not drop and add: ${to} is added beside ${from} with a trigger that keeps both equal` +
       `${required ? ', then made NOT NULL in phases' : ''}. In schema.prisma keep the old field (\`${from} … @ignore\`) and make the new one optional until those steps ran; ` +
       `${to}'s DEFAULT, if any, waits for the contract (the trigger fills it from ${from} only while it is NULL). ` +
-      `Add src/backfills/${job}.ts to src/backfills/index.ts and run it after this deploy. A release later: npm run migrate:new -- rename-contract ${table}_${from}_contract --table ${table} --column ${from} --to ${to}`,
+      `Run src/backfills/${job}.ts (listed in src/backfills/index.ts) after this deploy. A release later: npm run migrate:new -- rename-contract ${table}_${from}_contract --table ${table} --column ${from} --to ${to}`,
   };
 }
 
@@ -111,7 +112,7 @@ function copyJob({
   to: string;
   migration: string;
 }) {
-  const exportName = job.replace(/-([a-z0-9])/g, (_, next: string) => next.toUpperCase());
+  const exportName = jobExportName(job);
   return `import type { SqlBackfillJob } from '#kit/backfill/job.ts';
 
 /**

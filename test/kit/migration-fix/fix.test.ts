@@ -81,6 +81,16 @@ function lintNewMigrations(dir: string) {
   );
 }
 
+/** A backfills folder with the team's job list as `kit init` leaves it. */
+function teamJobList(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'index.ts'),
+    "import type { BackfillJob } from '#kit/backfill/job.ts';\n\nexport const backfillJobs: BackfillJob[] = [];\n",
+  );
+  return dir;
+}
+
 describe('npm run migrate:lint -- --fix', () => {
   it('splits a generated migration into the safe sequence, which lints clean and deploys beside a writer', async () => {
     const dir = migrationsWith('fixed', GENERATED);
@@ -173,7 +183,7 @@ describe('npm run migrate:lint -- --fix', () => {
     // As Prisma 7 generates it for a new required field `nickname String` on User.
     const sql = `-- AlterTable\nALTER TABLE "users" ADD COLUMN     "nickname" TEXT NOT NULL;\n`;
     const dir = migrationsWith('required', sql);
-    const backfills = join(scratch, 'required-backfills');
+    const backfills = teamJobList(join(scratch, 'required-backfills'));
     const [report] = await applyFixes(dir, [NAME], backfills);
     expect(report!.refused).toEqual([]);
     expect(report!.changes[0]).toMatch(/^line 2: nickname added nullable; the phased NOT NULL steps follow/);
@@ -191,6 +201,8 @@ describe('npm run migrate:lint -- --fix', () => {
     );
     expect(report!.jobs).toEqual([join(backfills, 'users-nickname.ts')]);
     expect(readFileSync(report!.jobs[0]!, 'utf8')).toMatch(/export const usersNickname: SqlBackfillJob[\s\S]*TODO/);
+    // … and listed in the team's jobs: writing its value is the one edit left.
+    expect(readFileSync(join(backfills, 'index.ts'), 'utf8')).toContain('BackfillJob[] = [usersNickname];');
 
     // The last step's SET NOT NULL is proven by the check validated before it: the four lint clean.
     expect(lintNewMigrations(dir)).toEqual([]);
@@ -207,7 +219,7 @@ describe('npm run migrate:lint -- --fix', () => {
     // As Prisma 7 generates it when the Post field `body` is renamed to `content` without @map.
     const sql = `-- AlterTable\nALTER TABLE "posts" DROP COLUMN "body",\nADD COLUMN     "content" TEXT NOT NULL;\n`;
     const dir = migrationsWith('rename', sql);
-    const backfills = join(scratch, 'rename-backfills');
+    const backfills = teamJobList(join(scratch, 'rename-backfills'));
     const [report] = await applyFixes(dir, [NAME], backfills, { named: [parseRename('posts.body:posts.content')] });
     expect(report!.refused).toEqual([]);
     expect(report!.changes).toEqual([

@@ -24,6 +24,13 @@ beforeAll(() => loadSqlParsers());
 function migrationNew(project: ScratchProject, ...args: string[]) {
   const backfills = join(project.dir, 'backfills');
   mkdirSync(backfills, { recursive: true });
+  // The team's job list as `kit init` leaves it: the scaffolder adds the jobs it writes.
+  const index = join(backfills, 'index.ts');
+  if (!existsSync(index))
+    writeFileSync(
+      index,
+      "import type { BackfillJob } from '#kit/backfill/job.ts';\n\nexport const backfillJobs: BackfillJob[] = [];\n",
+    );
   const run = spawnSync(
     ...scriptCommand('migrate-new', [...args, '--migrations-dir', project.migrationsDir, '--backfills-dir', backfills]),
     { cwd: projectRoot, encoding: 'utf8' },
@@ -102,6 +109,9 @@ describe('npm run migrate:new', () => {
       /Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname[\s\S]*then: npm run migrate:lint, and npx prisma migrate dev/,
     );
     expect(existsSync(stub)).toBe(true);
+    expect(readFileSync(join(project.dir, 'backfills', 'index.ts'), 'utf8')).toContain(
+      "import { userNickname } from './user-nickname.ts';\n\nexport const backfillJobs: BackfillJob[] = [userNickname];",
+    );
     const { userNickname } = (await import(stub)) as { userNickname: { name: string; table: string; pending: string } };
     expect(userNickname).toMatchObject({ name: 'user-nickname', table: 'users', pending: '"nickname" IS NULL' });
     const folders = newFolders(project);

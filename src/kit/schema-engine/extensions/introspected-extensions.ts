@@ -10,7 +10,8 @@ import type { Extension } from './extension-steps.ts';
 
 const ADDED_WITHOUT_DECLARATION = new Set(['citext', 'postgis', 'pg_crypto', 'uuid-ossp']);
 
-const text = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A Prisma schema string literal: its escapes are JSON's. */
+const text = (value: string) => JSON.stringify(value);
 
 function entry(installed: Extension, declared: Extension | undefined): string {
   const valid = /^[A-Za-z][A-Za-z0-9_]*$/.test(installed.name);
