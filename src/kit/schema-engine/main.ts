@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { projectRoot } from '../project-paths.ts';
-import { createInterface } from 'node:readline';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
 import {
@@ -21,13 +20,9 @@ import {
   takeLastScriptFailure,
   type MigrationDatasource,
 } from './pg-migration-adapter.ts';
-import {
-  canConnectToDatabase,
-  createDatabase,
-  dropDatabase,
-  EngineCommandError,
-  executeScript,
-} from './database-commands.ts';
+import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError } from './database-commands.ts';
+import { serveJsonRpc } from './json-rpc-server.ts';
+import { forwardToEngine, HANDLERS, type HandlerContext } from './rpc-handlers.ts';
 import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { loadNativeParser } from '../sql/native-script-plan.ts';
 import { withPgClient } from '../db/pg-client.ts';
@@ -94,25 +89,15 @@ async function runCliCommand(command: string, url: string | undefined): Promise<
   }
 }
 
-interface RpcRequest {
-  id: number | string;
-  method: string;
-  params?: Record<string, unknown>;
-}
-
-function rpcError(id: RpcRequest['id'], failure: EngineFailure, isPanic: boolean) {
+function rpcError(failure: EngineFailure, isPanic: boolean): Record<string, unknown> {
   return {
-    jsonrpc: '2.0',
-    id,
-    error: {
-      code: 4466,
-      message: 'An error happened. Check the data field for details.',
-      data: {
-        is_panic: isPanic,
-        message: failure.message,
-        ...(failure.errorCode ? { error_code: failure.errorCode, meta: {} } : {}),
-        ...(isPanic ? { error: { message: failure.message } } : {}),
-      },
+    code: 4466,
+    message: 'An error happened. Check the data field for details.',
+    data: {
+      is_panic: isPanic,
+      message: failure.message,
+      ...(failure.errorCode ? { error_code: failure.errorCode, meta: {} } : {}),
+      ...(isPanic ? { error: { message: failure.message } } : {}),
     },
   };
 }
@@ -193,11 +178,6 @@ async function refuseWithoutSchemaUsage(url: string): Promise<void> {
   });
 }
 
-function connectionUrl(params: Record<string, unknown> | undefined): string | undefined {
-  const datasource = params?.datasource as { tag?: string; url?: string } | undefined;
-  return datasource?.tag === 'ConnectionString' ? datasource.url : undefined;
-}
-
 function serveRpc(args: EngineArgs): void {
   let files: Array<[string, string]> | undefined;
   const schemaFiles = () => {
@@ -244,132 +224,34 @@ function serveRpc(args: EngineArgs): void {
     return engine;
   };
 
-  // The native engine prints `migrate diff` output by asking the CLI to print it (a JSON-RPC
-  // request the other way); the wasm engine returns it instead. Forward it the native way.
-  let nextPrintId = 1;
-  const pendingPrints = new Map<number, () => void>();
-  const printViaCli = (content: string) =>
-    new Promise<void>((resolve) => {
-      const id = nextPrintId++;
-      pendingPrints.set(id, resolve);
-      process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'print', params: { content } })}\n`);
-    });
-
-  let lastDevDiagnostic: Record<string, unknown> | undefined;
+  const state: HandlerContext['state'] = {};
   let schemaUsageChecked: Promise<void> | undefined;
-  const handle = async (request: RpcRequest): Promise<unknown> => {
-    const params = request.params ?? {};
-    if (HISTORY_METHODS.has(request.method) && args.datasource?.url) {
-      schemaUsageChecked ??= refuseWithoutSchemaUsage(args.datasource.url);
-      // The engine loads meanwhile (its wasm takes longer than the check): the check adds no wait.
-      getEngine().catch(() => undefined);
-      await schemaUsageChecked;
-    }
-    switch (request.method) {
-      case 'createDatabase': {
-        const url = connectionUrl(params) ?? args.datasource?.url;
-        if (!url)
-          throw new EngineCommandError({ errorCode: 'P1012', message: 'createDatabase needs a connection string.' });
-        return { databaseName: await createDatabase(url) };
-      }
-      case 'dbExecute': {
-        // The wasm engine's dbExecute cuts scripts apart on every `;` (a `$$` body fails with an
-        // opaque "External error"), so scripts run here, the same way migrations do.
-        const target = params.datasourceType as { tag: string; url?: string } | undefined;
-        const url = (target?.tag === 'url' ? target.url : undefined) ?? args.datasource?.url;
-        if (!url) throw new EngineCommandError({ errorCode: 'P1012', message: 'db execute needs a datasource URL.' });
-        await executeScript(url, String(params.script ?? ''));
-        return null;
-      }
-      case 'getDatabaseVersion':
-        return (await getEngine()).version(params.datasource ? (params as never) : null);
-      case 'devDiagnostic': {
-        lastDevDiagnostic = params;
-        const instance = await getEngine();
-        return callWithExtensions(
-          request.method,
-          params,
-          (input) => instance.devDiagnostic(input as never),
-          extensions,
-        );
-      }
-      case 'applyMigrations': {
-        const instance = await getEngine();
-        const result = (await instance.applyMigrations(params as never)) as { appliedMigrationNames: string[] };
-        // Applying a migration leaves the wasm engine without its shadow database: `migrate dev`
-        // then fails in evaluateDataLoss with "PostgreSQL shadow DB must be provided through an
-        // external factory". Running the diagnostic again restores it.
-        if (result.appliedMigrationNames.length > 0 && lastDevDiagnostic)
-          await instance.devDiagnostic(lastDevDiagnostic as never);
-        return result;
-      }
-      case 'diff': {
-        const instance = await getEngine();
-        const result = (await callWithExtensions(
-          request.method,
-          params,
-          (input) => instance.diff(input as never),
-          extensions,
-        )) as { exitCode: number; stdout: string | null };
-        if (result.stdout) await printViaCli(result.stdout.replace(/\n$/, ''));
-        return { exitCode: result.exitCode, stdout: null };
-      }
-      default: {
-        const instance = (await getEngine()) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-        const method = instance[request.method];
-        if (typeof method !== 'function') {
-          throw new EngineCommandError({
-            errorCode: undefined,
-            message: `Method not supported by the wasm stand-in: ${request.method}`,
-          });
+  const server = serveJsonRpc(
+    { input: process.stdin, write: (line) => process.stdout.write(line), exit: (code) => process.exit(code) },
+    {
+      beforeEach: () => takeLastScriptFailure(), // a failure belongs to the request it happened in
+      handle: async (request, server) => {
+        const params = request.params ?? {};
+        if (HISTORY_METHODS.has(request.method) && args.datasource?.url) {
+          schemaUsageChecked ??= refuseWithoutSchemaUsage(args.datasource.url);
+          // The engine loads meanwhile (its wasm takes longer than the check): the check adds no wait.
+          getEngine().catch(() => undefined);
+          await schemaUsageChecked;
         }
-        return callWithExtensions(request.method, params, (input) => method.call(instance, input), extensions);
-      }
-    }
-  };
-
-  // Some wasm failures (e.g. a request it can't deserialize) are thrown from a detached task
-  // instead of rejecting the call's promise; fail the request in flight with them.
-  let failInFlight: ((error: unknown) => void) | undefined;
-  process.on('uncaughtException', (error) => {
-    if (failInFlight) failInFlight(error);
-    else throw error;
-  });
-  const settle = (request: RpcRequest) =>
-    new Promise<unknown>((resolve, reject) => {
-      failInFlight = reject;
-      handle(request).then(resolve, reject);
-    }).finally(() => (failInFlight = undefined));
-
-  // Requests are answered one at a time, in order, as the native engine does.
-  let queue = Promise.resolve();
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  lines.on('line', (line) => {
-    if (!line.trim()) return;
-    const message = JSON.parse(line) as RpcRequest & { result?: unknown };
-    if (message.method === undefined) {
-      // The CLI's answer to one of our print requests.
-      pendingPrints.get(Number(message.id))?.();
-      pendingPrints.delete(Number(message.id));
-      return;
-    }
-    queue = queue.then(async () => {
-      takeLastScriptFailure(); // a failure belongs to the request it happened in
-      try {
-        const result = await settle(message);
-        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: result ?? {} })}\n`);
-      } catch (caught) {
+        const context: HandlerContext = { engine: getEngine, url: args.datasource?.url, extensions, server, state };
+        const handler = HANDLERS[request.method];
+        return handler ? handler(params, context) : forwardToEngine(request.method, params, context);
+      },
+      fail: (_request, caught) => {
         const panicked = panicRegistry.message !== undefined;
         const error = inNativeForm(caught);
         const failure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
-        process.stdout.write(`${JSON.stringify(rpcError(message.id, failure, panicked))}\n`);
-        // A panicked wasm instance can't be trusted with another request; the native engine exits 101.
-        if (panicked) process.exit(101);
-      }
-    });
-  });
-  lines.on('close', () => {
-    void queue.then(() => process.exit(0));
+        return { error: rpcError(failure, panicked), ...(panicked ? { exitCode: 101 } : {}) };
+      },
+    },
+  );
+  process.on('uncaughtException', (error) => {
+    if (!server.failRequestInFlight(error)) throw error;
   });
 }
 

@@ -39,6 +39,7 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 import type pg from 'pg';
+import { adapterPgInternals } from './adapter-pg-internals.ts';
 import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
 import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
@@ -52,19 +53,8 @@ const TEXT_OID = 25;
 // A column name can't contain NUL, so this suffix can't collide with a real one.
 const CHAR_MARKER = '\u0000char';
 
-interface PgResult {
-  fields: Array<{ name: string; dataTypeID: number }>;
-}
-
-/** The parts of adapter-pg's queryable that aren't in its public type but that we wrap. */
-interface PgQueryableInternals {
-  performIO(query: SqlQuery): Promise<PgResult>;
-  onError(error: unknown): never;
-  client: pg.Pool | pg.PoolClient;
-}
-
 function acceptCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
-  const internals = queryable as unknown as PgQueryableInternals;
+  const internals = adapterPgInternals(queryable);
   const performIO = internals.performIO.bind(queryable);
   internals.performIO = async (query) => {
     const result = await performIO(query);
@@ -111,7 +101,7 @@ const ENGINE_LOCK_QUERY = new RegExp(
 
 /** Takes the engine's migration lock by polling, then answers its lock query as PostgreSQL would. */
 function lockByPolling(adapter: SqlDriverAdapter, url: string): void {
-  const internals = adapter as unknown as PgQueryableInternals;
+  const internals = adapterPgInternals(adapter);
   const performIO = internals.performIO.bind(adapter);
   internals.performIO = async (query) => {
     if (!ENGINE_LOCK_QUERY.test(query.sql)) return performIO(query);
@@ -159,7 +149,7 @@ function nativeFailureLog(query: SqlQuery): SqlQuery {
 
 function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
   acceptCharColumns(adapter);
-  const internals = adapter as unknown as PgQueryableInternals;
+  const internals = adapterPgInternals(adapter);
   const executeRaw = adapter.executeRaw.bind(adapter);
   adapter.executeRaw = async (query) => {
     // One statement (Migrate's lock among them, which lockByPolling takes over) goes the usual way.
