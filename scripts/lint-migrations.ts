@@ -23,6 +23,7 @@ import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
 import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
 import { ruleInfo } from '#kit/migration-lint/rules/index.ts';
 import { describePlan } from '#kit/sql/native-script-plan.ts';
+import { loadSqlParsers, type SqlParsers } from '#kit/sql/parse-statements.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
 
@@ -79,7 +80,7 @@ runCli(async (argv) => {
   const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)${off.length > 0 ? `; off in kit.config.ts: ${off.join(', ')}` : ''}`;
   if (report.findings.length > 0) {
     throw new CliError(
-      `${summary}.${fixHint(report, values.base)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
+      `${summary}.${fixHint(await loadSqlParsers(), report, values.base)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
     );
   }
   console.log(summary);
@@ -89,11 +90,11 @@ runCli(async (argv) => {
  * Names the flagged migrations `--fix` would rewrite into their safe sequence: only those not on
  * main, as --fix itself (rewriting a migration that shipped would break every database it reached).
  */
-function fixHint(report: LintReport, base: string | undefined): string {
+function fixHint(parsers: SqlParsers, report: LintReport, base: string | undefined): string {
   const flagged = (name: string) => report.findings.some((finding) => finding.file.includes(`/${name}/`));
   const { selected } = selectMigrations({ all: false, base });
   const fixable = selected.filter(
-    (name) => flagged(name) && fixGeneratedMigration(name, migrationSql(name, migrationsDir)).kind === 'fixed',
+    (name) => flagged(name) && fixGeneratedMigration(parsers, name, migrationSql(name, migrationsDir)).kind === 'fixed',
   );
   if (fixable.length === 0) return '';
   return ` \`npm run migrate:lint -- --fix\` rewrites ${fixable.join(', ')} into the safe sequence.`;

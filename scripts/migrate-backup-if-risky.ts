@@ -19,9 +19,9 @@ runCli(async () => {
     console.log(`fresh database (no migration applied yet): nothing to back up.`);
     return;
   }
-  await loadSqlParsers();
+  const parsers = await loadSqlParsers();
   const risky = history.pending
-    .map((name) => ({ name, reasons: riskyStatements(migrationSql(name)) }))
+    .map((name) => ({ name, reasons: riskyStatements(parsers, migrationSql(name)) }))
     .filter((migration) => migration.reasons.length > 0);
   if (risky.length === 0) {
     console.log(`${history.pending.length} pending migration(s), none destroys data: no backup needed.`);

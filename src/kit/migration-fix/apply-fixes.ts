@@ -10,7 +10,7 @@ import { listBackfillJob } from '../backfill/list-backfill-job.ts';
 import { CliError } from '../cli-error.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { fixGeneratedMigration } from './fix-generated-migration.ts';
-import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
+import { loadSqlParsers } from '../sql/parse-statements.ts';
 import { type Rename, renameRewrite } from './rename-by-expand-contract.ts';
 
 export interface FixReport {
@@ -43,11 +43,12 @@ export async function applyFixes(
   backfillsDir: string,
   { named = [], proven = [] }: { named?: Rename[]; proven?: Rename[] } = {},
 ): Promise<FixReport[]> {
-  await loadSqlParsers();
+  const parsers = await loadSqlParsers();
   const all = migrationFolders(dir);
   const held = (rename: Rename) =>
     selected.some(
-      (migration) => renameRewrite(parseStatements(migrationSql(migration, dir)), rename, migration) !== undefined,
+      (migration) =>
+        renameRewrite(parsers.parseStatements(migrationSql(migration, dir)), rename, migration) !== undefined,
     );
   for (const rename of named) {
     if (!held(rename))
@@ -58,7 +59,7 @@ export async function applyFixes(
   const renames = [...named, ...proven.filter(held)];
   const reports: FixReport[] = [];
   for (const migration of selected) {
-    const outcome = fixGeneratedMigration(migration, migrationSql(migration, dir), renames);
+    const outcome = fixGeneratedMigration(parsers, migration, migrationSql(migration, dir), renames);
     if (outcome.kind === 'nothing-to-fix') continue;
     if (outcome.kind === 'refused') {
       reports.push({ migration, changes: [], added: [], jobs: [], refused: outcome.reasons });

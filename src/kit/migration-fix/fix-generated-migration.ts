@@ -23,7 +23,7 @@
 import { backfillJobStub } from '../migration-scaffold/backfill-job-stub.ts';
 import { header, PATTERNS, reset, timeouts } from '../migration-scaffold/templates.ts';
 import { statementEffects } from '../sql/statement-effects.ts';
-import { type Node, type ParsedStatement, parseStatements, relationName } from '../sql/parse-statements.ts';
+import { type Node, type ParsedStatement, relationName, type SqlParsers } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
 import { type Rename, renameRewrite } from './rename-by-expand-contract.ts';
@@ -154,10 +154,15 @@ function requiredColumn(table: string, cmd: Node, statement: string, from: strin
  * `migration` is the folder name, `sql` its generated migration.sql; `renames` are the drops and
  * adds a person named as renames (--rename).
  */
-export function fixGeneratedMigration(migration: string, sql: string, renames: Rename[] = []): FixOutcome {
+export function fixGeneratedMigration(
+  parsers: SqlParsers,
+  migration: string,
+  sql: string,
+  renames: Rename[] = [],
+): FixOutcome {
   // Hand-written migrations (the kit's header) are a person's decisions: never rewritten.
   if (/^\s*--\s*Pattern:/.test(sql)) return { kind: 'nothing-to-fix' };
-  const statements = parseStatements(sql);
+  const statements = parsers.parseStatements(sql);
   const unparsed = statements.find((statement) => statement.error !== undefined);
   if (unparsed) {
     return { kind: 'refused', reasons: [`line ${unparsed.line} does not parse in PostgreSQL: ${unparsed.error}`] };

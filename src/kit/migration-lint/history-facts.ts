@@ -6,7 +6,7 @@
  * it; the linter reads the history oldest first and carries these facts along.
  */
 import type { Node, ParsedStatement } from '../sql/parse-statements.ts';
-import { alterCommands, effectiveStatements, lastName, parseStatements } from '../sql/parse-statements.ts';
+import { alterCommands, effectiveStatements, lastName } from '../sql/parse-statements.ts';
 
 /** A column's type as declared: `varchar` with `[255]`, `timestamptz` with `[3]`, `text` with `[]`. */
 export interface ColumnType {
@@ -186,11 +186,6 @@ export function collectFacts(statements: ParsedStatement[], facts: HistoryFacts)
     }
     if (table) for (const cmd of alterCommands(statement)) collectFromAlter(table, cmd, facts);
   }
-}
-
-/** Adds what a migration file establishes to `facts`. Call `loadSqlParsers()` first. */
-export function collectHistoryFacts(sql: string, facts: HistoryFacts): void {
-  collectFacts(parseStatements(sql), facts);
 }
 
 /** Types whose modifier is a length or a precision that can only grow without a rewrite. */

@@ -15,7 +15,8 @@
  */
 import type { Finding } from './finding.ts';
 import type { ParsedStatement } from '../sql/parse-statements.ts';
-import { collectFacts, collectHistoryFacts, copyFacts, type HistoryFacts } from './history-facts.ts';
+import { collectFacts, copyFacts, type HistoryFacts } from './history-facts.ts';
+import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
 import { hasReason, ignoreComments } from './lint-ignore-comments.ts';
 import { isOnNewTable, type LintedFile, type MigrationFile, readLintedFile } from './linted-file.ts';
 import { fileRules, squawkRule } from './rules/index.ts';
@@ -92,13 +93,23 @@ function withoutIgnored(linted: LintedFile, findings: Finding[]): Finding[] {
  * with this file's, so lint the history oldest first; `deployed` holds what the whole deploy
  * establishes (lintMigrationFiles passes it), else this file's end counts as the deploy's.
  */
-export function lintMigrationFile(
+export async function lintMigrationFile(
+  migration: MigrationFile,
+  squawk: SquawkFinding[],
+  history: HistoryFacts,
+  deployed?: HistoryFacts,
+): Promise<Finding[]> {
+  return lintWith(await loadSqlParsers(), migration, squawk, history, deployed);
+}
+
+function lintWith(
+  parsers: SqlParsers,
   migration: MigrationFile,
   squawk: SquawkFinding[],
   history: HistoryFacts,
   deployed?: HistoryFacts,
 ): Finding[] {
-  const linted = readLintedFile(migration, history, deployed);
+  const linted = readLintedFile(parsers, migration, history, deployed);
   const findings = withoutIgnored(linted, [
     ...squawkFindingsThatHold(linted, squawk),
     ...fileRules.flatMap((rule) =>
@@ -120,18 +131,24 @@ export interface HistoryFile extends MigrationFile {
  * before it (`history` holds what came before the first) and of what the whole history
  * establishes once deployed. `squawk` holds squawk's findings on the linted files.
  */
-export function lintMigrationFiles(files: HistoryFile[], squawk: SquawkFinding[], history: HistoryFacts): Finding[] {
+export async function lintMigrationFiles(
+  files: HistoryFile[],
+  squawk: SquawkFinding[],
+  history: HistoryFacts,
+): Promise<Finding[]> {
+  const parsers = await loadSqlParsers();
   const deployed = copyFacts(history);
-  for (const { sql } of files) collectHistoryFacts(sql, deployed);
+  for (const { sql } of files) collectFacts(parsers.parseStatements(sql), deployed);
   return files.flatMap((file) => {
     if (file.lint)
-      return lintMigrationFile(
+      return lintWith(
+        parsers,
         file,
         squawk.filter((finding) => finding.file === file.file),
         history,
         deployed,
       );
-    collectHistoryFacts(file.sql, history);
+    collectFacts(parsers.parseStatements(file.sql), history);
     return [];
   });
 }

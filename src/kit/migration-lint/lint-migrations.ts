@@ -10,7 +10,7 @@ import type { Finding } from './finding.ts';
 import { noHistoryFacts } from './history-facts.ts';
 import { lintMigrationFiles } from './lint-migration-file.ts';
 import { runSquawk } from './run-squawk.ts';
-import { planScript, type ScriptPlan } from '../sql/native-script-plan.ts';
+import type { ScriptPlan } from '../sql/native-script-plan.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
 import { selectMigrations } from './select-migrations.ts';
 
@@ -39,7 +39,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
   const drift = options.databaseUrl ? schemaDrift(options.databaseUrl) : Promise.resolve([]);
   // Awaited below; this only keeps its failure from being reported twice if the rules throw first.
   drift.catch(() => {});
-  await loadSqlParsers();
+  const parsers = await loadSqlParsers();
   const selection = selectMigrations(options);
   const fileOf = (folder: string) => relative(projectRoot, join(migrationsDir, folder, 'migration.sql'));
   const squawk = runSquawk(selection.selected.map(fileOf));
@@ -49,8 +49,8 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
     const file = fileOf(folder);
     return { file, sql: readFileSync(join(projectRoot, file), 'utf8'), lint: selection.selected.includes(folder) };
   });
-  const plans = files.filter(({ lint }) => lint).map(({ file, sql }) => ({ file, plan: planScript(sql) }));
-  const findings: Finding[] = [...selection.edited, ...lintMigrationFiles(files, squawk, noHistoryFacts())];
+  const plans = files.filter(({ lint }) => lint).map(({ file, sql }) => ({ file, plan: parsers.planScript(sql) }));
+  const findings: Finding[] = [...selection.edited, ...(await lintMigrationFiles(files, squawk, noHistoryFacts()))];
   if (options.databaseUrl) findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));
   findings.push(...(await drift));
   const unique = new Map(findings.map((finding) => [`${finding.file}:${finding.line}:${finding.rule}`, finding]));

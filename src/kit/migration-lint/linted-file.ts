@@ -3,7 +3,8 @@
  * the tables it creates, and what held before each statement. Built once per file by the driver
  * (lint-migration-file.ts) and handed to every rule, so that no rule re-derives it differently.
  */
-import { type ParsedStatement, parseStatements } from '../sql/parse-statements.ts';
+import type { ScriptPlan } from '../sql/native-script-plan.ts';
+import type { ParsedStatement, SqlParsers } from '../sql/parse-statements.ts';
 import { collectFacts, copyFacts, type HistoryFacts } from './history-facts.ts';
 import { ownTable } from '../sql/statement-shapes.ts';
 
@@ -15,6 +16,8 @@ export interface MigrationFile {
 
 export interface LintedFile extends MigrationFile {
   statements: ParsedStatement[];
+  /** How Prisma's native engine will run the file: statement by statement, or whole. */
+  plan: ScriptPlan;
   /**
    * The file opens with a `-- Pattern:` header: `migrate:new` scaffolded it, so it is hand-written
    * and must be safe to re-run. Prisma generates the others and records a failed one for
@@ -39,8 +42,13 @@ export interface LintedFile extends MigrationFile {
  * Reads `migration` for the rules; `history` holds what the earlier migrations established, and
  * `deployed`, when given, what holds once the later migrations of the same deploy ran too.
  */
-export function readLintedFile(migration: MigrationFile, history: HistoryFacts, deployed?: HistoryFacts): LintedFile {
-  const statements = parseStatements(migration.sql);
+export function readLintedFile(
+  parsers: SqlParsers,
+  migration: MigrationFile,
+  history: HistoryFacts,
+  deployed?: HistoryFacts,
+): LintedFile {
+  const statements = parsers.parseStatements(migration.sql);
   const createdHere = new Map<string, number>();
   for (const statement of statements) {
     if (statement.kind === 'CreateStmt' && !statement.body.if_not_exists)
@@ -49,6 +57,7 @@ export function readLintedFile(migration: MigrationFile, history: HistoryFacts, 
   return {
     ...migration,
     statements,
+    plan: parsers.planScript(migration.sql),
     scaffolded: /^\s*--\s*Pattern:/.test(migration.sql),
     createdHere,
     factsBefore(statement) {

@@ -13,11 +13,11 @@
 import type pg from 'pg';
 import {
   alterCommands,
-  checkExpressionText,
   effectiveStatements,
   type Node,
   type ParsedStatement,
   relationName,
+  type SqlParsers,
 } from '../sql/parse-statements.ts';
 import { quoteIdentifier, quoteQualifiedName } from '../sql/quote-identifier.ts';
 
@@ -102,8 +102,8 @@ function foreignKeyProbe(line: number, table: string, name: string, constraint: 
   };
 }
 
-function checkProbe(statement: ParsedStatement, line: number, table: string, constraint: Node) {
-  const expression = checkExpressionText(statement, constraint.location ?? 0);
+function checkProbe(parsers: SqlParsers, statement: ParsedStatement, line: number, table: string, constraint: Node) {
+  const expression = parsers.checkExpressionText(statement, constraint.location ?? 0);
   if (!expression) return undefined;
   // A CHECK fails only where its expression is false: NULL passes.
   return whereProbe(
@@ -116,6 +116,7 @@ function checkProbe(statement: ParsedStatement, line: number, table: string, con
 
 /** Probes of one ALTER TABLE command. */
 function commandProbes(
+  parsers: SqlParsers,
   statement: ParsedStatement,
   line: number,
   table: string,
@@ -182,7 +183,7 @@ function commandProbes(
       }
       const probe =
         c.contype === 'CONSTR_CHECK'
-          ? (at: number) => checkProbe(statement, at, table, c)
+          ? (at: number) => checkProbe(parsers, statement, at, table, c)
           : c.contype === 'CONSTR_FOREIGN'
             ? (at: number) => foreignKeyProbe(at, table, name, c)
             : undefined;
@@ -222,7 +223,11 @@ function catalogProbe(line: number, table: string, name: string): DataProbe {
  * The probes of a pending migration's statements, in order. `pending` carries the constraints
  * added NOT VALID across the pending migrations, so that a VALIDATE in a later one is probed.
  */
-export function dataProbes(statements: ParsedStatement[], pending: PendingConstraints = new Map()): DataProbe[] {
+export function dataProbes(
+  parsers: SqlParsers,
+  statements: ParsedStatement[],
+  pending: PendingConstraints = new Map(),
+): DataProbe[] {
   return statements.flatMap((outer) =>
     effectiveStatements(outer).flatMap((statement) => {
       const { kind, body } = statement;
@@ -235,7 +240,9 @@ export function dataProbes(statements: ParsedStatement[], pending: PendingConstr
       }
       if (kind === 'AlterTableStmt' && body.objtype === 'OBJECT_TABLE') {
         const table = relationName(body.relation);
-        return alterCommands(statement).flatMap((cmd) => commandProbes(statement, outer.line, table, cmd, pending));
+        return alterCommands(statement).flatMap((cmd) =>
+          commandProbes(parsers, statement, outer.line, table, cmd, pending),
+        );
       }
       if (kind === 'DropStmt' && body.removeType === 'OBJECT_TABLE') {
         return (body.objects ?? []).map((object: Node) => {

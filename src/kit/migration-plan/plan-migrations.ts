@@ -10,15 +10,15 @@ import { relative } from 'node:path';
 import type pg from 'pg';
 import { withPgClient } from '../db/pg-client.ts';
 import type { Finding } from '../migration-lint/finding.ts';
-import { collectFacts, collectHistoryFacts, noHistoryFacts } from '../migration-lint/history-facts.ts';
+import { collectFacts, noHistoryFacts } from '../migration-lint/history-facts.ts';
 import { lintMigrationFiles } from '../migration-lint/lint-migration-file.ts';
 import { runSquawk } from '../migration-lint/run-squawk.ts';
 import { dataProbes, type PendingConstraints, type ProbeResult, type ProbeSettings, runProbes } from './data-probes.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { readMigrationHistory } from '../migrations/migration-history.ts';
 import { projectRoot } from '../project-paths.ts';
-import { describePlan, planScript } from '../sql/native-script-plan.ts';
-import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
+import { describePlan } from '../sql/native-script-plan.ts';
+import { loadSqlParsers } from '../sql/parse-statements.ts';
 import { stripComments } from '../sql/split-statements.ts';
 import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from '../sql/statement-effects.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
@@ -115,13 +115,14 @@ async function hasValidatedNotNullCheck(client: pg.Client, table: string, column
 }
 
 export async function planPendingMigrations(options: PlanOptions): Promise<MigrationPlan> {
-  await loadSqlParsers();
+  const parsers = await loadSqlParsers();
   const applied = await readMigrationHistory(options.url, options.migrationsDir);
   const fileOf = (name: string) => relative(projectRoot, `${options.migrationsDir}/${name}/migration.sql`);
   const squawk = runSquawk(applied.pending.map(fileOf));
   const history = noHistoryFacts();
   for (const name of migrationFolders(options.migrationsDir)) {
-    if (!applied.pending.includes(name)) collectHistoryFacts(migrationSql(name, options.migrationsDir), history);
+    if (!applied.pending.includes(name))
+      collectFacts(parsers.parseStatements(migrationSql(name, options.migrationsDir)), history);
   }
 
   // A database Migrate hasn't created yet (a fresh CI service) has no tables to measure.
@@ -142,7 +143,7 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
     const pendingFacts = noHistoryFacts();
     // Constraints a pending statement adds NOT VALID, for the VALIDATE a later one runs.
     const pendingConstraints: PendingConstraints = new Map();
-    const findings = lintMigrationFiles(
+    const findings = await lintMigrationFiles(
       applied.pending.map((name) => ({
         file: fileOf(name),
         sql: migrationSql(name, options.migrationsDir),
@@ -156,12 +157,12 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
       const file = fileOf(name);
       const migration: PlannedMigration = {
         name,
-        native: describePlan(planScript(sql)),
+        native: describePlan(parsers.planScript(sql)),
         statements: [],
         findings: findings.filter((finding) => finding.file === file),
         probes: [],
       };
-      const parsed = parseStatements(sql);
+      const parsed = parsers.parseStatements(sql);
       for (const statement of parsed) {
         if (statement.error !== undefined) {
           migration.parseError = { line: statement.line, message: statement.error };
@@ -195,7 +196,7 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
       if (client && !migration.parseError) {
         migration.probes = await runProbes(
           client,
-          dataProbes(parsed, pendingConstraints),
+          dataProbes(parsers, parsed, pendingConstraints),
           options.probes ?? DEFAULT_PROBE_SETTINGS,
         );
         problems += migration.probes.filter(({ probe, rows }) => probe.blocking && (rows ?? 0) > 0).length;

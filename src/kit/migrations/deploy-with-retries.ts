@@ -15,8 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../cli-error.ts';
 import { scrubSecret } from '../db/connection-url.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { planScript } from '../sql/native-script-plan.ts';
-import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
+import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
 import { isRerunnable } from '../sql/rerunnable.ts';
 import { lockPreflight, type PreflightSettings } from './lock-preflight.ts';
 import { readMigrationHistory } from './migration-history.ts';
@@ -33,11 +32,11 @@ export interface RetrySettings {
 
 const LOCK_TIMEOUT = /55P03|lock timeout/i;
 
-/** Why running `sql` again could do harm, or undefined when it can't. Call `loadSqlParsers()` first. */
-export function whyNotRerunnable(sql: string): string | undefined {
+/** Why running `sql` again could do harm, or undefined when it can't. */
+function whyNotRerunnable(parsers: SqlParsers, sql: string): string | undefined {
   if (!sql) return 'its folder is gone';
-  if (planScript(sql).mode === 'whole' || leftBehind(sql).startsWith('nothing')) return undefined;
-  const once = parseStatements(sql).find((statement) => !isRerunnable(statement));
+  if (parsers.planScript(sql).mode === 'whole' || leftBehind(parsers, sql).startsWith('nothing')) return undefined;
+  const once = parsers.parseStatements(sql).find((statement) => !isRerunnable(statement));
   return once
     ? `it ran statement by statement, and line ${once.line} can't run twice (IF [NOT] EXISTS or CREATE OR REPLACE would let it)`
     : undefined;
@@ -69,8 +68,7 @@ export async function deployWithRetries(
       const stop = (why: string) =>
         new CliError(`${failed.name} failed: ${error}. Not retried: ${why}. npm run migrate:recover says what to do.`);
       if (!LOCK_TIMEOUT.test(failed.logs ?? '')) throw stop('only a lock timeout is retried');
-      await loadSqlParsers();
-      const why = whyNotRerunnable(sqlOf(failed.name));
+      const why = whyNotRerunnable(await loadSqlParsers(), sqlOf(failed.name));
       if (why) throw stop(why);
       if (attempt === total)
         throw stop(

@@ -10,7 +10,7 @@ import { CliError } from '../cli-error.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { dataDir, migrationsDir } from '../project-paths.ts';
 import { migrationFolders, migrationSql } from './migration-folders.ts';
-import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
+import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
 
 /** Statements prisma migrate diff does not see: functions, triggers, extensions, views, policies, DO blocks, data. */
 const UNTRACKED = new Set([
@@ -26,8 +26,10 @@ const UNTRACKED = new Set([
 ]);
 
 /** True when the migration does something its down.sql must undo by hand (or can't be read: the stricter answer). */
-const needsReview = (sql: string) =>
-  parseStatements(sql).some((statement) => statement.error !== undefined || UNTRACKED.has(statement.kind ?? ''));
+const needsReview = (parsers: SqlParsers, sql: string) =>
+  parsers
+    .parseStatements(sql)
+    .some((statement) => statement.error !== undefined || UNTRACKED.has(statement.kind ?? ''));
 
 export const downPath = (migration: string) => join(migrationsDir, migration, 'down.sql');
 
@@ -71,8 +73,7 @@ export async function writeDownMigration(
     if (diff.code !== 0) {
       throw new CliError(`prisma migrate diff could not compute the down migration: ${prismaFailureLine(diff)}`);
     }
-    await loadSqlParsers();
-    const review = needsReview(migrationSql(migration));
+    const review = needsReview(await loadSqlParsers(), migrationSql(migration));
     writeFileSync(
       path,
       [

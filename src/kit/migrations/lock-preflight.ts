@@ -13,7 +13,7 @@
 import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
 import { withPgClient } from '../db/pg-client.ts';
-import { loadSqlParsers, parseStatements } from '../sql/parse-statements.ts';
+import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
 import { runsConcurrently } from '../sql/statement-shapes.ts';
 import { statementEffects } from '../sql/statement-effects.ts';
@@ -38,8 +38,8 @@ interface Blocker {
 }
 
 /** What the pending migrations lock that makes others wait: their tables, and whether one runs CONCURRENTLY. */
-function pendingLocks(names: string[]): { tables: string[]; concurrently: boolean } {
-  const statements = names.flatMap((name) => parseStatements(migrationSql(name)));
+function pendingLocks(parsers: SqlParsers, names: string[]): { tables: string[]; concurrently: boolean } {
+  const statements = names.flatMap((name) => parsers.parseStatements(migrationSql(name)));
   const tables = statements.flatMap((statement) =>
     statementEffects(statement)
       .filter((effect) => effect.work !== 'new table' && effect.lock !== 'ROW EXCLUSIVE')
@@ -101,8 +101,7 @@ export async function lockPreflight(
 ): Promise<void> {
   const { pending } = await readMigrationHistory(url);
   if (pending.length === 0) return;
-  await loadSqlParsers();
-  const { tables, concurrently } = pendingLocks(pending);
+  const { tables, concurrently } = pendingLocks(await loadSqlParsers(), pending);
   if (tables.length === 0 && !concurrently) return;
   const deadline = Date.now() + settings.waitMs;
   // A database that doesn't exist yet (Migrate creates it) has no sessions to wait for.

@@ -11,14 +11,13 @@ import { CliError } from '../cli-error.ts';
 import { scrubSecret } from '../db/connection-url.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { planScript } from '../sql/native-script-plan.ts';
 import {
   alterCommands,
   loadSqlParsers,
   type Node,
   type ParsedStatement,
-  parseStatements,
   relationName,
+  type SqlParsers,
 } from '../sql/parse-statements.ts';
 import { opensTransaction } from '../sql/statement-shapes.ts';
 import { migrationSql } from './migration-folders.ts';
@@ -28,13 +27,13 @@ import { quoteIdentifier } from '../sql/quote-identifier.ts';
 export type RecoveryAction = 'retry' | 'rolled-back' | 'applied';
 
 /** What a failed file left behind, given how the native engine ran it. */
-export function leftBehind(sql: string): string {
+export function leftBehind(parsers: SqlParsers, sql: string): string {
   if (!sql) return 'unknown: the migration folder is gone';
-  const plan = planScript(sql);
+  const plan = parsers.planScript(sql);
   if (plan.mode === 'whole') {
     return `nothing: the engine sent the file as one transaction (line ${plan.because.line} does not parse as separate statements), which PostgreSQL rolled back`;
   }
-  const work = parseStatements(sql).filter((statement) => statement.kind !== 'VariableSetStmt');
+  const work = parsers.parseStatements(sql).filter((statement) => statement.kind !== 'VariableSetStmt');
   const last = work.at(-1);
   if (
     work[0] &&
@@ -110,8 +109,9 @@ function createdBy(statement: ParsedStatement): Created[] {
  * line on the next deploy, and meets these (unless each statement is re-runnable).
  */
 export async function createdAndStillThere(url: string, sql: string): Promise<string[]> {
-  if (!sql || planScript(sql).mode === 'whole') return [];
-  const created = parseStatements(sql).flatMap(createdBy);
+  const parsers = await loadSqlParsers();
+  if (!sql || parsers.planScript(sql).mode === 'whole') return [];
+  const created = parsers.parseStatements(sql).flatMap(createdBy);
   if (created.length === 0) return [];
   return withPgClient(url, async (client) => {
     const found: string[] = [];
@@ -132,14 +132,15 @@ export async function createdAndStillThere(url: string, sql: string): Promise<st
 }
 
 /** Index names the file builds with CREATE [UNIQUE] INDEX CONCURRENTLY. */
-const concurrentIndexNames = (sql: string): string[] =>
-  parseStatements(sql)
+const concurrentIndexNames = (parsers: SqlParsers, sql: string): string[] =>
+  parsers
+    .parseStatements(sql)
     .filter(({ kind, body }) => kind === 'IndexStmt' && body.concurrent && body.idxname)
     .map(({ body }) => body.idxname as string);
 
 /** The INVALID indexes a failed CONCURRENTLY build of this file left behind. */
 export async function invalidLeftovers(url: string, sql: string): Promise<string[]> {
-  const names = concurrentIndexNames(sql);
+  const names = concurrentIndexNames(await loadSqlParsers(), sql);
   if (names.length === 0) return [];
   return withPgClient(url, async (client) => {
     const { rows } = await client.query<{ name: string }>(
@@ -192,7 +193,6 @@ export function sqlOf(name: string): string {
   }
 }
 
-/** Call `loadSqlParsers()` first. */
 async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
   const sql = sqlOf(failed.name);
   const leftovers = await invalidLeftovers(url, sql);
@@ -200,7 +200,7 @@ async function explainFailure(failed: MigrationRecord, url: string): Promise<str
   return [
     `failed migration: ${failed.name} (started ${failed.startedAt.toISOString()})`,
     `error: ${scrubSecret(failureLine(failed).slice(0, 300), url)}`,
-    `left behind: ${leftBehind(sql)}`,
+    `left behind: ${leftBehind(await loadSqlParsers(), sql)}`,
     ...(stillThere.length > 0 ? [`  in the database now, from this file: ${stillThere.join('; ')}`] : []),
     ...(leftovers.length > 0
       ? [`INVALID index left by the failed build: ${leftovers.join(', ')} (--retry and --rolled-back drop it first)`]
@@ -226,8 +226,6 @@ export async function recover(
       needsAttention: false,
     };
   }
-  // Both paths read the failed file with PostgreSQL's parser (what it left behind, its INVALID indexes).
-  await loadSqlParsers();
   if (!action) return { lines: await explainFailure(failed, url), needsAttention: true };
 
   const lines: string[] = [];

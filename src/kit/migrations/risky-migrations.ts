@@ -3,7 +3,7 @@
  * no down migration can bring back. Everything else the kit's patterns do is additive. Read with
  * PostgreSQL's parser (src/kit/sql/parse-statements.ts), DO bodies included.
  */
-import { alterCommands, effectiveStatements, type ParsedStatement, parseStatements } from '../sql/parse-statements.ts';
+import { alterCommands, effectiveStatements, type ParsedStatement, type SqlParsers } from '../sql/parse-statements.ts';
 
 const DROPPED: Record<string, string> = {
   OBJECT_TABLE: 'drops a table',
@@ -26,11 +26,10 @@ function destroys(statement: ParsedStatement): string | undefined {
 
 /**
  * One line per destructive statement, with its line number; empty when the migration is additive.
- * A statement PostgreSQL can't parse is reported too: nobody can say what it does. Call
- * `loadSqlParsers()` first.
+ * A statement PostgreSQL can't parse is reported too: nobody can say what it does.
  */
-export function riskyStatements(sql: string): string[] {
-  return parseStatements(sql).flatMap((statement) => {
+export function riskyStatements(parsers: SqlParsers, sql: string): string[] {
+  return parsers.parseStatements(sql).flatMap((statement) => {
     if (statement.error !== undefined) return [`line ${statement.line} does not parse (${statement.error})`];
     const reason = effectiveStatements(statement).map(destroys).find(Boolean);
     return reason ? [`line ${statement.line} ${reason}`] : [];

@@ -41,7 +41,7 @@ import type {
 import type pg from 'pg';
 import { adapterPgInternals } from './adapter-pg-internals.ts';
 import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
-import { loadNativeParser, planScript } from '../sql/native-script-plan.ts';
+import { loadNativeParser } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
 import { dropDatabaseForcing } from '../db/database-sessions.ts';
 import { withPgClient } from '../db/pg-client.ts';
@@ -85,8 +85,7 @@ function acceptCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: 
  * when any of them does not parse, the whole file as one query (one implicit transaction).
  */
 export async function runScriptLikeNativeEngine(connection: pg.ClientBase, script: string): Promise<void> {
-  await loadNativeParser();
-  const plan = planScript(script);
+  const plan = (await loadNativeParser()).planScript(script);
   if (plan.mode === 'whole') {
     await connection.query(script);
     return;

@@ -36,42 +36,42 @@ export type ScriptPlan =
   | { mode: 'split'; statements: SqlStatement[] }
   | { mode: 'whole'; statements: SqlStatement[]; because: { line: number; error: string } };
 
-let ready: Promise<void> | undefined;
-let sqlparser: typeof import('@guanmingchiu/sqlparser-ts') | undefined;
+type Sqlparser = typeof import('@guanmingchiu/sqlparser-ts');
+
+/** The native engine's planner, as a value: it exists only once its parser is loaded. */
+export interface ScriptPlanner {
+  planScript(script: string): ScriptPlan;
+}
+
+let ready: Promise<ScriptPlanner> | undefined;
 
 /**
  * Loads the parser's wasm module once per process. Imported here rather than at the top, so a
  * command pays for it only when it plans a file, and can start its slow work (the linter's drift
  * check, a Prisma child process) before.
  */
-export function loadNativeParser(): Promise<void> {
+export function loadNativeParser(): Promise<ScriptPlanner> {
   ready ??= import('@guanmingchiu/sqlparser-ts').then(async (module) => {
     await module.init();
-    sqlparser = module;
+    return { planScript: (script: string) => planScript(module, script) };
   });
   return ready;
 }
 
-function nativeParser(): NonNullable<typeof sqlparser> {
-  if (!sqlparser) throw new Error('planScript() needs `await loadNativeParser()` first');
-  return sqlparser;
-}
-
-function parses(sql: string): string | undefined {
+function parses(sqlparser: Sqlparser, sql: string): string | undefined {
   try {
-    nativeParser().parse(sql, 'postgresql');
+    sqlparser.parse(sql, 'postgresql');
     return undefined;
   } catch (error) {
     return String((error as Error).message ?? error).replace(/^sql parser error:\s*/, '');
   }
 }
 
-/** Call `loadNativeParser()` first. */
-export function planScript(script: string): ScriptPlan {
-  const { parse } = nativeParser();
+function planScript(sqlparser: Sqlparser, script: string): ScriptPlan {
+  const { parse } = sqlparser;
   const statements = splitSqlStatements(script);
   for (const statement of statements) {
-    const error = parses(statement.text);
+    const error = parses(sqlparser, statement.text);
     if (error) return { mode: 'whole', statements, because: { line: statement.line, error } };
   }
   let parsedCount: number;

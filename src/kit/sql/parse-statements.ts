@@ -7,7 +7,7 @@
  * Statement boundaries and line numbers come from the kit's lexer (split-statements.ts), the same
  * ones the stand-in and the native-engine model use, so a finding points where they would fail.
  */
-import { loadNativeParser } from './native-script-plan.ts';
+import { loadNativeParser, type ScriptPlan } from './native-script-plan.ts';
 import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
 
 /** A node of libpg-query's JSON tree. */
@@ -30,26 +30,43 @@ export interface ParsedStatement extends SqlStatement {
   inner: ParsedStatement[];
 }
 
-let libpgQuery: typeof import('libpg-query') | undefined;
+type LibpgQuery = typeof import('libpg-query');
+
+/**
+ * The kit's SQL readers, as a value: there is no way to parse before the wasm parsers are
+ * loaded, because the functions exist only on what `loadSqlParsers()` resolves to.
+ */
+export interface SqlParsers {
+  /** A migration file, statement by statement, as PostgreSQL's parser reads it. */
+  parseStatements(sql: string): ParsedStatement[];
+  /** How Prisma's native engine will run the file (native-script-plan.ts). */
+  planScript(script: string): ScriptPlan;
+  /** The text of the CHECK expression at or after byte `from` of a statement. */
+  checkExpressionText(statement: SqlStatement, from: number): string | undefined;
+}
+
+let loaded: Promise<SqlParsers> | undefined;
 
 /**
  * Loads both wasm parsers once per process: PostgreSQL's and the native engine's (sqlparser).
  * Imported here, not at the top: a command that parses starts its slow work first (the linter's
  * drift check is a Prisma child process) and loads the parsers while that runs.
  */
-export async function loadSqlParsers(): Promise<void> {
-  const [module] = await Promise.all([import('libpg-query'), loadNativeParser()]);
-  await module.loadModule();
-  libpgQuery = module;
+export function loadSqlParsers(): Promise<SqlParsers> {
+  loaded ??= (async () => {
+    const [libpg, native] = await Promise.all([import('libpg-query'), loadNativeParser()]);
+    await libpg.loadModule();
+    return {
+      parseStatements: (sql) => splitSqlStatements(sql).map((statement) => parseOne(libpg, statement)),
+      planScript: native.planScript,
+      checkExpressionText: (statement, from) => checkExpressionText(libpg, statement, from),
+    };
+  })();
+  return loaded;
 }
 
-function postgresParser(): NonNullable<typeof libpgQuery> {
-  if (!libpgQuery) throw new Error('parsing SQL needs `await loadSqlParsers()` first');
-  return libpgQuery;
-}
-
-function parseOne(statement: SqlStatement): ParsedStatement {
-  const { parseSync } = postgresParser();
+function parseOne(libpg: LibpgQuery, statement: SqlStatement): ParsedStatement {
+  const { parseSync } = libpg;
   let stmt: Node;
   try {
     // The lexer gave one statement; BEGIN ATOMIC bodies aside, the parser finds one too.
@@ -59,13 +76,13 @@ function parseOne(statement: SqlStatement): ParsedStatement {
   }
   const [kind, body] = (Object.entries(stmt)[0] ?? [undefined, {}]) as [string | undefined, Node];
   const parsed: ParsedStatement = { ...statement, kind, body, stmt, inner: [] };
-  if (kind === 'DoStmt') parsed.inner = doBlockStatements(statement);
+  if (kind === 'DoStmt') parsed.inner = doBlockStatements(libpg, statement);
   return parsed;
 }
 
 /** `'CREATE INDEX …'` as an EXECUTE argument → its text; anything computed → undefined. */
-function literalText(expression: string): string | undefined {
-  const { parseSync } = postgresParser();
+function literalText(libpg: LibpgQuery, expression: string): string | undefined {
+  const { parseSync } = libpg;
   try {
     const select = parseSync(`SELECT ${expression}`).stmts?.[0]?.stmt as Node | undefined;
     const target = select?.SelectStmt?.targetList;
@@ -76,7 +93,7 @@ function literalText(expression: string): string | undefined {
 }
 
 /** The SQL inside a DO block's body, each reported at the DO statement's own line. */
-function doBlockStatements(statement: SqlStatement): ParsedStatement[] {
+function doBlockStatements(libpg: LibpgQuery, statement: SqlStatement): ParsedStatement[] {
   const texts: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
@@ -88,11 +105,11 @@ function doBlockStatements(statement: SqlStatement): ParsedStatement[] {
     const query = record.PLpgSQL_stmt_execsql?.sqlstmt?.PLpgSQL_expr?.query;
     if (typeof query === 'string') texts.push(query);
     const dynamic = record.PLpgSQL_stmt_dynexecute?.query?.PLpgSQL_expr?.query;
-    const literal = typeof dynamic === 'string' ? literalText(dynamic) : undefined;
+    const literal = typeof dynamic === 'string' ? literalText(libpg, dynamic) : undefined;
     if (literal !== undefined) texts.push(literal);
     for (const value of Object.values(record)) walk(value);
   };
-  const { parsePlPgSQLSync } = postgresParser();
+  const { parsePlPgSQLSync } = libpg;
   try {
     walk(parsePlPgSQLSync(statement.text));
   } catch {
@@ -100,7 +117,7 @@ function doBlockStatements(statement: SqlStatement): ParsedStatement[] {
   }
   return texts
     .flatMap((text) => splitSqlStatements(text).map(({ text }) => text))
-    .map((text) => parseOne({ text, line: statement.line }))
+    .map((text) => parseOne(libpg, { text, line: statement.line }))
     .filter((inner) => inner.kind !== undefined); // PL/pgSQL variables in it: not plain SQL
 }
 
@@ -109,8 +126,8 @@ function doBlockStatements(statement: SqlStatement): ParsedStatement[] {
  * `from` of `statement.text` (a Constraint node's location), without its parentheses: read with
  * PostgreSQL's own lexer, so a parenthesis in a string or a quoted name doesn't count.
  */
-export function checkExpressionText(statement: SqlStatement, from: number): string | undefined {
-  const { scanSync } = postgresParser();
+function checkExpressionText(libpg: LibpgQuery, statement: SqlStatement, from: number): string | undefined {
+  const { scanSync } = libpg;
   const tokens = scanSync(statement.text).tokens;
   const check = tokens.findIndex((token) => token.start >= from && token.text.toUpperCase() === 'CHECK');
   if (check < 0 || tokens[check + 1]?.text !== '(') return undefined;
@@ -127,11 +144,6 @@ export function checkExpressionText(statement: SqlStatement, from: number): stri
     }
   }
   return undefined;
-}
-
-/** Call `loadSqlParsers()` first. */
-export function parseStatements(sql: string): ParsedStatement[] {
-  return splitSqlStatements(sql).map(parseOne);
 }
 
 /** The statement itself, or for a DO block the statements in its body. */

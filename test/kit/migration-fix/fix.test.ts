@@ -126,7 +126,7 @@ describe('npm run migrate:lint -- --fix', () => {
     );
 
     // The linter's own rules and squawk find nothing in the five files.
-    expect(lintNewMigrations(dir)).toEqual([]);
+    expect(await lintNewMigrations(dir)).toEqual([]);
 
     // Deployed by the real CLI onto the kit's history, beside a writer on posts.
     const url = await cloneDemoDatabase();
@@ -205,7 +205,7 @@ describe('npm run migrate:lint -- --fix', () => {
     expect(readFileSync(join(backfills, 'index.ts'), 'utf8')).toContain('BackfillJob[] = [usersNickname];');
 
     // The last step's SET NOT NULL is proven by the check validated before it: the four lint clean.
-    expect(lintNewMigrations(dir)).toEqual([]);
+    expect(await lintNewMigrations(dir)).toEqual([]);
 
     // Run again on a fixed history, it leaves the team's job file alone.
     writeFileSync(report!.jobs[0]!, '// the team filled this in\n');
@@ -238,7 +238,7 @@ describe('npm run migrate:lint -- --fix', () => {
     expect(expand).toContain('ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "content" text;');
     expect(expand).not.toMatch(/DROP COLUMN/);
     expect(readFileSync(report!.jobs[0]!, 'utf8')).toContain(`set: '"content" = "body"'`);
-    expect(lintNewMigrations(dir)).toEqual([]);
+    expect(await lintNewMigrations(dir)).toEqual([]);
 
     // Deployed by the real CLI; then the old release (body only) and the new one (content only) write.
     const url = await cloneDemoDatabase();

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectHistoryFacts, copyFacts, noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
+import { collectFacts, copyFacts, noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
 import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
 import { RULES, ruleNamed } from '#kit/migration-lint/rules/index.ts';
 import { runSquawk, type SquawkFinding } from '#kit/migration-lint/run-squawk.ts';
@@ -27,11 +27,11 @@ const corpusFile = (name: string) => relative(projectRoot, join(corpusDir, name)
 // One squawk run over the whole corpus, as migrate:lint runs it over a branch's files.
 let squawkFindings: SquawkFinding[] = [];
 
-function lintCorpusFile(name: string) {
+async function lintCorpusFile(name: string) {
   const file = corpusFile(name);
   const sql = readFileSync(join(projectRoot, file), 'utf8');
   const squawk = squawkFindings.filter((finding) => finding.file === file);
-  return { sql, findings: lintMigrationFile({ file, sql }, squawk, copyFacts(demoHistory)) };
+  return { sql, findings: await lintMigrationFile({ file, sql }, squawk, copyFacts(demoHistory)) };
 }
 
 const expected = (sql: string) => {
@@ -46,9 +46,9 @@ const expected = (sql: string) => {
 
 describe('migration linter: test corpus', () => {
   beforeAll(async () => {
-    await loadSqlParsers();
+    const parsers = await loadSqlParsers();
     for (const name of migrationFolders(demoMigrationsDir))
-      collectHistoryFacts(migrationSql(name, demoMigrationsDir), demoHistory);
+      collectFacts(parsers.parseStatements(migrationSql(name, demoMigrationsDir)), demoHistory);
     squawkFindings = runSquawk(corpus.map(corpusFile));
   });
 
@@ -88,8 +88,8 @@ describe('migration linter: test corpus', () => {
     }
   });
 
-  it.each(corpus)('%s', (name) => {
-    const { sql, findings } = lintCorpusFile(name);
+  it.each(corpus)('%s', async (name) => {
+    const { sql, findings } = await lintCorpusFile(name);
     expect([...new Set(findings.map((finding) => finding.rule))].sort()).toEqual(expected(sql));
     for (const finding of findings) {
       // Every finding names its line, and the catalog gives it a lock and a recipe.
@@ -98,8 +98,8 @@ describe('migration linter: test corpus', () => {
     }
   });
 
-  it('points at the line the offending statement starts on', () => {
-    const { sql, findings } = lintCorpusFile('concurrently-with-other-statements.sql');
+  it('points at the line the offending statement starts on', async () => {
+    const { sql, findings } = await lintCorpusFile('concurrently-with-other-statements.sql');
     const line = sql.split('\n').findIndex((text) => text.startsWith('ALTER TABLE')) + 1;
     expect(findings.map((finding) => finding.line)).toEqual([line]);
   });

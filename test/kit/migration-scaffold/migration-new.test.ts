@@ -130,7 +130,7 @@ describe('npm run migrate:new', () => {
     const checks = noHistoryFacts();
     for (const folder of folders) {
       const file = relative(projectRoot, join(project.migrationsDir, folder, 'migration.sql'));
-      const findings = lintMigrationFile({ file, sql: readFileSync(file, 'utf8') }, runSquawk([file]), checks);
+      const findings = await lintMigrationFile({ file, sql: readFileSync(file, 'utf8') }, runSquawk([file]), checks);
       const expected = /_contract$|_drop$/.test(folder) ? ['ban-drop-column', 'ignore-without-reason'] : [];
       expect(findings.map((finding) => finding.rule).sort(), folder).toEqual(expected);
     }

@@ -8,22 +8,25 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '#kit/project-paths.ts';
 import { quoteIdentifier, quoteQualifiedName } from '#kit/sql/quote-identifier.ts';
-import { loadSqlParsers, parseStatements } from '#kit/sql/parse-statements.ts';
+import { loadSqlParsers, type SqlParsers } from '#kit/sql/parse-statements.ts';
 
-beforeAll(loadSqlParsers);
+let parsers: SqlParsers;
+beforeAll(async () => {
+  parsers = await loadSqlParsers();
+});
 
 describe('quoteIdentifier', () => {
   it.each(['posts', 'Post', 'display name', 'a"b', '"', 'x";DROP TABLE users;--'])(
     '%s reads back as the same one name',
     (name) => {
-      const [statement] = parseStatements(`CREATE TABLE ${quoteIdentifier(name)} ()`);
+      const [statement] = parsers.parseStatements(`CREATE TABLE ${quoteIdentifier(name)} ()`);
       expect(statement!.body.relation.relname).toBe(name);
     },
   );
 
   it('quotes each part of a dotted name', () => {
     expect(quoteQualifiedName('public.posts')).toBe('"public"."posts"');
-    const [statement] = parseStatements(`CREATE TABLE ${quoteQualifiedName('te"nant.po"sts')} ()`);
+    const [statement] = parsers.parseStatements(`CREATE TABLE ${quoteQualifiedName('te"nant.po"sts')} ()`);
     expect([statement!.body.relation.schemaname, statement!.body.relation.relname]).toEqual(['te"nant', 'po"sts']);
   });
 });

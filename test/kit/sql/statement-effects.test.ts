@@ -9,16 +9,20 @@
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
-import { loadSqlParsers, parseStatements } from '#kit/sql/parse-statements.ts';
+import { loadSqlParsers, type SqlParsers } from '#kit/sql/parse-statements.ts';
 import { blocksWrites, type LockMode, statementEffects } from '#kit/sql/statement-effects.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
 const t = useTestDatabase({ demo: true });
-beforeAll(loadSqlParsers);
+let parsers: SqlParsers;
+beforeAll(async () => {
+  parsers = await loadSqlParsers();
+});
 
 /** `table lock work` for each effect, as a person reads the model. */
 const modelOf = (sql: string) =>
-  parseStatements(sql)
+  parsers
+    .parseStatements(sql)
     .flatMap(statementEffects)
     .map((effect) => `${effect.table} ${effect.lock} ${effect.work}`);
 
@@ -138,7 +142,7 @@ describe('statement effects: the model, and PostgreSQL in a transaction', () => 
   });
 
   it('writers wait on what blocks ROW EXCLUSIVE, or on rows a statement writes; an INSERT blocks nobody', () => {
-    const blocking = (sql: string) => parseStatements(sql).flatMap(statementEffects).map(blocksWrites);
+    const blocking = (sql: string) => parsers.parseStatements(sql).flatMap(statementEffects).map(blocksWrites);
     expect(blocking('CREATE INDEX CONCURRENTLY i ON posts (title)')).toEqual([false]);
     expect(blocking('CREATE INDEX i ON posts (title)')).toEqual([true]);
     expect(blocking("UPDATE posts SET body = ''")).toEqual([true]);

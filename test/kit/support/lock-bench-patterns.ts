@@ -78,8 +78,7 @@ const GENERATED_UNIQUE_CONSTRAINT = `ALTER TABLE "posts" ADD CONSTRAINT "posts_t
 
 /** What `--fix` makes of a generated migration, applied file after file. */
 async function applyFixed(url: string, generated: string): Promise<void> {
-  await loadSqlParsers();
-  const outcome = fixGeneratedMigration('generated', generated);
+  const outcome = fixGeneratedMigration(await loadSqlParsers(), 'generated', generated);
   if (outcome.kind !== 'fixed') throw new Error(`--fix did not rewrite the bench's migration: ${outcome.kind}`);
   await applyScripts(url, [outcome.fix.sql, ...outcome.fix.next.map((next) => next.sql)].filter(Boolean));
 }

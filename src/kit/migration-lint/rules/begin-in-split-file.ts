@@ -3,7 +3,6 @@
  * an explicit BEGIN, a failure leaves the connection in an aborted transaction and the engine
  * can't record the error (25P02), so the deploy log hides the cause.
  */
-import { planScript } from '../../sql/native-script-plan.ts';
 import { opensTransaction } from '../../sql/statement-shapes.ts';
 import type { FileRule } from '../rule.ts';
 import { RULES_OF_THE_FILE } from './playbooks.ts';
@@ -14,7 +13,7 @@ export const beginInSplitFile: FileRule = {
   lock: 'none; but a failure inside hides its cause: the native engine cannot record it (25P02) and the deploy log shows no PostgreSQL error',
   fix: `drop BEGIN/COMMIT and make each statement safe on its own (IF [NOT] EXISTS, an order whose every step the running app survives), or make the step one statement (${RULES_OF_THE_FILE})`,
   check(file) {
-    const begin = planScript(file.sql).mode === 'split' ? file.statements.find(opensTransaction) : undefined;
+    const begin = file.plan.mode === 'split' ? file.statements.find(opensTransaction) : undefined;
     return begin
       ? [
           {

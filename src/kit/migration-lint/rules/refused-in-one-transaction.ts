@@ -4,7 +4,6 @@
  * may not run in a transaction block (25001), and the deploy fails.
  */
 import { alterCommands, type ParsedStatement } from '../../sql/parse-statements.ts';
-import { planScript } from '../../sql/native-script-plan.ts';
 import { runsConcurrently } from '../../sql/statement-shapes.ts';
 import type { FileRule } from '../rule.ts';
 import { RULES_OF_THE_FILE } from './playbooks.ts';
@@ -32,7 +31,7 @@ export const refusedInOneTransaction: FileRule = {
   lock: "none; Prisma's native engine sends the file as one transaction and PostgreSQL refuses the statement (25001): the deploy fails",
   fix: `remove what the native engine cannot parse (a DO block, DROP INDEX CONCURRENTLY with company), or give this statement a migration of its own (${RULES_OF_THE_FILE})`,
   check(file) {
-    const plan = planScript(file.sql);
+    const { plan } = file;
     if (plan.mode !== 'whole' || file.statements.length < 2) return [];
     const why = `line ${plan.because.line} does not parse (${plan.because.error})`;
     return file.statements.flatMap((statement) => {
