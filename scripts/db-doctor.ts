@@ -9,9 +9,9 @@
 import { currentDatabaseUrl, NO_DATABASE_HINT } from '#kit/db/database-url.ts';
 import { examineUrl, type UrlExamination } from '#kit/db/doctor.ts';
 import { CliError } from '#kit/cli-error.ts';
-import { loadEnv } from '#kit/env.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
+import { environment } from '#kit/environment.ts';
 
 const USAGE = 'Usage: npm run db:doctor';
 
@@ -25,15 +25,13 @@ function print(examination: UrlExamination): void {
 runCli(async (argv) => {
   const { values } = parseCliArgs({ args: argv, options: { help: { type: 'boolean' } } }, USAGE);
   if (values.help) return console.log(USAGE);
-  loadEnv();
+  const env = environment();
   const main = currentDatabaseUrl();
   if (!main) throw new CliError(NO_DATABASE_HINT);
-  const examinations = [
-    await examineUrl(process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded server', main, 'migrations'),
-  ];
-  const shadow = process.env.SHADOW_DATABASE_URL?.trim();
+  const examinations = [await examineUrl(env.DATABASE_URL ? 'DATABASE_URL' : 'embedded server', main, 'migrations')];
+  const shadow = env.SHADOW_DATABASE_URL;
   if (shadow) examinations.push(await examineUrl('SHADOW_DATABASE_URL', shadow, 'shadow'));
-  const tests = process.env.TEST_DATABASE_URL?.trim();
+  const tests = env.TEST_DATABASE_URL;
   if (tests) examinations.push(await examineUrl('TEST_DATABASE_URL', tests, 'tests'));
   for (const examination of examinations) print(examination);
   const problems = examinations.flatMap((examination) => examination.findings).filter((f) => f.level === 'problem');

@@ -11,6 +11,7 @@ import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { setUpRoles } from '#kit/db/roles.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
+import { environment } from '#kit/environment.ts';
 
 const USAGE = 'Usage: MIGRATOR_DB_PASSWORD=… APP_DB_PASSWORD=… npm run db:roles [-- --migrator <role> --app <role>]';
 
@@ -25,8 +26,7 @@ runCli(async (argv) => {
     },
     USAGE,
   );
-  const migratorPassword = process.env.MIGRATOR_DB_PASSWORD;
-  const appPassword = process.env.APP_DB_PASSWORD;
+  const { MIGRATOR_DB_PASSWORD: migratorPassword, APP_DB_PASSWORD: appPassword } = environment();
   if (!migratorPassword || !appPassword) throw new CliError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD. ${USAGE}`);
   const url = requireDatabaseUrl();
   const warnings = await setUpRoles(

@@ -12,6 +12,7 @@ import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { riskyStatements } from '#kit/migrations/risky-migrations.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
+import { environment } from '#kit/environment.ts';
 
 runCli(async () => {
   const history = await readMigrationHistory(requireDatabaseUrl());
@@ -28,7 +29,7 @@ runCli(async () => {
     return;
   }
   for (const migration of risky) console.log(`risky: ${migration.name} (${migration.reasons.join('; ')})`);
-  const command = process.env.BACKUP_COMMAND?.trim();
+  const command = environment().BACKUP_COMMAND;
   if (!command) {
     throw new CliError(
       `${risky.length} pending migration(s) destroy data and BACKUP_COMMAND is not set: set it to your platform's snapshot command, or to "skip" to deploy without a backup.`,

@@ -19,6 +19,7 @@ import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { migrationsDir } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
+import { environment } from '#kit/environment.ts';
 
 const USAGE =
   'Usage: npm run migrate:plan -- [--max-rows N] [--probe-timeout-s N] [--sample-above N] [--migrations <dir>]';
@@ -50,6 +51,7 @@ runCli(async (argv) => {
   const { host, pathname } = new URL(url); // never the password
   const markdown = formatPlan(plan, `${host}${pathname}`);
   console.log(markdown);
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+  const summary = environment().GITHUB_STEP_SUMMARY;
+  if (summary) appendFileSync(summary, `${markdown}\n`);
   if (plan.problems > 0) process.exitCode = 1;
 });

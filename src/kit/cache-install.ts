@@ -9,10 +9,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './cli-error.ts';
+import { environment } from './environment.ts';
 
 /** The kit's cache: Node builds (.ci/run, kit test-matrix) and PostgreSQL builds. */
 export function kitCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'prisma-postgres-starter');
+  return join(environment().XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'prisma-postgres-starter');
 }
 
 export interface CachedPackage {

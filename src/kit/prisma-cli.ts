@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { prismaCli, projectRoot } from './project-paths.ts';
+import { environment } from './environment.ts';
 
 export interface PrismaRun {
   code: number;
@@ -50,7 +51,7 @@ export function runPrisma(args: string[], options: PrismaRunOptions = {}): Promi
         CHECKPOINT_DISABLE: '1',
         // No terminal here (stdin is closed): with CI set, a command that would prompt (migrate dev
         // asking for a name) fails with Prisma's message instead of waiting for an answer.
-        CI: process.env.CI || 'true',
+        CI: environment().CI ?? 'true',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -53,7 +53,7 @@ export function runCli(main: (args: string[]) => Promise<void>): void {
   main(process.argv.slice(2)).catch((caught: unknown) => {
     const error = asConnectionError(caught) ?? permissionError(caught, databaseUrlIfAny()) ?? caught;
     if (error instanceof CliError || error instanceof BundleError) {
-      console.error(`error: ${scrubSecret(error.message, process.env.DATABASE_URL)}`);
+      console.error(`error: ${scrubSecret(error.message, databaseUrlIfAny())}`);
       process.exit(error.exitCode);
     }
     console.error(error);

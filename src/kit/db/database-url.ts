@@ -3,15 +3,14 @@
  * `DATABASE_URL` (environment or `.env`) when set, otherwise the embedded server's recorded URL.
  */
 import { CliError } from '../cli-error.ts';
-import { loadEnv } from '../env.ts';
 import { embeddedUrl, readEmbeddedState, startEmbeddedPostgres } from '../embedded-db/server.ts';
 import { InvalidDatabaseUrlError, parseDatabaseUrl } from './connection-url.ts';
 import { withPgClient } from './pg-client.ts';
+import { environment } from '../environment.ts';
 
 /** `DATABASE_URL` when set (validated), else undefined. */
 export function configuredDatabaseUrl(): string | undefined {
-  loadEnv();
-  const url = process.env.DATABASE_URL?.trim();
+  const url = environment().DATABASE_URL;
   if (!url) return undefined;
   try {
     parseDatabaseUrl(url);

@@ -17,8 +17,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { readEmbeddedState } from '../embedded-db/server.ts';
-import { loadEnv } from '../env.ts';
 import { withPgClient } from './pg-client.ts';
+import { environment } from '../environment.ts';
 
 const PRODUCTION = new Set(['production', 'prod']);
 const DEVELOPMENT = new Set(['', 'development', 'dev', 'test', 'local']);
@@ -27,10 +27,10 @@ export type EnvironmentKind = 'production' | 'development' | 'unknown';
 
 /** What NODE_ENV and APP_ENV say, the stricter of the two. */
 export function runEnvironment(): { kind: EnvironmentKind; said: string } {
-  loadEnv();
+  const { NODE_ENV, APP_ENV } = environment();
   const values = [
-    ['NODE_ENV', process.env.NODE_ENV],
-    ['APP_ENV', process.env.APP_ENV],
+    ['NODE_ENV', NODE_ENV],
+    ['APP_ENV', APP_ENV],
   ].map(([name, value]) => ({ said: `${name}=${value}`, value: (value ?? '').trim().toLowerCase() }));
   const production = values.find(({ value }) => PRODUCTION.has(value));
   if (production) return { kind: 'production', said: production.said };
@@ -74,15 +74,14 @@ export async function developmentServerRefusal(
   command: string,
   hints: DevelopmentServerHints = {},
 ): Promise<string | undefined> {
-  const environment = runEnvironment();
+  const running = runEnvironment();
   const instead = hints.production ? ` ${hints.production}` : '';
-  if (environment.kind === 'production')
-    return `Refusing to run ${command} in production (${environment.said}).${instead}`;
+  if (running.kind === 'production') return `Refusing to run ${command} in production (${running.said}).${instead}`;
   const id = await serverId(url);
   if (id === embeddedServerId()) return undefined;
-  if (environment.kind === 'unknown')
-    return `Refusing to run ${command}: ${environment.said} is not an environment the kit knows as development (development, dev, test, local), and the server is not the embedded one.${instead}`;
-  if (process.env.KIT_DEV_SERVER_ID === id) return undefined;
+  if (running.kind === 'unknown')
+    return `Refusing to run ${command}: ${running.said} is not an environment the kit knows as development (development, dev, test, local), and the server is not the embedded one.${instead}`;
+  if (environment().KIT_DEV_SERVER_ID === id) return undefined;
   return `Refusing to run ${command} against ${new URL(url).host}: it is not the embedded server, and an address can't tell a development server from a tunnel to production. If it is a development server of yours, set KIT_DEV_SERVER_ID=${id} (its system identifier) and run this again.`;
 }
 

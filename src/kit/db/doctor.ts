@@ -17,6 +17,7 @@ import { serverId } from './development-server.ts';
 import { withPgClient } from './pg-client.ts';
 import { pooledBecause } from './pooled-url.ts';
 import { pgConnectionOptions, urlSchema } from './pg-connection-options.ts';
+import { environment } from '../environment.ts';
 
 export interface Finding {
   level: 'problem' | 'note';
@@ -139,7 +140,7 @@ export async function examineUrl(
   facts.push(['connection', `${pooled ? `pooled (${pooled})` : 'direct'}; ${tlsPlan(url)}`]);
   if (pooled && purpose !== 'tests')
     findings.push({
-      level: process.env.KIT_ALLOW_POOLED_URL === '1' ? 'note' : 'problem',
+      level: environment().KIT_ALLOW_POOLED_URL ? 'note' : 'problem',
       text: `Migration commands refuse a transaction-mode pooler's URL: use the direct one for ${name} (KIT_ALLOW_POOLED_URL=1 for a session-mode pooler).`,
     });
   const schema = urlSchema(url) ?? 'public';
@@ -148,7 +149,7 @@ export async function examineUrl(
       const role = await readRole(client, schema);
       const major = Math.floor(role.version_num / 10000);
       const id = await serverId(url);
-      const development = id === process.env.KIT_DEV_SERVER_ID ? ', named in KIT_DEV_SERVER_ID' : '';
+      const development = id === environment().KIT_DEV_SERVER_ID ? ', named in KIT_DEV_SERVER_ID' : '';
       facts.unshift([
         'server',
         `PostgreSQL ${role.version}${SUPPORTED_MAJORS.includes(major) ? '' : ' (not supported)'}; system identifier ${id}${development}; ${role.encrypted ? 'encrypted' : 'not encrypted'}`,
@@ -174,7 +175,7 @@ export async function examineUrl(
           text: `${role.role} has no USAGE on the schema ${schema}: Migrate can't read its history there (Prisma says "migration persistence is not initialized"). As ${role.schema_owner}: GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role.role}, or npm run db:roles.`,
         });
       if (purpose === 'migrations') facts.push(['migrations', await readMigrations(client, findings)]);
-      if (purpose === 'migrations' && !role.createdb && !role.superuser && !process.env.SHADOW_DATABASE_URL)
+      if (purpose === 'migrations' && !role.createdb && !role.superuser && !environment().SHADOW_DATABASE_URL)
         findings.push({
           level: 'note',
           text: `${role.role} has no CREATEDB, so migrate dev, migrate diff --from-migrations and migrate:lint need SHADOW_DATABASE_URL (an empty database of its own), or lint with --no-database.`,

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installIntoCache } from '../cache-install.ts';
 import { CliError } from '../cli-error.ts';
-import { loadEnv } from '../env.ts';
+import { environment } from '../environment.ts';
 import { projectRoot } from '../project-paths.ts';
 
 /**
@@ -48,8 +48,7 @@ export function installedMajor(): number {
 
 /** EMBEDDED_POSTGRES_MAJOR, checked; the installed major when unset. */
 export function embeddedMajor(): number {
-  loadEnv();
-  const said = process.env.EMBEDDED_POSTGRES_MAJOR?.trim();
+  const said = environment().EMBEDDED_POSTGRES_MAJOR;
   if (!said) return installedMajor();
   const major = Number(said);
   if (!SUPPORTED_MAJORS.includes(major)) {

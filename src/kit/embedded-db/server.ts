@@ -15,6 +15,7 @@ import { dataDir } from '../project-paths.ts';
 import { clusterName, embeddedMajor } from './postgres-major.ts';
 import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { environment } from '../environment.ts';
 
 export const EMBEDDED_DATABASE = 'app';
 const SUPERUSER = 'postgres';
@@ -90,14 +91,8 @@ async function anyFreePort(): Promise<number> {
 }
 
 async function choosePort(previous: number | undefined): Promise<number> {
-  const requested = process.env.EMBEDDED_POSTGRES_PORT;
-  if (requested) {
-    const port = Number(requested);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new CliError(
-        `EMBEDDED_POSTGRES_PORT must be a port number (got "${requested}"). Fix it in .env or unset it.`,
-      );
-    }
+  const port = environment().EMBEDDED_POSTGRES_PORT;
+  if (port) {
     if (!(await portIsFree(port))) {
       throw new CliError(
         `Port ${port} (EMBEDDED_POSTGRES_PORT) is in use by another program. Choose a free port or unset EMBEDDED_POSTGRES_PORT to pick one automatically.`,

@@ -11,13 +11,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../cli-error.ts';
 import { dataDir, prismaCli, projectRoot } from '../project-paths.ts';
+import { environment } from '../environment.ts';
 
 export const standInPath = join(projectRoot, 'scripts', 'schema-engine-wasm.mjs');
 const rememberedFile = join(dataDir, 'schema-engine.json');
-const MODES = ['native', 'wasm', 'auto'] as const;
-type Mode = (typeof MODES)[number];
 
 export interface EngineSelection {
   engine: 'native' | 'wasm' | 'custom';
@@ -43,7 +41,7 @@ interface Probe extends Omit<Remembered, 'prismaVersion'> {
 }
 
 function probeNative(): Probe {
-  const timeout = Number(process.env.PRISMA_ENGINE_PROBE_TIMEOUT_MS ?? 20_000);
+  const timeout = environment().PRISMA_ENGINE_PROBE_TIMEOUT_MS ?? 20_000;
   // The child loads this config too; PRISMA_SCHEMA_ENGINE=native makes it leave the engine alone.
   // `--version` needs no database: a malformed DATABASE_URL must not decide the engine.
   const { DATABASE_URL: _unused, ...env } = process.env;
@@ -91,15 +89,9 @@ export function nativeEngineAvailability(): { available: boolean; reason: string
 }
 
 export function selectSchemaEngine(): EngineSelection {
-  const custom = process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+  const { PRISMA_SCHEMA_ENGINE_BINARY: custom, PRISMA_SCHEMA_ENGINE: mode } = environment();
   if (custom && custom !== standInPath) {
     return { engine: 'custom', reason: `PRISMA_SCHEMA_ENGINE_BINARY=${custom}` };
-  }
-  const mode = (process.env.PRISMA_SCHEMA_ENGINE || 'auto') as Mode;
-  if (!MODES.includes(mode)) {
-    throw new CliError(
-      `PRISMA_SCHEMA_ENGINE must be one of ${MODES.join(', ')} (got "${mode}"). Fix it in .env or unset it.`,
-    );
   }
   if (mode === 'native') {
     delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
