@@ -26,6 +26,18 @@ beforeAll(() => writeFileSync(join(project.dir, 'schema.prisma'), fixtureSchema)
 
 const folders = () => readdirSync(project.migrationsDir).filter((name) => /^\d/.test(name));
 const output = (run: { stdout: string; stderr: string }) => run.stdout + run.stderr;
+/** `migrate diff` from the history to a schema file, with --exit-code: 0 when they agree. */
+const diffFromHistory = (schemaFile: string) =>
+  project.prisma(
+    devUrl,
+    'migrate',
+    'diff',
+    '--from-migrations',
+    'migrations',
+    '--to-schema',
+    schemaFile,
+    '--exit-code',
+  );
 const extensionsAt = (url: string) =>
   withPgClient(url, async (client) =>
     (await client.query<{ extname: string }>('SELECT extname FROM pg_extension ORDER BY 1')).rows.map(
@@ -64,16 +76,7 @@ it('migrate dev writes the extensions into the first migration, then finds itsel
   expect(output(second)).toContain('Already in sync');
   expect(folders()).toHaveLength(1);
 
-  const diff = await project.prisma(
-    devUrl,
-    'migrate',
-    'diff',
-    '--from-migrations',
-    'migrations',
-    '--to-schema',
-    'schema.prisma',
-    '--exit-code',
-  );
+  const diff = await diffFromHistory('schema.prisma');
   expect(diff.code, output(diff)).toBe(0);
 });
 
@@ -83,16 +86,7 @@ it('db pull keeps the extensions line (with the schema it was given), and the pu
   expect(pull.code, output(pull)).toBe(0);
   const pulled = readFileSync(join(project.dir, 'pulled.prisma'), 'utf8');
   expect(pulled).toContain('  provider   = "postgresql"\n  extensions = [citext(schema: "public"), pg_trgm]\n');
-  const diff = await project.prisma(
-    devUrl,
-    'migrate',
-    'diff',
-    '--from-migrations',
-    'migrations',
-    '--to-schema',
-    'pulled.prisma',
-    '--exit-code',
-  );
+  const diff = await diffFromHistory('pulled.prisma');
   expect(diff.code, output(diff)).toBe(0);
 });
 

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { commandTable, packageScripts } from '#kit/command-list.mjs';
+import { commandTable, kitTool, packageScripts } from '#kit/command-list.mjs';
 import { projectRoot } from '#kit/project-paths.ts';
 
 const scripts = (
@@ -32,4 +32,28 @@ it.each(workflows)("every npm run in the previous kit's %s still exists", (_name
   const called = [...readFileSync(path, 'utf8').matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1] as string);
   expect(called.length).toBeGreaterThan(0);
   expect(called.filter((name) => !(name in scripts))).toEqual([]);
+});
+
+/** Markdown the kit ships: the README and docs/ (recorded benchmark runs included: they say how to rerun). */
+function markdownFiles(dir: string): string[] {
+  return readdirSync(join(projectRoot, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? markdownFiles(join(dir, entry.name))
+      : entry.name.endsWith('.md')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+it.each(['README.md', ...markdownFiles('docs')])('every npm run in %s names a command that exists', (file) => {
+  const text = readFileSync(join(projectRoot, file), 'utf8');
+  const missing = [...text.matchAll(/npm run (?:-s |--silent )?([\w:][\w:-]*)(?: -- ([\w-]+(?: [\w-]+)?))?/g)].flatMap(
+    ([, name, tool]) => {
+      if (!(name! in scripts)) return [name!];
+      if (name === 'kit' && tool && !kitTool(tool.split(' ')) && !['--help', '-h'].includes(tool))
+        return [`kit -- ${tool}`];
+      return [];
+    },
+  );
+  expect(missing).toEqual([]);
 });

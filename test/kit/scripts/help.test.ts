@@ -42,7 +42,9 @@ describe('--help', () => {
       expect(run.stdout).toContain(typed(command));
   });
 
-  it.each(aliases.filter(([, command]) => command.script))(
+  // The mechanism is one (scripts/run.mjs, from the same list): one old name of each kind shows it.
+  const representatives = ['lint:migrations', 'bench:locks', 'migrate:down'];
+  it.each(aliases.filter(([old]) => representatives.includes(old)))(
     'the old name %s says the new one, then answers',
     (old, command) => {
       const run = help(['--formerly', old]);
