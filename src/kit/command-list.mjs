@@ -10,20 +10,7 @@
  * team's package.json lists what a team runs.
  */
 
-/**
- * @typedef {object} KitCommand
- * @property {string} name        `npm run <name>` (team commands) or `kit <tool…>` (the kit's tools)
- * @property {string} [script]    scripts/<script>.ts, run through scripts/run.mjs (with `args` first)
- * @property {string[]} [args]    fixed arguments before the user's
- * @property {string} [shell]     what package.json runs instead, for commands that are another tool
- * @property {string} usage       arguments after `--`, as the table shows them ('' for none)
- * @property {string} summary     one cell of the table: what it does
- * @property {string[]} [formerly] older npm names, kept as aliases that print one deprecation line
- * @property {Record<string, string[]>} [formerlyArgs] arguments an old name stood for (`migrate:down` → `--write`)
- * @property {boolean} [exec]     package.json runs it with `exec`, so that signals reach it (a worker's SIGTERM)
- */
-
-/** @type {KitCommand[]} */
+/** @type {import('./command-list.d.mts').KitCommand[]} (the fields are described there) */
 export const COMMANDS = [
   {
     name: 'setup',
