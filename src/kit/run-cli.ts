@@ -5,7 +5,7 @@
  */
 import { BundleError } from './build/bundle-if-stale.mjs';
 import { CliError } from './cli-error.ts';
-import { connectionFailure } from './db/connection-errors.ts';
+import { describeConnectionFailure } from './db/connection-errors.ts';
 import { permissionError } from './db/permission-errors.ts';
 import { scrubSecret } from './db/connection-url.ts';
 import { currentDatabaseUrl } from './db/database-url.ts';
@@ -31,10 +31,10 @@ function asConnectionError(error: unknown): CliError | undefined {
         .at(-1) ?? code;
     return new CliError(`${code}: ${message}.${code === 'P1001' ? ` ${START_HINT}` : ''}`);
   }
-  const failure = connectionFailure(error, url);
+  const failure = describeConnectionFailure(error, url);
   if (!failure.errorCode) return undefined;
-  const [summary, fix] = failure.message.split('\n\n');
-  const advice = failure.errorCode === 'P1001' ? START_HINT : fix;
+  const { summary } = failure;
+  const advice = failure.errorCode === 'P1001' ? START_HINT : failure.advice;
   return new CliError(
     `${failure.errorCode}: ${summary}${advice ? `${/[.!?]$/.test(summary ?? '') ? '' : '.'} ${advice}` : ''}`,
   );

@@ -15,8 +15,19 @@ interface PgConnectionError {
   message?: string;
 }
 
+/**
+ * A connection failure in parts: Prisma's code, what happened, and the advice (Prisma's own words
+ * where it has them). The command layer prints them on one line (run-cli.ts); the stand-in hands
+ * the CLI Prisma's message, the two joined by a blank line (connectionFailure).
+ */
+export interface ConnectionFailure {
+  errorCode: string | undefined;
+  summary: string;
+  advice?: string;
+}
+
 /** Prisma's wording for connection failures, keyed by what node-postgres reports. */
-export function connectionFailure(error: unknown, url: string): EngineFailure {
+export function describeConnectionFailure(error: unknown, url: string): ConnectionFailure {
   const { hostname, port: rawPort, username } = new URL(url);
   const port = rawPort || '5432';
   const database = decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
@@ -31,40 +42,50 @@ export function connectionFailure(error: unknown, url: string): EngineFailure {
     case 'ECONNRESET':
       return {
         errorCode: 'P1001',
-        message: `Can't reach database server at \`${hostname}:${port}\`\n\nPlease make sure your database server is running at \`${hostname}:${port}\`.`,
+        summary: `Can't reach database server at \`${hostname}:${port}\``,
+        advice: `Please make sure your database server is running at \`${hostname}:${port}\`.`,
       };
     case '28P01':
     case '28000':
       return {
         errorCode: 'P1000',
-        message: `Authentication failed against database server, the provided database credentials for \`${username}\` are not valid.\n\nPlease make sure to provide valid database credentials for the database server at \`${hostname}:${port}\`.`,
+        summary: `Authentication failed against database server, the provided database credentials for \`${username}\` are not valid.`,
+        advice: `Please make sure to provide valid database credentials for the database server at \`${hostname}:${port}\`.`,
       };
     case '3D000':
       return {
         errorCode: 'P1003',
-        message: `Database \`${database}\` does not exist on the database server at \`${hostname}:${port}\`.`,
+        summary: `Database \`${database}\` does not exist on the database server at \`${hostname}:${port}\`.`,
       };
     case '57P01':
     case '57P02':
     case '57P03':
       return {
         errorCode: 'P1017',
-        message: `Server has closed the connection (${message ?? code}).\n\nThe server at \`${hostname}:${port}\` shut down, restarted or ended this session; run the command again once it is back.`,
+        summary: `Server has closed the connection (${message ?? code}).`,
+        advice: `The server at \`${hostname}:${port}\` shut down, restarted or ended this session; run the command again once it is back.`,
       };
     case '42P04':
       return {
         errorCode: 'P1009',
-        message: `Database \`${database}\` already exists on the database server at \`${hostname}:${port}\``,
+        summary: `Database \`${database}\` already exists on the database server at \`${hostname}:${port}\``,
       };
     default:
       if (/timeout/i.test(message ?? '')) {
         return {
           errorCode: 'P1001',
-          message: `Can't reach database server at \`${hostname}:${port}\`\n\nPlease make sure your database server is running at \`${hostname}:${port}\`.`,
+          summary: `Can't reach database server at \`${hostname}:${port}\``,
+          advice: `Please make sure your database server is running at \`${hostname}:${port}\`.`,
         };
       }
-      return { errorCode: undefined, message: message ?? String(error) };
+      return { errorCode: undefined, summary: message ?? String(error) };
   }
+}
+
+/** The failure as Prisma's native engine reports it to the CLI: one message, the advice after a blank line. */
+export function connectionFailure(error: unknown, url: string): EngineFailure {
+  const { errorCode, summary, advice } = describeConnectionFailure(error, url);
+  return { errorCode, message: advice ? `${summary}\n\n${advice}` : summary };
 }
 
 // The wasm engine rejects with plain Errors carrying the same user-facing messages as the native
