@@ -27,7 +27,7 @@ import { engineFailure, type EngineFailure } from '../db/connection-errors.ts';
 import { loadNativeParser } from '../sql/native-script-plan.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { urlSchema } from '../db/pg-connection-options.ts';
-import { callWithExtensions, engineDatamodels, type ExtensionContext } from './extensions/extension-emulation.ts';
+import { engineDatamodels, type ExtensionContext, requestUsesExtensions } from './extensions/extension-emulation.ts';
 import type { Extension } from './extensions/extension-steps.ts';
 import { installedExtensionsAt } from './extensions/installed-extensions.ts';
 
@@ -185,6 +185,8 @@ function serveRpc(args: EngineArgs): void {
     return [...files];
   };
   let shadowExtensions: Extension[] | undefined;
+  // Set per request: read the shadow's extensions only for a request that compares them.
+  let shadowWanted = false;
   const extensions: ExtensionContext = {
     previewFeatures: args.previewFeatures,
     engineSchemaTexts: schemaFiles().map(([, text]) => text),
@@ -209,7 +211,7 @@ function serveRpc(args: EngineArgs): void {
           url,
           shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl,
           beforeShadowDiscarded: async (shadowUrl) => {
-            shadowExtensions = await installedExtensionsAt(shadowUrl);
+            if (shadowWanted) shadowExtensions = await installedExtensionsAt(shadowUrl);
           },
         }),
       );
@@ -232,6 +234,7 @@ function serveRpc(args: EngineArgs): void {
       beforeEach: () => takeLastScriptFailure(), // a failure belongs to the request it happened in
       handle: async (request, server) => {
         const params = request.params ?? {};
+        shadowWanted = requestUsesExtensions(params, extensions);
         if (HISTORY_METHODS.has(request.method) && args.datasource?.url) {
           schemaUsageChecked ??= refuseWithoutSchemaUsage(args.datasource.url);
           // The engine loads meanwhile (its wasm takes longer than the check): the check adds no wait.

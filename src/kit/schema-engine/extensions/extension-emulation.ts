@@ -72,6 +72,20 @@ const stripped = (container: SchemaContainer | undefined): SchemaContainer | und
     files: (container.files ?? []).map((file) => ({ ...file, content: withoutExtensionsProperty(file.content ?? '') })),
   };
 
+/**
+ * Whether a request compares extensions at all: the preview feature is on in the engine's schema,
+ * the request's own schema or a `diff` side. Only then is a replay's shadow database read
+ * (main.ts), so commands without extensions pay nothing for this module.
+ */
+export function requestUsesExtensions(params: Params, context: ExtensionContext): boolean {
+  return enabled(
+    context,
+    textsOf(params.schema as SchemaContainer | undefined),
+    textsOf(params.from as DiffSide | undefined),
+    textsOf(params.to as DiffSide | undefined),
+  );
+}
+
 function enabled(context: ExtensionContext, ...texts: string[][]): boolean {
   return (
     context.previewFeatures.includes('postgresqlExtensions') ||
@@ -95,6 +109,16 @@ async function sideExtensions(side: DiffSide, context: ExtensionContext): Promis
   if (side.tag === 'schemaDatamodel' || side.tag === 'schemaDatasource') return declarations(context, side);
   if (side.tag === 'migrations') return context.lastShadowExtensions() ?? [];
   return [];
+}
+
+/**
+ * The steps from what the replayed history installed to what the schema declares: none while the
+ * feature is off, or when no replay was read (then nothing is known to differ).
+ */
+function historyToDeclarations(context: ExtensionContext, schema: SchemaContainer | undefined): ExtensionStep[] {
+  const replayed = context.lastShadowExtensions();
+  if (!replayed || !enabled(context, textsOf(schema))) return [];
+  return extensionSteps(replayed, declarations(context, schema));
 }
 
 /** The drift reason with the extension sections first, as the native summary orders them. */
@@ -121,9 +145,7 @@ export async function callWithExtensions(
     case 'createMigration': {
       const input = { ...params, schema: stripped(schema) };
       const result = (await call(input)) as { migrationScript: string | null };
-      const steps = enabled(context, textsOf(schema))
-        ? extensionSteps(context.lastShadowExtensions() ?? [], declarations(context, schema))
-        : [];
+      const steps = historyToDeclarations(context, schema);
       if (steps.length === 0) return result;
       // With nothing else to do the engine writes no file; as a draft it names one and leaves it empty.
       const named = (result.migrationScript === null ? await call({ ...input, draft: true }) : result) as {
@@ -133,9 +155,7 @@ export async function callWithExtensions(
     }
     case 'evaluateDataLoss': {
       const result = (await call({ ...params, schema: stripped(schema) })) as { migrationSteps: number };
-      if (!enabled(context, textsOf(schema))) return result;
-      const steps = extensionSteps(context.lastShadowExtensions() ?? [], declarations(context, schema));
-      return { ...result, migrationSteps: result.migrationSteps + steps.length };
+      return { ...result, migrationSteps: result.migrationSteps + historyToDeclarations(context, schema).length };
     }
     case 'devDiagnostic': {
       const result = (await call(params)) as { action: { tag: string; reason?: string } };
