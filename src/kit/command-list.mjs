@@ -144,6 +144,13 @@ export const COMMANDS = [
       "read-only: each pending statement's lock, tables and sizes, whether writes would wait, and rows that would make it fail",
   },
   {
+    name: 'migrate:rehearse',
+    script: 'migrate-rehearse',
+    usage: '[--target <url> | --rows N] [--all | --from <migration>] [--json]',
+    summary:
+      'runs the pending migrations on a database of production size beside a writer and a long reader; fails on what PostgreSQL really locked, scanned and rewrote',
+  },
+  {
     name: 'migrate:deploy',
     script: 'migrate-deploy',
     usage: '[--retries N --backoff-s N]',

@@ -34,6 +34,14 @@ export interface KitPolicy {
   /** migrate:deploy's preflight: a transaction this old counts as long, and is waited for this long. */
   oldTransactionSeconds: number;
   waitForOldTransactionsSeconds: number;
+  /** migrate:rehearse: the rows each table it touches is filled to on a scratch database. */
+  rehearseRows: number;
+  /**
+   * migrate:rehearse: the app's longest write, in ms, while one statement runs; over it fails.
+   * 0: reported, never gated (a wall-clock gate flakes on shared CI runners; set it where the
+   * rehearsal runs on a machine of its own).
+   */
+  rehearseWriterBudgetMs: number;
   /**
    * Lint rules this service turns off, each with the reason a reviewer reads (`-- lint-ignore` is
    * for one statement; this is for a rule that never applies here).
@@ -49,6 +57,8 @@ export const DEFAULT_POLICY: KitPolicy = {
   deployBackoffSeconds: 10,
   oldTransactionSeconds: 5,
   waitForOldTransactionsSeconds: 30,
+  rehearseRows: 1_000_000,
+  rehearseWriterBudgetMs: 0,
   lintRulesOff: {},
 };
 

@@ -19,7 +19,7 @@ import { readMigrationHistory } from '../migrations/migration-history.ts';
 import { projectRoot } from '../project-paths.ts';
 import { describePlan } from '../sql/native-script-plan.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
-import { stripComments } from '../sql/split-statements.ts';
+import { oneLineSql } from '../sql/split-statements.ts';
 import { blocksWrites, growsWithTable, statementEffects, type TableEffect } from '../sql/statement-effects.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
 import { DEFAULT_POLICY } from '../kit-config.ts';
@@ -74,7 +74,7 @@ const DEFAULT_PROBE_SETTINGS: ProbeSettings = {
 };
 
 /** The size of a named table (an index stands for its table), undefined when it doesn't exist. */
-async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
+export async function tableSize(client: pg.Client, name: string): Promise<TableSize | undefined> {
   const found = await client.query<{ table: string; rows: number; pages: number; currentPages: number; bytes: string }>(
     `SELECT t.oid::regclass::text AS table, t.reltuples::float8 AS rows, t.relpages::float8 AS pages,
             pg_relation_size(t.oid) / current_setting('block_size')::float8 AS "currentPages",
@@ -186,12 +186,7 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
           effects.push({ ...effect, work, size, problem });
         }
         collectFacts([statement], pendingFacts);
-        const oneLine = stripComments(statement.text).replace(/\s+/g, ' ').trim();
-        migration.statements.push({
-          line: statement.line,
-          sql: oneLine.length > 72 ? `${oneLine.slice(0, 71)}…` : oneLine,
-          effects,
-        });
+        migration.statements.push({ line: statement.line, sql: oneLineSql(statement.text), effects });
       }
       if (client && !migration.parseError) {
         migration.probes = await runProbes(

@@ -41,7 +41,7 @@ import type {
 import type pg from 'pg';
 import { adapterPgInternals } from './adapter-pg-internals.ts';
 import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock.ts';
-import { loadNativeParser } from '../sql/native-script-plan.ts';
+import { runScriptLikeNativeEngine } from '../sql/native-script-plan.ts';
 import { withDatabase } from '../db/connection-url.ts';
 import { dropDatabaseForcing } from '../db/database-sessions.ts';
 import { withPgClient } from '../db/pg-client.ts';
@@ -78,19 +78,6 @@ function acceptCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: 
     return result;
   };
   return queryable;
-}
-
-/**
- * Runs a script on one connection as the native engine would: its statements one by one, or,
- * when any of them does not parse, the whole file as one query (one implicit transaction).
- */
-export async function runScriptLikeNativeEngine(connection: pg.ClientBase, script: string): Promise<void> {
-  const plan = (await loadNativeParser()).planScript(script);
-  if (plan.mode === 'whole') {
-    await connection.query(script);
-    return;
-  }
-  for (const statement of plan.statements) await connection.query(statement.text);
 }
 
 const ENGINE_LOCK_QUERY = new RegExp(

@@ -15,6 +15,7 @@
  * Statement boundaries come from the kit's lexer (src/kit/sql/split-statements.ts); where its count
  * and the parser's disagree, the plan is `whole`, the stricter of the two.
  */
+import type pg from 'pg';
 import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
 
 /**
@@ -91,4 +92,17 @@ function planScript(sqlparser: Sqlparser, script: string): ScriptPlan {
     };
   }
   return { mode: 'split', statements };
+}
+
+/**
+ * Runs a script on one connection as the native engine would: its statements one by one, or,
+ * when any of them does not parse, the whole file as one query (one implicit transaction).
+ */
+export async function runScriptLikeNativeEngine(connection: pg.ClientBase, script: string): Promise<void> {
+  const plan = (await loadNativeParser()).planScript(script);
+  if (plan.mode === 'whole') {
+    await connection.query(script);
+    return;
+  }
+  for (const statement of plan.statements) await connection.query(statement.text);
 }

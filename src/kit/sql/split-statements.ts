@@ -84,6 +84,12 @@ export function stripComments(sql: string): string {
   return out;
 }
 
+/** A statement on one line for a report: comments out, whitespace collapsed, cut at `max` characters. */
+export function oneLineSql(sql: string, max = 72): string {
+  const line = stripComments(sql).replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 function skipLineComment(s: string, i: number): number {
   const end = s.indexOf('\n', i);
   return end === -1 ? s.length : end;

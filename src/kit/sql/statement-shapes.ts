@@ -38,3 +38,20 @@ export const runsConcurrently = ({ kind, body }: ParsedStatement) =>
 /** `BEGIN` or `START TRANSACTION`. */
 export const opensTransaction = ({ kind, body }: ParsedStatement) =>
   kind === 'TransactionStmt' && (body.kind === 'TRANS_STMT_BEGIN' || body.kind === 'TRANS_STMT_START');
+
+/** What PostgreSQL refuses inside a transaction block, if this statement is one of those. */
+export function refusedInTransactionBlock(statement: ParsedStatement): string | undefined {
+  const { kind, body } = statement;
+  if (runsConcurrently(statement)) return 'CONCURRENTLY';
+  if (alterCommands(statement).some((cmd) => cmd.subtype === 'AT_DetachPartition' && cmd.def?.PartitionCmd?.concurrent))
+    return 'DETACH PARTITION … CONCURRENTLY';
+  if (kind === 'ReindexStmt' && !body.relation) return 'REINDEX of a whole schema or database';
+  if (kind === 'VacuumStmt' && body.is_vacuumcmd) return 'VACUUM';
+  if (kind === 'AlterSystemStmt') return 'ALTER SYSTEM';
+  if (['CreatedbStmt', 'DropdbStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt'].includes(kind ?? ''))
+    return 'CREATE/DROP DATABASE or TABLESPACE';
+  if (kind === 'CreateSubscriptionStmt' || kind === 'DropSubscriptionStmt') return 'CREATE/DROP SUBSCRIPTION';
+  if (kind === 'ClusterStmt' && !body.relation) return 'CLUSTER of every table';
+  if (kind === 'DiscardStmt' && body.target === 'DISCARD_ALL') return 'DISCARD ALL';
+  return undefined;
+}

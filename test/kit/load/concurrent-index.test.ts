@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { startConcurrentWriter } from '../support/concurrent-writer.ts';
-import { longestWriteDuring, startStallObserver } from '../support/stall-observer.ts';
+import { longestWriteDuring } from '#kit/rehearsal/write-latency.ts';
+import { startStallObserver } from '../support/stall-observer.ts';
 import { demoMigration, demoMigrationsBefore } from '../support/demo-project.ts';
 import { useMigratedScratchDatabases } from '../support/migrated-scratch-database.ts';
 import type { ScratchProject } from '../support/scratch-project.ts';

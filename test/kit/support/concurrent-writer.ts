@@ -4,26 +4,14 @@
  * data change to see whether the change blocks writers.
  */
 import { withPgClient } from '#kit/db/pg-client.ts';
+import { type WriterStats, writerStats } from '#kit/rehearsal/write-latency.ts';
 
-export interface WriterStats {
-  writes: number;
-  failures: string[];
-  maxMs: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** [ms since start, latency ms] per write, for charts. */
-  samples: Array<[number, number]>;
-}
+export { type WriterStats, writerStats };
 
 export interface ConcurrentWriter {
   stop(): Promise<WriterStats>;
   /** The writer's backend process id, once it has connected (for a stall observer). */
   backendPid(): Promise<number>;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 /**
@@ -48,19 +36,6 @@ const WRITES = {
 } as const;
 
 export type WriterWorkload = keyof typeof WRITES;
-
-/** Writes, failures and latency percentiles of a run, from its samples. */
-export function writerStats(samples: Array<[number, number]>, failures: string[]): WriterStats {
-  const sorted = samples.map(([, ms]) => ms).sort((a, b) => a - b);
-  return {
-    writes: samples.length,
-    failures,
-    maxMs: sorted.at(-1) ?? 0,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    samples,
-  };
-}
 
 /**
  * Starts a workload: one insert and one update of an existing row per iteration. Sample times

@@ -13,7 +13,7 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { fixGeneratedMigration } from '#kit/migration-fix/fix-generated-migration.ts';
 import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 
-import { runScriptLikeNativeEngine } from '#kit/schema-engine/pg-migration-adapter.ts';
+import { runScriptLikeNativeEngine } from '#kit/sql/native-script-plan.ts';
 import type { WriterWorkload } from './concurrent-writer.ts';
 import { demoMigration, demoMigrationsDir } from './demo-project.ts';
 

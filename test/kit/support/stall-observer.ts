@@ -34,16 +34,6 @@ export interface StallObserver {
   activeWindow(query: RegExp): [number, number] | undefined;
 }
 
-/**
- * The longest write that overlapped [from, to], with when it ended: what the app felt while a
- * statement ran, apart from what the machine did to it before or after (a CLI starting, say).
- */
-export function longestWriteDuring(samples: Array<[number, number]>, [from, to]: [number, number]): [number, number] {
-  return samples
-    .filter(([at, ms]) => at >= from && at - ms <= to)
-    .reduce<[number, number]>((max, sample) => (sample[1] > max[1] ? sample : max), [0, 0]);
-}
-
 const INTERVAL_MS = 5;
 
 export async function startStallObserver(url: string, firstWriterPid: number, t0: number): Promise<StallObserver> {

@@ -1,0 +1,146 @@
+/**
+ * `npm run migrate:rehearse -- [--target <url>] [--all | --from <migration>] [--base <ref>]
+ *   [--rows N[,table=N…]] [--max-rows N] [--reader-hold-ms N] [--json] [--migrations <dir>]`
+ * Runs the migrations this branch adds (as migrate:lint picks them; every one with --all, or
+ * from one on with --from) on a database of production size beside a writer and a long reader,
+ * and fails on what PostgreSQL really did: a write-blocking lock held over a scan or rewrite of a
+ * big table, a lock the kit's model did not predict, a failed statement, failed app writes
+ * (src/kit/rehearsal/rehearse-migrations.ts). With --target it runs the migrations pending on
+ * that database, a clone of production; without, on a scratch database of the kit's server with
+ * generated rows. Prints Markdown (also to $GITHUB_STEP_SUMMARY) or --json.
+ */
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError } from '#kit/cli-error.ts';
+import { databaseName, parseDatabaseUrl } from '#kit/db/connection-url.ts';
+import { configuredDatabaseUrl, ensureDatabase } from '#kit/db/database-url.ts';
+import { assertDevelopmentServer, serverId } from '#kit/db/development-server.ts';
+import { environment } from '#kit/environment.ts';
+import { resolvePolicy } from '#kit/kit-config.ts';
+import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
+import { migrationFolders } from '#kit/migrations/migration-folders.ts';
+import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
+import { parseCliArgs } from '#kit/parse-cli-args.ts';
+import { parseCount } from '#kit/parse-count.ts';
+import { migrationsDir } from '#kit/project-paths.ts';
+import { formatRehearsal, rehearsalJson } from '#kit/rehearsal/format-rehearsal.ts';
+import { UnfillableTable } from '#kit/rehearsal/generated-rows.ts';
+import { type RehearsalDatabase, rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
+import { runCli } from '#kit/run-cli.ts';
+import kitConfig from '../kit.config.ts';
+
+const USAGE =
+  'Usage: npm run migrate:rehearse -- [--target <url>] [--all | --from <migration>] [--base <git ref>] [--rows N[,table=N…]] [--max-rows N] [--reader-hold-ms N] [--json] [--migrations <dir>]';
+
+/** `1000000`, `posts=5000000`, or both: `200000,posts=5000000`. */
+function parseRows(raw: string, fallback: number): (table: string) => number {
+  let all = fallback;
+  const byTable = new Map<string, number>();
+  for (const part of raw.split(',').map((piece) => piece.trim())) {
+    const [table, count] = part.includes('=') ? part.split('=') : [undefined, part];
+    const rows = parseCount(`--rows ${part}`, count, 1);
+    if (table) byTable.set(table.trim(), rows);
+    else all = rows;
+  }
+  // A table is named as PostgreSQL prints it (`posts`, `"User"`, `audit.events`) or bare.
+  return (table) => byTable.get(table) ?? byTable.get(table.replace(/"/g, '')) ?? all;
+}
+
+/** The folders to rehearse, oldest first. */
+function selection(
+  values: { all: boolean; from?: string; base?: string },
+  dir: string,
+  custom: boolean,
+): { selected: string[]; all: string[]; because: string } {
+  const all = migrationFolders(dir);
+  if (values.from) {
+    const first = all.findIndex((name) => name === values.from || name.startsWith(values.from as string));
+    if (first === -1) throw new CliError(`--from ${values.from}: no migration folder starts with that name in ${dir}.`);
+    return { selected: all.slice(first), all, because: `from ${all[first]}` };
+  }
+  if (values.all || custom) return { selected: all, all, because: 'every migration' };
+  const picked = selectMigrations({ all: false, base: values.base });
+  return { selected: picked.selected, all, because: `new since ${picked.comparedWith}` };
+}
+
+runCli(async (argv) => {
+  const policy = resolvePolicy(kitConfig);
+  const { values } = parseCliArgs(
+    {
+      args: argv,
+      options: {
+        target: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        base: { type: 'string' },
+        rows: { type: 'string', default: String(policy.rehearseRows) },
+        'max-rows': { type: 'string', default: String(policy.planMaxRows) },
+        'reader-hold-ms': { type: 'string', default: '500' },
+        json: { type: 'boolean', default: false },
+        migrations: { type: 'string' },
+      },
+    },
+    USAGE,
+  );
+  const dir = resolve(values.migrations ?? migrationsDir);
+  const rowsFor = parseRows(values.rows, policy.rehearseRows);
+  const maxRows = parseCount('--max-rows', values['max-rows'], 0);
+  const readerHoldMs = parseCount('--reader-hold-ms', values['reader-hold-ms'], 0);
+
+  let database: RehearsalDatabase;
+  let chosen: { selected: string[]; all: string[]; because: string };
+  if (values.target) {
+    const target = parseDatabaseUrl(values.target, '--target').toString();
+    const configured = configuredDatabaseUrl();
+    if (
+      configured &&
+      databaseName(configured) === databaseName(target) &&
+      (await serverId(configured)) === (await serverId(target))
+    ) {
+      throw new CliError(
+        '--target is the database DATABASE_URL points at: a rehearsal writes to its target. Point it at a clone (a Neon or Supabase branch, an RDS clone, a restored backup).',
+      );
+    }
+    database = { kind: 'target', url: target };
+    const pending = (await readMigrationHistory(target, dir)).pending;
+    const from = values.from ? pending.findIndex((name) => name.startsWith(values.from as string)) : 0;
+    chosen = { selected: pending.slice(Math.max(from, 0)), all: migrationFolders(dir), because: 'pending on --target' };
+  } else {
+    const server = (await ensureDatabase()).url;
+    await assertDevelopmentServer(server, 'npm run migrate:rehearse', {
+      production: 'Rehearse on a clone of production instead: --target <its url>.',
+    });
+    database = { kind: 'scratch', serverUrl: server };
+    chosen = selection(values, dir, values.migrations !== undefined);
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (chosen.selected.length === 0) {
+    log(`Nothing to rehearse (${chosen.because}). --all rehearses every migration, --from <name> the ones from there.`);
+    return;
+  }
+  log(`rehearsing ${chosen.selected.length} migration(s), ${chosen.because}…`);
+  const rehearsal = await rehearseMigrations({
+    migrationsDir: dir,
+    all: chosen.all,
+    selected: chosen.selected,
+    database,
+    rowsFor,
+    maxRows,
+    readerHoldMs,
+    writerBudgetMs: policy.rehearseWriterBudgetMs || undefined,
+    log,
+  }).catch((error: { code?: string }) => {
+    if (error instanceof UnfillableTable)
+      throw new CliError(`Can't fill ${error.message}. Rehearse on a clone with real rows instead: --target <url>.`);
+    if (error.code === '42501')
+      throw new CliError(
+        'The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>.',
+      );
+    throw error;
+  });
+  const markdown = formatRehearsal(rehearsal);
+  console.log(values.json ? rehearsalJson(rehearsal) : markdown);
+  const summary = environment().GITHUB_STEP_SUMMARY;
+  if (summary) appendFileSync(summary, `${markdown}\n`);
+  if (rehearsal.problems > 0) process.exitCode = 1;
+});

@@ -1,0 +1,238 @@
+/**
+ * What a migration statement really did to the tables, read from PostgreSQL while it ran rather
+ * than looked up in the kit's lock model (src/kit/sql/statement-effects.ts):
+ *
+ * - the locks its backend took and held (pg_locks of its own pid, read inside its transaction
+ *   before the commit releases them: Eugene's `trace` method);
+ * - whether a table was rewritten (its relfilenode changed, and the new file has data: TRUNCATE
+ *   swaps in an empty one);
+ * - the table scans and the rows written (pg_stat_xact_user_tables, whose counts a backend keeps
+ *   for its transaction until it commits).
+ *
+ * The statements run as the native engine sends them (src/kit/sql/native-script-plan.ts): a split
+ * file one transaction per statement, a whole file one transaction. A statement PostgreSQL
+ * refuses inside a transaction block (CREATE INDEX CONCURRENTLY, …) runs on its own, and its
+ * locks come from a sampler on another connection (lock-sampler.ts) instead.
+ */
+import type pg from 'pg';
+
+/** PostgreSQL's eight table lock modes, weakest first (storage/lockdefs.h numbers them 1–8). */
+export const LOCK_MODES = [
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+] as const;
+export type TableLockMode = (typeof LOCK_MODES)[number];
+
+/** `AccessExclusiveLock` (pg_locks' spelling) → `ACCESS EXCLUSIVE` (the docs'). */
+export function lockModeOf(pgLocksMode: string): TableLockMode | undefined {
+  const words = pgLocksMode
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
+  return LOCK_MODES.find((mode) => mode === words);
+}
+
+export const lockRank = (mode: TableLockMode) => LOCK_MODES.indexOf(mode);
+
+export const strongestLock = (modes: TableLockMode[]): TableLockMode | undefined =>
+  modes.reduce<TableLockMode | undefined>(
+    (strongest, mode) => (strongest === undefined || lockRank(mode) > lockRank(strongest) ? mode : strongest),
+    undefined,
+  );
+
+/** Modes that conflict with ROW EXCLUSIVE, which every INSERT, UPDATE and DELETE takes. */
+export const blocksWriters = (mode: TableLockMode | undefined) =>
+  mode !== undefined && lockRank(mode) >= lockRank('SHARE');
+
+export interface ObservedTable {
+  /** As PostgreSQL prints it (`posts`, or `audit.events` off the search path). */
+  table: string;
+  /** The strongest lock the statement took on it (none: it touched the table without a new lock). */
+  taken?: TableLockMode;
+  /** The strongest lock its transaction held on it when the statement ended. */
+  held?: TableLockMode;
+  rewritten: boolean;
+  /** Sequential scans; undefined where they can't be read (outside a transaction). */
+  seqScans?: number;
+  /** Rows updated or deleted; undefined where they can't be read. */
+  rowsWritten?: number;
+}
+
+export interface ObservedStatement {
+  ms: number;
+  tables: ObservedTable[];
+  /** False for a statement PostgreSQL refuses in a transaction block: its locks were sampled. */
+  inTransaction: boolean;
+  /** PostgreSQL's error, when the statement failed. */
+  error?: { code: string; message: string };
+}
+
+interface TableState {
+  table: string;
+  relfilenode: string;
+  bytes: number;
+  seqScans: number;
+  rowsWritten: number;
+}
+
+/** Every user table this session can see: its file, size, and this transaction's counts. */
+async function tableStates(client: pg.ClientBase): Promise<Map<string, TableState>> {
+  const { rows } = await client.query<{
+    oid: string;
+    table: string;
+    relfilenode: string;
+    bytes: string;
+    seq: string | null;
+    written: string | null;
+  }>(
+    `SELECT c.oid::text AS oid, c.oid::regclass::text AS table, c.relfilenode::text AS relfilenode,
+            pg_relation_size(c.oid) AS bytes, s.seq_scan AS seq, s.n_tup_upd + s.n_tup_del AS written
+       FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_stat_xact_user_tables s ON s.relid = c.oid
+      WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg\\_%'`,
+  );
+  return new Map(
+    rows.map((row) => [
+      row.oid,
+      {
+        table: row.table,
+        relfilenode: row.relfilenode,
+        bytes: Number(row.bytes),
+        seqScans: Number(row.seq ?? 0),
+        rowsWritten: Number(row.written ?? 0),
+      },
+    ]),
+  );
+}
+
+/** The table locks a backend holds (granted), by table, strongest first per table. */
+export async function tableLocksOf(client: pg.ClientBase, pid: number | 'self'): Promise<Map<string, TableLockMode[]>> {
+  const { rows } = await client.query<{ table: string; mode: string }>(
+    `SELECT l.relation::regclass::text AS table, l.mode
+       FROM pg_locks l
+       JOIN pg_class c ON c.oid = l.relation
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE l.pid = ${pid === 'self' ? 'pg_backend_pid()' : '$1'} AND l.locktype = 'relation' AND l.granted
+        AND c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
+    pid === 'self' ? [] : [pid],
+  );
+  const locks = new Map<string, TableLockMode[]>();
+  for (const row of rows) {
+    const mode = lockModeOf(row.mode);
+    if (mode) locks.set(row.table, [...(locks.get(row.table) ?? []), mode]);
+  }
+  return locks;
+}
+
+/** What changed between two states of the tables, with the locks taken and held meanwhile. */
+export function compareStates(
+  before: Map<string, TableState>,
+  after: Map<string, TableState>,
+  locksBefore: Map<string, TableLockMode[]>,
+  locksAfter: Map<string, TableLockMode[]>,
+  counted: boolean,
+): ObservedTable[] {
+  const observed: ObservedTable[] = [];
+  for (const [oid, now] of after) {
+    const was = before.get(oid);
+    const held = strongestLock(locksAfter.get(now.table) ?? []);
+    const had = new Set(locksBefore.get(now.table) ?? []);
+    const taken = strongestLock((locksAfter.get(now.table) ?? []).filter((mode) => !had.has(mode)));
+    const rewritten = was !== undefined && was.relfilenode !== now.relfilenode && now.bytes > 0;
+    const seqScans = counted ? now.seqScans - (was?.seqScans ?? 0) : undefined;
+    const rowsWritten = counted ? now.rowsWritten - (was?.rowsWritten ?? 0) : undefined;
+    if (!taken && !rewritten && !seqScans && !rowsWritten) continue;
+    observed.push({ table: now.table, taken, held, rewritten, seqScans, rowsWritten });
+  }
+  return observed.sort((a, b) => a.table.localeCompare(b.table));
+}
+
+const failureOf = (error: unknown) => ({
+  code: String((error as { code?: string }).code ?? ''),
+  message: String((error as Error).message ?? error),
+});
+
+export interface StatementTiming {
+  /** Called as the statement is sent, and as its observation is complete. */
+  onStart?(index: number): void;
+  onEnd?(index: number, observed: ObservedStatement): void;
+}
+
+/**
+ * Runs `statements` in one transaction, reading what each did before the next. Stops at the
+ * first that fails (the transaction is rolled back, as PostgreSQL would roll back the implicit
+ * one). Resolves to one observation per statement that ran.
+ */
+export async function observeInOneTransaction(
+  client: pg.ClientBase,
+  statements: string[],
+  timing: StatementTiming = {},
+): Promise<ObservedStatement[]> {
+  const observed: ObservedStatement[] = [];
+  await client.query('BEGIN');
+  try {
+    let before = await tableStates(client);
+    let locksBefore = await tableLocksOf(client, 'self');
+    for (const [index, sql] of statements.entries()) {
+      timing.onStart?.(index);
+      const started = performance.now();
+      try {
+        await client.query(sql);
+      } catch (error) {
+        const failed = { ms: performance.now() - started, tables: [], inTransaction: true, error: failureOf(error) };
+        observed.push(failed);
+        timing.onEnd?.(index, failed);
+        await client.query('ROLLBACK');
+        return observed;
+      }
+      const ms = performance.now() - started;
+      const after = await tableStates(client);
+      const locksAfter = await tableLocksOf(client, 'self');
+      const statement = {
+        ms,
+        tables: compareStates(before, after, locksBefore, locksAfter, true),
+        inTransaction: true,
+      };
+      observed.push(statement);
+      timing.onEnd?.(index, statement);
+      [before, locksBefore] = [after, locksAfter];
+    }
+    await client.query('COMMIT');
+    return observed;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Runs one statement outside a transaction block, with `sampledLocks` (what a sampler on another
+ * connection saw this backend hold while it ran) standing in for the locks it took.
+ */
+export async function observeAlone(
+  client: pg.ClientBase,
+  sql: string,
+  sampleLocks: (run: () => Promise<void>) => Promise<Map<string, TableLockMode[]>>,
+): Promise<ObservedStatement> {
+  const before = await tableStates(client);
+  const started = performance.now();
+  let error: ObservedStatement['error'];
+  const locks = await sampleLocks(async () => {
+    try {
+      await client.query(sql);
+    } catch (failure) {
+      error = failureOf(failure);
+    }
+  });
+  const ms = performance.now() - started;
+  const after = await tableStates(client);
+  return { ms, tables: compareStates(before, after, new Map(), locks, false), inTransaction: false, error };
+}

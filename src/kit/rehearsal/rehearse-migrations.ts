@@ -1,0 +1,307 @@
+/**
+ * `npm run migrate:rehearse`: runs the pending migrations on a database of production size while
+ * the app writes and reads beside them, and judges each statement by what PostgreSQL did
+ * (observe-statements.ts, judge-statement.ts) rather than by what its text says.
+ *
+ * The database is either a clone of production the team points at (`target`: a Neon or Supabase
+ * branch, an RDS clone, a restored backup), where the migrations pending there run as they are;
+ * or a scratch database on the kit's server: the migrations before the rehearsed ones applied,
+ * then each table the rehearsed ones touch filled with generated rows (fill-tables.ts). Either
+ * way each file runs as Prisma's native engine sends it (split, or whole as one transaction).
+ */
+import type pg from 'pg';
+import { withDatabase } from '../db/connection-url.ts';
+import { connectPgClient, withPgClient } from '../db/pg-client.ts';
+import { dropDatabase } from '../db/scratch-databases.ts';
+import { migrationSql } from '../migrations/migration-folders.ts';
+import { tableSize } from '../migration-plan/plan-migrations.ts';
+import { describePlan, runScriptLikeNativeEngine } from '../sql/native-script-plan.ts';
+import { loadSqlParsers, type ParsedStatement, type SqlParsers } from '../sql/parse-statements.ts';
+import { quoteIdentifier } from '../sql/quote-identifier.ts';
+import { oneLineSql } from '../sql/split-statements.ts';
+import { statementEffects, type TableEffect } from '../sql/statement-effects.ts';
+import { refusedInTransactionBlock } from '../sql/statement-shapes.ts';
+import { type AppTraffic, startAppTraffic } from './app-traffic.ts';
+import { type FilledTable, fillTables } from './fill-tables.ts';
+import { judgeStatement, type RehearsalFinding, type WritesDuring } from './judge-statement.ts';
+import { sampleLocksWhile } from './lock-sampler.ts';
+import { observeAlone, observeInOneTransaction, type ObservedStatement } from './observe-statements.ts';
+import { type WriterStats, writerStats, writesByWindow } from './write-latency.ts';
+
+export type RehearsalDatabase = { kind: 'scratch'; serverUrl: string } | { kind: 'target'; url: string };
+
+export interface RehearsalOptions {
+  migrationsDir: string;
+  /** Every migration folder, oldest first. */
+  all: string[];
+  /** The ones to rehearse, oldest first; on a scratch database every other one is applied first. */
+  selected: string[];
+  database: RehearsalDatabase;
+  /** The rows a touched table is filled to (scratch only). */
+  rowsFor: (table: string) => number;
+  /** The policy's row limit: a table over it counts as production size. */
+  maxRows: number;
+  /** How long the long reader keeps each transaction open; 0 runs no reader. */
+  readerHoldMs: number;
+  writerBudgetMs?: number;
+  /** Progress lines for a person. */
+  log: (line: string) => void;
+}
+
+export interface RehearsedStatement {
+  line: number;
+  sql: string;
+  predicted: TableEffect[];
+  observed: ObservedStatement;
+  writes: WritesDuring;
+  findings: RehearsalFinding[];
+}
+
+export interface RehearsedMigration {
+  name: string;
+  /** How the native engine sends the file (split or whole). */
+  native: string;
+  statements: RehearsedStatement[];
+}
+
+export interface Rehearsal {
+  /** Where it ran, for the report: `scratch database on <host>` or `--target <host>/<db>`. */
+  where: string;
+  /** Each table touched, with its rows (generated or already there). */
+  tables: FilledTable[];
+  migrations: RehearsedMigration[];
+  /** Migrations after one that failed or stopped: not rehearsed. */
+  notRehearsed: string[];
+  writer: WriterStats;
+  readerHoldMs: number;
+  problems: number;
+  seconds: { prepare: number; migrations: number };
+}
+
+const SCRATCH_PREFIX = 'kit_rehearse_';
+
+/** A file whose last statement failed ends the rehearsal, as it ends a deploy. */
+const stopped = (files: Array<{ observations: Observation[] }>) =>
+  files.some(({ observations }) => observations.some(({ observed }) => observed.error));
+/** The app writes this long before the first statement, so its first writes aren't measured cold. */
+const WARM_UP_MS = 300;
+
+/** The tables the rehearsed statements name that exist before them (created ones are empty). */
+function touchedTables(parsed: ParsedStatement[][]): string[] {
+  const created = new Set<string>();
+  const touched: string[] = [];
+  for (const effect of parsed.flat().flatMap(statementEffects)) {
+    if (effect.work === 'new table') created.add(effect.table);
+    else if (!created.has(effect.table) && !touched.includes(effect.table)) touched.push(effect.table);
+  }
+  return touched;
+}
+
+/** The touched tables that exist, as PostgreSQL prints their names. */
+async function existingTables(client: pg.ClientBase, names: string[]): Promise<string[]> {
+  const { rows } = await client.query<{ table: string | null }>(
+    `SELECT to_regclass(name)::text AS table FROM unnest($1::text[]) AS name`,
+    [names.map((name) => name.split('.').map(quoteIdentifier).join('.'))],
+  );
+  return [...new Set(rows.flatMap((row) => (row.table ? [row.table] : [])))];
+}
+
+/** What the writes given to each window felt, and the failures inside it. */
+function writesIn(traffic: AppTraffic, windows: Array<[number, number]>): WritesDuring[] {
+  return writesByWindow(traffic.samples, windows).map((samples, index) => {
+    const stats = writerStats(samples, []);
+    const [from, to] = windows[index]!;
+    return {
+      writes: stats.writes,
+      longestMs: stats.maxMs,
+      p99Ms: stats.p99Ms,
+      failures: traffic.failures.filter(([at]) => at >= from && at <= to).map(([, message]) => message),
+    };
+  });
+}
+
+async function prepareScratch(
+  serverUrl: string,
+  options: RehearsalOptions,
+  parsed: ParsedStatement[][],
+): Promise<{ url: string; tables: FilledTable[] }> {
+  const name = `${SCRATCH_PREFIX}${process.pid}`;
+  const admin = withDatabase(serverUrl, 'postgres');
+  await withPgClient(admin, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`);
+    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+  });
+  const url = withDatabase(serverUrl, name);
+  const before = options.all.filter((migration) => !options.selected.includes(migration));
+  options.log(`applying the ${before.length} migration(s) before the rehearsed ones…`);
+  try {
+    const tables = await withPgClient(url, async (client) => {
+      for (const migration of before)
+        await runScriptLikeNativeEngine(client, migrationSql(migration, options.migrationsDir));
+      const touched = await existingTables(client, touchedTables(parsed));
+      return fillTables(client, touched, options.rowsFor);
+    });
+    return { url, tables };
+  } catch (error) {
+    await dropDatabase(url);
+    throw error;
+  }
+}
+
+async function measureTarget(url: string, parsed: ParsedStatement[][]): Promise<FilledTable[]> {
+  return withPgClient(url, async (client) => {
+    const tables: FilledTable[] = [];
+    for (const table of await existingTables(client, touchedTables(parsed))) {
+      tables.push({ table, rows: (await tableSize(client, table))?.rows ?? 0, generated: false });
+    }
+    return tables;
+  });
+}
+
+/** A statement's observation and when it ran (ms since t0), until the writes can be judged. */
+interface Observation {
+  index: number;
+  observed: ObservedStatement;
+  window: [number, number];
+}
+
+/**
+ * Runs one file as the native engine sends it, observing each statement. A statement's window
+ * ends when its transaction has committed: writes wait on its locks until then.
+ */
+async function rehearseFile(
+  parsers: SqlParsers,
+  sql: string,
+  connections: { migration: pg.Client; observer: pg.Client; pid: number },
+  now: () => number,
+): Promise<Observation[]> {
+  const plan = parsers.planScript(sql);
+  const parsed = parsers.parseStatements(sql);
+  const observations: Observation[] = [];
+  if (plan.mode === 'whole') {
+    let from = now();
+    await observeInOneTransaction(
+      connections.migration,
+      plan.statements.map((statement) => statement.text),
+      {
+        onStart: () => {
+          from = now();
+        },
+        onEnd: (index, observed) => observations.push({ index, observed, window: [from, now()] }),
+      },
+    );
+    const last = observations.at(-1);
+    if (last) last.window[1] = now();
+    return observations;
+  }
+  for (const [index, statement] of plan.statements.entries()) {
+    const shape = parsed[index];
+    const from = now();
+    const [observed] =
+      shape && refusedInTransactionBlock(shape)
+        ? [
+            await observeAlone(connections.migration, statement.text, (run) =>
+              sampleLocksWhile(connections.observer, connections.pid, run),
+            ),
+          ]
+        : ((await observeInOneTransaction(connections.migration, [statement.text])) as [ObservedStatement]);
+    observations.push({ index, observed, window: [from, now()] });
+    if (observed.error) break;
+  }
+  return observations;
+}
+
+export async function rehearseMigrations(options: RehearsalOptions): Promise<Rehearsal> {
+  const parsers = await loadSqlParsers();
+  const files = options.selected.map((name) => ({ name, sql: migrationSql(name, options.migrationsDir) }));
+  const parsed = files.map((file) => parsers.parseStatements(file.sql));
+  const started = performance.now();
+  const { database } = options;
+  const prepared =
+    database.kind === 'scratch'
+      ? await prepareScratch(database.serverUrl, options, parsed)
+      : { url: database.url, tables: await measureTarget(database.url, parsed) };
+  const where =
+    database.kind === 'scratch'
+      ? `a scratch database on ${new URL(database.serverUrl).host}`
+      : `--target ${new URL(database.url).host}${new URL(database.url).pathname}`;
+  try {
+    const rows = new Map(prepared.tables.map((table) => [table.table, table.rows]));
+    const prepareSeconds = (performance.now() - started) / 1000;
+    const t0 = performance.now();
+    const traffic = await startAppTraffic(
+      prepared.url,
+      prepared.tables.map((table) => table.table),
+      { readerHoldMs: options.readerHoldMs, t0 },
+    );
+    const migration = await connectPgClient(prepared.url);
+    const observer = await connectPgClient(prepared.url);
+    const observed: Array<{ fileIndex: number; observations: Observation[] }> = [];
+    const notRehearsed: string[] = [];
+    let writer: WriterStats;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+      const pid = (await migration.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const now = () => performance.now() - t0;
+      for (const [fileIndex, file] of files.entries()) {
+        if (stopped(observed)) {
+          notRehearsed.push(file.name);
+          continue;
+        }
+        options.log(`${file.name}…`);
+        observed.push({
+          fileIndex,
+          observations: await rehearseFile(parsers, file.sql, { migration, observer, pid }, now),
+        });
+      }
+    } finally {
+      await Promise.all([migration.end(), observer.end()]);
+      // Judged once the writer has stopped: a write a statement's lock held up ends (and is
+      // recorded) only after that statement's transaction commits.
+      writer = await traffic.stop();
+    }
+    let problems = 0;
+    const windows = observed.flatMap(({ observations }) => observations.map(({ window }) => window));
+    const writes = writesIn(traffic, windows);
+    let windowIndex = 0;
+    const migrations = observed.map(({ fileIndex, observations }): RehearsedMigration => {
+      const file = files[fileIndex]!;
+      const statements = parsed[fileIndex]!;
+      return {
+        name: file.name,
+        native: describePlan(parsers.planScript(file.sql)),
+        statements: observations.map(({ index, observed: statementObserved }) => {
+          const statement = statements[index]!;
+          const predicted = statement.error === undefined ? statementEffects(statement) : [];
+          const during = writes[windowIndex++]!;
+          const findings = judgeStatement(predicted, statementObserved, during, {
+            rows: (table) => rows.get(table),
+            maxRows: options.maxRows,
+            writerBudgetMs: options.writerBudgetMs,
+          });
+          problems += findings.filter((finding) => finding.problem).length;
+          return {
+            line: statement.line,
+            sql: oneLineSql(statement.text),
+            predicted,
+            observed: statementObserved,
+            writes: during,
+            findings,
+          };
+        }),
+      };
+    });
+    return {
+      where,
+      tables: prepared.tables,
+      migrations,
+      notRehearsed,
+      writer,
+      readerHoldMs: options.readerHoldMs,
+      problems,
+      seconds: { prepare: prepareSeconds, migrations: (performance.now() - t0) / 1000 },
+    };
+  } finally {
+    if (database.kind === 'scratch') await dropDatabase(prepared.url);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run migrate:rehearse` on the demo history plus one migration as `prisma migrate dev
+ * --create-only` writes it for a new index, a new relation (its foreign key) and a new required
+ * field, on tables of 20,000 generated rows (`--max-rows 10000` makes that production size):
+ * it fails on each of the three with what PostgreSQL did (the lock, the scan, the refusal) and
+ * the writes' wait, and passes once `migrate:lint --fix` has rewritten the migration. The first
+ * run is the real command; the second calls the same library in-process.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { withPgClient } from '#kit/db/pg-client.ts';
+import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
+import { migrationFolders } from '#kit/migrations/migration-folders.ts';
+import { projectRoot } from '#kit/project-paths.ts';
+import { rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
+import { scriptCommand } from '#kit/script-command.ts';
+import { demoMigrationsDir } from '../support/demo-project.ts';
+
+const NAME = '29991231000000_reviewers_and_nicknames';
+// As Prisma 7 generates it for `@@index([title])` on Post, `reviewer User? @relation(…)` on Post,
+// and a required `nickname String` on User.
+const GENERATED = `-- CreateIndex
+CREATE INDEX "posts_title_idx" ON "posts"("title");
+
+-- AlterTable
+ALTER TABLE "posts" ADD COLUMN     "reviewer_id" BIGINT;
+
+-- AddForeignKey
+ALTER TABLE "posts" ADD CONSTRAINT "posts_reviewer_id_fkey" FOREIGN KEY ("reviewer_id") REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AlterTable
+ALTER TABLE "users" ADD COLUMN     "nickname" TEXT NOT NULL;
+`;
+
+let scratch: string;
+let dir: string;
+const server = () => inject('testServerUrl');
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'migrate-rehearse-'));
+  dir = join(scratch, 'migrations');
+  cpSync(demoMigrationsDir, dir, { recursive: true });
+  mkdirSync(join(dir, NAME));
+  writeFileSync(join(dir, NAME, 'migration.sql'), GENERATED);
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const scratchDatabases = () =>
+  withPgClient(
+    server(),
+    async (client) =>
+      (await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'kit\\_rehearse\\_%'`)).rowCount,
+  );
+
+it('fails a generated migration on what PostgreSQL did: the lock, the scan, the refusal, and the writes it held up', async () => {
+  const run = spawnSync(
+    ...scriptCommand('migrate-rehearse', [
+      '--migrations',
+      dir,
+      '--from',
+      '2999',
+      '--rows',
+      '20000',
+      '--max-rows',
+      '10000',
+    ]),
+    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: server() } },
+  );
+  expect(run.status, run.stdout + run.stderr).toBe(1);
+  expect(run.stdout).toContain('## Migration rehearsal: 1 migration(s) on a scratch database on');
+  expect(run.stdout).toMatch(/Tables: (users 20,000 rows, posts 20,000 rows|posts 20,000 rows, users 20,000 rows)/);
+  expect(run.stdout).toMatch(
+    /\| 2 \| `CREATE INDEX "posts_title_idx" ON "posts"\("title"\)` \| posts: SHARE, scanned \|/,
+  );
+  expect(run.stdout).toMatch(
+    /\*\*✗ blocks-writes, line 2:\*\* held SHARE on posts \(20,000 rows\) while it scanned it: writes waited up to [\d,]+ ms/,
+  );
+  expect(run.stdout).toMatch(
+    /\*\*✗ blocks-writes, line 8:\*\* held SHARE ROW EXCLUSIVE on posts \(20,000 rows\) while it scanned it/,
+  );
+  expect(run.stdout).toMatch(
+    /\*\*✗ failed, line 11:\*\* PostgreSQL refused it \(23502\): column "nickname" of relation "users" contains null values/,
+  );
+  // The kit's lock model predicted every lock PostgreSQL took.
+  expect(run.stdout).not.toContain('model-missed');
+  expect(run.stdout).toContain('✗ 3 problem(s).');
+  // Progress goes to stderr, the report to stdout; the scratch database is gone.
+  expect(run.stderr).toContain('applying the 14 migration(s) before the rehearsed ones…');
+  expect(await scratchDatabases()).toBe(0);
+});
+
+it('passes once migrate:lint --fix has rewritten it; the phased NOT NULL stops at its guard, as a deploy would', async () => {
+  const [report] = await applyFixes(dir, [NAME], join(scratch, 'backfills'));
+  expect(report!.refused).toEqual([]);
+  const all = migrationFolders(dir);
+  const rehearsal = await rehearseMigrations({
+    migrationsDir: dir,
+    all,
+    selected: all.filter((name) => name.startsWith('2999')),
+    database: { kind: 'scratch', serverUrl: server() },
+    rowsFor: () => 20_000,
+    maxRows: 10_000,
+    readerHoldMs: 200,
+    log: () => undefined,
+  });
+  const findings = rehearsal.migrations.flatMap((migration) =>
+    migration.statements.flatMap((statement) => statement.findings),
+  );
+  expect(findings.filter((finding) => finding.problem)).toEqual([]);
+  expect(rehearsal.problems).toBe(0);
+  const observed = (migration: string, sql: RegExp) =>
+    rehearsal.migrations
+      .find((m) => m.name.endsWith(migration))
+      ?.statements.find((statement) => sql.test(statement.sql))?.observed;
+  // The build, sampled outside a transaction: SHARE UPDATE EXCLUSIVE, which writers don't wait on.
+  const build = observed('_index_posts_title_idx', /CREATE INDEX CONCURRENTLY/);
+  expect(build?.inTransaction).toBe(false);
+  expect(build?.tables).toEqual([expect.objectContaining({ table: 'posts', taken: 'SHARE UPDATE EXCLUSIVE' })]);
+  // The validation scans posts under SHARE UPDATE EXCLUSIVE; the NOT VALID constraint scanned nothing.
+  expect(observed('_validate_posts_reviewer_id_fkey', /VALIDATE CONSTRAINT/)?.tables).toContainEqual(
+    expect.objectContaining({ table: 'posts', taken: 'SHARE UPDATE EXCLUSIVE', seqScans: 1, rewritten: false }),
+  );
+  const notValid = rehearsal.migrations[0]!.statements.find((statement) => /FOREIGN KEY/.test(statement.sql));
+  expect(notValid?.observed.tables).toContainEqual(
+    expect.objectContaining({ table: 'posts', taken: 'SHARE ROW EXCLUSIVE', seqScans: 0 }),
+  );
+  expect(findings).toContainEqual(
+    expect.objectContaining({ kind: 'stopped', message: expect.stringMatching(/users\.nickname still has NULL rows/) }),
+  );
+  expect(rehearsal.notRehearsed).toEqual([
+    expect.stringMatching(/_nickname_validate_check$/),
+    expect.stringMatching(/_nickname_set_not_null$/),
+  ]);
+  expect(rehearsal.writer.writes).toBeGreaterThan(0);
+  expect(rehearsal.writer.failures).toEqual([]);
+});
