@@ -17,6 +17,7 @@ import { dataProbes, type PendingConstraints, type ProbeResult, type ProbeSettin
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { readMigrationHistory } from '../migrations/migration-history.ts';
 import { projectRoot } from '../project-paths.ts';
+import { NO_CATALOG, readCatalogFacts } from '../sql/catalog-facts.ts';
 import { describePlan } from '../sql/native-script-plan.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
 import { oneLineSql } from '../sql/split-statements.ts';
@@ -138,6 +139,7 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
       return sizes.get(table);
     };
     let problems = 0;
+    const catalog = client ? await readCatalogFacts(client) : NO_CATALOG;
     const pending: PlannedMigration[] = [];
     // What the pending statements establish as the plan walks them, in deploy order.
     const pendingFacts = noHistoryFacts();
@@ -170,7 +172,7 @@ export async function planPendingMigrations(options: PlanOptions): Promise<Migra
           break;
         }
         const effects: PlannedEffect[] = [];
-        for (const effect of statementEffects(statement)) {
+        for (const effect of statementEffects(statement, catalog)) {
           const size = effect.work === 'new table' ? undefined : await sizeOf(effect.table);
           if (effect.work === 'new table') sizes.set(effect.table, undefined);
           // SET NOT NULL skips its scan behind a validated NOT NULL check: one the database has,

@@ -13,6 +13,7 @@
 import type pg from 'pg';
 import { CliError } from '../cli-error.ts';
 import { withPgClient } from '../db/pg-client.ts';
+import { type CatalogFacts, readCatalogFacts } from '../sql/catalog-facts.ts';
 import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
 import { quoteQualifiedName } from '../sql/quote-identifier.ts';
 import { runsConcurrently } from '../sql/statement-shapes.ts';
@@ -38,10 +39,14 @@ interface Blocker {
 }
 
 /** What the pending migrations lock that makes others wait: their tables, and whether one runs CONCURRENTLY. */
-function pendingLocks(parsers: SqlParsers, names: string[]): { tables: string[]; concurrently: boolean } {
+function pendingLocks(
+  parsers: SqlParsers,
+  names: string[],
+  catalog: CatalogFacts,
+): { tables: string[]; concurrently: boolean } {
   const statements = names.flatMap((name) => parsers.parseStatements(migrationSql(name)));
   const tables = statements.flatMap((statement) =>
-    statementEffects(statement)
+    statementEffects(statement, catalog)
       .filter((effect) => effect.work !== 'new table' && effect.lock !== 'ROW EXCLUSIVE')
       .map((effect) => effect.table),
   );
@@ -101,8 +106,7 @@ export async function lockPreflight(
 ): Promise<void> {
   const { pending } = await readMigrationHistory(url);
   if (pending.length === 0) return;
-  const { tables, concurrently } = pendingLocks(await loadSqlParsers(), pending);
-  if (tables.length === 0 && !concurrently) return;
+  const parsers = await loadSqlParsers();
   const deadline = Date.now() + settings.waitMs;
   // A database that doesn't exist yet (Migrate creates it) has no sessions to wait for.
   const onDatabase = (work: (client: pg.Client) => Promise<void>) =>
@@ -110,6 +114,8 @@ export async function lockPreflight(
       if (error.code !== '3D000') throw error;
     });
   await onDatabase(async (client) => {
+    const { tables, concurrently } = pendingLocks(parsers, pending, await readCatalogFacts(client));
+    if (tables.length === 0 && !concurrently) return;
     const oids = await regclasses(client, tables);
     const unseen = await unseenHolders(client, oids);
     if (unseen > 0)

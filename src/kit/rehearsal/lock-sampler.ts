@@ -11,8 +11,8 @@ import { type TableLockMode, tableLocksOf } from './observe-statements.ts';
 const INTERVAL_MS = 5;
 
 /**
- * Runs `work` while sampling `pid`'s table locks on `observer`; resolves to every mode seen on
- * each table.
+ * Runs `work` while sampling `pid`'s relation locks on `observer`; resolves to every mode seen
+ * on each relation, by oid.
  */
 export async function sampleLocksWhile(
   observer: pg.ClientBase,
@@ -23,10 +23,10 @@ export async function sampleLocksWhile(
   let running = true;
   const sampling = (async () => {
     while (running) {
-      for (const [table, modes] of await tableLocksOf(observer, pid)) {
-        const set = seen.get(table) ?? new Set();
+      for (const [oid, modes] of await tableLocksOf(observer, pid)) {
+        const set = seen.get(oid) ?? new Set();
         for (const mode of modes) set.add(mode);
-        seen.set(table, set);
+        seen.set(oid, set);
       }
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
     }
@@ -37,5 +37,5 @@ export async function sampleLocksWhile(
     running = false;
     await sampling;
   }
-  return new Map([...seen].map(([table, modes]) => [table, [...modes]]));
+  return new Map([...seen].map(([oid, modes]) => [oid, [...modes]]));
 }

@@ -113,26 +113,31 @@ async function tableStates(client: pg.ClientBase): Promise<Map<string, TableStat
   );
 }
 
-/** The table locks a backend holds (granted), by table, strongest first per table. */
+/**
+ * The relation locks a backend holds (granted) in this database, by relation oid: by oid, so that
+ * a table a statement renamed or dropped is still the one it had before.
+ */
 export async function tableLocksOf(client: pg.ClientBase, pid: number | 'self'): Promise<Map<string, TableLockMode[]>> {
-  const { rows } = await client.query<{ table: string; mode: string }>(
-    `SELECT l.relation::regclass::text AS table, l.mode
+  const { rows } = await client.query<{ oid: string; mode: string }>(
+    `SELECT l.relation::text AS oid, l.mode
        FROM pg_locks l
-       JOIN pg_class c ON c.oid = l.relation
-       JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE l.pid = ${pid === 'self' ? 'pg_backend_pid()' : '$1'} AND l.locktype = 'relation' AND l.granted
-        AND c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     pid === 'self' ? [] : [pid],
   );
   const locks = new Map<string, TableLockMode[]>();
   for (const row of rows) {
     const mode = lockModeOf(row.mode);
-    if (mode) locks.set(row.table, [...(locks.get(row.table) ?? []), mode]);
+    if (mode) locks.set(row.oid, [...(locks.get(row.oid) ?? []), mode]);
   }
   return locks;
 }
 
-/** What changed between two states of the tables, with the locks taken and held meanwhile. */
+/**
+ * What changed between two states of the tables, with the locks taken and held meanwhile. A
+ * table keeps the name it had before the statement (a renamed one is reported as the statement
+ * named it); a dropped one is still reported, with its lock.
+ */
 export function compareStates(
   before: Map<string, TableState>,
   after: Map<string, TableState>,
@@ -141,16 +146,18 @@ export function compareStates(
   counted: boolean,
 ): ObservedTable[] {
   const observed: ObservedTable[] = [];
-  for (const [oid, now] of after) {
+  for (const oid of new Set([...before.keys(), ...after.keys()])) {
     const was = before.get(oid);
-    const held = strongestLock(locksAfter.get(now.table) ?? []);
-    const had = new Set(locksBefore.get(now.table) ?? []);
-    const taken = strongestLock((locksAfter.get(now.table) ?? []).filter((mode) => !had.has(mode)));
-    const rewritten = was !== undefined && was.relfilenode !== now.relfilenode && now.bytes > 0;
-    const seqScans = counted ? now.seqScans - (was?.seqScans ?? 0) : undefined;
-    const rowsWritten = counted ? now.rowsWritten - (was?.rowsWritten ?? 0) : undefined;
+    const now = after.get(oid);
+    const held = strongestLock(locksAfter.get(oid) ?? []);
+    const had = new Set(locksBefore.get(oid) ?? []);
+    const taken = strongestLock((locksAfter.get(oid) ?? []).filter((mode) => !had.has(mode)));
+    const rewritten = was !== undefined && now !== undefined && was.relfilenode !== now.relfilenode && now.bytes > 0;
+    const seqScans = counted && now ? now.seqScans - (was?.seqScans ?? 0) : undefined;
+    const rowsWritten = counted && now ? now.rowsWritten - (was?.rowsWritten ?? 0) : undefined;
     if (!taken && !rewritten && !seqScans && !rowsWritten) continue;
-    observed.push({ table: now.table, taken, held, rewritten, seqScans, rowsWritten });
+    const table = (was ?? now)!.table;
+    observed.push({ table, taken, held, rewritten, seqScans, rowsWritten });
   }
   return observed.sort((a, b) => a.table.localeCompare(b.table));
 }

@@ -15,6 +15,7 @@ import { connectPgClient, withPgClient } from '../db/pg-client.ts';
 import { dropDatabase } from '../db/scratch-databases.ts';
 import { migrationSql } from '../migrations/migration-folders.ts';
 import { tableSize } from '../migration-plan/plan-migrations.ts';
+import { readCatalogFacts } from '../sql/catalog-facts.ts';
 import { describePlan, runScriptLikeNativeEngine } from '../sql/native-script-plan.ts';
 import { loadSqlParsers, type ParsedStatement, type SqlParsers } from '../sql/parse-statements.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -90,7 +91,7 @@ const WARM_UP_MS = 300;
 function touchedTables(parsed: ParsedStatement[][]): string[] {
   const created = new Set<string>();
   const touched: string[] = [];
-  for (const effect of parsed.flat().flatMap(statementEffects)) {
+  for (const effect of parsed.flat().flatMap((statement) => statementEffects(statement))) {
     if (effect.work === 'new table') created.add(effect.table);
     else if (!created.has(effect.table) && !touched.includes(effect.table)) touched.push(effect.table);
   }
@@ -159,8 +160,11 @@ async function measureTarget(url: string, parsed: ParsedStatement[][]): Promise<
 }
 
 /** A statement's observation and when it ran (ms since t0), until the writes can be judged. */
-interface Observation {
+export interface Observation {
+  /** Its index among the file's statements. */
   index: number;
+  /** What the kit's lock model says it does, with the catalog as it was before the file ran. */
+  predicted: TableEffect[];
   observed: ObservedStatement;
   window: [number, number];
 }
@@ -169,7 +173,7 @@ interface Observation {
  * Runs one file as the native engine sends it, observing each statement. A statement's window
  * ends when its transaction has committed: writes wait on its locks until then.
  */
-async function rehearseFile(
+export async function observeFile(
   parsers: SqlParsers,
   sql: string,
   connections: { migration: pg.Client; observer: pg.Client; pid: number },
@@ -177,6 +181,11 @@ async function rehearseFile(
 ): Promise<Observation[]> {
   const plan = parsers.planScript(sql);
   const parsed = parsers.parseStatements(sql);
+  const catalog = await readCatalogFacts(connections.migration);
+  const predicted = (index: number) => {
+    const statement = parsed[index];
+    return statement && statement.error === undefined ? statementEffects(statement, catalog) : [];
+  };
   const observations: Observation[] = [];
   if (plan.mode === 'whole') {
     let from = now();
@@ -187,7 +196,8 @@ async function rehearseFile(
         onStart: () => {
           from = now();
         },
-        onEnd: (index, observed) => observations.push({ index, observed, window: [from, now()] }),
+        onEnd: (index, observed) =>
+          observations.push({ index, predicted: predicted(index), observed, window: [from, now()] }),
       },
     );
     const last = observations.at(-1);
@@ -205,7 +215,7 @@ async function rehearseFile(
             ),
           ]
         : ((await observeInOneTransaction(connections.migration, [statement.text])) as [ObservedStatement]);
-    observations.push({ index, observed, window: [from, now()] });
+    observations.push({ index, predicted: predicted(index), observed, window: [from, now()] });
     if (observed.error) break;
   }
   return observations;
@@ -251,7 +261,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
         options.log(`${file.name}…`);
         observed.push({
           fileIndex,
-          observations: await rehearseFile(parsers, file.sql, { migration, observer, pid }, now),
+          observations: await observeFile(parsers, file.sql, { migration, observer, pid }, now),
         });
       }
     } finally {
@@ -270,9 +280,8 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       return {
         name: file.name,
         native: describePlan(parsers.planScript(file.sql)),
-        statements: observations.map(({ index, observed: statementObserved }) => {
+        statements: observations.map(({ index, predicted, observed: statementObserved }) => {
           const statement = statements[index]!;
-          const predicted = statement.error === undefined ? statementEffects(statement) : [];
           const during = writes[windowIndex++]!;
           const findings = judgeStatement(predicted, statementObserved, during, {
             rows: (table) => rows.get(table),

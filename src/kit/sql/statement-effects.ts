@@ -5,9 +5,13 @@
  * DO blocks included through its PL/pgSQL parser, never from the statement's text.
  *
  * Locks follow PostgreSQL 18's documentation of each command ("Explicit Locking" and the
- * ALTER TABLE reference); where the work depends on data the parser can't see (a type change
- * that happens to be binary-coercible), the heavier reading is reported.
+ * ALTER TABLE reference), checked against what PostgreSQL does by the rehearsal
+ * (test/kit/rehearsal/observed-vs-model.test.ts); where the work depends on data the parser can't
+ * see (a type change that happens to be binary-coercible), the heavier reading is reported. What
+ * depends on the catalog (an index's table, the foreign keys a change drops with their triggers
+ * on the other table) comes from `catalog` when there is a database to read (catalog-facts.ts).
  */
+import { type CatalogFacts, foreignKeysAround, NO_CATALOG } from './catalog-facts.ts';
 import {
   hasOption,
   lastName,
@@ -91,9 +95,21 @@ function addColumnWork(column: Node): { work: Work; note?: string } {
   return { work: 'catalog' };
 }
 
-function alterTableEffects(stmt: Node): TableEffect[] {
+/**
+ * Dropping a foreign key drops its triggers on the other table, under ACCESS EXCLUSIVE there:
+ * for a rebuild (a column's type changed) the key is dropped and added again.
+ */
+const dropsForeignKeyTriggers = (other: string, what: string): TableEffect => ({
+  table: other,
+  lock: 'ACCESS EXCLUSIVE',
+  work: 'catalog',
+  what,
+});
+
+function alterTableEffects(stmt: Node, catalog: CatalogFacts): TableEffect[] {
   const table = relationName(stmt.relation);
   const effects: TableEffect[] = [];
+  const keys = foreignKeysAround(catalog, table);
   for (const { AlterTableCmd: cmd } of stmt.cmds ?? []) {
     const at = (lock: LockMode, work: Work, what: string, extra: Partial<TableEffect> = {}) =>
       effects.push({ table, lock, work, what, ...extra });
@@ -116,6 +132,20 @@ function alterTableEffects(stmt: Node): TableEffect[] {
       }
       case 'AT_AlterColumnType':
         at('ACCESS EXCLUSIVE', 'rewrite', `ALTER COLUMN ${cmd.name} TYPE (a rewrite unless binary-coercible)`);
+        for (const key of keys.outgoing.filter((k) => k.columns.includes(cmd.name)))
+          effects.push(dropsForeignKeyTriggers(key.parent, `rebuilds ${key.name} of ${table}`));
+        for (const key of keys.incoming.filter((k) => k.parentColumns.includes(cmd.name)))
+          effects.push(dropsForeignKeyTriggers(key.table, `rebuilds ${key.name} → ${table}`));
+        break;
+      case 'AT_DropColumn':
+        at('ACCESS EXCLUSIVE', 'catalog', `DROP COLUMN ${cmd.name}`);
+        for (const key of keys.outgoing.filter((k) => k.columns.includes(cmd.name)))
+          effects.push(dropsForeignKeyTriggers(key.parent, `drops ${key.name} of ${table}`));
+        break;
+      case 'AT_DropConstraint':
+        at('ACCESS EXCLUSIVE', 'catalog', `DROP CONSTRAINT ${cmd.name}`);
+        for (const key of keys.outgoing.filter((k) => k.name === cmd.name))
+          effects.push(dropsForeignKeyTriggers(key.parent, `drops ${key.name} of ${table}`));
         break;
       case 'AT_SetNotNull':
         at('ACCESS EXCLUSIVE', 'scan', `SET NOT NULL ${cmd.name}`, { notNullColumn: cmd.name });
@@ -184,8 +214,11 @@ function alterTableEffects(stmt: Node): TableEffect[] {
   return effects;
 }
 
-/** The effects of one parsed statement; a DO block's are those of the SQL in its body. */
-export function statementEffects(statement: ParsedStatement): TableEffect[] {
+/**
+ * The effects of one parsed statement; a DO block's are those of the SQL in its body. `catalog`:
+ * the database's indexes and foreign keys, where there is one to read.
+ */
+export function statementEffects(statement: ParsedStatement, catalog: CatalogFacts = NO_CATALOG): TableEffect[] {
   const { kind, body } = statement;
   switch (kind) {
     case 'CreateStmt': {
@@ -218,7 +251,7 @@ export function statementEffects(statement: ParsedStatement): TableEffect[] {
         },
       ];
     case 'AlterTableStmt':
-      return body.objtype === 'OBJECT_TABLE' ? alterTableEffects(body) : [];
+      return body.objtype === 'OBJECT_TABLE' ? alterTableEffects(body, catalog) : [];
     case 'RenameStmt':
       return body.relation
         ? [
@@ -244,12 +277,28 @@ export function statementEffects(statement: ParsedStatement): TableEffect[] {
       }
       if (body.removeType !== 'OBJECT_TABLE' && body.removeType !== 'OBJECT_INDEX') return [];
       const index = body.removeType === 'OBJECT_INDEX';
-      return (body.objects ?? []).map((object: Node) => ({
-        table: (object.List?.items ?? []).map((item: Node) => item.String?.sval).join('.'),
-        lock: index && body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
-        work: 'catalog',
-        what: index ? `DROP INDEX${body.concurrent ? ' CONCURRENTLY' : ''}` : 'DROP TABLE',
-      }));
+      return (body.objects ?? []).flatMap((object: Node): TableEffect[] => {
+        const named = (object.List?.items ?? []).map((item: Node) => item.String?.sval).join('.');
+        if (index) {
+          return [
+            {
+              // The index's table, where the catalog says: that is where writers wait.
+              table: catalog.tableOfIndex(named) ?? named,
+              lock: body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+              work: 'catalog',
+              what: `DROP INDEX${body.concurrent ? ' CONCURRENTLY' : ''}`,
+            },
+          ];
+        }
+        const keys = foreignKeysAround(catalog, named);
+        return [
+          { table: named, lock: 'ACCESS EXCLUSIVE', work: 'catalog', what: 'DROP TABLE' },
+          ...keys.outgoing.map((key) => dropsForeignKeyTriggers(key.parent, `drops ${key.name} of ${named}`)),
+          ...(body.behavior === 'DROP_CASCADE'
+            ? keys.incoming.map((key) => dropsForeignKeyTriggers(key.table, `CASCADE drops ${key.name}`))
+            : []),
+        ];
+      });
     }
     case 'UpdateStmt':
     case 'DeleteStmt':
@@ -299,7 +348,9 @@ export function statementEffects(statement: ParsedStatement): TableEffect[] {
         },
       ];
     case 'DoStmt':
-      return statement.inner.flatMap(statementEffects).map((effect) => ({ ...effect, what: `${effect.what} (in DO)` }));
+      return statement.inner
+        .flatMap((inner) => statementEffects(inner, catalog))
+        .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` }));
     case 'LockStmt':
       return (body.relations ?? []).map((relation: Node) => ({
         table: relationName(relation.RangeVar),
@@ -313,7 +364,10 @@ export function statementEffects(statement: ParsedStatement): TableEffect[] {
       return [
         {
           // REINDEX INDEX names the index; the lock on its table is what writers meet.
-          table: relationName(body.relation),
+          table:
+            body.kind === 'REINDEX_OBJECT_INDEX'
+              ? (catalog.tableOfIndex(relationName(body.relation)) ?? relationName(body.relation))
+              : relationName(body.relation),
           lock: concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
           work: 'build',
           what: `REINDEX${concurrent ? ' CONCURRENTLY' : ''}`,

@@ -10,6 +10,8 @@ import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { loadSqlParsers, type SqlParsers } from '#kit/sql/parse-statements.ts';
+import { lockModeOf } from '#kit/rehearsal/observe-statements.ts';
+import { type CatalogFacts, readCatalogFacts } from '#kit/sql/catalog-facts.ts';
 import { blocksWrites, type LockMode, statementEffects } from '#kit/sql/statement-effects.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
@@ -20,10 +22,10 @@ beforeAll(async () => {
 });
 
 /** `table lock work` for each effect, as a person reads the model. */
-const modelOf = (sql: string) =>
+const modelOf = (sql: string, catalog?: CatalogFacts) =>
   parsers
     .parseStatements(sql)
-    .flatMap(statementEffects)
+    .flatMap((statement) => statementEffects(statement, catalog))
     .map((effect) => `${effect.table} ${effect.lock} ${effect.work}`);
 
 // [statement, the model's effects, whether it can run in a transaction block]
@@ -94,31 +96,25 @@ const STRENGTH: LockMode[] = [
  * An index stands for its table, as in the model: DROP INDEX's lock is on the table.
  */
 async function observedLocks(client: pg.Client, sql: string, names: string[]): Promise<string[]> {
-  const tables: string[] = [];
+  // By oid, read before the statement runs: a table it drops is gone from pg_class inside it.
+  const oids: Array<string | null> = [];
   for (const name of names) {
-    const { rows } = await client.query<{ table: string | null }>(
-      'SELECT (SELECT indrelid::regclass::text FROM pg_index WHERE indexrelid = to_regclass($1)) AS table',
+    const { rows } = await client.query<{ oid: string | null }>(
+      `SELECT coalesce((SELECT indrelid FROM pg_index WHERE indexrelid = to_regclass($1)), to_regclass($1))::oid::text AS oid`,
       [name],
     );
-    tables.push(rows[0]?.table ?? name);
+    oids.push(rows[0]?.oid ?? null);
   }
   await client.query('BEGIN');
   try {
     await client.query(sql);
-    const { rows } = await client.query<{ rel: string; mode: string }>(
-      `SELECT c.relname AS rel, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-        WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relname = ANY($1)`,
-      [tables],
+    const { rows } = await client.query<{ oid: string; mode: string }>(
+      `SELECT l.relation::text AS oid, l.mode FROM pg_locks l
+        WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.relation::text = ANY($1)`,
+      [oids.filter(Boolean)],
     );
-    return tables.map((table, index) => {
-      const modes = rows
-        .filter((row) => row.rel === table)
-        .map((row) =>
-          row.mode
-            .replace(/Lock$/, '')
-            .replace(/([a-z])([A-Z])/g, '$1 $2')
-            .toUpperCase(),
-        );
+    return oids.map((oid, index) => {
+      const modes = rows.filter((row) => row.oid === oid).map((row) => lockModeOf(row.mode));
       return `${names[index]} ${STRENGTH.filter((mode) => modes.includes(mode)).at(-1) ?? 'none'}`;
     });
   } finally {
@@ -142,10 +138,47 @@ describe('statement effects: the model, and PostgreSQL in a transaction', () => 
   });
 
   it('writers wait on what blocks ROW EXCLUSIVE, or on rows a statement writes; an INSERT blocks nobody', () => {
-    const blocking = (sql: string) => parsers.parseStatements(sql).flatMap(statementEffects).map(blocksWrites);
+    const blocking = (sql: string) =>
+      parsers
+        .parseStatements(sql)
+        .flatMap((statement) => statementEffects(statement))
+        .map(blocksWrites);
     expect(blocking('CREATE INDEX CONCURRENTLY i ON posts (title)')).toEqual([false]);
     expect(blocking('CREATE INDEX i ON posts (title)')).toEqual([true]);
     expect(blocking("UPDATE posts SET body = ''")).toEqual([true]);
     expect(blocking("INSERT INTO roles (name) VALUES ('x')")).toEqual([false]);
+  });
+});
+
+// What the text can't say, from the demo database's catalog (src/kit/sql/catalog-facts.ts): an
+// index's table, and the foreign key posts.author_id → users, whose triggers live on users.
+const CATALOG_CASES: Array<[string, string[]]> = [
+  ['DROP INDEX posts_author_id_idx', ['posts ACCESS EXCLUSIVE catalog']],
+  ['REINDEX INDEX posts_author_id_idx', ['posts SHARE build']],
+  [
+    'ALTER TABLE posts ALTER COLUMN author_id TYPE bigint',
+    ['posts ACCESS EXCLUSIVE rewrite', 'users ACCESS EXCLUSIVE catalog'],
+  ],
+  ['ALTER TABLE posts DROP COLUMN author_id', ['posts ACCESS EXCLUSIVE catalog', 'users ACCESS EXCLUSIVE catalog']],
+  [
+    'ALTER TABLE posts DROP CONSTRAINT posts_author_id_fkey',
+    ['posts ACCESS EXCLUSIVE catalog', 'users ACCESS EXCLUSIVE catalog'],
+  ],
+  ['DROP TABLE posts', ['posts ACCESS EXCLUSIVE catalog', 'users ACCESS EXCLUSIVE catalog']],
+  ['DROP TABLE roles CASCADE', ['roles ACCESS EXCLUSIVE catalog', 'user_roles ACCESS EXCLUSIVE catalog']],
+];
+
+describe('statement effects with the catalog: the model, and PostgreSQL in a transaction', () => {
+  let catalog: CatalogFacts;
+  beforeAll(async () => {
+    catalog = await withPgClient(t.url, readCatalogFacts);
+  });
+
+  it.each(CATALOG_CASES)('%s', async (sql, expected) => {
+    const model = modelOf(sql, catalog);
+    expect(model).toEqual(expected);
+    const tables = model.map((effect) => effect.split(' ')[0]!);
+    const observed = await withPgClient(t.url, (client) => observedLocks(client, sql, tables));
+    expect(observed).toEqual(model.map((effect) => effect.split(' ').slice(0, -1).join(' ')));
   });
 });
