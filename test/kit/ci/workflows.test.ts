@@ -205,7 +205,10 @@ describe('npm run kit -- ci-local', () => {
         ['nightly.yml', 'build'],
         /^error: No workflow "nightly.yml" in .github\/workflows. Workflows: ci.yml, deploy.yml, prisma-next.yml.$/,
       ],
-      [['ci.yml', 'lint'], /^error: No job "lint" in ci.yml. Jobs: migrations, native-engine, matrix, walks.$/],
+      [
+        ['ci.yml', 'lint'],
+        /^error: No job "lint" in ci.yml. Jobs: migrations, rehearsal, native-engine, matrix, walks.$/,
+      ],
       [['ci.yml'], /^error: Usage: npm run kit -- ci-local/],
     ];
     for (const [args, message] of cases) {
