@@ -1,11 +1,13 @@
 /**
- * `npm run kit -- bench backfill [-- --rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]`
+ * `npm run kit -- bench backfill [-- --rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N] [--only update,loop,runner,workers]`
  * The user-timezone backfill on N users (default 1,000,000) with a concurrent writer inserting and
  * updating users, done six ways: one UPDATE; the loop most guides show (UPDATE … WHERE id IN
  * (SELECT … WHERE timezone IS NULL LIMIT n) until nothing changes); the runner in one process; the
  * runner on 1, 2 and 4 queue workers. Prints total time, rows/s, the writer's longest and p99
- * write, and the runner's peak memory (all its processes). Works in throwaway kit_bench_*
- * databases on the kit's server, each cloned from one filled copy.
+ * write, the runner's peak memory (all its processes), and what the writer's backend waited on
+ * during each method's longest write (test/kit/support/stall-observer.ts: a lock and whose, I/O,
+ * WAL, or its own client). Works in throwaway kit_bench_* databases on the kit's server, each
+ * cloned from one filled copy.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,9 +26,13 @@ import { demoMigrations } from '../test/kit/support/demo-project.ts';
 import { copyProject } from '../test/kit/support/project-copy.ts';
 import { deployDemoMigrations } from '../test/kit/support/scratch-project.ts';
 import { scriptCommand } from '#kit/script-command.ts';
+import { CliError } from '#kit/cli-error.ts';
+import { startStallObserver } from '../test/kit/support/stall-observer.ts';
 
 const PREFIX = 'kit_bench_';
-const USAGE = 'Usage: npm run kit -- bench backfill [--rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N]';
+const USAGE =
+  'Usage: npm run kit -- bench backfill [--rows N] [--batch-size N] [--workers 1,2,4] [--naive-limit-s N] [--only update,loop,runner,workers]';
+const METHODS = ['update', 'loop', 'runner', 'workers'];
 
 interface Result {
   method: string;
@@ -35,6 +41,8 @@ interface Result {
   finished: boolean;
   writer: WriterStats;
   peakMiB?: number;
+  /** The longest write, when, and what the writer's backend was doing meanwhile. */
+  longestWrite: string;
 }
 
 /** Peak resident memory (VmHWM) of a process and its descendants, sampled until it exits. */
@@ -122,6 +130,7 @@ runCli(async (argv) => {
         'batch-size': { type: 'string', default: '1000' },
         workers: { type: 'string', default: '1,2,4' },
         'naive-limit-s': { type: 'string', default: '600' },
+        only: { type: 'string', default: METHODS.join(',') },
       },
     },
     USAGE,
@@ -130,6 +139,10 @@ runCli(async (argv) => {
   const batchSize = parseCount('--batch-size', values['batch-size'], 1);
   const workerCounts = values.workers.split(',').map((count) => parseCount('--workers', count, 1));
   const naiveLimitMs = parseCount('--naive-limit-s', values['naive-limit-s'], 1) * 1000;
+  const only = new Set(values.only.split(',').map((method) => method.trim()));
+  const unknown = [...only].filter((method) => !METHODS.includes(method));
+  if (unknown.length > 0)
+    throw new CliError(`Unknown method ${unknown.join(', ')} for --only. Methods: ${METHODS.join(', ')}.`);
 
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   await dropDatabasesWithPrefix(server, PREFIX);
@@ -145,17 +158,24 @@ runCli(async (argv) => {
 
     const measure = async (
       method: string,
-      run: (url: string) => Promise<Omit<Result, 'method' | 'writer' | 'ms'> & { ms?: number }>,
+      run: (url: string) => Promise<Omit<Result, 'method' | 'writer' | 'ms' | 'longestWrite'> & { ms?: number }>,
     ) => {
       const url = await cloneDatabase(server, filled, `${PREFIX}run`);
       await withPgClient(url, (client) => client.query('CHECKPOINT'));
       console.log(`${method}…`);
-      const writer = startConcurrentWriter(url, rows);
+      const t0 = performance.now();
+      const writer = startConcurrentWriter(url, rows, 'users', t0);
+      const observer = await startStallObserver(url, await writer.backendPid(), t0);
       await sleep(500); // the writer's baseline before the backfill starts
       const started = performance.now();
       const outcome = await run(url);
       const elapsed = outcome.ms ?? performance.now() - started;
-      results.push({ method, ms: elapsed, writer: await writer.stop(), ...outcome });
+      const stats = await writer.stop();
+      await observer.stop();
+      const [at, longest] = stats.samples.reduce((max, sample) => (sample[1] > max[1] ? sample : max), [0, 0]);
+      const longestWrite = `${ms(longest)} at ${s(at)}: ${observer.explain(at - longest, at)}`;
+      console.log(`  longest write ${longestWrite}`);
+      results.push({ method, ms: elapsed, writer: stats, ...outcome, longestWrite });
       const left = await withPgClient(url, async (client) =>
         Number((await client.query(`SELECT count(*) AS n FROM users WHERE ${userTimezone.pending}`)).rows[0].n),
       );
@@ -163,20 +183,23 @@ runCli(async (argv) => {
       await dropDatabase(url);
     };
 
-    await measure('one UPDATE', async (url) => {
-      const result = await withPgClient(url, (client) =>
-        client.query(`UPDATE users SET ${userTimezone.set} WHERE ${userTimezone.pending}`),
+    if (only.has('update'))
+      await measure('one UPDATE', async (url) => {
+        const result = await withPgClient(url, (client) =>
+          client.query(`UPDATE users SET ${userTimezone.set} WHERE ${userTimezone.pending}`),
+        );
+        return { rowsDone: result.rowCount ?? 0, finished: true };
+      });
+    if (only.has('loop'))
+      await measure(`loop: UPDATE … WHERE id IN (SELECT … LIMIT ${batchSize})`, (url) =>
+        naiveLoop(url, batchSize, naiveLimitMs),
       );
-      return { rowsDone: result.rowCount ?? 0, finished: true };
-    });
-    await measure(`loop: UPDATE … WHERE id IN (SELECT … LIMIT ${batchSize})`, (url) =>
-      naiveLoop(url, batchSize, naiveLimitMs),
-    );
-    await measure('runner, one process', async (url) => {
-      const run = await runBackfillCommand(demo.dir, url, ['--batch-size', String(batchSize)]);
-      return { rowsDone: rows, finished: true, ms: run.ms, peakMiB: run.peakMiB };
-    });
-    for (const workers of workerCounts) {
+    if (only.has('runner'))
+      await measure('runner, one process', async (url) => {
+        const run = await runBackfillCommand(demo.dir, url, ['--batch-size', String(batchSize)]);
+        return { rowsDone: rows, finished: true, ms: run.ms, peakMiB: run.peakMiB };
+      });
+    for (const workers of only.has('workers') ? workerCounts : []) {
       await measure(`runner, ${workers} queue worker${workers > 1 ? 's' : ''}`, async (url) => {
         const run = await runBackfillCommand(demo.dir, url, [
           '--batch-size',
@@ -205,4 +228,6 @@ runCli(async (argv) => {
     );
   }
   console.log('Totals of the runner include starting Node (and, for workers, pg-boss and the worker processes).');
+  console.log("\nEach method's longest write, and what the writer's backend was doing meanwhile:");
+  for (const r of results) console.log(`- ${r.method}: ${r.longestWrite}`);
 });
