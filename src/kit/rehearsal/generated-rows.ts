@@ -95,6 +95,9 @@ export async function readTableShape(client: pg.ClientBase, table: string): Prom
   return shape;
 }
 
+/** `h` for row `g`: g times an odd number, modulo 2^31, a permutation of the row numbers. */
+export const PERMUTED = 'CROSS JOIN LATERAL (SELECT (g * 2654435761) % 2147483648 AS h) permuted';
+
 /** 0 ≤ skew < 1 for row g, most rows near 0: a few parents or labels get most rows. */
 const SKEW = `power(h / 2147483648.0, 3)`;
 
@@ -188,5 +191,5 @@ export function fillStatement(shape: TableShape): string {
   return `INSERT INTO ${shape.table} (${columns.map((column) => quoteIdentifier(column.name)).join(', ')})
 SELECT ${columns.map((column) => column.value).join(', ')}
   FROM generate_series($1::bigint, $2::bigint) g
- CROSS JOIN LATERAL (SELECT (g * 2654435761) % 2147483648 AS h) permuted${parents.map((parent) => `\n CROSS JOIN ${parent}`).join('')}`;
+ ${PERMUTED}${parents.map((parent) => `\n CROSS JOIN ${parent}`).join('')}`;
 }

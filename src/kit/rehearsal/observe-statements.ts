@@ -167,10 +167,12 @@ const failureOf = (error: unknown) => ({
   message: String((error as Error).message ?? error),
 });
 
-export interface StatementTiming {
+export interface ObserveOptions {
   /** Called as the statement is sent, and as its observation is complete. */
   onStart?(index: number): void;
   onEnd?(index: number, observed: ObservedStatement): void;
+  /** Roll the transaction back at the end instead of committing: to observe and leave no trace. */
+  rollback?: boolean;
 }
 
 /**
@@ -181,7 +183,7 @@ export interface StatementTiming {
 export async function observeInOneTransaction(
   client: pg.ClientBase,
   statements: string[],
-  timing: StatementTiming = {},
+  options: ObserveOptions = {},
 ): Promise<ObservedStatement[]> {
   const observed: ObservedStatement[] = [];
   await client.query('BEGIN');
@@ -189,14 +191,14 @@ export async function observeInOneTransaction(
     let before = await tableStates(client);
     let locksBefore = await tableLocksOf(client, 'self');
     for (const [index, sql] of statements.entries()) {
-      timing.onStart?.(index);
+      options.onStart?.(index);
       const started = performance.now();
       try {
         await client.query(sql);
       } catch (error) {
         const failed = { ms: performance.now() - started, tables: [], inTransaction: true, error: failureOf(error) };
         observed.push(failed);
-        timing.onEnd?.(index, failed);
+        options.onEnd?.(index, failed);
         await client.query('ROLLBACK');
         return observed;
       }
@@ -209,10 +211,10 @@ export async function observeInOneTransaction(
         inTransaction: true,
       };
       observed.push(statement);
-      timing.onEnd?.(index, statement);
+      options.onEnd?.(index, statement);
       [before, locksBefore] = [after, locksAfter];
     }
-    await client.query('COMMIT');
+    await client.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
     return observed;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -24,7 +24,7 @@ import { statementEffects, type TableEffect } from '../sql/statement-effects.ts'
 import { refusedInTransactionBlock } from '../sql/statement-shapes.ts';
 import { type AppTraffic, startAppTraffic } from './app-traffic.ts';
 import { type FilledTable, fillTables } from './fill-tables.ts';
-import { judgeStatement, type RehearsalFinding, type WritesDuring } from './judge-statement.ts';
+import { type JudgeContext, judgeStatement, type RehearsalFinding, type WritesDuring } from './judge-statement.ts';
 import { sampleLocksWhile } from './lock-sampler.ts';
 import { observeAlone, observeInOneTransaction, type ObservedStatement } from './observe-statements.ts';
 import { type WriterStats, writerStats, writesByWindow } from './write-latency.ts';
@@ -80,12 +80,12 @@ export interface Rehearsal {
 }
 
 const SCRATCH_PREFIX = 'kit_rehearse_';
-
-/** A file whose last statement failed ends the rehearsal, as it ends a deploy. */
-const stopped = (files: Array<{ observations: Observation[] }>) =>
-  files.some(({ observations }) => observations.some(({ observed }) => observed.error));
 /** The app writes this long before the first statement, so its first writes aren't measured cold. */
 const WARM_UP_MS = 300;
+
+/** A statement that failed (or a guard that stopped) ends the rehearsal, as it ends a deploy. */
+const stopped = (files: Array<{ observations: Observation[] }>) =>
+  files.some(({ observations }) => observations.some(({ observed }) => observed.error));
 
 /** The tables the rehearsed statements name that exist before them (created ones are empty). */
 function touchedTables(parsed: ParsedStatement[][]): string[] {
@@ -160,7 +160,7 @@ async function measureTarget(url: string, parsed: ParsedStatement[][]): Promise<
 }
 
 /** A statement's observation and when it ran (ms since t0), until the writes can be judged. */
-export interface Observation {
+interface Observation {
   /** Its index among the file's statements. */
   index: number;
   /** What the kit's lock model says it does, with the catalog as it was before the file ran. */
@@ -173,7 +173,7 @@ export interface Observation {
  * Runs one file as the native engine sends it, observing each statement. A statement's window
  * ends when its transaction has committed: writes wait on its locks until then.
  */
-export async function observeFile(
+async function observeFile(
   parsers: SqlParsers,
   sql: string,
   connections: { migration: pg.Client; observer: pg.Client; pid: number },
@@ -221,9 +221,44 @@ export async function observeFile(
   return observations;
 }
 
+type ObservedFile = { fileIndex: number; observations: Observation[] };
+
+const windowsOf = (observed: ObservedFile[]) =>
+  observed.flatMap(({ observations }) => observations.map(({ window }) => window));
+
+/** Each observed statement with its writes (in `windowsOf` order) and its verdict. */
+function judgeObservations(
+  observed: ObservedFile[],
+  files: Array<{ name: string; native: string }>,
+  parsed: ParsedStatement[][],
+  writes: WritesDuring[],
+  context: JudgeContext,
+): RehearsedMigration[] {
+  let window = 0;
+  return observed.map(({ fileIndex, observations }) => ({
+    name: files[fileIndex]!.name,
+    native: files[fileIndex]!.native,
+    statements: observations.map(({ index, predicted, observed: statementObserved }) => {
+      const statement = parsed[fileIndex]![index]!;
+      const during = writes[window++]!;
+      return {
+        line: statement.line,
+        sql: oneLineSql(statement.text),
+        predicted,
+        observed: statementObserved,
+        writes: during,
+        findings: judgeStatement(predicted, statementObserved, during, context),
+      };
+    }),
+  }));
+}
+
 export async function rehearseMigrations(options: RehearsalOptions): Promise<Rehearsal> {
   const parsers = await loadSqlParsers();
-  const files = options.selected.map((name) => ({ name, sql: migrationSql(name, options.migrationsDir) }));
+  const files = options.selected.map((name) => {
+    const sql = migrationSql(name, options.migrationsDir);
+    return { name, sql, native: describePlan(parsers.planScript(sql)) };
+  });
   const parsed = files.map((file) => parsers.parseStatements(file.sql));
   const started = performance.now();
   const { database } = options;
@@ -246,7 +281,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
     );
     const migration = await connectPgClient(prepared.url);
     const observer = await connectPgClient(prepared.url);
-    const observed: Array<{ fileIndex: number; observations: Observation[] }> = [];
+    const observed: ObservedFile[] = [];
     const notRehearsed: string[] = [];
     let writer: WriterStats;
     try {
@@ -270,36 +305,14 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       // recorded) only after that statement's transaction commits.
       writer = await traffic.stop();
     }
-    let problems = 0;
-    const windows = observed.flatMap(({ observations }) => observations.map(({ window }) => window));
-    const writes = writesIn(traffic, windows);
-    let windowIndex = 0;
-    const migrations = observed.map(({ fileIndex, observations }): RehearsedMigration => {
-      const file = files[fileIndex]!;
-      const statements = parsed[fileIndex]!;
-      return {
-        name: file.name,
-        native: describePlan(parsers.planScript(file.sql)),
-        statements: observations.map(({ index, predicted, observed: statementObserved }) => {
-          const statement = statements[index]!;
-          const during = writes[windowIndex++]!;
-          const findings = judgeStatement(predicted, statementObserved, during, {
-            rows: (table) => rows.get(table),
-            maxRows: options.maxRows,
-            writerBudgetMs: options.writerBudgetMs,
-          });
-          problems += findings.filter((finding) => finding.problem).length;
-          return {
-            line: statement.line,
-            sql: oneLineSql(statement.text),
-            predicted,
-            observed: statementObserved,
-            writes: during,
-            findings,
-          };
-        }),
-      };
+    const migrations = judgeObservations(observed, files, parsed, writesIn(traffic, windowsOf(observed)), {
+      rows: (table) => rows.get(table),
+      maxRows: options.maxRows,
+      writerBudgetMs: options.writerBudgetMs,
     });
+    const problems = migrations
+      .flatMap((migration) => migration.statements.flatMap((statement) => statement.findings))
+      .filter((finding) => finding.problem).length;
     return {
       where,
       tables: prepared.tables,
