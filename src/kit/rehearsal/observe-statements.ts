@@ -223,8 +223,8 @@ export async function observeInOneTransaction(
 }
 
 /**
- * Runs one statement outside a transaction block, with `sampledLocks` (what a sampler on another
- * connection saw this backend hold while it ran) standing in for the locks it took.
+ * Runs one statement outside a transaction block, `sampleLocks` (a sampler on another
+ * connection, watching this backend while it runs) standing in for reading its own locks.
  */
 export async function observeAlone(
   client: pg.ClientBase,

@@ -10,9 +10,9 @@ import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { loadSqlParsers, type SqlParsers } from '#kit/sql/parse-statements.ts';
-import { lockModeOf } from '#kit/rehearsal/observe-statements.ts';
+import { lockModeOf, strongestLock } from '#kit/rehearsal/observe-statements.ts';
 import { type CatalogFacts, readCatalogFacts } from '#kit/sql/catalog-facts.ts';
-import { blocksWrites, type LockMode, statementEffects } from '#kit/sql/statement-effects.ts';
+import { blocksWrites, statementEffects } from '#kit/sql/statement-effects.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
 const t = useTestDatabase({ demo: true });
@@ -81,16 +81,6 @@ const CASES: Array<[string, string[], boolean]> = [
   ['DO $$ BEGIN CREATE INDEX posts_title_idx ON posts (title); END $$', ['posts SHARE build'], true],
 ];
 
-/** PostgreSQL's lock modes, weakest first: "the strongest lock a table is held in" compares by this. */
-const STRENGTH: LockMode[] = [
-  'ROW EXCLUSIVE',
-  'SHARE UPDATE EXCLUSIVE',
-  'SHARE',
-  'SHARE ROW EXCLUSIVE',
-  'EXCLUSIVE',
-  'ACCESS EXCLUSIVE',
-];
-
 /**
  * The strongest lock this session holds on each of `tables` after running `sql` in a transaction.
  * An index stands for its table, as in the model: DROP INDEX's lock is on the table.
@@ -115,7 +105,7 @@ async function observedLocks(client: pg.Client, sql: string, names: string[]): P
     );
     return oids.map((oid, index) => {
       const modes = rows.filter((row) => row.oid === oid).map((row) => lockModeOf(row.mode));
-      return `${names[index]} ${STRENGTH.filter((mode) => modes.includes(mode)).at(-1) ?? 'none'}`;
+      return `${names[index]} ${strongestLock(modes.filter((mode) => mode !== undefined)) ?? 'none'}`;
     });
   } finally {
     await client.query('ROLLBACK');
