@@ -7,12 +7,26 @@
  * Statement boundaries and line numbers come from the kit's lexer (split-statements.ts), the same
  * ones the stand-in and the native-engine model use, so a finding points where they would fail.
  */
+import type { Node as PgNode } from '@pgsql/types';
 import { loadNativeParser, type ScriptPlan } from './native-script-plan.ts';
 import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
 
-/** A node of libpg-query's JSON tree. */
+/** A node of libpg-query's JSON tree, untyped: the readers that haven't moved to `nodeAs` yet. */
 // biome-ignore lint/suspicious/noExplicitAny: libpg-query's JSON tree, read field by field
 export type Node = Record<string, any>;
+
+/** The kinds of libpg-query's typed tree (@pgsql/types, the types libpg-query ships with). */
+type NodeKind = PgNode extends infer N ? (N extends Record<infer K, unknown> ? K : never) : never;
+export type NodeOf<K extends NodeKind> = Extract<PgNode, Record<K, unknown>>[K];
+
+/** A node's fields, typed, when it is a `kind` (`nodeAs(cmd.def, 'ColumnDef')`); else undefined. */
+export function nodeAs<K extends NodeKind>(node: PgNode | Node | undefined, kind: K): NodeOf<K> | undefined {
+  return node && kind in node ? (node as Record<K, NodeOf<K>>)[kind] : undefined;
+}
+
+/** A statement's body, typed, when the statement is a `kind`; else undefined. */
+export const bodyAs = <K extends NodeKind>(statement: ParsedStatement, kind: K): NodeOf<K> | undefined =>
+  statement.kind === kind ? (statement.body as NodeOf<K>) : undefined;
 
 export interface ParsedStatement extends SqlStatement {
   /** The node's kind (`AlterTableStmt`, `DoStmt`, …); undefined when PostgreSQL's parser refuses the text. */

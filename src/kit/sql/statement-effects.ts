@@ -12,10 +12,12 @@
  * on the other table) comes from `catalog` when there is a database to read (catalog-facts.ts).
  */
 import { type CatalogFacts, foreignKeysAround, NO_CATALOG } from './catalog-facts.ts';
+import type { ColumnDef, Constraint, ConstrType, Node as PgNode } from '@pgsql/types';
 import {
+  bodyAs,
   hasOption,
   lastName,
-  type Node,
+  nodeAs,
   type ParsedStatement,
   relationName,
   SERIAL_TYPES,
@@ -75,20 +77,32 @@ const LOCK_MODES: Record<number, LockMode> = {
   8: 'ACCESS EXCLUSIVE',
 };
 
+/** The constraints of a column definition, typed. */
+const constraintsOf = (column: ColumnDef): Constraint[] =>
+  (column.constraints ?? []).flatMap((node) => nodeAs(node, 'Constraint') ?? []);
+
+const isOneOf = (constraint: Constraint, ...types: ConstrType[]) =>
+  constraint.contype !== undefined && types.includes(constraint.contype);
+
+/** `schema.table` of a node list naming a relation (DROP's objects): `["public", "posts"]`. */
+const qualifiedName = (names: PgNode | undefined, dropLast = false) => {
+  const items = (nodeAs(names, 'List')?.items ?? []).map((item) => nodeAs(item, 'String')?.sval ?? '');
+  return (dropLast ? items.slice(0, -1) : items).join('.');
+};
+
 /** The work an added column causes: a rewrite when every row needs its own value. */
-function addColumnWork(column: Node): { work: Work; note?: string } {
+function addColumnWork(column: ColumnDef): { work: Work; note?: string } {
   if (SERIAL_TYPES.has(lastName(column.typeName?.names) ?? ''))
     return { work: 'rewrite', note: 'serial: a volatile default' };
-  const constraints: Node[] = (column.constraints ?? []).map((c: Node) => c.Constraint);
+  const constraints = constraintsOf(column);
   const defaultExpr = constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr;
-  const fn = lastName(defaultExpr?.FuncCall?.funcname);
+  const fn = lastName(nodeAs(defaultExpr, 'FuncCall')?.funcname);
   if (fn && VOLATILE_DEFAULTS.has(fn)) return { work: 'rewrite', note: `volatile default ${fn}()` };
-  if (constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) {
+  if (constraints.some((c) => isOneOf(c, 'CONSTR_IDENTITY', 'CONSTR_GENERATED'))) {
     return { work: 'rewrite', note: 'identity or generated' };
   }
-  if (constraints.some((c) => c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE'))
-    return { work: 'build' };
-  if (constraints.some((c) => c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN')) return { work: 'scan' };
+  if (constraints.some((c) => isOneOf(c, 'CONSTR_PRIMARY', 'CONSTR_UNIQUE'))) return { work: 'build' };
+  if (constraints.some((c) => isOneOf(c, 'CONSTR_CHECK', 'CONSTR_FOREIGN'))) return { work: 'scan' };
   if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL') && !defaultExpr) {
     return { work: 'scan', note: 'NOT NULL without a default fails on a table with rows' };
   }
@@ -106,91 +120,85 @@ const dropsForeignKeyTriggers = (other: string, what: string): TableEffect => ({
   what,
 });
 
-function alterTableEffects(stmt: Node, catalog: CatalogFacts): TableEffect[] {
+/** A referenced table takes SHARE ROW EXCLUSIVE while a foreign key to it is added. */
+const referencedBy = (constraint: Constraint, table: string): TableEffect => ({
+  table: relationName(constraint.pktable),
+  lock: 'SHARE ROW EXCLUSIVE',
+  work: 'catalog',
+  what: `referenced by ${table}`,
+});
+
+const ADDED_KEY_KINDS: Partial<Record<ConstrType, string>> = {
+  CONSTR_UNIQUE: 'UNIQUE',
+  CONSTR_PRIMARY: 'PRIMARY KEY',
+  CONSTR_EXCLUSION: 'EXCLUDE',
+};
+
+function addConstraintEffects(c: Constraint, table: string): TableEffect[] {
+  const validated = !c.skip_validation;
+  if (c.contype === 'CONSTR_FOREIGN') {
+    const what = `FOREIGN KEY → ${relationName(c.pktable)}${validated ? '' : ' NOT VALID'}`;
+    return [{ table, lock: 'SHARE ROW EXCLUSIVE', work: validated ? 'scan' : 'catalog', what }, referencedBy(c, table)];
+  }
+  if (c.contype === 'CONSTR_CHECK') {
+    const what = `CHECK ${c.conname ?? ''}${validated ? '' : ' NOT VALID'}`.trim();
+    return [{ table, lock: 'ACCESS EXCLUSIVE', work: validated ? 'scan' : 'catalog', what }];
+  }
+  const kind = c.contype && ADDED_KEY_KINDS[c.contype];
+  if (kind) {
+    const what = `${kind}${c.indexname ? ` USING INDEX ${c.indexname}` : ''}`;
+    return [{ table, lock: 'ACCESS EXCLUSIVE', work: c.indexname ? 'catalog' : 'build', what }];
+  }
+  return [{ table, lock: 'ACCESS EXCLUSIVE', work: 'catalog', what: `ADD CONSTRAINT ${c.conname ?? ''}`.trim() }];
+}
+
+function alterTableEffects(statement: ParsedStatement, catalog: CatalogFacts): TableEffect[] {
+  const stmt = bodyAs(statement, 'AlterTableStmt');
+  if (stmt?.objtype !== 'OBJECT_TABLE') return [];
   const table = relationName(stmt.relation);
   const effects: TableEffect[] = [];
   const keys = foreignKeysAround(catalog, table);
-  for (const { AlterTableCmd: cmd } of stmt.cmds ?? []) {
+  for (const cmd of (stmt.cmds ?? []).flatMap((node) => nodeAs(node, 'AlterTableCmd') ?? [])) {
     const at = (lock: LockMode, work: Work, what: string, extra: Partial<TableEffect> = {}) =>
       effects.push({ table, lock, work, what, ...extra });
+    const column = cmd.name ?? '';
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
-        const column = cmd.def.ColumnDef;
-        const { work, note } = addColumnWork(column);
-        at('ACCESS EXCLUSIVE', work, `ADD COLUMN ${column.colname}${note ? ` (${note})` : ''}`);
-        for (const { Constraint: c } of column.constraints ?? []) {
-          if (c.contype === 'CONSTR_FOREIGN') {
-            effects.push({
-              table: relationName(c.pktable),
-              lock: 'SHARE ROW EXCLUSIVE',
-              work: 'catalog',
-              what: `referenced by ${table}`,
-            });
-          }
-        }
+        const added = nodeAs(cmd.def, 'ColumnDef');
+        if (!added) break;
+        const { work, note } = addColumnWork(added);
+        at('ACCESS EXCLUSIVE', work, `ADD COLUMN ${added.colname}${note ? ` (${note})` : ''}`);
+        for (const c of constraintsOf(added).filter((c) => c.contype === 'CONSTR_FOREIGN'))
+          effects.push(referencedBy(c, table));
         break;
       }
       case 'AT_AlterColumnType':
-        at('ACCESS EXCLUSIVE', 'rewrite', `ALTER COLUMN ${cmd.name} TYPE (a rewrite unless binary-coercible)`);
-        for (const key of keys.outgoing.filter((k) => k.columns.includes(cmd.name)))
+        at('ACCESS EXCLUSIVE', 'rewrite', `ALTER COLUMN ${column} TYPE (a rewrite unless binary-coercible)`);
+        for (const key of keys.outgoing.filter((k) => k.columns.includes(column)))
           effects.push(dropsForeignKeyTriggers(key.parent, `rebuilds ${key.name} of ${table}`));
-        for (const key of keys.incoming.filter((k) => k.parentColumns.includes(cmd.name)))
+        for (const key of keys.incoming.filter((k) => k.parentColumns.includes(column)))
           effects.push(dropsForeignKeyTriggers(key.table, `rebuilds ${key.name} → ${table}`));
         break;
       case 'AT_DropColumn':
-        at('ACCESS EXCLUSIVE', 'catalog', `DROP COLUMN ${cmd.name}`);
-        for (const key of keys.outgoing.filter((k) => k.columns.includes(cmd.name)))
+        at('ACCESS EXCLUSIVE', 'catalog', `DROP COLUMN ${column}`);
+        for (const key of keys.outgoing.filter((k) => k.columns.includes(column)))
           effects.push(dropsForeignKeyTriggers(key.parent, `drops ${key.name} of ${table}`));
         break;
       case 'AT_DropConstraint':
-        at('ACCESS EXCLUSIVE', 'catalog', `DROP CONSTRAINT ${cmd.name}`);
-        for (const key of keys.outgoing.filter((k) => k.name === cmd.name))
+        at('ACCESS EXCLUSIVE', 'catalog', `DROP CONSTRAINT ${column}`);
+        for (const key of keys.outgoing.filter((k) => k.name === column))
           effects.push(dropsForeignKeyTriggers(key.parent, `drops ${key.name} of ${table}`));
         break;
       case 'AT_SetNotNull':
-        at('ACCESS EXCLUSIVE', 'scan', `SET NOT NULL ${cmd.name}`, { notNullColumn: cmd.name });
+        at('ACCESS EXCLUSIVE', 'scan', `SET NOT NULL ${column}`, { notNullColumn: column });
         break;
       case 'AT_AddConstraint': {
-        const c = cmd.def.Constraint;
-        const validated = !c.skip_validation;
-        if (c.contype === 'CONSTR_FOREIGN') {
-          at(
-            'SHARE ROW EXCLUSIVE',
-            validated ? 'scan' : 'catalog',
-            `FOREIGN KEY → ${relationName(c.pktable)}${validated ? '' : ' NOT VALID'}`,
-          );
-          effects.push({
-            table: relationName(c.pktable),
-            lock: 'SHARE ROW EXCLUSIVE',
-            work: 'catalog',
-            what: `referenced by ${table}`,
-          });
-        } else if (c.contype === 'CONSTR_CHECK') {
-          at(
-            'ACCESS EXCLUSIVE',
-            validated ? 'scan' : 'catalog',
-            `CHECK ${c.conname ?? ''}${validated ? '' : ' NOT VALID'}`.trim(),
-          );
-        } else if (
-          c.contype === 'CONSTR_UNIQUE' ||
-          c.contype === 'CONSTR_PRIMARY' ||
-          c.contype === 'CONSTR_EXCLUSION'
-        ) {
-          const kind = { CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_EXCLUSION: 'EXCLUDE' }[
-            c.contype as string
-          ];
-          at(
-            'ACCESS EXCLUSIVE',
-            c.indexname ? 'catalog' : 'build',
-            `${kind}${c.indexname ? ` USING INDEX ${c.indexname}` : ''}`,
-          );
-        } else {
-          at('ACCESS EXCLUSIVE', 'catalog', `ADD CONSTRAINT ${c.conname ?? ''}`.trim());
-        }
+        const added = nodeAs(cmd.def, 'Constraint');
+        if (added) effects.push(...addConstraintEffects(added, table));
         break;
       }
       case 'AT_ValidateConstraint':
-        at('SHARE UPDATE EXCLUSIVE', 'scan', `VALIDATE CONSTRAINT ${cmd.name}`);
+        at('SHARE UPDATE EXCLUSIVE', 'scan', `VALIDATE CONSTRAINT ${column}`);
         break;
       case 'AT_AttachPartition':
         at('SHARE UPDATE EXCLUSIVE', 'scan', 'ATTACH PARTITION');
@@ -204,7 +212,7 @@ function alterTableEffects(stmt: Node, catalog: CatalogFacts): TableEffect[] {
         at(
           'ACCESS EXCLUSIVE',
           'catalog',
-          cmd.subtype
+          String(cmd.subtype)
             .replace('AT_', '')
             .replace(/([a-z])([A-Z])/g, '$1 $2')
             .toUpperCase(),
@@ -214,160 +222,170 @@ function alterTableEffects(stmt: Node, catalog: CatalogFacts): TableEffect[] {
   return effects;
 }
 
+function createTableEffects(statement: ParsedStatement): TableEffect[] {
+  const stmt = bodyAs(statement, 'CreateStmt');
+  if (!stmt) return [];
+  const table = relationName(stmt.relation);
+  const constraints = (stmt.tableElts ?? []).flatMap((element) => {
+    const own = nodeAs(element, 'Constraint');
+    if (own) return [own];
+    const column = nodeAs(element, 'ColumnDef');
+    return column ? constraintsOf(column) : [];
+  });
+  return [
+    { table, lock: 'ACCESS EXCLUSIVE', work: 'new table', what: 'CREATE TABLE' },
+    ...constraints
+      .filter((c) => c.contype === 'CONSTR_FOREIGN')
+      .map((c) => ({ ...referencedBy(c, table), what: `referenced by new ${table}` })),
+  ];
+}
+
+function dropEffects(statement: ParsedStatement, catalog: CatalogFacts): TableEffect[] {
+  const stmt = bodyAs(statement, 'DropStmt');
+  if (!stmt) return [];
+  const objects = stmt.objects ?? [];
+  if (stmt.removeType === 'OBJECT_TRIGGER') {
+    return objects.map((object) => ({
+      table: qualifiedName(object, true),
+      lock: 'ACCESS EXCLUSIVE',
+      work: 'catalog',
+      what: 'DROP TRIGGER',
+    }));
+  }
+  if (stmt.removeType === 'OBJECT_INDEX') {
+    return objects.map((object) => {
+      const named = qualifiedName(object);
+      return {
+        // The index's table, where the catalog says: that is where writers wait.
+        table: catalog.tableOfIndex(named) ?? named,
+        lock: stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+        work: 'catalog',
+        what: `DROP INDEX${stmt.concurrent ? ' CONCURRENTLY' : ''}`,
+      };
+    });
+  }
+  if (stmt.removeType !== 'OBJECT_TABLE') return [];
+  return objects.flatMap((object): TableEffect[] => {
+    const named = qualifiedName(object);
+    const keys = foreignKeysAround(catalog, named);
+    return [
+      { table: named, lock: 'ACCESS EXCLUSIVE', work: 'catalog', what: 'DROP TABLE' },
+      ...keys.outgoing.map((key) => dropsForeignKeyTriggers(key.parent, `drops ${key.name} of ${named}`)),
+      ...(stmt.behavior === 'DROP_CASCADE'
+        ? keys.incoming.map((key) => dropsForeignKeyTriggers(key.table, `CASCADE drops ${key.name}`))
+        : []),
+    ];
+  });
+}
+
+/** The tables of a statement's RangeVar list (TRUNCATE, LOCK), each with one effect. */
+const eachRelation = (relations: PgNode[] | undefined, effect: Omit<TableEffect, 'table'>): TableEffect[] =>
+  (relations ?? []).map((relation) => ({ table: relationName(nodeAs(relation, 'RangeVar')), ...effect }));
+
 /**
  * The effects of one parsed statement; a DO block's are those of the SQL in its body. `catalog`:
  * the database's indexes and foreign keys, where there is one to read.
  */
 export function statementEffects(statement: ParsedStatement, catalog: CatalogFacts = NO_CATALOG): TableEffect[] {
-  const { kind, body } = statement;
-  switch (kind) {
-    case 'CreateStmt': {
-      const table = relationName(body.relation);
-      const effects: TableEffect[] = [{ table, lock: 'ACCESS EXCLUSIVE', work: 'new table', what: 'CREATE TABLE' }];
-      const constraints = (body.tableElts ?? []).flatMap((element: Node) =>
-        element.Constraint
-          ? [element.Constraint]
-          : (element.ColumnDef?.constraints ?? []).map((c: Node) => c.Constraint),
-      );
-      for (const c of constraints) {
-        if (c.contype === 'CONSTR_FOREIGN') {
-          effects.push({
-            table: relationName(c.pktable),
-            lock: 'SHARE ROW EXCLUSIVE',
-            work: 'catalog',
-            what: `referenced by new ${table}`,
-          });
-        }
-      }
-      return effects;
-    }
-    case 'IndexStmt':
+  switch (statement.kind) {
+    case 'CreateStmt':
+      return createTableEffects(statement);
+    case 'AlterTableStmt':
+      return alterTableEffects(statement, catalog);
+    case 'DropStmt':
+      return dropEffects(statement, catalog);
+    case 'IndexStmt': {
+      const stmt = bodyAs(statement, 'IndexStmt')!;
       return [
         {
-          table: relationName(body.relation),
-          lock: body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
+          table: relationName(stmt.relation),
+          lock: stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
           work: 'build',
-          what: `CREATE ${body.unique ? 'UNIQUE ' : ''}INDEX${body.concurrent ? ' CONCURRENTLY' : ''}`,
+          what: `CREATE ${stmt.unique ? 'UNIQUE ' : ''}INDEX${stmt.concurrent ? ' CONCURRENTLY' : ''}`,
         },
       ];
-    case 'AlterTableStmt':
-      return body.objtype === 'OBJECT_TABLE' ? alterTableEffects(body, catalog) : [];
-    case 'RenameStmt':
-      return body.relation
+    }
+    case 'RenameStmt': {
+      const stmt = bodyAs(statement, 'RenameStmt')!;
+      return stmt.relation
         ? [
             {
-              table: relationName(body.relation),
+              table: relationName(stmt.relation),
               lock: 'ACCESS EXCLUSIVE',
               work: 'catalog',
-              what: `RENAME ${String(body.renameType).replace('OBJECT_', '')}`,
+              what: `RENAME ${String(stmt.renameType).replace('OBJECT_', '')}`,
             },
           ]
         : [];
-    case 'DropStmt': {
-      if (body.removeType === 'OBJECT_TRIGGER') {
-        return (body.objects ?? []).map((object: Node) => ({
-          table: (object.List?.items ?? [])
-            .slice(0, -1)
-            .map((item: Node) => item.String?.sval)
-            .join('.'),
-          lock: 'ACCESS EXCLUSIVE',
-          work: 'catalog',
-          what: 'DROP TRIGGER',
-        }));
-      }
-      if (body.removeType !== 'OBJECT_TABLE' && body.removeType !== 'OBJECT_INDEX') return [];
-      const index = body.removeType === 'OBJECT_INDEX';
-      return (body.objects ?? []).flatMap((object: Node): TableEffect[] => {
-        const named = (object.List?.items ?? []).map((item: Node) => item.String?.sval).join('.');
-        if (index) {
-          return [
-            {
-              // The index's table, where the catalog says: that is where writers wait.
-              table: catalog.tableOfIndex(named) ?? named,
-              lock: body.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE',
-              work: 'catalog',
-              what: `DROP INDEX${body.concurrent ? ' CONCURRENTLY' : ''}`,
-            },
-          ];
-        }
-        const keys = foreignKeysAround(catalog, named);
-        return [
-          { table: named, lock: 'ACCESS EXCLUSIVE', work: 'catalog', what: 'DROP TABLE' },
-          ...keys.outgoing.map((key) => dropsForeignKeyTriggers(key.parent, `drops ${key.name} of ${named}`)),
-          ...(body.behavior === 'DROP_CASCADE'
-            ? keys.incoming.map((key) => dropsForeignKeyTriggers(key.table, `CASCADE drops ${key.name}`))
-            : []),
-        ];
-      });
     }
     case 'UpdateStmt':
-    case 'DeleteStmt':
-      return [
-        {
-          table: relationName(body.relation),
-          lock: 'ROW EXCLUSIVE',
-          work: 'rows',
-          what: kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE',
-        },
-      ];
-    case 'InsertStmt':
-      return [
-        { table: relationName(body.relation), lock: 'ROW EXCLUSIVE', work: 'rows', what: 'INSERT', blocksNobody: true },
-      ];
+    case 'DeleteStmt': {
+      const relation = (bodyAs(statement, 'UpdateStmt') ?? bodyAs(statement, 'DeleteStmt'))?.relation;
+      const what = statement.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
+      return [{ table: relationName(relation), lock: 'ROW EXCLUSIVE', work: 'rows', what }];
+    }
+    case 'InsertStmt': {
+      const table = relationName(bodyAs(statement, 'InsertStmt')?.relation);
+      return [{ table, lock: 'ROW EXCLUSIVE', work: 'rows', what: 'INSERT', blocksNobody: true }];
+    }
     case 'TruncateStmt':
-      return (body.relations ?? []).map((relation: Node) => ({
-        table: relationName(relation.RangeVar),
+      return eachRelation(bodyAs(statement, 'TruncateStmt')?.relations, {
         lock: 'ACCESS EXCLUSIVE',
         work: 'catalog',
         what: 'TRUNCATE',
-      }));
+      });
     case 'VacuumStmt': {
-      const full = hasOption(body.options, 'full');
-      return (body.rels ?? []).map((rel: Node) => ({
-        table: relationName(rel.VacuumRelation?.relation),
+      const stmt = bodyAs(statement, 'VacuumStmt')!;
+      const full = hasOption(stmt.options, 'full');
+      return (stmt.rels ?? []).map((rel) => ({
+        table: relationName(nodeAs(rel, 'VacuumRelation')?.relation),
         lock: full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
         work: full ? 'rewrite' : 'scan',
-        what: full ? 'VACUUM FULL' : body.is_vacuumcmd ? 'VACUUM' : 'ANALYZE',
+        what: full ? 'VACUUM FULL' : stmt.is_vacuumcmd ? 'VACUUM' : 'ANALYZE',
       }));
     }
-    case 'ClusterStmt':
-      return body.relation
-        ? [{ table: relationName(body.relation), lock: 'ACCESS EXCLUSIVE', work: 'rewrite', what: 'CLUSTER' }]
+    case 'ClusterStmt': {
+      const relation = bodyAs(statement, 'ClusterStmt')?.relation;
+      return relation
+        ? [{ table: relationName(relation), lock: 'ACCESS EXCLUSIVE', work: 'rewrite', what: 'CLUSTER' }]
         : [];
-    case 'CreateTrigStmt':
-      return [
-        { table: relationName(body.relation), lock: 'SHARE ROW EXCLUSIVE', work: 'catalog', what: 'CREATE TRIGGER' },
-      ];
-    case 'RefreshMatViewStmt':
+    }
+    case 'CreateTrigStmt': {
+      const table = relationName(bodyAs(statement, 'CreateTrigStmt')?.relation);
+      return [{ table, lock: 'SHARE ROW EXCLUSIVE', work: 'catalog', what: 'CREATE TRIGGER' }];
+    }
+    case 'RefreshMatViewStmt': {
+      const stmt = bodyAs(statement, 'RefreshMatViewStmt')!;
       return [
         {
-          table: relationName(body.relation),
-          lock: body.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE',
+          table: relationName(stmt.relation),
+          lock: stmt.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE',
           work: 'rewrite',
           what: 'REFRESH MATERIALIZED VIEW',
         },
       ];
+    }
     case 'DoStmt':
       return statement.inner
         .flatMap((inner) => statementEffects(inner, catalog))
         .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` }));
-    case 'LockStmt':
-      return (body.relations ?? []).map((relation: Node) => ({
-        table: relationName(relation.RangeVar),
-        lock: LOCK_MODES[body.mode as number] ?? 'ACCESS EXCLUSIVE',
+    case 'LockStmt': {
+      const stmt = bodyAs(statement, 'LockStmt')!;
+      return eachRelation(stmt.relations, {
+        lock: LOCK_MODES[stmt.mode ?? 8] ?? 'ACCESS EXCLUSIVE',
         work: 'catalog',
         what: 'LOCK TABLE',
-      }));
+      });
+    }
     case 'ReindexStmt': {
-      if (!body.relation) return []; // a whole schema or database: refused in a transaction, reported by the linter
-      const concurrent = hasOption(body.params, 'concurrently');
+      const stmt = bodyAs(statement, 'ReindexStmt')!;
+      if (!stmt.relation) return []; // a whole schema or database: refused in a transaction, reported by the linter
+      const concurrent = hasOption(stmt.params, 'concurrently');
+      const named = relationName(stmt.relation);
       return [
         {
           // REINDEX INDEX names the index; the lock on its table is what writers meet.
-          table:
-            body.kind === 'REINDEX_OBJECT_INDEX'
-              ? (catalog.tableOfIndex(relationName(body.relation)) ?? relationName(body.relation))
-              : relationName(body.relation),
+          table: stmt.kind === 'REINDEX_OBJECT_INDEX' ? (catalog.tableOfIndex(named) ?? named) : named,
           lock: concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
           work: 'build',
           what: `REINDEX${concurrent ? ' CONCURRENTLY' : ''}`,
