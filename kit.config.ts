@@ -15,6 +15,6 @@ export default defineKitConfig({
   referenceTables,
   // What this service sets differently from the kit's policy (DEFAULT_POLICY in
   // src/kit/kit-config.ts: the plan gate's row limit, data probes, deploy retries and preflight,
-  // lint rules turned off with a reason), e.g.:
+  // the rehearsal's rows and write budget, lint rules turned off with a reason), e.g.:
   // policy: { planMaxRows: 1_000_000, lintRulesOff: { 'prefer-jsonb': 'json values are never compared here' } },
 });
