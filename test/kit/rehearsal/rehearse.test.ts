@@ -3,8 +3,10 @@
  * --create-only` writes it for a new index, a new relation (its foreign key) and a new required
  * field, on tables of 20,000 generated rows (`--max-rows 10000` makes that production size):
  * it fails on each of the three with what PostgreSQL did (the lock, the scan, the refusal) and
- * the writes' wait, and passes once `migrate:lint --fix` has rewritten the migration. The first
- * run is the real command; the second calls the same library in-process.
+ * the writes' wait, and passes once `migrate:lint --fix` has rewritten the migration. On a clone
+ * given as `--target` it runs what is pending there, on the clone's rows; the database
+ * `DATABASE_URL` names is refused as a target. The first and last runs are the real command; the
+ * others call the same library in-process.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,12 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
+import { dropDatabase } from '#kit/db/scratch-databases.ts';
+import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
 import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 import { projectRoot } from '#kit/project-paths.ts';
 import { rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
 import { scriptCommand } from '#kit/script-command.ts';
+import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
+import { fillPostsByOneAuthor } from '../support/plan-fixtures.ts';
 
 const NAME = '29991231000000_reviewers_and_nicknames';
 // As Prisma 7 generates it for `@@index([title])` on Post, `reviewer User? @relation(…)` on Post,
@@ -92,6 +98,36 @@ it('fails a generated migration on what PostgreSQL did: the lock, the scan, the 
   expect(await scratchDatabases()).toBe(0);
 });
 
+it('on a clone given as --target: the migrations pending there, on its own rows, and the clone keeps them', async () => {
+  const target = await cloneDemoDatabase();
+  await fillPostsByOneAuthor(target, 20_000);
+  const pending = (await readMigrationHistory(target, dir)).pending;
+  expect(pending).toEqual([NAME]);
+  const rehearsal = await rehearseMigrations({
+    migrationsDir: dir,
+    all: migrationFolders(dir),
+    selected: pending,
+    database: { kind: 'target', url: target },
+    rowsFor: () => 1, // a clone is never filled
+    maxRows: 10_000,
+    readerHoldMs: 0,
+    log: () => undefined,
+  });
+  expect(rehearsal.where).toBe(`--target ${new URL(target).host}${new URL(target).pathname}`);
+  expect(rehearsal.tables).toEqual(
+    expect.arrayContaining([{ table: 'posts', rows: expect.any(Number), generated: false }]),
+  );
+  expect(rehearsal.tables.find((table) => table.table === 'posts')!.rows).toBeGreaterThan(19_000);
+  const kinds = rehearsal.migrations[0]!.statements.flatMap((statement) => statement.findings.map((f) => f.kind));
+  // The index build scans the clone's 20,000 posts under SHARE; the required column is refused
+  // (posts has rows, users one). The users table is under the limit: its lock is no finding.
+  expect(kinds).toEqual(['blocks-writes', 'blocks-writes', 'failed']);
+  // What ran stays on the clone: it is the clone's to throw away, not the rehearsal's.
+  const index = await withPgClient(target, (client) => client.query(`SELECT to_regclass('posts_title_idx') AS i`));
+  expect(index.rows[0].i).toBe('posts_title_idx');
+  await dropDatabase(target);
+});
+
 it('passes once migrate:lint --fix has rewritten it; the phased NOT NULL stops at its guard, as a deploy would', async () => {
   const [report] = await applyFixes(dir, [NAME], join(scratch, 'backfills'));
   expect(report!.refused).toEqual([]);
@@ -136,4 +172,20 @@ it('passes once migrate:lint --fix has rewritten it; the phased NOT NULL stops a
   ]);
   expect(rehearsal.writer.writes).toBeGreaterThan(0);
   expect(rehearsal.writer.failures).toEqual([]);
+});
+
+it('refuses as --target the database DATABASE_URL points at, in one line, before anything runs', async () => {
+  const database = await cloneDemoDatabase();
+  const run = spawnSync(...scriptCommand('migrate-rehearse', ['--migrations', dir, '--target', database]), {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: database },
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr.trim()).toBe(
+    'error: --target is the database DATABASE_URL points at: a rehearsal writes to its target. Point it at a clone (a Neon or Supabase branch, an RDS clone, a restored backup).',
+  );
+  // Nothing ran: the generated migration is still pending there.
+  expect((await readMigrationHistory(database, dir)).pending).toContain(NAME);
+  await dropDatabase(database);
 });
