@@ -24,7 +24,6 @@ import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { migrationsDir } from '#kit/project-paths.ts';
 import { formatRehearsal, rehearsalJson } from '#kit/rehearsal/format-rehearsal.ts';
-import { UnfillableTable } from '#kit/rehearsal/generated-rows.ts';
 import { type RehearsalDatabase, rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
 import { runCli } from '#kit/run-cli.ts';
 import kitConfig from '../kit.config.ts';
@@ -130,8 +129,6 @@ runCli(async (argv) => {
     writerBudgetMs: policy.rehearseWriterBudgetMs || undefined,
     log,
   }).catch((error: { code?: string }) => {
-    if (error instanceof UnfillableTable)
-      throw new CliError(`Can't fill ${error.message}. Rehearse on a clone with real rows instead: --target <url>.`);
     if (error.code === '42501')
       throw new CliError(
         'The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>.',

@@ -1,8 +1,10 @@
 /**
- * Runs a command-line entry point: loads `.env`, and turns an expected failure (CliError, a
- * connection failure, a permission PostgreSQL denied) into one line on stderr and a non-zero
- * exit, with any password in it scrubbed. Anything else is a bug and is printed with its stack.
+ * Runs a command-line entry point: loads `.env`, and turns an expected failure (a KitError, a
+ * CliError, a connection failure, a permission PostgreSQL denied) into one line on stderr and a
+ * non-zero exit, with any password in it scrubbed. Anything else is a bug and is printed with its
+ * stack.
  */
+import { relative } from 'node:path';
 import { BundleError } from './build/bundle-if-stale.mjs';
 import { CliError } from './cli-error.ts';
 import { describeConnectionFailure } from './db/connection-errors.ts';
@@ -10,6 +12,8 @@ import { permissionError } from './db/permission-errors.ts';
 import { scrubSecret } from './db/connection-url.ts';
 import { currentDatabaseUrl } from './db/database-url.ts';
 import { loadEnv } from './env.ts';
+import { KitError } from './kit-error.ts';
+import { projectRoot } from './project-paths.ts';
 
 const START_HINT = 'Is the server running? For the embedded one: npm run db:start (npm run db:status says which).';
 
@@ -48,10 +52,21 @@ function databaseUrlIfAny(): string | undefined {
   }
 }
 
+/** `prisma/reference/roles.jsonl:4: not valid JSON. Each line must be one JSON object.` */
+export function formatKitError(error: KitError): string {
+  const file = error.file === undefined ? '' : relative(projectRoot, error.file) || error.file;
+  const where = file ? `${file}${error.line === undefined ? '' : `:${error.line}`}: ` : '';
+  return `${where}${error.problem}.${error.fix ? ` ${error.fix}` : ''}`;
+}
+
 export function runCli(main: (args: string[]) => Promise<void>): void {
   loadEnv();
   main(process.argv.slice(2)).catch((caught: unknown) => {
     const error = asConnectionError(caught) ?? permissionError(caught, databaseUrlIfAny()) ?? caught;
+    if (error instanceof KitError) {
+      console.error(`error: ${scrubSecret(formatKitError(error), databaseUrlIfAny())}`);
+      process.exit(error.exitCode);
+    }
     if (error instanceof CliError || error instanceof BundleError) {
       console.error(`error: ${scrubSecret(error.message, databaseUrlIfAny())}`);
       process.exit(error.exitCode);

@@ -15,6 +15,7 @@
  * with the table and the column named: that table needs `--target`, a clone with real rows.
  */
 import type pg from 'pg';
+import { KitError } from '../kit-error.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export interface GeneratedColumn {
@@ -141,13 +142,13 @@ const skewedParentKey = (shape: TableShape) => (key: ForeignKey, column: string)
   return `${parent}.k${key.columns.indexOf(column) + 1}[1 + floor(${parent}.n * ${SKEW})::int]`;
 };
 
-export class UnfillableTable extends Error {
+/** A table the rehearsal can't fill with generated rows: which one, and why. */
+export class UnfillableTable extends KitError {
   constructor(
     readonly table: string,
     readonly reason: string,
   ) {
-    super(`${table}: ${reason}`);
-    this.name = 'UnfillableTable';
+    super(`Can't fill ${table}: ${reason}`, { fix: 'Rehearse on a clone with real rows instead: --target <url>.' });
   }
 }
 

@@ -17,6 +17,7 @@ import { join, relative } from 'node:path';
 import type pg from 'pg';
 import { connectPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
+import { KitError } from '../kit-error.ts';
 import { projectRoot, prismaDir } from '../project-paths.ts';
 import { deletionEffects, describeEffect } from '../db/deletion-effects.ts';
 import type { ColumnType, ReferenceTable } from './reference-table.ts';
@@ -57,6 +58,11 @@ export interface TableResult {
 
 const display = (path: string) => relative(projectRoot, path) || path;
 
+/** A reference data file the seed refuses: which file, which line, what is wrong with it. */
+export class ReferenceFileError extends KitError {}
+
+const AFTER_REVIEW = 'After review, run: npm run seed:reference -- --update-checksums';
+
 function readManifest(dir: string): Manifest {
   const path = join(dir, MANIFEST);
   if (!existsSync(path)) return { version: 0, files: {} };
@@ -68,15 +74,12 @@ export function verifyChecksums(tables: ReferenceTable[], dir = referenceDir): v
   for (const { file } of tables) {
     const path = join(dir, file);
     const recorded = manifest.files[file];
-    if (!recorded) {
-      throw new CliError(
-        `${display(path)} has no checksum in ${MANIFEST}. After review, run: npm run seed:reference -- --update-checksums`,
-      );
-    }
+    if (!recorded) throw new ReferenceFileError(`no checksum in ${MANIFEST}`, { file: path, fix: AFTER_REVIEW });
     if (sha256Hex(readFileSync(path)) !== recorded) {
-      throw new CliError(
-        `${display(path)} does not match its checksum in ${MANIFEST} (edited without review?). After review, run: npm run seed:reference -- --update-checksums`,
-      );
+      throw new ReferenceFileError(`does not match its checksum in ${MANIFEST} (edited without review?)`, {
+        file: path,
+        fix: AFTER_REVIEW,
+      });
     }
   }
 }
@@ -99,7 +102,8 @@ function matchesType(value: unknown, type: ColumnType): boolean {
 
 export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTable {
   const path = join(dir, spec.file);
-  const where = (line: number) => `${display(path)}:${line}`;
+  const refuse = (line: number, problem: string, fix?: string) =>
+    new ReferenceFileError(problem, { file: path, line, fix });
   const rows: Array<Record<string, unknown>> = [];
   const removals: Removal[] = [];
   const seen = new Map<unknown, number>();
@@ -111,41 +115,40 @@ export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTab
     try {
       row = JSON.parse(text);
     } catch {
-      throw new CliError(`${where(line)}: not valid JSON. Each line must be one JSON object.`);
+      throw refuse(line, 'not valid JSON', 'Each line must be one JSON object.');
     }
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      throw new CliError(`${where(line)}: expected a JSON object, one row per line.`);
+      throw refuse(line, 'expected a JSON object, one row per line');
     }
     const record = row as Record<string, unknown>;
     const key = record[spec.key];
     if (key === undefined || key === null || key === '') {
-      throw new CliError(`${where(line)}: missing the key column "${spec.key}".`);
+      throw refuse(line, `missing the key column "${spec.key}"`);
     }
     if (!matchesType(key, spec.columns[spec.key] ?? 'text')) {
-      throw new CliError(`${where(line)}: "${spec.key}" must be ${spec.columns[spec.key]}.`);
+      throw refuse(line, `"${spec.key}" must be ${spec.columns[spec.key]}`);
     }
     const firstSeen = seen.get(key);
     if (firstSeen !== undefined) {
-      throw new CliError(
-        `${where(line)}: duplicate key ${spec.key}=${JSON.stringify(key)} (first on line ${firstSeen}).`,
-      );
+      throw refuse(line, `duplicate key ${spec.key}=${JSON.stringify(key)} (first on line ${firstSeen})`);
     }
     seen.set(key, line);
     if (record._removed === true) {
-      removals.push({ key, line, cascade: parseCascade(record, where(line)) });
+      removals.push({ key, line, cascade: parseCascade(record, (problem, fix) => refuse(line, problem, fix)) });
       return;
     }
     for (const column of Object.keys(record)) {
       if (!(column in spec.columns)) {
-        throw new CliError(
-          `${where(line)}: unknown column "${column}" for ${spec.table} (known: ${Object.keys(spec.columns).join(', ')}).`,
+        throw refuse(
+          line,
+          `unknown column "${column}" for ${spec.table} (known: ${Object.keys(spec.columns).join(', ')})`,
         );
       }
     }
     for (const [column, type] of Object.entries(spec.columns)) {
-      if (!(column in record)) throw new CliError(`${where(line)}: missing column "${column}".`);
+      if (!(column in record)) throw refuse(line, `missing column "${column}"`);
       if (!matchesType(record[column], type)) {
-        throw new CliError(`${where(line)}: "${column}" must be ${type}, got ${JSON.stringify(record[column])}.`);
+        throw refuse(line, `"${column}" must be ${type}, got ${JSON.stringify(record[column])}`);
       }
     }
     rows.push(record);
@@ -153,14 +156,17 @@ export function parseReferenceFile(dir: string, spec: ReferenceTable): ParsedTab
   return { rows, removals };
 }
 
-function parseCascade(record: Record<string, unknown>, where: string): Record<string, number> {
+function parseCascade(
+  record: Record<string, unknown>,
+  refuse: (problem: string, fix?: string) => ReferenceFileError,
+): Record<string, number> {
   const cascade = record._cascade ?? {};
   const valid =
     typeof cascade === 'object' &&
     cascade !== null &&
     !Array.isArray(cascade) &&
     Object.values(cascade).every((rows) => Number.isInteger(rows) && (rows as number) >= 0);
-  if (!valid) throw new CliError(`${where}: "_cascade" must map table names to row counts, e.g. {"user_roles": 12}.`);
+  if (!valid) throw refuse('"_cascade" must map table names to row counts, e.g. {"user_roles": 12}');
   return cascade as Record<string, number>;
 }
 

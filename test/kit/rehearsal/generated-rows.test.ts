@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { fillTables } from '#kit/rehearsal/fill-tables.ts';
 import { UnfillableTable } from '#kit/rehearsal/generated-rows.ts';
+import { formatKitError } from '#kit/run-cli.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 
 const t = useTestDatabase();
@@ -81,7 +82,10 @@ it('names a table it cannot fill: a required column of a type it cannot generate
     (error: unknown) => error,
   );
   expect(failure).toBeInstanceOf(UnfillableTable);
-  expect((failure as Error).message).toBe("rehearsal_odd: the kit can't generate values of point for spot");
+  expect(failure).toMatchObject({ table: 'rehearsal_odd', reason: "the kit can't generate values of point for spot" });
+  expect(formatKitError(failure as UnfillableTable)).toBe(
+    "Can't fill rehearsal_odd: the kit can't generate values of point for spot. Rehearse on a clone with real rows instead: --target <url>.",
+  );
 });
 
 it('names a table whose CHECK refuses the generated values', async () => {
@@ -92,5 +96,5 @@ it('names a table whose CHECK refuses the generated values', async () => {
     (error: unknown) => error,
   );
   expect(failure).toBeInstanceOf(UnfillableTable);
-  expect((failure as Error).message).toMatch(/^rehearsal_odd: generated rows were refused: .*rehearsal_odd_n_check/);
+  expect((failure as UnfillableTable).reason).toMatch(/^generated rows were refused: .*rehearsal_odd_n_check/);
 });

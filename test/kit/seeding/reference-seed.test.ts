@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
+import { formatKitError } from '#kit/run-cli.ts';
 import { seedReferenceData, seedReviewedEdit, updateChecksums } from '#kit/seeding/reference-seed.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { demoProjectDir } from '../support/demo-project.ts';
@@ -29,10 +31,19 @@ async function snapshot() {
   return { roles, flags };
 }
 
+/** The one line the command prints for what `seed` threw: a KitError as run-cli formats it, or a CliError's. */
+async function refusalLine(seed: Promise<unknown>): Promise<string> {
+  const error = await seed.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error instanceof KitError || error instanceof CliError, String(error)).toBe(true);
+  return error instanceof KitError ? formatKitError(error) : (error as CliError).message;
+}
+
 async function expectRefusal(message: RegExp) {
   const before = await snapshot();
-  await expect(seedReferenceData(t.url, { tables, dir })).rejects.toThrow(message);
-  await expect(seedReferenceData(t.url, { tables, dir })).rejects.toBeInstanceOf(CliError);
+  expect(await refusalLine(seedReferenceData(t.url, { tables, dir }))).toMatch(message);
   expect(await snapshot()).toEqual(before);
 }
 
@@ -77,7 +88,9 @@ describe('reference seed', () => {
 
   it('refuses a file whose checksum does not match the manifest, naming the file', async () => {
     appendFileSync(join(dir, 'roles.jsonl'), '{"name": "sneaky", "description": ""}\n');
-    await expectRefusal(/roles\.jsonl does not match its checksum/);
+    await expectRefusal(
+      /roles\.jsonl: does not match its checksum in manifest\.json \(edited without review\?\)\. After review, run: npm run seed:reference -- --update-checksums$/,
+    );
   });
 
   const badRows: Array<[string, string, RegExp]> = [
@@ -177,7 +190,7 @@ describe('reference seed', () => {
     const manifest = () => readFileSync(join(dir, 'manifest.json'), 'utf8');
     const before = manifest();
     appendFileSync(join(dir, 'roles.jsonl'), '{"name": "broken",\n');
-    await expect(seedReviewedEdit(t.url, { tables, dir })).rejects.toThrow(/roles\.jsonl:4: not valid JSON/);
+    expect(await refusalLine(seedReviewedEdit(t.url, { tables, dir }))).toMatch(/roles\.jsonl:4: not valid JSON/);
     // A row the database rejects (here a CHECK that the flags break) is the same: the seed's
     // transaction rolls back and the stamp stays off.
     writeFileSync(join(dir, 'roles.jsonl'), readFileSync(join(referenceDir, 'roles.jsonl'), 'utf8'));
