@@ -10,7 +10,7 @@
  * generated rows. Prints Markdown (also to $GITHUB_STEP_SUMMARY) or --json.
  */
 import { appendFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { CliError } from '#kit/cli-error.ts';
 import { databaseName, parseDatabaseUrl } from '#kit/db/connection-url.ts';
 import { configuredDatabaseUrl, ensureDatabase } from '#kit/db/database-url.ts';
@@ -22,7 +22,7 @@ import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
-import { migrationsDir } from '#kit/project-paths.ts';
+import { migrationsDir, projectRoot } from '#kit/project-paths.ts';
 import { formatRehearsal, rehearsalJson } from '#kit/rehearsal/format-rehearsal.ts';
 import { type RehearsalDatabase, rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
 import { runCli } from '#kit/run-cli.ts';
@@ -54,7 +54,10 @@ function selection(
   const all = migrationFolders(dir);
   if (values.from) {
     const first = all.findIndex((name) => name === values.from || name.startsWith(values.from as string));
-    if (first === -1) throw new CliError(`--from ${values.from}: no migration folder starts with that name in ${dir}.`);
+    if (first === -1)
+      throw new CliError(
+        `--from ${values.from}: no migration folder starts with that name in ${relative(projectRoot, dir) || dir}.`,
+      );
     return { selected: all.slice(first), all, because: `from ${all[first]}` };
   }
   if (values.all || custom) return { selected: all, all, because: 'every migration' };
