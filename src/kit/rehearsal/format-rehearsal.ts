@@ -3,6 +3,7 @@
  * (`--json`, without the writer's per-write samples). A statement that touched no table (a SET,
  * a RESET) is counted, not listed.
  */
+import type { FindingKind } from './judge-statement.ts';
 import type { ObservedTable } from './observe-statements.ts';
 import type { Rehearsal, RehearsedStatement } from './rehearse-migrations.ts';
 
@@ -19,6 +20,9 @@ function describeTable(table: ObservedTable): string {
   ];
   return `${table.table}: ${parts.join(', ')}`;
 }
+
+/** A failure is ✗; what is only reported has a mark of its own. */
+const SYMBOL: Partial<Record<FindingKind, string>> = { stopped: '⏸', 'lock-queue': 'ℹ' };
 
 const listed = (statement: RehearsedStatement) => statement.observed.tables.length > 0 || statement.findings.length > 0;
 

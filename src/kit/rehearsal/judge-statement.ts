@@ -14,18 +14,36 @@
  * - `over-budget`: the app's longest write while it ran exceeded the budget a team set
  *   (`rehearseWriterBudgetMs` in kit.config.ts); without a budget the wait is only reported.
  *
- * A migration's own guard refusing to go on (a RAISE, SQLSTATE P0001: "run the backfill first")
- * is `stopped`, not a failure: it is the pattern working.
+ * Two findings are reported, not failed:
+ * - `stopped`: a migration's own guard refused to go on (a RAISE, SQLSTATE P0001: "run the
+ *   backfill first"): the pattern working;
+ * - `lock-queue`: it waited for a lock that blocks writers while another transaction (the long
+ *   reader) held the table, and the app's writes queued behind it. `lock_timeout` is what bounds
+ *   that in production, and the linter already asks for it; how long the wait lasts depends on
+ *   the other transaction, not on the migration.
  */
 import { blocksWriters, lockRank, type ObservedStatement, strongestLock } from './observe-statements.ts';
 import type { TableEffect } from '../sql/statement-effects.ts';
 import { unqualified } from '../sql/statement-shapes.ts';
 
-export type FindingKind = 'failed' | 'stopped' | 'blocks-writes' | 'model-missed' | 'writes-failed' | 'over-budget';
+export type FindingKind =
+  | 'failed'
+  | 'stopped'
+  | 'blocks-writes'
+  | 'model-missed'
+  | 'writes-failed'
+  | 'over-budget'
+  | 'lock-queue';
+
+/** The findings that are reported and do not fail the rehearsal. */
+const REPORTED_ONLY = new Set<FindingKind>(['stopped', 'lock-queue']);
+
+/** A lock wait shorter than this is within the watch's sampling (backend-watch.ts). */
+const LOCK_QUEUE_MS = 20;
 
 export interface RehearsalFinding {
   kind: FindingKind;
-  /** Does it fail the rehearsal? Everything but `stopped`. */
+  /** Does it fail the rehearsal? Everything but `stopped` and `lock-queue`. */
   problem: boolean;
   message: string;
 }
@@ -64,7 +82,8 @@ export function judgeStatement(
   context: JudgeContext,
 ): RehearsalFinding[] {
   const findings: RehearsalFinding[] = [];
-  const add = (kind: FindingKind, message: string) => findings.push({ kind, problem: kind !== 'stopped', message });
+  const add = (kind: FindingKind, message: string) =>
+    findings.push({ kind, problem: !REPORTED_ONLY.has(kind), message });
   if (observed.error) {
     if (observed.error.code === 'P0001') add('stopped', `its guard stopped the deploy: ${observed.error.message}`);
     else add('failed', `PostgreSQL refused it (${observed.error.code}): ${observed.error.message}`);
@@ -101,6 +120,13 @@ export function judgeStatement(
         `rewrote ${table.table}; the kit's lock model predicted ${mine.map((effect) => effect.work).join(', ') || 'nothing'} (src/kit/sql/statement-effects.ts)`,
       );
     }
+  }
+  const queued = observed.tables.find((table) => blocksWriters(table.taken));
+  if (queued && (observed.lockWaitMs ?? 0) >= LOCK_QUEUE_MS) {
+    add(
+      'lock-queue',
+      `waited about ${n(observed.lockWaitMs ?? 0)} ms for ${queued.taken} on ${queued.table} while another transaction held it, and writes queued behind it (up to ${n(writes.longestMs)} ms): lock_timeout bounds that in production`,
+    );
   }
   if (writes.failures.length > 0) {
     add('writes-failed', `${n(writes.failures.length)} of the app's writes failed while it ran: ${writes.failures[0]}`);

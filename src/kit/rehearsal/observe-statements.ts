@@ -12,7 +12,7 @@
  * The statements run as the native engine sends them (src/kit/sql/native-script-plan.ts): a split
  * file one transaction per statement, a whole file one transaction. A statement PostgreSQL
  * refuses inside a transaction block (CREATE INDEX CONCURRENTLY, …) runs on its own, and its
- * locks come from a sampler on another connection (lock-sampler.ts) instead.
+ * locks come from watching its backend from another connection (backend-watch.ts) instead.
  */
 import type pg from 'pg';
 
@@ -69,6 +69,8 @@ export interface ObservedStatement {
   tables: ObservedTable[];
   /** False for a statement PostgreSQL refuses in a transaction block: its locks were sampled. */
   inTransaction: boolean;
+  /** About how long it waited for a lock another transaction held (backend-watch.ts). */
+  lockWaitMs?: number;
   /** PostgreSQL's error, when the statement failed. */
   error?: { code: string; message: string };
 }
@@ -223,8 +225,8 @@ export async function observeInOneTransaction(
 }
 
 /**
- * Runs one statement outside a transaction block, `sampleLocks` (a sampler on another
- * connection, watching this backend while it runs) standing in for reading its own locks.
+ * Runs one statement outside a transaction block, `sampleLocks` (what another connection saw
+ * this backend hold while it ran) standing in for reading its own locks.
  */
 export async function observeAlone(
   client: pg.ClientBase,

@@ -25,7 +25,7 @@ import { refusedInTransactionBlock } from '../sql/statement-shapes.ts';
 import { type AppTraffic, startAppTraffic } from './app-traffic.ts';
 import { type FilledTable, fillTables } from './fill-tables.ts';
 import { type JudgeContext, judgeStatement, type RehearsalFinding, type WritesDuring } from './judge-statement.ts';
-import { sampleLocksWhile } from './lock-sampler.ts';
+import { watchBackend } from './backend-watch.ts';
 import { observeAlone, observeInOneTransaction, type ObservedStatement } from './observe-statements.ts';
 import { type WriterStats, writerStats, writesByWindow } from './write-latency.ts';
 
@@ -187,37 +187,45 @@ async function observeFile(
     return statement && statement.error === undefined ? statementEffects(statement, catalog) : [];
   };
   const observations: Observation[] = [];
-  if (plan.mode === 'whole') {
-    let from = now();
-    await observeInOneTransaction(
-      connections.migration,
-      plan.statements.map((statement) => statement.text),
-      {
-        onStart: () => {
-          from = now();
+  const watch = watchBackend(connections.observer, connections.pid, now);
+  try {
+    if (plan.mode === 'whole') {
+      let from = now();
+      await observeInOneTransaction(
+        connections.migration,
+        plan.statements.map((statement) => statement.text),
+        {
+          onStart: () => {
+            from = now();
+          },
+          onEnd: (index, observed) =>
+            observations.push({ index, predicted: predicted(index), observed, window: [from, now()] }),
         },
-        onEnd: (index, observed) =>
-          observations.push({ index, predicted: predicted(index), observed, window: [from, now()] }),
-      },
-    );
-    const last = observations.at(-1);
-    if (last) last.window[1] = now();
-    return observations;
+      );
+      const last = observations.at(-1);
+      if (last) last.window[1] = now();
+    } else {
+      for (const [index, statement] of plan.statements.entries()) {
+        const shape = parsed[index];
+        const from = now();
+        const [observed] =
+          shape && refusedInTransactionBlock(shape)
+            ? [
+                await observeAlone(connections.migration, statement.text, async (run) => {
+                  const started = now();
+                  await run();
+                  return watch.locksDuring([started, now()]);
+                }),
+              ]
+            : ((await observeInOneTransaction(connections.migration, [statement.text])) as [ObservedStatement]);
+        observations.push({ index, predicted: predicted(index), observed, window: [from, now()] });
+        if (observed.error) break;
+      }
+    }
+  } finally {
+    await watch.stop();
   }
-  for (const [index, statement] of plan.statements.entries()) {
-    const shape = parsed[index];
-    const from = now();
-    const [observed] =
-      shape && refusedInTransactionBlock(shape)
-        ? [
-            await observeAlone(connections.migration, statement.text, (run) =>
-              sampleLocksWhile(connections.observer, connections.pid, run),
-            ),
-          ]
-        : ((await observeInOneTransaction(connections.migration, [statement.text])) as [ObservedStatement]);
-    observations.push({ index, predicted: predicted(index), observed, window: [from, now()] });
-    if (observed.error) break;
-  }
+  for (const { observed, window } of observations) observed.lockWaitMs = watch.lockWaitMsDuring(window);
   return observations;
 }
 

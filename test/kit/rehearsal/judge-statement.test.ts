@@ -17,11 +17,16 @@ const table = (observed: Partial<ObservedTable> & { table: string }): ObservedTa
   rowsWritten: 0,
   ...observed,
 });
-const statement = (tables: ObservedTable[], error?: ObservedStatement['error']): ObservedStatement => ({
+const statement = (
+  tables: ObservedTable[],
+  error?: ObservedStatement['error'],
+  lockWaitMs?: number,
+): ObservedStatement => ({
   ms: 5,
   tables,
   inTransaction: true,
   error,
+  lockWaitMs,
 });
 const effect = (table: string, lock: TableEffect['lock'], work: TableEffect['work']): TableEffect => ({
   table,
@@ -132,6 +137,24 @@ const CASES: Array<[string, TableEffect[], ObservedStatement, WritesDuring, Find
     ['stopped'],
   ],
   [
+    'a catalog-only ACCESS EXCLUSIVE that waited behind another transaction: reported, not failed',
+    [effect('posts', 'ACCESS EXCLUSIVE', 'catalog')],
+    statement([table({ table: 'posts', taken: 'ACCESS EXCLUSIVE', held: 'ACCESS EXCLUSIVE' })], undefined, 400),
+    { ...QUIET, longestMs: 410 },
+    ['lock-queue'],
+  ],
+  [
+    'a wait within the sampling, or for a lock writers never wait on',
+    [effect('posts', 'SHARE UPDATE EXCLUSIVE', 'scan')],
+    statement(
+      [table({ table: 'posts', taken: 'SHARE UPDATE EXCLUSIVE', held: 'SHARE UPDATE EXCLUSIVE' })],
+      undefined,
+      400,
+    ),
+    QUIET,
+    [],
+  ],
+  [
     'writes that failed meanwhile',
     [effect('users', 'ACCESS EXCLUSIVE', 'catalog')],
     statement([table({ table: 'users', taken: 'ACCESS EXCLUSIVE', held: 'ACCESS EXCLUSIVE' })]),
@@ -147,7 +170,9 @@ describe('judgeStatement', () => {
       maxRows: 100_000,
     });
     expect(findings.map((finding) => finding.kind)).toEqual(kinds);
-    expect(findings.every((finding) => finding.problem === (finding.kind !== 'stopped'))).toBe(true);
+    expect(findings.every((finding) => finding.problem === !['stopped', 'lock-queue'].includes(finding.kind))).toBe(
+      true,
+    );
   });
 
   it('names the lock, the table, its rows and the wait', () => {

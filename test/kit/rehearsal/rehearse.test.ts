@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { withPgClient } from '#kit/db/pg-client.ts';
+import { connectPgClient, withPgClient } from '#kit/db/pg-client.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
@@ -125,6 +125,54 @@ it('on a clone given as --target: the migrations pending there, on its own rows,
   // What ran stays on the clone: it is the clone's to throw away, not the rehearsal's.
   const index = await withPgClient(target, (client) => client.query(`SELECT to_regclass('posts_title_idx') AS i`));
   expect(index.rows[0].i).toBe('posts_title_idx');
+  await dropDatabase(target);
+});
+
+it('names the lock queue: a statement that waited behind another transaction while writes queued behind it', async () => {
+  const target = await cloneDemoDatabase();
+  await fillPostsByOneAuthor(target, 2_000);
+  // Another session reads posts in a transaction it keeps open, as a long report would; it
+  // commits once the migration's backend has waited for its lock for 300 ms.
+  const reader = await connectPgClient(target);
+  await reader.query('BEGIN');
+  await reader.query('SELECT count(*) FROM posts');
+  const releaseWhenWaited = (async () => {
+    const admin = await connectPgClient(target);
+    try {
+      for (let waited = 0; waited < 300; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // The migration's ADD COLUMN, waiting for ACCESS EXCLUSIVE (the app's writes wait on less).
+        const { rows } = await admin.query(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND mode = 'AccessExclusiveLock'`,
+        );
+        if (rows[0].n > 0) waited += 20;
+      }
+    } finally {
+      await reader.query('COMMIT');
+      await Promise.all([reader.end(), admin.end()]);
+    }
+  })();
+  const rehearsal = await rehearseMigrations({
+    migrationsDir: dir,
+    all: migrationFolders(dir),
+    selected: [NAME],
+    database: { kind: 'target', url: target },
+    rowsFor: () => 1,
+    maxRows: 10_000,
+    readerHoldMs: 0,
+    log: () => undefined,
+  });
+  await releaseWhenWaited;
+  const queued = rehearsal.migrations[0]!.statements.flatMap((statement) =>
+    statement.findings.filter((finding) => finding.kind === 'lock-queue').map((finding) => ({ statement, finding })),
+  );
+  // The plain CREATE INDEX takes SHARE, which a reader doesn't block; ADD COLUMN waits.
+  expect(queued.map(({ statement }) => statement.line)).toEqual([5]);
+  expect(queued[0]!.finding.problem).toBe(false);
+  expect(queued[0]!.statement.observed.lockWaitMs).toBeGreaterThanOrEqual(200);
+  expect(queued[0]!.finding.message).toMatch(
+    /^waited about [\d,]+ ms for ACCESS EXCLUSIVE on posts while another transaction held it, and writes queued behind it/,
+  );
   await dropDatabase(target);
 });
 
