@@ -72,7 +72,7 @@ export function formatRehearsal(rehearsal: Rehearsal): string {
         '',
         ...findings.map(
           ({ line, finding }) =>
-            `- **${finding.problem ? '✗' : '⏸'} ${finding.kind}, line ${line}:** ${finding.message}`,
+            `- **${SYMBOL[finding.kind] ?? '✗'} ${finding.kind}, line ${line}:** ${finding.message}`,
         ),
       );
     }
