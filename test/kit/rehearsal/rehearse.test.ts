@@ -9,7 +9,7 @@
  * others call the same library in-process.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -19,6 +19,7 @@ import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
 import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 import { projectRoot } from '#kit/project-paths.ts';
+import { rehearsalJson } from '#kit/rehearsal/format-rehearsal.ts';
 import { rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
@@ -73,9 +74,15 @@ it('fails a generated migration on what PostgreSQL did: the lock, the scan, the 
       '--max-rows',
       '10000',
     ]),
-    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: server() } },
+    {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: server(), GITHUB_STEP_SUMMARY: join(scratch, 'summary.md') },
+    },
   );
   expect(run.status, run.stdout + run.stderr).toBe(1);
+  // The same report goes to the GitHub job summary.
+  expect(readFileSync(join(scratch, 'summary.md'), 'utf8')).toBe(`${run.stdout}`);
   expect(run.stdout).toContain('## Migration rehearsal: 1 migration(s) on a scratch database on');
   expect(run.stdout).toMatch(/Tables: (users 20,000 rows, posts 20,000 rows|posts 20,000 rows, users 20,000 rows)/);
   expect(run.stdout).toMatch(
@@ -220,6 +227,13 @@ it('passes once migrate:lint --fix has rewritten it; the phased NOT NULL stops a
   ]);
   expect(rehearsal.writer.writes).toBeGreaterThan(0);
   expect(rehearsal.writer.failures).toEqual([]);
+  // --json: the same rehearsal for a script, without the writer's per-write samples.
+  const json = JSON.parse(rehearsalJson(rehearsal));
+  expect(json.problems).toBe(0);
+  expect(json.writer.samples).toBeUndefined();
+  expect(json.migrations.map((migration: { name: string }) => migration.name)).toEqual(
+    rehearsal.migrations.map((migration) => migration.name),
+  );
 });
 
 it('refuses as --target the database DATABASE_URL points at, in one line, before anything runs', async () => {
