@@ -106,7 +106,11 @@ runCli(async (argv) => {
     database = { kind: 'target', url: target };
     const pending = (await readMigrationHistory(target, dir)).pending;
     const from = values.from ? pending.findIndex((name) => name.startsWith(values.from as string)) : 0;
-    chosen = { selected: pending.slice(Math.max(from, 0)), all: migrationFolders(dir), because: 'pending on --target' };
+    if (from === -1)
+      throw new CliError(
+        `--from ${values.from}: no migration pending on --target starts with that name (pending: ${pending.join(', ') || 'none'}).`,
+      );
+    chosen = { selected: pending.slice(from), all: migrationFolders(dir), because: 'pending on --target' };
   } else {
     const server = (await ensureDatabase()).url;
     await assertDevelopmentServer(server, 'npm run migrate:rehearse', {

@@ -247,6 +247,17 @@ it('refuses as --target the database DATABASE_URL points at, in one line, before
   expect(run.stderr.trim()).toBe(
     'error: --target is the database DATABASE_URL points at: a rehearsal writes to its target. Point it at a clone (a Neon or Supabase branch, an RDS clone, a restored backup).',
   );
+  // A --from that names nothing pending there is refused the same way.
+  const elsewhere = await cloneDemoDatabase();
+  const from = spawnSync(
+    ...scriptCommand('migrate-rehearse', ['--migrations', dir, '--target', elsewhere, '--from', '1999']),
+    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: database } },
+  );
+  expect(from.status).toBe(1);
+  expect(from.stderr.trim()).toMatch(
+    /^error: --from 1999: no migration pending on --target starts with that name \(pending: 29991231000000_reviewers_and_nicknames/,
+  );
+  await dropDatabase(elsewhere);
   // Nothing ran: the generated migration is still pending there.
   expect((await readMigrationHistory(database, dir)).pending).toContain(NAME);
   await dropDatabase(database);
