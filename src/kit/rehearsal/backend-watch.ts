@@ -11,7 +11,7 @@
  *   `lock_timeout` bounds in production.
  */
 import type pg from 'pg';
-import { type TableLockMode, tableLocksOf } from './observe-statements.ts';
+import { backendLocks, type TableLockMode } from './observe-statements.ts';
 
 const INTERVAL_MS = 5;
 
@@ -36,11 +36,8 @@ export function watchBackend(observer: pg.ClientBase, pid: number, now: () => nu
   const watching = (async () => {
     while (running) {
       const at = now();
-      const waiting = await observer.query<{ waiting: boolean }>(
-        `SELECT coalesce(bool_or(wait_event_type = 'Lock'), false) AS waiting FROM pg_stat_activity WHERE pid = $1`,
-        [pid],
-      );
-      ticks.push({ at, waitingForLock: waiting.rows[0]!.waiting, locks: await tableLocksOf(observer, pid) });
+      const { held, waiting } = await backendLocks(observer, pid);
+      ticks.push({ at, waitingForLock: waiting, locks: held });
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
     }
   })();

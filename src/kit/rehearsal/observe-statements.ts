@@ -115,24 +115,32 @@ async function tableStates(client: pg.ClientBase): Promise<Map<string, TableStat
   );
 }
 
+export interface BackendLocks {
+  /** The relation locks it holds in this database, by relation oid. */
+  held: Map<string, TableLockMode[]>;
+  /** Whether it is waiting for a lock of any kind (a row of its not granted yet). */
+  waiting: boolean;
+}
+
 /**
- * The relation locks a backend holds (granted) in this database, by relation oid: by oid, so that
- * a table a statement renamed or dropped is still the one it had before.
+ * A backend's rows of pg_locks, in one query: the relation locks it holds, by oid (so that a table
+ * a statement renamed or dropped is still the one it had before), and whether it waits for one.
  */
-export async function tableLocksOf(client: pg.ClientBase, pid: number | 'self'): Promise<Map<string, TableLockMode[]>> {
-  const { rows } = await client.query<{ oid: string; mode: string }>(
-    `SELECT l.relation::text AS oid, l.mode
+export async function backendLocks(client: pg.ClientBase, pid: number | 'self'): Promise<BackendLocks> {
+  const { rows } = await client.query<{ oid: string | null; mode: string; held: boolean; granted: boolean }>(
+    `SELECT l.relation::text AS oid, l.mode, l.granted,
+            l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AS held
        FROM pg_locks l
-      WHERE l.pid = ${pid === 'self' ? 'pg_backend_pid()' : '$1'} AND l.locktype = 'relation' AND l.granted
-        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      WHERE l.pid = ${pid === 'self' ? 'pg_backend_pid()' : '$1'}`,
     pid === 'self' ? [] : [pid],
   );
-  const locks = new Map<string, TableLockMode[]>();
-  for (const row of rows) {
+  const held = new Map<string, TableLockMode[]>();
+  for (const row of rows.filter((row) => row.granted && row.held)) {
     const mode = lockModeOf(row.mode);
-    if (mode) locks.set(row.oid, [...(locks.get(row.oid) ?? []), mode]);
+    if (mode && row.oid) held.set(row.oid, [...(held.get(row.oid) ?? []), mode]);
   }
-  return locks;
+  return { held, waiting: rows.some((row) => !row.granted) };
 }
 
 /**
@@ -191,7 +199,7 @@ export async function observeInOneTransaction(
   await client.query('BEGIN');
   try {
     let before = await tableStates(client);
-    let locksBefore = await tableLocksOf(client, 'self');
+    let locksBefore = (await backendLocks(client, 'self')).held;
     for (const [index, sql] of statements.entries()) {
       options.onStart?.(index);
       const started = performance.now();
@@ -206,7 +214,7 @@ export async function observeInOneTransaction(
       }
       const ms = performance.now() - started;
       const after = await tableStates(client);
-      const locksAfter = await tableLocksOf(client, 'self');
+      const locksAfter = (await backendLocks(client, 'self')).held;
       const statement = {
         ms,
         tables: compareStates(before, after, locksBefore, locksAfter, true),

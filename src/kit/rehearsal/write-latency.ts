@@ -37,7 +37,7 @@ export function writerStats(samples: Array<[number, number]>, failures: string[]
  * The writes that overlapped [from, to] (ms since the run's start): what the app felt while a
  * statement ran, apart from what happened before or after it.
  */
-export const writesDuring = (samples: Array<[number, number]>, [from, to]: [number, number]) =>
+const writesDuring = (samples: Array<[number, number]>, [from, to]: [number, number]) =>
   samples.filter(([at, ms]) => at >= from && at - ms <= to);
 
 /** The longest write that overlapped [from, to], with when it ended. */
