@@ -1,7 +1,7 @@
 /**
  * What the kit's machinery needs from this project, in one place: the kit's scripts read this
  * file, never the team's code directly. The paths stay the Prisma and kit conventions
- * (prisma/migrations, prisma/reference, src/backfills); prisma.config.ts names Prisma's own.
+ * (prisma/migrations, prisma/reference, src/backfills), declared once in src/kit/settings.ts.
  * The backfill jobs are loaded only by the commands that run them, so a job you are still
  * writing doesn't stop `setup` or a deploy's reference seed. The dev seed
  * (src/seeding/dev-seed.ts) is the project's too; `npm run seed:dev` and `setup` load it only

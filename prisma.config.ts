@@ -1,13 +1,15 @@
 /**
  * Prisma CLI configuration. Loaded by every `prisma` command, bare `npx prisma …` included, so it
  * is where the kit picks the database (src/kit/db/database-url.ts) and the schema engine
- * (src/kit/schema-engine/select-engine.ts).
+ * (src/kit/schema-engine/select-engine.ts). The schema and migrations paths come from the kit's
+ * settings (src/kit/settings.ts), so Prisma and the kit read one declaration of them.
  */
 import { defineConfig } from 'prisma/config';
 import { currentDatabaseUrl, NO_DATABASE_HINT } from './src/kit/db/database-url.ts';
 import { selectSchemaEngine } from './src/kit/schema-engine/select-engine.ts';
 import { CliError } from './src/kit/cli-error.ts';
 import { assertDirectUrl } from './src/kit/db/pooled-url.ts';
+import { PROJECT_LAYOUT } from './src/kit/settings.ts';
 
 function exitWith(error: unknown): never {
   if (error instanceof CliError) {
@@ -34,9 +36,9 @@ const commandNeedsDatabase = /^(migrate|db|studio|introspect)$/.test(process.arg
 if (!url && commandNeedsDatabase) console.error(`error: ${NO_DATABASE_HINT}`);
 
 export default defineConfig({
-  schema: 'prisma/schema.prisma',
+  schema: PROJECT_LAYOUT.schema,
   migrations: {
-    path: 'prisma/migrations',
+    path: PROJECT_LAYOUT.migrations,
     // `npx prisma db seed` runs the production-safe reference seed, the same as the deploy does.
     seed: 'node --liftoff-only scripts/run.mjs seed-reference',
   },

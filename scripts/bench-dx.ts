@@ -16,11 +16,14 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { dropDatabase, migrateDatabase } from '#kit/db/scratch-databases.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
-import { dataDir, prismaCli, projectRoot } from '#kit/project-paths.ts';
+import { prismaCliPath } from '#kit/prisma-package.ts';
+import { checkoutSettings } from '#kit/settings.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { standInPath } from '#kit/schema-engine/select-engine.ts';
 import { copyProject, type ProjectCopy } from '../test/kit/support/project-copy.ts';
+
+const { root: projectRoot, data: dataDir } = checkoutSettings();
 
 const USAGE = 'Usage: npm run kit -- bench dx [--runs N] [--out <dir>]';
 const DATABASE = 'kit_bench_dx';
@@ -128,8 +131,8 @@ runCli(async (argv) => {
   const env = { DATABASE_URL: url, KIT_QUIET_ENGINE_LINE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1', CI: 'true' };
   // The bare project runs the same engine (the stand-in, or native where it runs), so the
   // difference is the kit's config, its checks and its scripts.
-  const bareEnv = { ...env, PRISMA_SCHEMA_ENGINE_BINARY: standInPath };
-  const prisma = (...args: string[]) => [process.execPath, prismaCli, ...args];
+  const bareEnv = { ...env, PRISMA_SCHEMA_ENGINE_BINARY: standInPath() };
+  const prisma = (...args: string[]) => [process.execPath, prismaCliPath(), ...args];
   const rows: Row[] = [];
   const measure = (command: string, floor: string, timed: Timed, floorTimed: Timed) => {
     process.stderr.write(`kit bench dx: ${command}…\n`);
@@ -172,7 +175,7 @@ runCli(async (argv) => {
     measure(
       'schema-engine stand-in `--version`',
       '`SELECT 1` via pg',
-      kit([process.execPath, standInPath, '--version']),
+      kit([process.execPath, standInPath(), '--version']),
       select1,
     );
     measure('`npm run setup`, nothing to do', '`SELECT 1` via pg', kit(scriptCommand('setup').flat()), select1);

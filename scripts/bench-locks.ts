@@ -21,7 +21,6 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix } from '#kit/db/scratch-databases.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { createProgress } from '#kit/progress.ts';
-import { dataDir, projectRoot } from '#kit/project-paths.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
 import {
@@ -207,7 +206,7 @@ function markdown(rows: number, results: PatternResult[], machine: string): stri
   return lines.join('\n');
 }
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const { values } = parseCliArgs(
     {
       args: argv,
@@ -229,7 +228,7 @@ runCli(async (argv) => {
       `Unknown pattern ${unknown.join(', ')} for --only. Patterns: ${LOCK_BENCH_PATTERNS.map((p) => p.key).join(', ')}.`,
     );
   const patterns = LOCK_BENCH_PATTERNS.filter((pattern) => !wanted || wanted.includes(pattern.key));
-  const outDir = resolve(values.out ?? join(dataDir, 'bench-locks'));
+  const outDir = resolve(values.out ?? join(settings.data, 'bench-locks'));
 
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   const version = await withPgClient(
@@ -296,5 +295,5 @@ runCli(async (argv) => {
       .filter((line) => line.startsWith('|') || line.startsWith('- **'))
       .join('\n')}`,
   );
-  console.log(`\nwrote ${relative(projectRoot, join(outDir, 'bench-locks.md'))} and bench-locks.svg`);
+  console.log(`\nwrote ${relative(settings.root, join(outDir, 'bench-locks.md'))} and bench-locks.svg`);
 });

@@ -38,7 +38,7 @@ function goal(met: boolean, text: string): string {
   return `${met ? '✓' : '✗'} ${text}`;
 }
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const { values } = parseCliArgs(
     { args: argv, options: { users: { type: 'string', default: '100000' } } },
     'Usage: npm run kit -- bench seed [--users N]',
@@ -69,7 +69,7 @@ runCli(async (argv) => {
     // (a) batched factories (the dev seed itself) vs one create per row.
     const batchedUrl = await cloneDatabase(server, TEMPLATE, `${PREFIX}batched`);
     const perRowUrl = await cloneDatabase(server, TEMPLATE, `${PREFIX}per_row`);
-    await seedReferenceData(batchedUrl, { tables: kitConfig.referenceTables }); // the dev seed needs the roles
+    await seedReferenceData(batchedUrl, { tables: kitConfig.referenceTables, dir: settings.reference }); // the dev seed needs the roles
     const batchedDb = createPrismaClient(batchedUrl);
     const perRowDb = createPrismaClient(perRowUrl);
     try {
@@ -96,7 +96,9 @@ runCli(async (argv) => {
     }
 
     // (b) the reference seed again, files unchanged.
-    const rerun = await timed(() => seedReferenceData(batchedUrl, { tables: kitConfig.referenceTables }));
+    const rerun = await timed(() =>
+      seedReferenceData(batchedUrl, { tables: kitConfig.referenceTables, dir: settings.reference }),
+    );
     const written = rerun.value.reduce((sum, r) => sum + r.created + r.updated + r.removed, 0);
     rows.push([
       'reference seed re-run',

@@ -10,9 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
-import { dataDir, projectRoot } from '#kit/project-paths.ts';
+import { checkoutSettings } from '#kit/settings.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { CliError } from '#kit/cli-error.ts';
+
+const { root: projectRoot, data: dataDir } = checkoutSettings();
 
 const USAGE = 'Usage: npm run kit -- bench tests [--project kit|walks|load] [--out <dir>]';
 

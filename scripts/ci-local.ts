@@ -11,19 +11,20 @@ import { runWorkflowJob } from '#kit/ci-local/run-job.ts';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
 import { runCli } from '#kit/run-cli.ts';
+import type { KitSettings } from '#kit/settings.ts';
 import { ciMatrixDrift } from '#kit/test-matrix/ci-matrix.ts';
 
 const USAGE =
   'Usage: npm run kit -- ci-local <workflow file> <job>   (e.g. ci.yml migrations, deploy.yml deploy) | --check';
 
-function check(): void {
-  const results = checkWorkflows();
+function check(settings: KitSettings): void {
+  const results = checkWorkflows(settings.workflows);
   for (const { file, errors } of results)
     console.log(errors.length === 0 ? `${file}: valid` : `${file}:\n  ${errors.join('\n  ')}`);
   const invalid = results.filter((result) => result.errors.length > 0).length;
   if (invalid > 0)
     throw new CliError(`${invalid} of ${results.length} workflow(s) invalid (GitHub's workflow parser).`);
-  const drift = ciMatrixDrift();
+  const drift = ciMatrixDrift(settings);
   for (const line of drift) console.log(line);
   if (drift.length > 0)
     throw new CliError(
@@ -32,14 +33,14 @@ function check(): void {
   console.log('ci.yml matrix: the cells of npm run kit -- test-matrix');
 }
 
-runCli(async (argv) => {
-  if (argv.length === 1 && argv[0] === '--check') return check();
+runCli(async (argv, settings) => {
+  if (argv.length === 1 && argv[0] === '--check') return check(settings);
   const [file, job, extra] = argv;
   if (!file || !job || extra !== undefined || file.startsWith('-')) throw new CliError(USAGE);
   const started = performance.now();
   // Validate the workflow and job before starting anything.
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
-  const report = await runWorkflowJob(file, job, server, (line) => console.log(line));
+  const report = await runWorkflowJob(file, job, server, settings, (line) => console.log(line));
   const counts = (outcome: string) => report.steps.filter((step) => step.outcome === outcome).length;
   console.log(
     `\nci:local ${file} ${job}: ${counts('passed')} passed, ${counts('failed')} failed, ${counts('skipped')} skipped in ${((performance.now() - started) / 1000).toFixed(0)} s`,

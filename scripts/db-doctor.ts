@@ -22,17 +22,19 @@ function print(examination: UrlExamination): void {
   for (const finding of examination.findings) console.log(`  ${finding.level}: ${finding.text}`);
 }
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const { values } = parseCliArgs({ args: argv, options: { help: { type: 'boolean' } } }, USAGE);
   if (values.help) return console.log(USAGE);
   const env = environment();
   const main = currentDatabaseUrl();
   if (!main) throw new CliError(NO_DATABASE_HINT);
-  const examinations = [await examineUrl(env.DATABASE_URL ? 'DATABASE_URL' : 'embedded server', main, 'migrations')];
+  const examinations = [
+    await examineUrl(env.DATABASE_URL ? 'DATABASE_URL' : 'embedded server', main, 'migrations', settings.migrations),
+  ];
   const shadow = env.SHADOW_DATABASE_URL;
-  if (shadow) examinations.push(await examineUrl('SHADOW_DATABASE_URL', shadow, 'shadow'));
+  if (shadow) examinations.push(await examineUrl('SHADOW_DATABASE_URL', shadow, 'shadow', settings.migrations));
   const tests = env.TEST_DATABASE_URL;
-  if (tests) examinations.push(await examineUrl('TEST_DATABASE_URL', tests, 'tests'));
+  if (tests) examinations.push(await examineUrl('TEST_DATABASE_URL', tests, 'tests', settings.migrations));
   for (const examination of examinations) print(examination);
   const problems = examinations.flatMap((examination) => examination.findings).filter((f) => f.level === 'problem');
   if (problems.length > 0) throw new CliError(`${problems.length} problem(s) above, each with its fix.`);

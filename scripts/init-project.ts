@@ -8,7 +8,6 @@ import { basename } from 'node:path';
 import { ensureDatabase } from '#kit/db/database-url.ts';
 import { initProject } from '#kit/project-init/init-project.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
-import { projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run kit -- init [--name <package name>]';
@@ -20,11 +19,11 @@ const packageNameFrom = (folder: string) =>
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[-._]+|-+$/g, '');
 
-runCli(async (argv) => {
+runCli(async (argv, { root }) => {
   const { values } = parseCliArgs({ args: argv, options: { name: { type: 'string' } } }, USAGE);
   // The wasm schema engine needs a server even for a diff from nothing: the embedded one will do.
   const { url } = await ensureDatabase();
-  const name = values.name ?? packageNameFrom(basename(projectRoot));
-  const lines = await initProject({ root: projectRoot, name, databaseUrl: url });
+  const name = values.name ?? packageNameFrom(basename(root));
+  const lines = await initProject({ root, name, databaseUrl: url });
   for (const line of lines) console.log(line);
 });

@@ -4,12 +4,11 @@
  */
 import { CliError } from '#kit/cli-error.ts';
 import { updateKit } from '#kit/kit-update/update-kit.ts';
-import { projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run kit -- update <git ref of the newer kit, e.g. kit/main>';
 
-runCli(async (argv) => {
+runCli(async (argv, { root }) => {
   if (argv.length !== 1 || argv[0]!.startsWith('-')) throw new CliError(`Name one git ref. ${USAGE}`);
-  for (const line of updateKit(projectRoot, argv[0]!)) console.log(line);
+  for (const line of updateKit(root, argv[0]!)) console.log(line);
 });

@@ -20,17 +20,17 @@ import kitConfig from '../kit.config.ts';
 import { isCommit } from '#kit/git.ts';
 import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
-import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
 import { ruleInfo } from '#kit/migration-lint/rules/index.ts';
 import { describePlan } from '#kit/sql/native-script-plan.ts';
 import { loadSqlParsers, type SqlParsers } from '#kit/sql/parse-statements.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
+import type { KitSettings } from '#kit/settings.ts';
 
 const USAGE =
   'Usage: npm run migrate:lint -- [--all] [--base <git ref>] [--no-database] [--fix [--rename <table>.<old>:<table>.<new>]]';
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const { values } = parseCliArgs(
     {
       args: argv,
@@ -49,14 +49,17 @@ runCli(async (argv) => {
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   if (values.fix) {
     // Only migrations not yet on main: rewriting one that shipped would break every database it reached.
-    const { selected, comparedWith } = selectMigrations({ all: false, base: values.base });
+    const { selected, comparedWith } = selectMigrations({ all: false, base: values.base }, settings);
     // A field whose @map changed on this branch is a rename schema.prisma proves: no --rename needed.
-    const proven = isCommit(comparedWith) ? renamesInSchema(comparedWith) : [];
-    for (const report of await applyFixes(migrationsDir, selected, backfillsDir, { named: renames, proven })) {
+    const proven = isCommit(comparedWith, settings.root) ? renamesInSchema(comparedWith, settings) : [];
+    for (const report of await applyFixes(settings.migrations, selected, settings.backfills, {
+      named: renames,
+      proven,
+    })) {
       console.log(`--fix ${report.migration}`);
       const written = [
         ...report.added.map((folder) => `added ${folder}`),
-        ...report.jobs.map((file) => `created ${relative(projectRoot, file)}`),
+        ...report.jobs.map((file) => `created ${relative(settings.root, file)}`),
       ];
       for (const line of [...report.changes, ...written]) console.log(`  ${line}`);
       for (const reason of report.refused) console.log(`  left as it is: ${reason}`);
@@ -64,7 +67,13 @@ runCli(async (argv) => {
     console.log('');
   }
   const { lintRulesOff } = resolvePolicy(kitConfig);
-  const report = await lintMigrations({ all: values.all, base: values.base, databaseUrl, rulesOff: lintRulesOff });
+  const report = await lintMigrations({
+    all: values.all,
+    base: values.base,
+    databaseUrl,
+    rulesOff: lintRulesOff,
+    settings,
+  });
 
   for (const { file, plan } of report.plans) console.log(`${file}\n  native engine: ${describePlan(plan)}`);
   if (report.plans.length > 0) console.log('');
@@ -80,7 +89,7 @@ runCli(async (argv) => {
   const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)${off.length > 0 ? `; off in kit.config.ts: ${off.join(', ')}` : ''}`;
   if (report.findings.length > 0) {
     throw new CliError(
-      `${summary}.${fixHint(await loadSqlParsers(), report, values.base)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
+      `${summary}.${fixHint(await loadSqlParsers(), report, values.base, settings)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
     );
   }
   console.log(summary);
@@ -90,11 +99,12 @@ runCli(async (argv) => {
  * Names the flagged migrations `--fix` would rewrite into their safe sequence: only those not on
  * main, as --fix itself (rewriting a migration that shipped would break every database it reached).
  */
-function fixHint(parsers: SqlParsers, report: LintReport, base: string | undefined): string {
+function fixHint(parsers: SqlParsers, report: LintReport, base: string | undefined, settings: KitSettings): string {
   const flagged = (name: string) => report.findings.some((finding) => finding.file.includes(`/${name}/`));
-  const { selected } = selectMigrations({ all: false, base });
+  const { selected } = selectMigrations({ all: false, base }, settings);
   const fixable = selected.filter(
-    (name) => flagged(name) && fixGeneratedMigration(parsers, name, migrationSql(name, migrationsDir)).kind === 'fixed',
+    (name) =>
+      flagged(name) && fixGeneratedMigration(parsers, name, migrationSql(name, settings.migrations)).kind === 'fixed',
   );
   if (fixable.length === 0) return '';
   return ` \`npm run migrate:lint -- --fix\` rewrites ${fixable.join(', ')} into the safe sequence.`;

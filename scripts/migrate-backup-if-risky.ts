@@ -14,15 +14,15 @@ import { runCli } from '#kit/run-cli.ts';
 import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 import { environment } from '#kit/environment.ts';
 
-runCli(async () => {
-  const history = await readMigrationHistory(requireDatabaseUrl());
+runCli(async (_argv, settings) => {
+  const history = await readMigrationHistory(requireDatabaseUrl(), settings.migrations);
   if (history.applied.length === 0) {
     console.log(`fresh database (no migration applied yet): nothing to back up.`);
     return;
   }
   const parsers = await loadSqlParsers();
   const risky = history.pending
-    .map((name) => ({ name, reasons: riskyStatements(parsers, migrationSql(name)) }))
+    .map((name) => ({ name, reasons: riskyStatements(parsers, migrationSql(name, settings.migrations)) }))
     .filter((migration) => migration.reasons.length > 0);
   if (risky.length === 0) {
     console.log(`${history.pending.length} pending migration(s), none destroys data: no backup needed.`);

@@ -12,9 +12,9 @@ import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:check-previous-client -- [--base <git ref>]';
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const { values } = parseCliArgs({ args: argv, options: { base: { type: 'string' } } }, USAGE);
-  const report = await checkPreviousReleaseClient(requireDatabaseUrl(), values.base);
+  const report = await checkPreviousReleaseClient(requireDatabaseUrl(), values.base, settings);
   const failed = report.models.filter((check) => check.error !== undefined);
   console.log(
     `previous release's client (schema.prisma at ${report.base.slice(0, 12)}), every model read on this database:`,

@@ -6,8 +6,7 @@
 import { CliError } from '#kit/cli-error.ts';
 import { scaffoldMigration } from '#kit/migration-scaffold/scaffold-migration.ts';
 import { PATTERNS } from '#kit/migration-scaffold/templates.ts';
-import { relative } from 'node:path';
-import { backfillsDir, migrationsDir, projectRoot } from '#kit/project-paths.ts';
+import { join, relative } from 'node:path';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
 
@@ -25,7 +24,7 @@ function help(): void {
   );
 }
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const parsed = parseCliArgs(
     {
       args: argv,
@@ -39,8 +38,6 @@ runCli(async (argv) => {
         default: { type: 'string' },
         unique: { type: 'boolean' },
         backfill: { type: 'string' },
-        'migrations-dir': { type: 'string' },
-        'backfills-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     },
@@ -53,11 +50,12 @@ runCli(async (argv) => {
     pattern: positionals[0],
     name: positionals[1],
     args: { ...values, columns: values.columns?.split(',').map((column) => column.trim()) },
-    migrationsDir: values['migrations-dir'] ?? migrationsDir,
-    backfillsDir: values['backfills-dir'] ?? backfillsDir,
+    migrationsDir: settings.migrations,
+    backfillsDir: settings.backfills,
   });
-  for (const folder of result.folders) console.log(`created prisma/migrations/${folder}/migration.sql`);
-  for (const file of result.files) console.log(`created ${relative(projectRoot, file)}`);
+  const created = (path: string) => console.log(`created ${relative(settings.root, path)}`);
+  for (const folder of result.folders) created(join(settings.migrations, folder, 'migration.sql'));
+  for (const file of result.files) created(file);
   for (const line of result.next) console.log(`next: ${line}`);
   console.log(
     `then: npm run migrate:lint, and npx prisma migrate dev to apply (after any backfill above). Recipe: ${result.playbook}`,

@@ -17,14 +17,13 @@ import { planPendingMigrations } from '#kit/migration-plan/plan-migrations.ts';
 import kitConfig from '../kit.config.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
-import { migrationsDir } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { environment } from '#kit/environment.ts';
 
 const USAGE =
   'Usage: npm run migrate:plan -- [--max-rows N] [--probe-timeout-s N] [--sample-above N] [--migrations <dir>]';
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const policy = resolvePolicy(kitConfig);
   const { values } = parseCliArgs(
     {
@@ -33,7 +32,7 @@ runCli(async (argv) => {
         'max-rows': { type: 'string', default: String(policy.planMaxRows) },
         'probe-timeout-s': { type: 'string', default: String(policy.probeTimeoutSeconds) },
         'sample-above': { type: 'string', default: String(policy.probeSampleAbove) },
-        migrations: { type: 'string', default: migrationsDir },
+        migrations: { type: 'string', default: settings.migrations },
       },
     },
     USAGE,
@@ -42,6 +41,7 @@ runCli(async (argv) => {
   const plan = await planPendingMigrations({
     url,
     migrationsDir: resolve(values.migrations),
+    root: settings.root,
     maxRows: parseCount('--max-rows', values['max-rows'], 0),
     probes: {
       timeoutMs: parseCount('--probe-timeout-s', values['probe-timeout-s'], 1) * 1000,

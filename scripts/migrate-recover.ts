@@ -11,7 +11,7 @@ import { runCli } from '#kit/run-cli.ts';
 
 const USAGE = 'Usage: npm run migrate:recover [-- --retry | --rolled-back | --applied]';
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const { values } = parseCliArgs(
     {
       args: argv,
@@ -26,7 +26,7 @@ runCli(async (argv) => {
   const chosen = (['retry', 'rolled-back', 'applied'] as const).filter((action) => values[action]);
   if (chosen.length > 1) throw new CliError(`Choose one of --retry, --rolled-back, --applied. ${USAGE}`);
   const action: RecoveryAction | undefined = chosen[0];
-  const result = await recover(requireDatabaseUrl(), action);
+  const result = await recover(requireDatabaseUrl(), action, settings.migrations);
   for (const line of result.lines) console.log(line);
   if (result.needsAttention) process.exitCode = 1;
 });

@@ -22,7 +22,6 @@ import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
-import { migrationsDir, projectRoot } from '#kit/project-paths.ts';
 import { formatRehearsal, rehearsalJson } from '#kit/rehearsal/format-rehearsal.ts';
 import { type RehearsalDatabase, rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
 import { runCli } from '#kit/run-cli.ts';
@@ -50,22 +49,23 @@ function selection(
   values: { all: boolean; from?: string; base?: string },
   dir: string,
   custom: boolean,
+  root: string,
 ): { selected: string[]; all: string[]; because: string } {
   const all = migrationFolders(dir);
   if (values.from) {
     const first = all.findIndex((name) => name === values.from || name.startsWith(values.from as string));
     if (first === -1)
       throw new CliError(
-        `--from ${values.from}: no migration folder starts with that name in ${relative(projectRoot, dir) || dir}.`,
+        `--from ${values.from}: no migration folder starts with that name in ${relative(root, dir) || dir}.`,
       );
     return { selected: all.slice(first), all, because: `from ${all[first]}` };
   }
   if (values.all || custom) return { selected: all, all, because: 'every migration' };
-  const picked = selectMigrations({ all: false, base: values.base });
+  const picked = selectMigrations({ all: false, base: values.base }, { root, migrations: dir });
   return { selected: picked.selected, all, because: `new since ${picked.comparedWith}` };
 }
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const policy = resolvePolicy(kitConfig);
   const { values } = parseCliArgs(
     {
@@ -84,7 +84,7 @@ runCli(async (argv) => {
     },
     USAGE,
   );
-  const dir = resolve(values.migrations ?? migrationsDir);
+  const dir = resolve(values.migrations ?? settings.migrations);
   const rowsFor = parseRows(values.rows, policy.rehearseRows);
   const maxRows = parseCount('--max-rows', values['max-rows'], 0);
   const readerHoldMs = parseCount('--reader-hold-ms', values['reader-hold-ms'], 0);
@@ -117,7 +117,7 @@ runCli(async (argv) => {
       production: 'Rehearse on a clone of production instead: --target <its url>.',
     });
     database = { kind: 'scratch', serverUrl: server };
-    chosen = selection(values, dir, values.migrations !== undefined);
+    chosen = selection(values, dir, values.migrations !== undefined, settings.root);
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   if (chosen.selected.length === 0) {

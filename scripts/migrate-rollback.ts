@@ -13,13 +13,12 @@ import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { writeDownMigration } from '#kit/migrations/down-migration.ts';
 import { rollbackNewestMigration } from '#kit/migrations/rollback.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
-import { projectRoot } from '#kit/project-paths.ts';
 import { runCli } from '#kit/run-cli.ts';
 
 const USAGE =
   'Usage: npm run migrate:rollback [-- <newest applied migration>], or npm run migrate:rollback -- --write <migration folder name> [--force]';
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const parsed = parseCliArgs(
     {
       args: argv,
@@ -32,10 +31,15 @@ runCli(async (argv) => {
     const migration = parsed.positionals[0];
     if (!migration || parsed.positionals.length > 1) throw new CliError(`Name one migration. ${USAGE}`);
     // The diff replays migrations in shadow databases on this server.
-    const { path, review } = await writeDownMigration(requireDatabaseUrl(), migration, {
-      force: parsed.values.force,
-    });
-    console.log(`wrote ${relative(projectRoot, path)}`);
+    const { path, review } = await writeDownMigration(
+      requireDatabaseUrl(),
+      migration,
+      {
+        force: parsed.values.force,
+      },
+      settings,
+    );
+    console.log(`wrote ${relative(settings.root, path)}`);
     if (review)
       console.log(
         'review: the migration creates functions, triggers or changes data; add their undo to down.sql by hand',
@@ -44,7 +48,7 @@ runCli(async (argv) => {
   }
   if (parsed.values.force) throw new CliError(`--force goes with --write. ${USAGE}`);
   if (parsed.positionals.length > 1) throw new CliError(`Name at most one migration. ${USAGE}`);
-  const name = await rollbackNewestMigration(requireDatabaseUrl(), parsed.positionals[0]);
+  const name = await rollbackNewestMigration(requireDatabaseUrl(), parsed.positionals[0], settings);
   console.log(`rolled back ${name}: its down.sql ran and Migrate records it as rolled back.`);
   console.log('next: remove or fix the migration folder, or run npx prisma migrate deploy to apply it again.');
 });

@@ -12,13 +12,13 @@ import { seedReferenceData, seedReviewedEdit } from '#kit/seeding/reference-seed
 import { formatSeedResults } from '#kit/seeding/format-results.ts';
 import kitConfig from '../kit.config.ts';
 
-runCli(async (args) => {
+runCli(async (args, settings) => {
   const unknown = args.filter((arg) => arg !== '--update-checksums');
   if (unknown.length > 0)
     throw new CliError(`Unknown argument ${unknown[0]}. Usage: npm run seed:reference [-- --update-checksums]`);
   const url = requireDatabaseUrl();
   const started = performance.now();
-  const options = { tables: kitConfig.referenceTables };
+  const options = { tables: kitConfig.referenceTables, dir: settings.reference };
   const { results, manifestVersion } = args.includes('--update-checksums')
     ? await seedReviewedEdit(url, options)
     : { results: await seedReferenceData(url, options), manifestVersion: undefined };

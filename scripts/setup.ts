@@ -10,7 +10,6 @@ import { ensureDatabase } from '#kit/db/database-url.ts';
 import { developmentServerRefusal } from '#kit/db/development-server.ts';
 import { prismaFailureLine, type PrismaRun, runPrisma } from '#kit/prisma-cli.ts';
 import { runCli } from '#kit/run-cli.ts';
-import { projectRoot } from '#kit/project-paths.ts';
 import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { generateClientIfStale } from '#kit/setup/generate-client.ts';
@@ -27,8 +26,8 @@ const step = (label: string, detail: string) => console.log(`✓ ${label.padEnd(
  * and deploying would replay that baseline onto the tables it describes (P3018, "type … already
  * exists"). Say so before Prisma tries, with the one way out that fits the server.
  */
-async function refuseForeignHistory(url: string, applied: string[]): Promise<void> {
-  const onDisk = new Set(migrationFolders());
+async function refuseForeignHistory(url: string, applied: string[], migrationsDir: string): Promise<void> {
+  const onDisk = new Set(migrationFolders(migrationsDir));
   const foreign = applied.filter((name) => !onDisk.has(name));
   if (foreign.length === 0) return;
   const what = `The database has ${foreign.length} applied migration${foreign.length === 1 ? '' : 's'} that prisma/migrations does not (first: ${foreign[0]}), so its history is not this checkout's (did kit init squash it after a setup?).`;
@@ -49,7 +48,7 @@ function deployFailure(deploy: PrismaRun, url: string): string {
   return `prisma migrate deploy failed: ${prismaFailureLine(deploy)}`;
 }
 
-runCli(async (args) => {
+runCli(async (args, settings) => {
   if (args.length > 0) throw new CliError(`npm run setup takes no arguments (got ${args.join(' ')}).`);
   const started = performance.now();
 
@@ -58,16 +57,17 @@ runCli(async (args) => {
   const how = database.source === 'DATABASE_URL' ? 'DATABASE_URL' : `embedded PostgreSQL, ${database.embedded}`;
   step('database', `${redactUrl(database.url)} (${how})`);
 
-  const generated = await generateClientIfStale();
+  const generated = await generateClientIfStale(settings);
   step('prisma client', generated.ran ? `generated (${generated.engineLine})` : 'up to date');
 
   const before = await appliedMigrationCount(database.url);
   // Every folder recorded as applied and none failed: nothing for `migrate deploy` to do, and
   // skipping its 2 s is most of what a no-op setup costs. Anything else goes to Prisma.
-  const history = await readMigrationHistory(database.url);
+  const history = await readMigrationHistory(database.url, settings.migrations);
   await refuseForeignHistory(
     database.url,
     history.applied.map((record) => record.name),
+    settings.migrations,
   );
   if (history.pending.length > 0 || history.failed.length > 0 || before === 0) {
     const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
@@ -79,7 +79,10 @@ runCli(async (args) => {
   const after = await appliedMigrationCount(database.url);
   step('migrations', `${after - before} applied now, ${after} in total`);
 
-  const reference = await seedReferenceData(database.url, { tables: kitConfig.referenceTables });
+  const reference = await seedReferenceData(database.url, {
+    tables: kitConfig.referenceTables,
+    dir: settings.reference,
+  });
   const referenceWrites = reference.reduce((sum, r) => sum + r.created + r.updated + r.removed, 0);
   step('reference seed', referenceWrites === 0 ? 'unchanged' : `${referenceWrites} rows written`);
   if (referenceWrites > 0) console.log(formatSeedResults(reference));
@@ -92,11 +95,11 @@ runCli(async (args) => {
     // Loaded only on a development server (the dev seed needs faker, a dev dependency), and bundled
     // only now: both import the Prisma Client that the step above may just have generated.
     const { seedDevData, DEV_SEED_DEFAULTS } = (await importBundled(
-      projectRoot,
+      settings.root,
       'src/seeding/dev-seed.ts',
     )) as typeof import('../src/seeding/dev-seed.ts');
     const { createPrismaClient } = (await importBundled(
-      projectRoot,
+      settings.root,
       'src/db/client.ts',
     )) as typeof import('../src/db/client.ts');
     const db = createPrismaClient(database.url);

@@ -16,9 +16,11 @@ import { CliError } from '#kit/cli-error.ts';
 import { installIntoCache } from '#kit/cache-install.ts';
 import { installedMajor, POSTGRES_BUILDS } from '#kit/embedded-db/postgres-major.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
-import { dataDir, projectRoot } from '#kit/project-paths.ts';
+import { checkoutSettings } from '#kit/settings.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { cellName, matrixCells, type MatrixCell } from '#kit/test-matrix/cells.ts';
+
+const { root: projectRoot, data: dataDir } = checkoutSettings();
 
 const USAGE = 'Usage: npm run kit -- test-matrix [--postgres 14,18] [--node 22,26] [--record]';
 const logDir = join(dataDir, 'test-matrix');
@@ -143,7 +145,7 @@ runCli(async () => {
   if (values.help) return console.log(USAGE);
   const majors = parseList(values.postgres, '--postgres');
   const lines = parseList(values.node, '--node');
-  const cells = matrixCells().filter(
+  const cells = matrixCells(projectRoot).filter(
     (cell) => (!majors || majors.includes(cell.postgres)) && (!lines || lines.includes(cell.node)),
   );
   if (cells.length === 0) throw new CliError(`No cell of the matrix matches. ${USAGE}`);

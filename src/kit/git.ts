@@ -4,7 +4,7 @@
  * schema main has) all read the repository the same way.
  */
 import { spawnSync } from 'node:child_process';
-import { projectRoot } from './project-paths.ts';
+import { checkoutSettings } from './settings.ts';
 
 export interface GitRun {
   ok: boolean;
@@ -14,23 +14,24 @@ export interface GitRun {
   error: string;
 }
 
-export function git(args: string[], cwd: string = projectRoot): GitRun {
+export function git(args: string[], cwd: string = checkoutSettings().root): GitRun {
   const run = spawnSync('git', args, { cwd, encoding: 'utf8' });
   return { ok: run.status === 0, out: run.stdout ?? '', error: (run.stderr ?? '').trim().split('\n')[0] ?? '' };
 }
 
-export const insideGitCheckout = (cwd: string = projectRoot) => git(['rev-parse', '--is-inside-work-tree'], cwd).ok;
+export const insideGitCheckout = (cwd: string = checkoutSettings().root) =>
+  git(['rev-parse', '--is-inside-work-tree'], cwd).ok;
 
-export const isCommit = (ref: string, cwd: string = projectRoot) =>
+export const isCommit = (ref: string, cwd: string = checkoutSettings().root) =>
   git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd).ok;
 
 /** Where a branch compares itself with by default: the main branch, remote first. */
 export const DEFAULT_BASES = ['origin/main', 'main'];
 
 /** The first of `candidates` that names a commit here. */
-export const firstCommit = (candidates: string[], cwd: string = projectRoot) =>
+export const firstCommit = (candidates: string[], cwd: string = checkoutSettings().root) =>
   candidates.find((ref) => isCommit(ref, cwd));
 
 /** Where this branch left `base`: what counts as "already on main" for it. */
-export const forkPoint = (base: string, cwd: string = projectRoot) =>
+export const forkPoint = (base: string, cwd: string = checkoutSettings().root) =>
   git(['merge-base', base, 'HEAD'], cwd).out.trim() || base;

@@ -4,7 +4,8 @@
  * DATABASE_URL set here, the database.
  */
 import { spawn } from 'node:child_process';
-import { prismaCli, projectRoot } from './project-paths.ts';
+import { prismaCliPath } from './prisma-package.ts';
+import { checkoutSettings } from './settings.ts';
 import { environment } from './environment.ts';
 
 export interface PrismaRun {
@@ -40,8 +41,8 @@ export function prismaFailureLine(run: PrismaRun): string {
 
 export function runPrisma(args: string[], options: PrismaRunOptions = {}): Promise<PrismaRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCli, ...args], {
-      cwd: options.cwd ?? projectRoot,
+    const child = spawn(process.execPath, [prismaCliPath(), ...args], {
+      cwd: options.cwd ?? checkoutSettings().root,
       env: {
         ...process.env,
         ...(options.url ? { DATABASE_URL: options.url } : {}),

@@ -1,5 +1,6 @@
 /**
- * Runs a command-line entry point: loads `.env`, and turns an expected failure (a KitError, a
+ * Runs a command-line entry point: loads `.env`, resolves the project's settings once and hands
+ * them to the command (src/kit/settings.ts), and turns an expected failure (a KitError, a
  * CliError, a connection failure, a permission PostgreSQL denied) into one line on stderr and a
  * non-zero exit, with any password in it scrubbed. Anything else is a bug and is printed with its
  * stack.
@@ -13,7 +14,7 @@ import { scrubSecret } from './db/connection-url.ts';
 import { currentDatabaseUrl } from './db/database-url.ts';
 import { loadEnv } from './env.ts';
 import { KitError } from './kit-error.ts';
-import { projectRoot } from './project-paths.ts';
+import { checkoutSettings, type KitSettings } from './settings.ts';
 
 const START_HINT = 'Is the server running? For the embedded one: npm run db:start (npm run db:status says which).';
 
@@ -53,18 +54,19 @@ function databaseUrlIfAny(): string | undefined {
 }
 
 /** `prisma/reference/roles.jsonl:4: not valid JSON. Each line must be one JSON object.` */
-export function formatKitError(error: KitError): string {
-  const file = error.file === undefined ? '' : relative(projectRoot, error.file) || error.file;
+export function formatKitError(error: KitError, root: string): string {
+  const file = error.file === undefined ? '' : relative(root, error.file) || error.file;
   const where = file ? `${file}${error.line === undefined ? '' : `:${error.line}`}: ` : '';
   return `${where}${error.problem}.${error.fix ? ` ${error.fix}` : ''}`;
 }
 
-export function runCli(main: (args: string[]) => Promise<void>): void {
+export function runCli(main: (args: string[], settings: KitSettings) => Promise<void>): void {
   loadEnv();
-  main(process.argv.slice(2)).catch((caught: unknown) => {
+  const settings = checkoutSettings();
+  main(process.argv.slice(2), settings).catch((caught: unknown) => {
     const error = asConnectionError(caught) ?? permissionError(caught, databaseUrlIfAny()) ?? caught;
     if (error instanceof KitError) {
-      console.error(`error: ${scrubSecret(formatKitError(error), databaseUrlIfAny())}`);
+      console.error(`error: ${scrubSecret(formatKitError(error, settings.root), databaseUrlIfAny())}`);
       process.exit(error.exitCode);
     }
     if (error instanceof CliError || error instanceof BundleError) {

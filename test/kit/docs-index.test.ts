@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, it } from 'vitest';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 
 const docs = join(projectRoot, 'docs');
 const pages = (dir: string): string[] =>

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { environment, environmentTable } from '#kit/environment.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 
 it('docs/environment.md lists the declared variables (regenerate its table from environmentTable())', () => {
   expect(readFileSync(join(projectRoot, 'docs', 'environment.md'), 'utf8')).toContain(environmentTable());

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { expect, it } from 'vitest';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 
 const manifest = (path: string) =>
   JSON.parse(readFileSync(path, 'utf8')) as {

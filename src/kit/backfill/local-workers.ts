@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import { createProgress } from '../progress.ts';
-import { projectRoot } from '../project-paths.ts';
+import { checkoutSettings } from '../settings.ts';
 import { scriptCommand } from '../script-command.ts';
 import { startOrResumeRun, tryLockJob } from './bookkeeping.ts';
 import { assertJobWritten, type BackfillJob } from './job.ts';
@@ -45,7 +45,7 @@ function startWorker(url: string, index: number, timings: QueueTimings): ChildPr
     String(timings.maintenanceSeconds),
   ]);
   const child = spawn(node, args, {
-    cwd: projectRoot,
+    cwd: checkoutSettings().root,
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

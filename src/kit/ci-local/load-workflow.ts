@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parse } from 'yaml';
 import { CliError } from '../cli-error.ts';
-import { workflowsDir } from '../project-paths.ts';
 
 export interface WorkflowStep {
   name?: string;
@@ -40,7 +39,7 @@ export function workflowErrors(file: string, content: string): string[] {
   return result.context.errors.getErrors().map((error) => error.message);
 }
 
-export const workflowFiles = () =>
+export const workflowFiles = (workflowsDir: string) =>
   existsSync(workflowsDir)
     ? readdirSync(workflowsDir)
         .filter((name) => /\.ya?ml$/.test(name))
@@ -48,15 +47,15 @@ export const workflowFiles = () =>
     : [];
 
 /** Every workflow file with the errors GitHub's parser finds in it. */
-export function checkWorkflows(): Array<{ file: string; errors: string[] }> {
-  return workflowFiles().map((file) => ({
+export function checkWorkflows(workflowsDir: string): Array<{ file: string; errors: string[] }> {
+  return workflowFiles(workflowsDir).map((file) => ({
     file,
     errors: workflowErrors(file, readFileSync(join(workflowsDir, file), 'utf8')),
   }));
 }
 
-export function loadWorkflow(file: string | undefined): Workflow {
-  const known = workflowFiles();
+export function loadWorkflow(file: string | undefined, workflowsDir: string): Workflow {
+  const known = workflowFiles(workflowsDir);
   if (!file || !known.includes(file)) {
     throw new CliError(
       `${file ? `No workflow "${file}" in .github/workflows` : 'Name a workflow'}. Workflows: ${known.join(', ') || 'none'}.`,

@@ -5,7 +5,6 @@
  */
 import { withDatabase } from '../db/connection-url.ts';
 import { git } from '../git.ts';
-import { projectRoot } from '../project-paths.ts';
 
 export const LOCAL_DATABASE_PREFIX = 'kit_ci_local_';
 
@@ -28,7 +27,7 @@ export function localSecret(name: string, serverUrl: string, job: string): { val
   return value === undefined ? { value: '', note: `secret ${name} is not set locally (empty)` } : { value };
 }
 
-export function localGithubContext(): Record<string, string> {
+export function localGithubContext(root: string): Record<string, string> {
   const read = (...args: string[]) => git(args).out.trim();
   const branch = read('rev-parse', '--abbrev-ref', 'HEAD');
   return {
@@ -39,7 +38,7 @@ export function localGithubContext(): Record<string, string> {
     head_ref: '',
     event_name: 'workflow_dispatch',
     repository: 'local/checkout',
-    workspace: projectRoot,
+    workspace: root,
     run_id: '0',
   };
 }

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { dropDatabasesWithPrefix } from '../db/scratch-databases.ts';
 import { CliError } from '../cli-error.ts';
-import { projectRoot } from '../project-paths.ts';
+import type { KitSettings } from '../settings.ts';
 import { nativeEngineAvailability } from '../schema-engine/select-engine.ts';
 import { expandTemplate, type Contexts } from './expressions.ts';
 import { loadWorkflow, type WorkflowStep } from './load-workflow.ts';
@@ -51,9 +51,11 @@ export async function runWorkflowJob(
   file: string | undefined,
   jobName: string | undefined,
   serverUrl: string,
+  settings: Pick<KitSettings, 'root' | 'workflows'>,
   log: (line: string) => void,
 ): Promise<JobReport> {
-  const workflow = loadWorkflow(file);
+  const { root } = settings;
+  const workflow = loadWorkflow(file, settings.workflows);
   const job = jobName === undefined ? undefined : workflow.jobs[jobName];
   if (!job || !jobName)
     throw new CliError(
@@ -80,7 +82,7 @@ export async function runWorkflowJob(
   const vars = Object.fromEntries(
     [...text.matchAll(/vars\.(\w+)/g)].map(([, name]) => [name!, process.env[name!] ?? '']),
   );
-  const contexts: Contexts = { secrets, vars, github: localGithubContext(), env: {} };
+  const contexts: Contexts = { secrets, vars, github: localGithubContext(root), env: {} };
   if (job.services) notes.push(`services (${Object.keys(job.services).join(', ')}): the embedded PostgreSQL stands in`);
 
   const resolveEnv = (env: Record<string, string> | undefined) => {
@@ -115,7 +117,7 @@ export async function runWorkflowJob(
       const started = performance.now();
       // GitHub's default shell on Linux runners.
       const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-        cwd: step['working-directory'] ? `${projectRoot}/${step['working-directory']}` : projectRoot,
+        cwd: step['working-directory'] ? `${root}/${step['working-directory']}` : root,
         env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env },
         stdio: 'inherit',
       });

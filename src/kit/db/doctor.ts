@@ -82,7 +82,7 @@ async function readRole(client: pg.Client, schema: string): Promise<RoleFacts> {
   ).rows[0]!;
 }
 
-async function readMigrations(client: pg.Client, findings: Finding[]): Promise<string> {
+async function readMigrations(client: pg.Client, findings: Finding[], migrationsDir: string): Promise<string> {
   const present = (await client.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`)).rows[0]
     .present as boolean;
   const lock = await client.query<{ pid: number; usename: string | null; state: string | null; since: string | null }>(
@@ -119,7 +119,7 @@ async function readMigrations(client: pg.Client, findings: Finding[]): Promise<s
     return `history not readable by this role; ${lockText}`;
   }
   const { applied, failed, names } = history.rows[0]!;
-  const pending = migrationFolders().filter((name) => !names.includes(name)).length;
+  const pending = migrationFolders(migrationsDir).filter((name) => !names.includes(name)).length;
   if (failed > 0)
     findings.push({
       level: 'problem',
@@ -133,6 +133,7 @@ export async function examineUrl(
   name: string,
   url: string,
   purpose: 'migrations' | 'shadow' | 'tests',
+  migrationsDir: string,
 ): Promise<UrlExamination> {
   const facts: UrlExamination['facts'] = [];
   const findings: Finding[] = [];
@@ -174,7 +175,7 @@ export async function examineUrl(
           level: 'problem',
           text: `${role.role} has no USAGE on the schema ${schema}: Migrate can't read its history there (Prisma says "migration persistence is not initialized"). As ${role.schema_owner}: GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role.role}, or npm run db:roles.`,
         });
-      if (purpose === 'migrations') facts.push(['migrations', await readMigrations(client, findings)]);
+      if (purpose === 'migrations') facts.push(['migrations', await readMigrations(client, findings, migrationsDir)]);
       if (purpose === 'migrations' && !role.createdb && !role.superuser && !environment().SHADOW_DATABASE_URL)
         findings.push({
           level: 'note',

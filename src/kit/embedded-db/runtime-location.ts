@@ -14,7 +14,7 @@ import { chownSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from '../cli-error.ts';
-import { dataDir, projectRoot } from '../project-paths.ts';
+import { checkoutSettings } from '../settings.ts';
 import { clusterName, platformPackageDir } from './postgres-major.ts';
 import { sha256Hex } from '../sha256.ts';
 
@@ -94,6 +94,7 @@ export function outsideLocation(project: string, major: number): string {
 export async function resolveRuntimeLocation(major: number): Promise<RuntimeLocation> {
   const binaries = await packageBinaries(major);
   const packageBinDir = join(binaries.postgres, '..');
+  const { root: project, data: dataDir } = checkoutSettings();
   const projectRootDir = join(dataDir, clusterName(major));
 
   if (process.getuid?.() !== 0) {
@@ -109,7 +110,7 @@ export async function resolveRuntimeLocation(major: number): Promise<RuntimeLoca
     return { root: projectRootDir, binDir: packageBinDir, runAs: user, note: undefined };
   }
 
-  const outside = outsideLocation(projectRoot, major);
+  const outside = outsideLocation(project, major);
   const nativeCopy = join(outside, 'native');
   if (!existsSync(join(nativeCopy, 'bin', 'postgres'))) {
     // `native/` holds bin, lib and share; postgres finds lib and share relative to its binary.

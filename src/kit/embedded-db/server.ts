@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { withPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
-import { dataDir } from '../project-paths.ts';
+import { checkoutSettings } from '../settings.ts';
 import { clusterName, embeddedMajor } from './postgres-major.ts';
 import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -20,7 +20,7 @@ import { environment } from '../environment.ts';
 export const EMBEDDED_DATABASE = 'app';
 const SUPERUSER = 'postgres';
 /** Where the cluster of the major in use records its port and password (in a project's `.data/`). */
-export function embeddedStateFile(projectDataDir = dataDir): string {
+export function embeddedStateFile(projectDataDir = checkoutSettings().data): string {
   return join(projectDataDir, `${clusterName(embeddedMajor())}.json`);
 }
 
@@ -183,7 +183,7 @@ function processAlive(pid: number): boolean {
  * a lock whose process is gone (a starter killed mid-way) is taken over.
  */
 async function withStartLock<T>(work: () => Promise<T>): Promise<T> {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(checkoutSettings().data, { recursive: true });
   const startLock = embeddedStateFile().replace(/\.json$/, '.lock');
   const deadline = Date.now() + START_LOCK_WAIT_MS;
   for (;;) {
@@ -305,7 +305,7 @@ async function startServer(): Promise<StartResult> {
     const log = existsSync(logFile) ? readFileSync(logFile).subarray(logOffset).toString() : '';
     throw startFailure(log || started.output, logFile, location.root);
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(checkoutSettings().data, { recursive: true });
   writeFileSync(embeddedStateFile(), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   await ensureAppDatabase(state);
   // A GUI or psql set up for the old port must be told: the URL changed.

@@ -7,8 +7,8 @@
  */
 import { relative } from 'node:path';
 import { forkPoint, git } from '../git.ts';
-import { projectRoot, schemaPath } from '../project-paths.ts';
 import { readFileSync } from 'node:fs';
+import type { KitSettings } from '../settings.ts';
 import type { Rename } from './rename-by-expand-contract.ts';
 
 /** Each model's table and its scalar fields' columns: `Post` → { table: 'posts', columns: { body: 'content' } }. */
@@ -28,12 +28,12 @@ function tablesAndColumns(schema: string): Map<string, { table: string; columns:
 }
 
 /** The column renames schema.prisma makes against `base` (where this branch left it). */
-export function renamesInSchema(base: string): Rename[] {
-  const path = relative(projectRoot, schemaPath);
-  const before = git(['show', `${forkPoint(base)}:${path}`]);
+export function renamesInSchema(base: string, { root, schema }: Pick<KitSettings, 'root' | 'schema'>): Rename[] {
+  // `<commit>:./<path>`: the path from the working directory, the project root here.
+  const before = git(['show', `${forkPoint(base, root)}:./${relative(root, schema)}`], root);
   if (!before.ok) return [];
   const was = tablesAndColumns(before.out);
-  const is = tablesAndColumns(readFileSync(schemaPath, 'utf8'));
+  const is = tablesAndColumns(readFileSync(schema, 'utf8'));
   const renames: Rename[] = [];
   for (const [model, now] of is) {
     const then = was.get(model);

@@ -9,13 +9,15 @@ import { CliError } from '../cli-error.ts';
 import { databaseName } from '../db/connection-url.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { migrationsDir, projectRoot, schemaPath } from '../project-paths.ts';
+import type { KitSettings } from '../settings.ts';
 import type { Finding } from './finding.ts';
 import { sha256Hex } from '../sha256.ts';
 
-export async function schemaDrift(url: string): Promise<Finding[]> {
+type Paths = Pick<KitSettings, 'root' | 'migrations' | 'schema'>;
+
+export async function schemaDrift(url: string, { root, migrations, schema }: Paths): Promise<Finding[]> {
   const diff = await runPrisma(
-    ['migrate', 'diff', '--from-migrations', migrationsDir, '--to-schema', schemaPath, '--exit-code'],
+    ['migrate', 'diff', '--from-migrations', migrations, '--to-schema', schema, '--exit-code'],
     { url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
   );
   if (diff.code === 0) return [];
@@ -27,7 +29,7 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
     const reason = /ERROR: .*/.exec(output)?.[0] ?? prismaFailureLine(diff);
     return [
       {
-        file: relative(projectRoot, join(migrationsDir, broken, 'migration.sql')),
+        file: relative(root, join(migrations, broken, 'migration.sql')),
         line: 1,
         rule: 'history-does-not-replay',
         message: `replaying the migrations into a shadow database fails here: ${reason}`,
@@ -47,7 +49,7 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
     .map((line) => line.trim());
   return [
     {
-      file: relative(projectRoot, schemaPath),
+      file: relative(root, schema),
       line: 1,
       rule: 'schema-drift',
       message: `schema.prisma differs from what the migrations build${changes.length ? `: ${changes.slice(0, 5).join('; ')}` : ''}`,
@@ -58,7 +60,11 @@ export async function schemaDrift(url: string): Promise<Finding[]> {
 /** Prisma's checksum of a migration file: SHA-256 of its bytes, hex. */
 export const migrationChecksum = (sql: Buffer | string) => sha256Hex(sql);
 
-export async function editedAfterApplied(url: string, folders: string[]): Promise<Finding[]> {
+export async function editedAfterApplied(
+  url: string,
+  folders: string[],
+  { root, migrations }: Omit<Paths, 'schema'>,
+): Promise<Finding[]> {
   const applied = await withPgClient(url, async (client) => {
     const exists = await client.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
     if (!exists.rows[0].present) return [];
@@ -70,10 +76,10 @@ export async function editedAfterApplied(url: string, folders: string[]): Promis
   const findings: Finding[] = [];
   for (const { migration_name: name, checksum } of applied) {
     if (!folders.includes(name)) continue;
-    const path = join(migrationsDir, name, 'migration.sql');
+    const path = join(migrations, name, 'migration.sql');
     if (migrationChecksum(readFileSync(path)) !== checksum) {
       findings.push({
-        file: relative(projectRoot, path),
+        file: relative(root, path),
         line: 1,
         rule: 'applied-migration-edited',
         message: `applied to database "${databaseName(url)}" with a different checksum: the file was edited after it ran`,

@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { migrationsDir, projectRoot } from '../project-paths.ts';
 import { editedAfterApplied, schemaDrift } from './database-checks.ts';
 import type { Finding } from './finding.ts';
 import { noHistoryFacts } from './history-facts.ts';
@@ -12,6 +11,7 @@ import { lintMigrationFiles } from './lint-migration-file.ts';
 import { runSquawk } from './run-squawk.ts';
 import type { ScriptPlan } from '../sql/native-script-plan.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
+import type { KitSettings } from '../settings.ts';
 import { selectMigrations } from './select-migrations.ts';
 
 export interface LintOptions {
@@ -21,6 +21,7 @@ export interface LintOptions {
   databaseUrl?: string;
   /** Rules kit.config.ts's policy turns off (rule → why): their findings are left out, and counted. */
   rulesOff?: Record<string, string>;
+  settings: Pick<KitSettings, 'root' | 'migrations' | 'schema'>;
 }
 
 export interface LintReport {
@@ -36,22 +37,24 @@ export interface LintReport {
 export async function lintMigrations(options: LintOptions): Promise<LintReport> {
   // The drift check is a Prisma command in a child process (seconds): started first, it runs on
   // the other core while the SQL rules run here.
-  const drift = options.databaseUrl ? schemaDrift(options.databaseUrl) : Promise.resolve([]);
+  const drift = options.databaseUrl ? schemaDrift(options.databaseUrl, options.settings) : Promise.resolve([]);
   // Awaited below; this only keeps its failure from being reported twice if the rules throw first.
   drift.catch(() => {});
   const parsers = await loadSqlParsers();
-  const selection = selectMigrations(options);
-  const fileOf = (folder: string) => relative(projectRoot, join(migrationsDir, folder, 'migration.sql'));
+  const { root, migrations } = options.settings;
+  const selection = selectMigrations(options, options.settings);
+  const fileOf = (folder: string) => relative(root, join(migrations, folder, 'migration.sql'));
   const squawk = runSquawk(selection.selected.map(fileOf));
 
   // Oldest first over the whole history, so what earlier migrations established is known.
   const files = selection.all.map((folder) => {
     const file = fileOf(folder);
-    return { file, sql: readFileSync(join(projectRoot, file), 'utf8'), lint: selection.selected.includes(folder) };
+    return { file, sql: readFileSync(join(root, file), 'utf8'), lint: selection.selected.includes(folder) };
   });
   const plans = files.filter(({ lint }) => lint).map(({ file, sql }) => ({ file, plan: parsers.planScript(sql) }));
   const findings: Finding[] = [...selection.edited, ...(await lintMigrationFiles(files, squawk, noHistoryFacts()))];
-  if (options.databaseUrl) findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all)));
+  if (options.databaseUrl)
+    findings.push(...(await editedAfterApplied(options.databaseUrl, selection.all, options.settings)));
   findings.push(...(await drift));
   const unique = new Map(findings.map((finding) => [`${finding.file}:${finding.line}:${finding.rule}`, finding]));
   const turnedOff = new Map<string, number>();

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
-import { projectRoot } from '../project-paths.ts';
+import { checkoutSettings } from '../settings.ts';
 
 export interface SquawkFinding {
   file: string;
@@ -52,16 +52,14 @@ export function runSquawkOnText(sql: string, reportedAs: string): SquawkFinding[
 
 function squawk(args: string[], input?: string): SquawkFinding[] {
   const [command, prefix] = squawkCommand();
-  const run = spawnSync(
-    command,
-    [...prefix, '--config', join(projectRoot, '.squawk.toml'), '--reporter', 'json', ...args],
-    {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      input,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
+  // squawk's configuration ships with the kit, beside package.json.
+  const { root } = checkoutSettings();
+  const run = spawnSync(command, [...prefix, '--config', join(root, '.squawk.toml'), '--reporter', 'json', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    input,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   // squawk exits 1 when it found something; anything it can't report as JSON is a failure to run.
   let violations: SquawkJsonViolation[];
   try {
@@ -71,7 +69,7 @@ function squawk(args: string[], input?: string): SquawkFinding[] {
     throw new CliError(`squawk could not lint the migrations: ${reason}. Run \`npm ci\` to install squawk-cli.`);
   }
   return violations.map((violation) => ({
-    file: relative(projectRoot, violation.file),
+    file: relative(root, violation.file),
     line: violation.line + 1, // squawk counts lines from 0
     rule: violation.rule_name,
     message: violation.message,

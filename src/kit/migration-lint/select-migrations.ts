@@ -3,11 +3,11 @@
  * committed or not), found with git. A migration that exists on the main branch but differs here
  * was edited after it shipped: Migrate would refuse every database it was applied to.
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { DEFAULT_BASES, firstCommit, forkPoint, git, insideGitCheckout } from '../git.ts';
-import { migrationsDir, projectRoot } from '../project-paths.ts';
 import { migrationFolders } from '../migrations/migration-folders.ts';
+import type { KitSettings } from '../settings.ts';
 import type { Finding } from './finding.ts';
 
 export interface MigrationSelection {
@@ -21,16 +21,24 @@ export interface MigrationSelection {
   comparedWith: string;
 }
 
-const folderOf = (path: string) => /^prisma\/migrations\/([^/]+)\/migration\.sql$/.exec(path)?.[1];
+/** The folder of a path git printed (relative to the root), when it is a migration's SQL. */
+function folderOf(path: string, migrations: string): string | undefined {
+  const [folder, file, ...rest] = relative(migrations, path).split('/');
+  return file === 'migration.sql' && rest.length === 0 && folder !== '..' ? folder : undefined;
+}
 
-export function selectMigrations(options: { all: boolean; base?: string }): MigrationSelection {
-  const all = migrationFolders();
-  if (!insideGitCheckout()) {
+export function selectMigrations(
+  options: { all: boolean; base?: string },
+  settings: Pick<KitSettings, 'root' | 'migrations'>,
+): MigrationSelection {
+  const { root, migrations } = settings;
+  const all = migrationFolders(migrations);
+  if (!insideGitCheckout(root)) {
     if (options.base) throw new CliError(`--base ${options.base} needs a git checkout; run from one, or use --all.`);
     return { all, selected: all, edited: [], comparedWith: 'nothing (not a git checkout): linting all' };
   }
   const candidates = options.base ? [options.base] : DEFAULT_BASES;
-  const base = firstCommit(candidates);
+  const base = firstCommit(candidates, root);
   if (!base) {
     if (options.base)
       throw new CliError(
@@ -39,17 +47,19 @@ export function selectMigrations(options: { all: boolean; base?: string }): Migr
     return { all, selected: all, edited: [], comparedWith: 'nothing (no main branch here): linting all' };
   }
   // Compare with where this branch left the base, so migrations merged to main since don't count.
-  const rel = relative(projectRoot, migrationsDir);
-  const changed = git(['diff', '--name-status', '--no-renames', forkPoint(base), '--', rel])
+  const rel = relative(root, migrations);
+  const changed = git(['diff', '--relative', '--name-status', '--no-renames', forkPoint(base, root), '--', rel], root)
     .out.split('\n')
     .filter(Boolean);
-  const untracked = git(['ls-files', '--others', '--exclude-standard', '--', rel]).out.split('\n').filter(Boolean);
+  const untracked = git(['ls-files', '--others', '--exclude-standard', '--', rel], root)
+    .out.split('\n')
+    .filter(Boolean);
 
   const added = new Set<string>();
   const edited: Finding[] = [];
   for (const line of changed) {
     const [status, path] = line.split('\t') as [string, string];
-    const folder = folderOf(path);
+    const folder = folderOf(join(root, path), migrations);
     if (!folder) continue;
     if (status === 'A') added.add(folder);
     else
@@ -61,7 +71,7 @@ export function selectMigrations(options: { all: boolean; base?: string }): Migr
       });
   }
   for (const path of untracked) {
-    const folder = folderOf(path);
+    const folder = folderOf(join(root, path), migrations);
     if (folder) added.add(folder);
   }
   const selected = options.all ? all : all.filter((name) => added.has(name));

@@ -16,7 +16,6 @@ import { runSquawk } from '../migration-lint/run-squawk.ts';
 import { dataProbes, type PendingConstraints, type ProbeResult, type ProbeSettings, runProbes } from './data-probes.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { readMigrationHistory } from '../migrations/migration-history.ts';
-import { projectRoot } from '../project-paths.ts';
 import { NO_CATALOG, readCatalogFacts } from '../sql/catalog-facts.ts';
 import { describePlan } from '../sql/native-script-plan.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
@@ -64,6 +63,8 @@ export interface MigrationPlan {
 export interface PlanOptions {
   url: string;
   migrationsDir: string;
+  /** The report names files relative to this folder: the project root. */
+  root: string;
   maxRows: number;
   /** The data probes' bounds (data-probes.ts); by default DEFAULT_POLICY's (kit-config.ts). */
   probes?: ProbeSettings;
@@ -118,7 +119,7 @@ async function hasValidatedNotNullCheck(client: pg.Client, table: string, column
 export async function planPendingMigrations(options: PlanOptions): Promise<MigrationPlan> {
   const parsers = await loadSqlParsers();
   const applied = await readMigrationHistory(options.url, options.migrationsDir);
-  const fileOf = (name: string) => relative(projectRoot, `${options.migrationsDir}/${name}/migration.sql`);
+  const fileOf = (name: string) => relative(options.root, `${options.migrationsDir}/${name}/migration.sql`);
   const squawk = runSquawk(applied.pending.map(fileOf));
   const history = noHistoryFacts();
   for (const name of migrationFolders(options.migrationsDir)) {

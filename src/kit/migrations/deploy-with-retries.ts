@@ -22,6 +22,8 @@ import { readMigrationHistory } from './migration-history.ts';
 import { dropInvalidLeftovers, failureLine, invalidLeftovers, leftBehind, sqlOf } from './recover.ts';
 
 export interface RetrySettings {
+  /** Where the migrations are (a failed one's SQL says whether it may run again). */
+  migrationsDir: string;
   /** Retries after the first attempt. */
   retries: number;
   /** The wait before the first retry; each next one waits twice as long. */
@@ -51,24 +53,24 @@ export async function deployWithRetries(
   settings: RetrySettings,
   log: (line: string) => void,
 ): Promise<number> {
-  await lockPreflight(url, settings.preflight, log);
+  await lockPreflight(url, settings.migrationsDir, settings.preflight, log);
   const total = settings.retries + 1;
   let failedBefore: string | undefined;
   for (let attempt = 1; ; attempt += 1) {
     if (total > 1) log(`migrate deploy: attempt ${attempt} of ${total}`);
-    const ready = failedBefore === undefined || (await readyToRunAgain(url, failedBefore, log));
+    const ready = failedBefore === undefined || (await readyToRunAgain(url, failedBefore, settings.migrationsDir, log));
     if (ready) {
       failedBefore = undefined;
       const deploy = await runPrisma(['migrate', 'deploy'], { url, echo: true });
       if (deploy.code === 0) return attempt;
-      const failed = (await readMigrationHistory(url)).failed[0];
+      const failed = (await readMigrationHistory(url, settings.migrationsDir)).failed[0];
       // Not a migration that failed (a connection, the lock, a P3009 from before): Prisma's own line.
       if (!failed) throw new CliError(`prisma migrate deploy failed: ${prismaFailureLine(deploy)}`);
       const error = scrubSecret(failureLine(failed).slice(0, 300), url);
       const stop = (why: string) =>
         new CliError(`${failed.name} failed: ${error}. Not retried: ${why}. npm run migrate:recover says what to do.`);
       if (!LOCK_TIMEOUT.test(failed.logs ?? '')) throw stop('only a lock timeout is retried');
-      const why = whyNotRerunnable(await loadSqlParsers(), sqlOf(failed.name));
+      const why = whyNotRerunnable(await loadSqlParsers(), sqlOf(failed.name, settings.migrationsDir));
       if (why) throw stop(why);
       if (attempt === total)
         throw stop(
@@ -87,8 +89,13 @@ export async function deployWithRetries(
  * CONCURRENTLY build left (DROP INDEX CONCURRENTLY waits for the same transactions the build did,
  * so it may time out too: then false, and the caller waits again) and marks it rolled back.
  */
-async function readyToRunAgain(url: string, name: string, log: (line: string) => void): Promise<boolean> {
-  const leftovers = await invalidLeftovers(url, sqlOf(name));
+async function readyToRunAgain(
+  url: string,
+  name: string,
+  migrationsDir: string,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const leftovers = await invalidLeftovers(url, sqlOf(name, migrationsDir));
   try {
     await dropInvalidLeftovers(url, leftovers);
   } catch (error) {

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { dataDir, migrationsDir } from '../project-paths.ts';
+import type { KitSettings } from '../settings.ts';
 import { migrationFolders, migrationSql } from './migration-folders.ts';
 import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
 
@@ -31,9 +31,9 @@ const needsReview = (parsers: SqlParsers, sql: string) =>
     .parseStatements(sql)
     .some((statement) => statement.error !== undefined || UNTRACKED.has(statement.kind ?? ''));
 
-export const downPath = (migration: string) => join(migrationsDir, migration, 'down.sql');
+export const downPath = (migrationsDir: string, migration: string) => join(migrationsDir, migration, 'down.sql');
 
-function historyCopy(dir: string, migrations: string[]): string {
+function historyCopy(migrationsDir: string, dir: string, migrations: string[]): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(join(migrationsDir, 'migration_lock.toml'), join(dir, 'migration_lock.toml'));
@@ -46,19 +46,21 @@ export async function writeDownMigration(
   url: string,
   migration: string,
   options: { force: boolean },
+  settings: Pick<KitSettings, 'migrations' | 'data'>,
 ): Promise<{ path: string; review: boolean }> {
-  const folders = migrationFolders();
+  const folders = migrationFolders(settings.migrations);
   const index = folders.indexOf(migration);
   if (index < 0)
     throw new CliError(`No migration named ${migration} in prisma/migrations. Newest: ${folders.at(-1) ?? 'none'}.`);
-  const path = downPath(migration);
+  const path = downPath(settings.migrations, migration);
   if (existsSync(path) && !options.force)
     throw new CliError(`${migration}/down.sql exists; pass --force to regenerate it.`);
 
-  const work = join(dataDir, 'tmp', `down-${process.pid}`);
+  const work = join(settings.data, 'tmp', `down-${process.pid}`);
   try {
-    const after = historyCopy(join(work, 'after'), folders.slice(0, index + 1));
-    const before = index === 0 ? undefined : historyCopy(join(work, 'before'), folders.slice(0, index));
+    const after = historyCopy(settings.migrations, join(work, 'after'), folders.slice(0, index + 1));
+    const before =
+      index === 0 ? undefined : historyCopy(settings.migrations, join(work, 'before'), folders.slice(0, index));
     const diff = await runPrisma(
       [
         'migrate',
@@ -73,7 +75,7 @@ export async function writeDownMigration(
     if (diff.code !== 0) {
       throw new CliError(`prisma migrate diff could not compute the down migration: ${prismaFailureLine(diff)}`);
     }
-    const review = needsReview(await loadSqlParsers(), migrationSql(migration));
+    const review = needsReview(await loadSqlParsers(), migrationSql(migration, settings.migrations));
     writeFileSync(
       path,
       [

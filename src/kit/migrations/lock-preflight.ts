@@ -42,9 +42,10 @@ interface Blocker {
 function pendingLocks(
   parsers: SqlParsers,
   names: string[],
+  migrationsDir: string,
   catalog: CatalogFacts,
 ): { tables: string[]; concurrently: boolean } {
-  const statements = names.flatMap((name) => parsers.parseStatements(migrationSql(name)));
+  const statements = names.flatMap((name) => parsers.parseStatements(migrationSql(name, migrationsDir)));
   const tables = statements.flatMap((statement) =>
     statementEffects(statement, catalog)
       .filter((effect) => effect.work !== 'new table' && effect.lock !== 'ROW EXCLUSIVE')
@@ -101,10 +102,11 @@ const describe = (blocker: Blocker) =>
  */
 export async function lockPreflight(
   url: string,
+  migrationsDir: string,
   settings: PreflightSettings,
   log: (line: string) => void,
 ): Promise<void> {
-  const { pending } = await readMigrationHistory(url);
+  const { pending } = await readMigrationHistory(url, migrationsDir);
   if (pending.length === 0) return;
   const parsers = await loadSqlParsers();
   const deadline = Date.now() + settings.waitMs;
@@ -114,7 +116,7 @@ export async function lockPreflight(
       if (error.code !== '3D000') throw error;
     });
   await onDatabase(async (client) => {
-    const { tables, concurrently } = pendingLocks(parsers, pending, await readCatalogFacts(client));
+    const { tables, concurrently } = pendingLocks(parsers, pending, migrationsDir, await readCatalogFacts(client));
     if (tables.length === 0 && !concurrently) return;
     const oids = await regclasses(client, tables);
     const unseen = await unseenHolders(client, oids);

@@ -1,14 +1,12 @@
 /** The migration folders on disk, as Migrate sees them: every folder with a migration.sql. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrationsDir } from '../project-paths.ts';
 
 /** Folder names, oldest first. */
-export function migrationFolders(dir = migrationsDir): string[] {
+export function migrationFolders(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => existsSync(join(dir, name, 'migration.sql')))
     .sort();
 }
 
-export const migrationSql = (name: string, dir = migrationsDir) =>
-  readFileSync(join(dir, name, 'migration.sql'), 'utf8');
+export const migrationSql = (name: string, dir: string) => readFileSync(join(dir, name, 'migration.sql'), 'utf8');

@@ -23,7 +23,7 @@ export interface MigrationHistory {
   pending: string[];
 }
 
-export async function readMigrationHistory(url: string, dir?: string): Promise<MigrationHistory> {
+export async function readMigrationHistory(url: string, dir: string): Promise<MigrationHistory> {
   const records = await withPgClient(url, async (client) => {
     const exists = await client.query(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
     if (!exists.rows[0].present) return [];

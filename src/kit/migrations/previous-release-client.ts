@@ -17,7 +17,7 @@ import { CliError } from '../cli-error.ts';
 import { pgConnectionOptions, urlSchema } from '../db/pg-connection-options.ts';
 import { DEFAULT_BASES, firstCommit, forkPoint, git, insideGitCheckout } from '../git.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { dataDir, projectRoot, schemaPath } from '../project-paths.ts';
+import type { KitSettings } from '../settings.ts';
 
 export interface ModelCheck {
   model: string;
@@ -34,9 +34,10 @@ export interface PreviousReleaseReport {
 }
 
 /** The base's schema.prisma, with the client generated under `dir` instead of src/generated/. */
-function previousSchema(base: string): string {
-  const path = relative(projectRoot, schemaPath);
-  const show = git(['show', `${base}:${path}`]);
+function previousSchema(base: string, { root, schema }: KitSettings): string {
+  const path = relative(root, schema);
+  // `<commit>:./<path>`: the path from the working directory, the project root here.
+  const show = git(['show', `${base}:./${path}`], root);
   if (!show.ok) throw new CliError(`${base} has no ${path} (${show.error}): nothing to compare with.`);
   const generator = /generator\s+\w+\s*\{[^}]*\}/.exec(show.out);
   if (!generator) throw new CliError(`${base}:${path} has no generator block, so it has no client to check.`);
@@ -45,33 +46,39 @@ function previousSchema(base: string): string {
 }
 
 /** Picks the base: the one named, else the main branch (remote first), where this branch left it. */
-function resolveBase(named: string | undefined): string {
-  if (!insideGitCheckout()) throw new CliError('The previous release is read from git: run this in a checkout.');
-  const base = firstCommit(named ? [named] : DEFAULT_BASES);
+function resolveBase(named: string | undefined, root: string): string {
+  if (!insideGitCheckout(root)) throw new CliError('The previous release is read from git: run this in a checkout.');
+  const base = firstCommit(named ? [named] : DEFAULT_BASES, root);
   if (!base)
     throw new CliError(
       named
         ? `--base ${named} is not a commit here; fetch it (git fetch origin ${named.replace(/^origin\//, '')}).`
         : 'No main branch here (origin/main or main): name the previous release with --base <ref>.',
     );
-  return forkPoint(base);
+  return forkPoint(base, root);
 }
 
 type Delegate = { findMany(args: { take: number }): Promise<unknown[]> };
 
 /** Generates the previous release's client and reads every model through it from `url`. */
-export async function checkPreviousReleaseClient(url: string, named?: string): Promise<PreviousReleaseReport> {
-  const base = resolveBase(named);
-  const dir = join(dataDir, 'previous-release');
+export async function checkPreviousReleaseClient(
+  url: string,
+  named: string | undefined,
+  settings: KitSettings,
+): Promise<PreviousReleaseReport> {
+  const { root } = settings;
+  const base = resolveBase(named, root);
+  const dir = join(settings.data, 'previous-release');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'schema.prisma'), previousSchema(base));
+  writeFileSync(join(dir, 'schema.prisma'), previousSchema(base, settings));
   const generate = await runPrisma(['generate', '--schema', join(dir, 'schema.prisma')], {
+    cwd: root,
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });
   if (generate.code !== 0)
     throw new CliError(`prisma generate of ${base.slice(0, 12)}'s schema failed: ${prismaFailureLine(generate)}`);
-  const module = (await importBundled(projectRoot, relative(projectRoot, join(dir, 'client', 'client.ts')))) as {
+  const module = (await importBundled(root, relative(root, join(dir, 'client', 'client.ts')))) as {
     PrismaClient: new (options: { adapter: unknown }) => Record<string, Delegate> & { $disconnect(): Promise<void> };
     Prisma: { ModelName: Record<string, string> };
   };

@@ -185,16 +185,16 @@ export function failureLine(failed: MigrationRecord): string {
 }
 
 /** The failed migration's SQL; empty when its folder is gone (the explanation still stands). */
-export function sqlOf(name: string): string {
+export function sqlOf(name: string, migrationsDir: string): string {
   try {
-    return migrationSql(name);
+    return migrationSql(name, migrationsDir);
   } catch {
     return '';
   }
 }
 
-async function explainFailure(failed: MigrationRecord, url: string): Promise<string[]> {
-  const sql = sqlOf(failed.name);
+async function explainFailure(failed: MigrationRecord, url: string, migrationsDir: string): Promise<string[]> {
+  const sql = sqlOf(failed.name, migrationsDir);
   const leftovers = await invalidLeftovers(url, sql);
   const stillThere = await createdAndStillThere(url, sql);
   return [
@@ -215,8 +215,9 @@ async function explainFailure(failed: MigrationRecord, url: string): Promise<str
 export async function recover(
   url: string,
   action: RecoveryAction | undefined,
+  migrationsDir: string,
 ): Promise<{ lines: string[]; needsAttention: boolean }> {
-  const history = await readMigrationHistory(url);
+  const history = await readMigrationHistory(url, migrationsDir);
   const failed = history.failed[0];
   if (!failed) {
     return {
@@ -226,11 +227,11 @@ export async function recover(
       needsAttention: false,
     };
   }
-  if (!action) return { lines: await explainFailure(failed, url), needsAttention: true };
+  if (!action) return { lines: await explainFailure(failed, url, migrationsDir), needsAttention: true };
 
   const lines: string[] = [];
   if (action !== 'applied') {
-    const leftovers = await invalidLeftovers(url, sqlOf(failed.name));
+    const leftovers = await invalidLeftovers(url, sqlOf(failed.name, migrationsDir));
     await dropInvalidLeftovers(url, leftovers);
     lines.push(...leftovers.map((name) => `dropped the INVALID index ${name} (DROP INDEX CONCURRENTLY).`));
   }
@@ -243,7 +244,7 @@ export async function recover(
   if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
   lines.push(`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`);
   if (action === 'rolled-back') {
-    const stillThere = await createdAndStillThere(url, sqlOf(failed.name));
+    const stillThere = await createdAndStillThere(url, sqlOf(failed.name, migrationsDir));
     if (stillThere.length > 0)
       lines.push(
         `still in the database from its first run: ${stillThere.join('; ')}. The next deploy runs the file from its first line: drop these (or make those statements re-runnable with IF NOT EXISTS) first, or it fails on them again.`,

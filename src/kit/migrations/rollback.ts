@@ -9,12 +9,16 @@ import { relative } from 'node:path';
 import { CliError } from '../cli-error.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
-import { projectRoot } from '../project-paths.ts';
+import type { KitSettings } from '../settings.ts';
 import { downPath } from './down-migration.ts';
 import { readMigrationHistory } from './migration-history.ts';
 
-export async function rollbackNewestMigration(url: string, requested: string | undefined): Promise<string> {
-  const history = await readMigrationHistory(url);
+export async function rollbackNewestMigration(
+  url: string,
+  requested: string | undefined,
+  settings: Pick<KitSettings, 'root' | 'migrations'>,
+): Promise<string> {
+  const history = await readMigrationHistory(url, settings.migrations);
   if (history.failed.length > 0) {
     throw new CliError(
       `Migration ${history.failed[0]!.name} failed and is unresolved; run npm run migrate:recover first.`,
@@ -27,7 +31,7 @@ export async function rollbackNewestMigration(url: string, requested: string | u
       `${requested} is not the newest applied migration (${newest.name} is); roll back one at a time, newest first.`,
     );
   }
-  const down = downPath(newest.name);
+  const down = downPath(settings.migrations, newest.name);
   if (!existsSync(down)) {
     throw new CliError(
       `${newest.name} has no down.sql: write one with npm run migrate:rollback -- --write ${newest.name} and review it, or fix forward with a new migration.`,
@@ -37,7 +41,7 @@ export async function rollbackNewestMigration(url: string, requested: string | u
   const execute = await runPrisma(['db', 'execute', '--file', down], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
   if (execute.code !== 0) {
     throw new CliError(
-      `${relative(projectRoot, down)} failed, and its transaction rolled back, so nothing changed: ${prismaFailureLine(execute)}`,
+      `${relative(settings.root, down)} failed, and its transaction rolled back, so nothing changed: ${prismaFailureLine(execute)}`,
     );
   }
   // `prisma migrate resolve --rolled-back` accepts only a failed migration (P3012 otherwise).

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
-import { cliSchemaEngineWasm } from '../project-paths.ts';
+import { cliSchemaEngineWasmPath } from '../prisma-package.ts';
 
 export type WasmSchemaEngine = SchemaEngine;
 export type WasmSchemaEngineClass = typeof SchemaEngine;
@@ -42,7 +42,7 @@ export function loadWasmSchemaEngine(): Promise<{ SchemaEngine: WasmSchemaEngine
   loaded ??= (async () => {
     // Without this global an engine panic surfaces as an unrelated TypeError.
     (globalThis as Record<string, unknown>).PRISMA_WASM_PANIC_REGISTRY = panicRegistry;
-    const { instance } = await WebAssembly.instantiate(await readFile(cliSchemaEngineWasm), {
+    const { instance } = await WebAssembly.instantiate(await readFile(cliSchemaEngineWasmPath()), {
       './schema_engine_bg.js': glue,
     });
     const exports = instance.exports as { __wbindgen_start(): void };

@@ -10,8 +10,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { projectRoot } from '../project-paths.ts';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './load-wasm-engine.ts';
 import {
@@ -259,7 +257,7 @@ function serveRpc(args: EngineArgs): void {
 }
 
 function pinnedEnginesVersion(): string {
-  const path = createRequire(join(projectRoot, 'package.json')).resolve('@prisma/engines-version/package.json');
+  const path = createRequire(import.meta.url).resolve('@prisma/engines-version/package.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { prisma: { enginesVersion: string } }).prisma.enginesVersion;
 }
 

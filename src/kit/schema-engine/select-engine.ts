@@ -11,11 +11,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataDir, prismaCli, projectRoot } from '../project-paths.ts';
+import { prismaCliPath, prismaVersion } from '../prisma-package.ts';
+import { checkoutSettings } from '../settings.ts';
 import { environment } from '../environment.ts';
 
-export const standInPath = join(projectRoot, 'scripts', 'schema-engine-wasm.mjs');
-const rememberedFile = join(dataDir, 'schema-engine.json');
+/** The stand-in's entry point, as PRISMA_SCHEMA_ENGINE_BINARY names it. */
+export const standInPath = () => join(checkoutSettings().root, 'scripts', 'schema-engine-wasm.mjs');
+const rememberedFile = () => join(checkoutSettings().data, 'schema-engine.json');
 
 export interface EngineSelection {
   engine: 'native' | 'wasm' | 'custom';
@@ -28,13 +30,6 @@ interface Remembered {
   reason: string;
 }
 
-function prismaVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'prisma', 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
 interface Probe extends Omit<Remembered, 'prismaVersion'> {
   /** The verdict is about the engine (it ran, or fetching it failed), so it may be remembered. */
   conclusive: boolean;
@@ -45,8 +40,8 @@ function probeNative(): Probe {
   // The child loads this config too; PRISMA_SCHEMA_ENGINE=native makes it leave the engine alone.
   // `--version` needs no database: a malformed DATABASE_URL must not decide the engine.
   const { DATABASE_URL: _unused, ...env } = process.env;
-  const probe = spawnSync(process.execPath, [prismaCli, '--version'], {
-    cwd: projectRoot,
+  const probe = spawnSync(process.execPath, [prismaCliPath(), '--version'], {
+    cwd: checkoutSettings().root,
     env: { ...env, PRISMA_SCHEMA_ENGINE: 'native', PRISMA_SCHEMA_ENGINE_BINARY: '' },
     timeout,
     encoding: 'utf8',
@@ -64,13 +59,13 @@ function probeNative(): Probe {
 }
 
 function remembered(version: string): Remembered | undefined {
-  if (!existsSync(rememberedFile)) return undefined;
-  const entry = JSON.parse(readFileSync(rememberedFile, 'utf8')) as Remembered;
+  if (!existsSync(rememberedFile())) return undefined;
+  const entry = JSON.parse(readFileSync(rememberedFile(), 'utf8')) as Remembered;
   return entry.prismaVersion === version ? entry : undefined;
 }
 
 function useStandIn(): void {
-  process.env.PRISMA_SCHEMA_ENGINE_BINARY = standInPath;
+  process.env.PRISMA_SCHEMA_ENGINE_BINARY = standInPath();
 }
 
 /** Whether Prisma's native engine runs here (probed once per Prisma version, then remembered). */
@@ -81,8 +76,8 @@ export function nativeEngineAvailability(): { available: boolean; reason: string
     const { conclusive, ...probed } = probeNative();
     choice = { ...probed, prismaVersion: version };
     if (conclusive) {
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(rememberedFile, `${JSON.stringify(choice, null, 2)}\n`);
+      mkdirSync(checkoutSettings().data, { recursive: true });
+      writeFileSync(rememberedFile(), `${JSON.stringify(choice, null, 2)}\n`);
     }
   }
   return { available: choice.engine === 'native', reason: choice.reason };
@@ -90,7 +85,7 @@ export function nativeEngineAvailability(): { available: boolean; reason: string
 
 export function selectSchemaEngine(): EngineSelection {
   const { PRISMA_SCHEMA_ENGINE_BINARY: custom, PRISMA_SCHEMA_ENGINE: mode } = environment();
-  if (custom && custom !== standInPath) {
+  if (custom && custom !== standInPath()) {
     return { engine: 'custom', reason: `PRISMA_SCHEMA_ENGINE_BINARY=${custom}` };
   }
   if (mode === 'native') {

@@ -13,18 +13,16 @@
  *   authorise it: a flag set once in a workflow would authorise every later cascade.
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type pg from 'pg';
 import { connectPgClient } from '../db/pg-client.ts';
 import { CliError } from '../cli-error.ts';
 import { KitError } from '../kit-error.ts';
-import { projectRoot, prismaDir } from '../project-paths.ts';
 import { deletionEffects, describeEffect } from '../db/deletion-effects.ts';
 import type { ColumnType, ReferenceTable } from './reference-table.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 import { sha256Hex } from '../sha256.ts';
 
-export const referenceDir = join(prismaDir, 'reference');
 const MANIFEST = 'manifest.json';
 const BATCH_SIZE = 5_000;
 
@@ -56,8 +54,6 @@ export interface TableResult {
   cascaded: number;
 }
 
-const display = (path: string) => relative(projectRoot, path) || path;
-
 /** A reference data file the seed refuses: which file, which line, what is wrong with it. */
 export class ReferenceFileError extends KitError {}
 
@@ -69,7 +65,7 @@ function readManifest(dir: string): Manifest {
   return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
 }
 
-export function verifyChecksums(tables: ReferenceTable[], dir = referenceDir): void {
+export function verifyChecksums(tables: ReferenceTable[], dir: string): void {
   const manifest = readManifest(dir);
   for (const { file } of tables) {
     const path = join(dir, file);
@@ -85,7 +81,7 @@ export function verifyChecksums(tables: ReferenceTable[], dir = referenceDir): v
 }
 
 /** Rewrites the manifest for the current files and bumps its version; returns the new version. */
-export function updateChecksums(tables: ReferenceTable[], dir = referenceDir): number {
+export function updateChecksums(tables: ReferenceTable[], dir: string): number {
   const previous = readManifest(dir);
   const files = Object.fromEntries(tables.map(({ file }) => [file, sha256Hex(readFileSync(join(dir, file)))]));
   const changed = JSON.stringify(files) !== JSON.stringify(previous.files);
@@ -178,7 +174,7 @@ async function checkRemoval(
   client: pg.ClientBase,
   spec: ReferenceTable,
   removal: Removal,
-  where: string,
+  file: string,
 ): Promise<number> {
   const keyType = spec.columns[spec.key];
   const effects = await deletionEffects(
@@ -187,19 +183,25 @@ async function checkRemoval(
     `${quoteIdentifier(spec.key)} = $1::${keyType}`,
     [removal.key],
   );
-  const what = `${where}: removing ${spec.key}=${JSON.stringify(removal.key)}`;
+  const what = `removing ${spec.key}=${JSON.stringify(removal.key)}`;
+  const at = { file, line: removal.line };
   const blocking = effects.filter((effect) => effect.action === 'blocks');
   if (blocking.length > 0)
-    throw new CliError(
-      `${what}: ${blocking.map(describeEffect).join('; ')}. Move or delete those rows in a migration first; nothing was written.`,
-    );
+    throw new ReferenceFileError(`${what}: ${blocking.map(describeEffect).join('; ')}`, {
+      ...at,
+      fix: 'Move or delete those rows in a migration first; nothing was written.',
+    });
   const byTable = new Map<string, number>();
   for (const effect of effects) byTable.set(effect.table, (byTable.get(effect.table) ?? 0) + effect.rows);
   const unauthorised = [...byTable].filter(([table, rows]) => rows > (removal.cascade[table] ?? 0));
   if (unauthorised.length > 0) {
     const authorise = JSON.stringify(Object.fromEntries(byTable));
-    throw new CliError(
-      `${what} would also touch ${effects.map(describeEffect).join('; ')}, more than its line allows; nothing was written. If that is intended, put "_cascade": ${authorise} on that line, review it, and run npm run seed:reference -- --update-checksums.`,
+    throw new ReferenceFileError(
+      `${what} would also touch ${effects.map(describeEffect).join('; ')}, more than its line allows; nothing was written`,
+      {
+        ...at,
+        fix: `If that is intended, put "_cascade": ${authorise} on that line, review it, and run npm run seed:reference -- --update-checksums.`,
+      },
     );
   }
   return [...byTable.values()].reduce((sum, rows) => sum + rows, 0);
@@ -226,11 +228,12 @@ async function upsertBatch(client: pg.ClientBase, spec: ReferenceTable, rows: Ar
 export interface SeedOptions {
   /** The project's list: kit.config.ts. */
   tables: ReferenceTable[];
-  dir?: string;
+  /** The folder of the reference files and their manifest: the settings' `reference`. */
+  dir: string;
 }
 
 export async function seedReferenceData(url: string, options: SeedOptions): Promise<TableResult[]> {
-  verifyChecksums(options.tables, options.dir ?? referenceDir);
+  verifyChecksums(options.tables, options.dir);
   return loadReferenceData(url, options);
 }
 
@@ -244,12 +247,11 @@ export async function seedReviewedEdit(
   options: SeedOptions,
 ): Promise<{ results: TableResult[]; manifestVersion: number }> {
   const results = await loadReferenceData(url, options);
-  return { results, manifestVersion: updateChecksums(options.tables, options.dir ?? referenceDir) };
+  return { results, manifestVersion: updateChecksums(options.tables, options.dir) };
 }
 
 async function loadReferenceData(url: string, options: SeedOptions): Promise<TableResult[]> {
-  const dir = options.dir ?? referenceDir;
-  const { tables } = options;
+  const { tables, dir } = options;
   // Parse everything first: a bad row anywhere stops the seed before any write.
   const parsed = tables.map((spec) => ({ spec, ...parseReferenceFile(dir, spec) }));
 
@@ -266,8 +268,7 @@ async function loadReferenceData(url: string, options: SeedOptions): Promise<Tab
       }
       result.unchanged = rows.length - result.created - result.updated;
       for (const removal of removals) {
-        const where = `${display(join(dir, spec.file))}:${removal.line}`;
-        result.cascaded += await checkRemoval(client, spec, removal, where);
+        result.cascaded += await checkRemoval(client, spec, removal, join(dir, spec.file));
         const removed = await client.query(
           `DELETE FROM ${quoteIdentifier(spec.table)} WHERE ${quoteIdentifier(spec.key)} = $1::${spec.columns[spec.key]}`,
           [removal.key],
@@ -279,7 +280,7 @@ async function loadReferenceData(url: string, options: SeedOptions): Promise<Tab
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    if (error instanceof CliError) throw error;
+    if (error instanceof CliError || error instanceof KitError) throw error;
     const table = parsed[results.length]?.spec.table ?? 'reference data';
     throw new CliError(`Reference seed failed on ${table}, nothing was written: ${(error as Error).message}`);
   } finally {

@@ -5,28 +5,22 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error.ts';
-import { projectRoot, schemaPath } from '../project-paths.ts';
+import { prismaPackageJson } from '../prisma-package.ts';
 import { runPrisma } from '../prisma-cli.ts';
+import type { KitSettings } from '../settings.ts';
 import { sha256Hex } from '../sha256.ts';
 
-const outputDir = join(projectRoot, 'src', 'generated', 'prisma');
-const fingerprintFile = join(outputDir, '.fingerprint');
-
-function fingerprint(): string {
-  const prismaPackage = readFileSync(join(projectRoot, 'node_modules', 'prisma', 'package.json'));
-  return sha256Hex(readFileSync(schemaPath), prismaPackage);
-}
-
-export async function generateClientIfStale(): Promise<{ ran: boolean; engineLine: string }> {
-  const current = fingerprint();
+export async function generateClientIfStale(settings: KitSettings): Promise<{ ran: boolean; engineLine: string }> {
+  const current = sha256Hex(readFileSync(settings.schema), prismaPackageJson());
+  const fingerprintFile = join(settings.generatedClient, '.fingerprint');
   if (
-    existsSync(join(outputDir, 'client.ts')) &&
+    existsSync(join(settings.generatedClient, 'client.ts')) &&
     existsSync(fingerprintFile) &&
     readFileSync(fingerprintFile, 'utf8') === current
   ) {
     return { ran: false, engineLine: '' };
   }
-  const result = await runPrisma(['generate']);
+  const result = await runPrisma(['generate'], { cwd: settings.root });
   if (result.code !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     throw new CliError('prisma generate failed (output above). Check prisma/schema.prisma with: npx prisma validate');

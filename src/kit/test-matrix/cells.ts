@@ -11,7 +11,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUPPORTED_MAJORS } from '../embedded-db/postgres-major.ts';
-import { projectRoot } from '../project-paths.ts';
 
 export interface MatrixCell {
   node: number;
@@ -21,20 +20,20 @@ export interface MatrixCell {
 }
 
 /** The Node lines package.json's `engines` allows: `^22.18.0 || ^24.11.0 || ^26.0.0` → 22, 24, 26. */
-export function supportedNodeLines(): number[] {
-  const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+export function supportedNodeLines(root: string): number[] {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     engines: { node: string };
   };
   return [...manifest.engines.node.matchAll(/\^(\d+)\./g)].map((match) => Number(match[1]));
 }
 
 /** The line of `.node-version`, the Node that CI and `.ci/run` pin. */
-export function pinnedNodeLine(): number {
-  return Number.parseInt(readFileSync(join(projectRoot, '.node-version'), 'utf8').trim(), 10);
+export function pinnedNodeLine(root: string): number {
+  return Number.parseInt(readFileSync(join(root, '.node-version'), 'utf8').trim(), 10);
 }
 
-export function matrixCells(): MatrixCell[] {
-  const pinned = pinnedNodeLine();
+export function matrixCells(root: string): MatrixCell[] {
+  const pinned = pinnedNodeLine(root);
   const oldest = Math.min(...SUPPORTED_MAJORS);
   const newest = Math.max(...SUPPORTED_MAJORS);
   return [
@@ -43,7 +42,7 @@ export function matrixCells(): MatrixCell[] {
       postgres,
       load: postgres === oldest || postgres === newest,
     })),
-    ...supportedNodeLines()
+    ...supportedNodeLines(root)
       .filter((line) => line !== pinned)
       .map((node) => ({ node, postgres: newest, load: false })),
   ];

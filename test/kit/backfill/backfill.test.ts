@@ -13,7 +13,7 @@ import { backfillJobs } from '../fixtures/demo-project/src/backfills/index.ts';
 import { UnwrittenBackfillError, type SqlBackfillJob } from '#kit/backfill/job.ts';
 import { BackfillRunner } from '#kit/backfill/run-backfill.ts';
 import { backfillJobStub } from '#kit/migration-scaffold/backfill-job-stub.ts';
-import { dataDir } from '#kit/project-paths.ts';
+import { dataDir } from '#kit-test/support/checkout.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';

@@ -12,14 +12,17 @@ import { SUPPORTED_MAJORS } from '#kit/embedded-db/postgres-major.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { matrixCells, pinnedNodeLine, supportedNodeLines } from '#kit/test-matrix/cells.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 
 it('covers every supported PostgreSQL major and Node line, with the load proofs on the oldest and newest major', () => {
-  const cells = matrixCells();
+  const cells = matrixCells(projectRoot);
   expect(SUPPORTED_MAJORS).toEqual([14, 15, 16, 17, 18]);
-  expect(supportedNodeLines()).toEqual([22, 24, 26]);
+  expect(supportedNodeLines(projectRoot)).toEqual([22, 24, 26]);
   for (const major of SUPPORTED_MAJORS)
-    expect(cells.filter((cell) => cell.postgres === major && cell.node === pinnedNodeLine())).toHaveLength(1);
-  for (const line of supportedNodeLines()) expect(cells.some((cell) => cell.node === line)).toBe(true);
+    expect(cells.filter((cell) => cell.postgres === major && cell.node === pinnedNodeLine(projectRoot))).toHaveLength(
+      1,
+    );
+  for (const line of supportedNodeLines(projectRoot)) expect(cells.some((cell) => cell.node === line)).toBe(true);
   expect(cells.filter((cell) => cell.load).map((cell) => cell.postgres)).toEqual([14, 18]);
 });
 

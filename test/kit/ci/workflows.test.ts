@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { inject, afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Workflow } from '#kit/ci-local/load-workflow.ts';
-import { projectRoot, workflowsDir } from '#kit/project-paths.ts';
+import { projectRoot, workflowsDir } from '#kit-test/support/checkout.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { CI_MATRIX_JOB, ciMatrixDrift } from '#kit/test-matrix/ci-matrix.ts';
@@ -70,7 +70,7 @@ describe('workflow files', () => {
         name === CI_MATRIX_JOB ? 'postgres:${{ matrix.postgres }}' : `postgres:${embeddedMajor}`,
       );
     }
-    expect(ciMatrixDrift()).toEqual([]);
+    expect(ciMatrixDrift({ root: projectRoot, workflows: workflowsDir })).toEqual([]);
     const text = read('ci.yml');
     // The Node CI runs is named (.node-version), not whatever the runner has that engines allows.
     expect(text).not.toContain('node-version-file: package.json');

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { MIGRATION_LOCK_KEY } from '#kit/schema-engine/migration-lock.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { cloneTemplateDatabase } from '../setup/test-database.ts';

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { connectPgClient, withPgClient } from '#kit/db/pg-client.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { clusterName, installedMajor, POSTGRES_BUILDS } from '#kit/embedded-db/postgres-major.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
 it('refuses a major the kit does not support, in one line naming the supported ones', () => {

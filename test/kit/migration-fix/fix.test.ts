@@ -16,7 +16,7 @@ import { parseRename } from '#kit/migration-fix/rename-by-expand-contract.ts';
 import { noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
 import { lintMigrationFiles } from '#kit/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
 import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';

@@ -11,7 +11,7 @@ import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
 import { RULES, ruleNamed } from '#kit/migration-lint/rules/index.ts';
 import { runSquawk, type SquawkFinding } from '#kit/migration-lint/run-squawk.ts';
 import { migrationFolders, migrationSql } from '#kit/migrations/migration-folders.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
 

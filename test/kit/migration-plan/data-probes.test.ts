@@ -5,6 +5,7 @@
  * the listing query, fails the plan, and changes nothing; a VALIDATE of a constraint an applied
  * migration added reads its definition from the catalog; a timeout and a sample say so.
  */
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +37,13 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const migrationsWith = (name: string, sql: string) => migrationsWithPending(scratch, name, sql);
 
 async function plan(dir: string, probes?: PlanOptions['probes']) {
-  const result = await planPendingMigrations({ url: t.url, migrationsDir: dir, maxRows: 1_000_000, probes });
+  const result = await planPendingMigrations({
+    url: t.url,
+    migrationsDir: dir,
+    root: projectRoot,
+    maxRows: 1_000_000,
+    probes,
+  });
   return { problems: result.problems, text: formatPlan(result, 'test'), results: result.pending[0]!.probes };
 }
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { formatPlan } from '#kit/migration-plan/format-plan.ts';
 import { planPendingMigrations } from '#kit/migration-plan/plan-migrations.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
 import { useTestDatabase } from '../setup/test-database.ts';
 import { fillPostsByOneAuthor, migrationsWithPending } from '../support/plan-fixtures.ts';
@@ -44,7 +44,7 @@ function plan(dir: string, ...args: string[]) {
 
 /** The same plan in-process: exit status 1 when it found problems, as the command does. */
 async function planInProcess(dir: string, maxRows = 100_000) {
-  const result = await planPendingMigrations({ url: t.url, migrationsDir: dir, maxRows });
+  const result = await planPendingMigrations({ url: t.url, migrationsDir: dir, root: projectRoot, maxRows });
   return { status: result.problems > 0 ? 1 : 0, stdout: formatPlan(result, 'test'), stderr: '' };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run migrate:new`: every pattern writes folders Prisma accepts, whose SQL passes the
  * linter (except the drop reasons it leaves for a person to write) and deploys with the real
- * `prisma migrate deploy` on top of the kit's migrations; bad input changes nothing.
+ * `prisma migrate deploy` on top of the kit's migrations; the command prints what it wrote and
+ * what comes next, and bad input changes nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,29 +13,34 @@ import { withPgClient } from '#kit/db/pg-client.ts';
 import { noHistoryFacts } from '#kit/migration-lint/history-facts.ts';
 import { lintMigrationFile } from '#kit/migration-lint/lint-migration-file.ts';
 import { runSquawk } from '#kit/migration-lint/run-squawk.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { demoMigrations } from '../support/demo-project.ts';
 import { useMigratedScratchDatabases } from '../support/migrated-scratch-database.ts';
-import { createScratchProject, type ScratchProject } from '../support/scratch-project.ts';
+import type { ScratchProject } from '../support/scratch-project.ts';
+import { copyProject, type ProjectCopy } from '../support/project-copy.ts';
+import { type ScaffoldRequest, scaffoldMigration } from '#kit/migration-scaffold/scaffold-migration.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
 const migratedScratchDatabase = useMigratedScratchDatabases();
 beforeAll(() => loadSqlParsers());
 
-function migrationNew(project: ScratchProject, ...args: string[]) {
-  const backfills = join(project.dir, 'backfills');
-  mkdirSync(backfills, { recursive: true });
+/** The scaffolder itself, pointed at the scratch project's folders (the CLI is walked below). */
+function scaffold(project: ScratchProject, pattern: string, name: string, args: ScaffoldRequest['args']) {
+  const backfillsDir = join(project.dir, 'backfills');
+  mkdirSync(backfillsDir, { recursive: true });
   // The team's job list as `kit init` leaves it: the scaffolder adds the jobs it writes.
-  const index = join(backfills, 'index.ts');
+  const index = join(backfillsDir, 'index.ts');
   if (!existsSync(index))
     writeFileSync(
       index,
       "import type { BackfillJob } from '#kit/backfill/job.ts';\n\nexport const backfillJobs: BackfillJob[] = [];\n",
     );
-  const run = spawnSync(
-    ...scriptCommand('migrate-new', [...args, '--migrations-dir', project.migrationsDir, '--backfills-dir', backfills]),
-    { cwd: projectRoot, encoding: 'utf8' },
-  );
+  return scaffoldMigration({ pattern, name, args, migrationsDir: project.migrationsDir, backfillsDir });
+}
+
+/** The real command, in a copy of the checkout holding the demo project. */
+function migrateNew(copy: ProjectCopy, ...args: string[]) {
+  const run = spawnSync(...scriptCommand('migrate-new', args, copy.dir), { cwd: copy.dir, encoding: 'utf8' });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -50,65 +56,32 @@ describe('npm run migrate:new', () => {
       client.query(`INSERT INTO users (email, display_name) VALUES ('a@example.test', 'A')`),
     );
 
-    const steps = [
-      ['concurrent-index', 'posts_title_index', '--table', 'posts', '--columns', 'title'],
-      [
-        'add-column',
-        'users_nickname',
-        '--table',
-        'users',
-        '--column',
-        'nickname',
-        '--type',
-        'text',
-        '--default',
-        "'none'",
-      ],
-      [
-        'not-null',
-        'users_nickname_required',
-        '--table',
-        'users',
-        '--column',
-        'nickname',
-        '--backfill',
-        'user-nickname',
-      ],
-      [
-        'rename-expand',
-        'posts_headline_expand',
-        '--table',
-        'posts',
-        '--column',
-        'title',
-        '--to',
-        'headline',
-        '--type',
-        'text',
-      ],
-      ['rename-contract', 'posts_title_contract', '--table', 'posts', '--column', 'title', '--to', 'headline'],
-      ['drop', 'users_nickname_drop', '--table', 'users', '--column', 'nickname'],
+    const steps: Array<[string, string, ScaffoldRequest['args']]> = [
+      ['concurrent-index', 'posts_title_index', { table: 'posts', columns: ['title'] }],
+      ['add-column', 'users_nickname', { table: 'users', column: 'nickname', type: 'text', default: "'none'" }],
+      ['not-null', 'users_nickname_required', { table: 'users', column: 'nickname', backfill: 'user-nickname' }],
+      ['rename-expand', 'posts_headline_expand', { table: 'posts', column: 'title', to: 'headline', type: 'text' }],
+      ['rename-contract', 'posts_title_contract', { table: 'posts', column: 'title', to: 'headline' }],
+      ['drop', 'users_nickname_drop', { table: 'users', column: 'nickname' }],
     ];
-    const printed: Record<string, string> = {};
-    for (const args of steps) {
-      const run = migrationNew(project, ...args);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^created prisma\/migrations\/\d{14}_/);
-      printed[args[0]!] = run.stdout;
+    const next: Record<string, string> = {};
+    const files: string[] = [];
+    for (const [pattern, name, args] of steps) {
+      const result = scaffold(project, pattern, name, args);
+      next[pattern] = result.next.join('\n');
+      files.push(...result.files);
     }
     // A column whose name is already the field's needs no @map; a snake_case one does.
-    expect(printed['add-column']).toContain(
-      'next: Add the field to schema.prisma as optional (with @default if you gave --default): `nickname`.',
+    expect(next['add-column']).toContain(
+      'Add the field to schema.prisma as optional (with @default if you gave --default): `nickname`.',
     );
-    expect(printed['rename-expand']).toContain('`headline`.');
+    expect(next['rename-expand']).toContain('`headline`.');
     // not-null with --backfill writes the job stub and says the order: job, backfill, then migrate.
     const stub = join(project.dir, 'backfills', 'user-nickname.ts');
-    expect(printed['not-null']).toMatch(/created .*backfills\/user-nickname\.ts/);
-    expect(printed['not-null']).toMatch(
-      /Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname[\s\S]*then: npm run migrate:lint, and npx prisma migrate dev/,
+    expect(files).toEqual([stub]);
+    expect(next['not-null']).toMatch(
+      /Write the value in src\/backfills\/user-nickname\.ts[\s\S]*npm run backfill -- user-nickname/,
     );
-    expect(existsSync(stub)).toBe(true);
     expect(readFileSync(join(project.dir, 'backfills', 'index.ts'), 'utf8')).toContain(
       "import { userNickname } from './user-nickname.ts';\n\nexport const backfillJobs: BackfillJob[] = [userNickname];",
     );
@@ -185,11 +158,34 @@ describe('npm run migrate:new', () => {
     expect(reset.code, reset.stdout + reset.stderr).toBe(0);
   }, 300_000); // 8 migrations deployed and replayed: 40–65 s quiet, 100 s with a CPU hog per core
 
-  it('refuses what it cannot use, in one line, and writes nothing', async () => {
-    // No database: every case is refused before one would be needed.
-    const project = createScratchProject('scaffold_bad');
-    onTestFinished(() => project.remove());
-    project.copyDemoMigration(demoMigrations[0]!);
+  it('the command prints what it wrote and the next steps; bad input is refused in one line and writes nothing', () => {
+    const copy = copyProject('migrate-new', { demo: true });
+    onTestFinished(() => copy.remove());
+    const migrations = join(copy.dir, 'prisma', 'migrations');
+
+    const index = migrateNew(copy, 'concurrent-index', 'posts_title_index', '--table', 'posts', '--columns', 'title');
+    expect(index.stderr).toBe('');
+    expect(index.code).toBe(0);
+    expect(index.stdout).toMatch(/^created prisma\/migrations\/\d{14}_posts_title_index\/migration\.sql\n/);
+    expect(index.stdout).toContain('then: npm run migrate:lint, and npx prisma migrate dev to apply');
+    const backfilled = migrateNew(
+      copy,
+      ...[
+        'not-null',
+        'users_nickname_required',
+        '--table',
+        'users',
+        '--column',
+        'nickname',
+        '--backfill',
+        'user-nickname',
+      ],
+    );
+    expect(backfilled.code, backfilled.stderr).toBe(0);
+    expect(backfilled.stdout).toContain('created src/backfills/user-nickname.ts\n');
+    expect(backfilled.stdout).toMatch(/next: Write the value in src\/backfills\/user-nickname\.ts/);
+    expect(existsSync(join(copy.dir, 'src', 'backfills', 'user-nickname.ts'))).toBe(true);
+
     const cases: Array<[string[], RegExp]> = [
       [
         ['make-it-fast', 'x', '--table', 'posts'],
@@ -227,14 +223,16 @@ describe('npm run migrate:new', () => {
         /^error: A migration named init already exists/,
       ],
       [['drop', 'x', '--table', 'users', '--bogus'], /^error: Unknown option '--bogus'/],
+      // The test-only path flags it once had are gone: the settings say where the folders are.
+      [['drop', 'x', '--table', 'users', '--migrations-dir', '/tmp'], /^error: Unknown option '--migrations-dir'/],
     ];
-    const before = readdirSync(project.migrationsDir);
+    const before = readdirSync(migrations);
     for (const [args, message] of cases) {
-      const run = migrationNew(project, ...args);
+      const run = migrateNew(copy, ...args);
       expect(run.code, args.join(' ')).toBe(1);
       expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(run.stderr.trim()).toMatch(message);
     }
-    expect(readdirSync(project.migrationsDir)).toEqual(before);
+    expect(readdirSync(migrations)).toEqual(before);
   });
 });

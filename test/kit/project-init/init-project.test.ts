@@ -18,7 +18,7 @@ import { withDatabase } from '#kit/db/connection-url.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { scriptCommand } from '#kit/script-command.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { KIT_PACKAGE_NAME } from '#kit/project-init/init-project.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';

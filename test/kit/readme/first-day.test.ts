@@ -16,7 +16,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { KIT_PACKAGE_NAME } from '#kit/project-init/init-project.ts';
 import { TEST_DATABASE_PREFIX } from '../setup/test-server.ts';
 import { copyProject } from '../support/project-copy.ts';

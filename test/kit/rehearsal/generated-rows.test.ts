@@ -4,6 +4,7 @@
  * foreign keys are skewed towards a few parents, a parent a required key needs is filled first,
  * and a table the kit can't fill is named in one line.
  */
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import { fillTables } from '#kit/rehearsal/fill-tables.ts';
@@ -83,7 +84,7 @@ it('names a table it cannot fill: a required column of a type it cannot generate
   );
   expect(failure).toBeInstanceOf(UnfillableTable);
   expect(failure).toMatchObject({ table: 'rehearsal_odd', reason: "the kit can't generate values of point for spot" });
-  expect(formatKitError(failure as UnfillableTable)).toBe(
+  expect(formatKitError(failure as UnfillableTable, projectRoot)).toBe(
     "Can't fill rehearsal_odd: the kit can't generate values of point for spot. Rehearse on a clone with real rows instead: --target <url>.",
   );
 });

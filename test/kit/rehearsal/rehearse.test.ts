@@ -18,7 +18,7 @@ import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
 import { migrationFolders } from '#kit/migrations/migration-folders.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { rehearsalJson } from '#kit/rehearsal/format-rehearsal.ts';
 import { rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
 import { scriptCommand } from '#kit/script-command.ts';

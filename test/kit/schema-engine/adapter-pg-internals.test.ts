@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { expect, inject, it } from 'vitest';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { adapterPgInternals, CHECKED_ADAPTER_PG_VERSION } from '#kit/schema-engine/adapter-pg-internals.ts';
 
 it('the installed adapter-pg is the one whose private members were read', () => {

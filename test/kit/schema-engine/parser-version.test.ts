@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { loadWasmSchemaEngine } from '#kit/schema-engine/load-wasm-engine.ts';
 import { MODELLED_ENGINES_COMMIT, NATIVE_SQLPARSER_VERSION } from '#kit/sql/native-script-plan.ts';
-import { cliSchemaEngineWasm, projectRoot } from '#kit/project-paths.ts';
+import { cliSchemaEngineWasm, projectRoot } from '#kit-test/support/checkout.ts';
 
 interface WasmModuleClass {
   new (bytes: Uint8Array): object;

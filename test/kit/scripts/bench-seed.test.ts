@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '#kit/db/connection-url.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
 describe('npm run kit -- bench seed', () => {

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { commandTable, kitTool, packageScripts } from '#kit/command-list.mjs';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 
 const scripts = (
   JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }

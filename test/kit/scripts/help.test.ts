@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, typed } from '#kit/command-list.mjs';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 
 const withScript = COMMANDS.filter((command) => command.script);
 const aliases = COMMANDS.flatMap((command) => (command.formerly ?? []).map((old) => [old, command] as const));

@@ -1,3 +1,4 @@
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ async function refusalLine(seed: Promise<unknown>): Promise<string> {
     (caught: unknown) => caught,
   );
   expect(error instanceof KitError || error instanceof CliError, String(error)).toBe(true);
-  return error instanceof KitError ? formatKitError(error) : (error as CliError).message;
+  return error instanceof KitError ? formatKitError(error, projectRoot) : (error as CliError).message;
 }
 
 async function expectRefusal(message: RegExp) {

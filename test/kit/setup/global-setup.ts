@@ -13,6 +13,8 @@ import { demoMigrations, demoMigrationsDir } from '../support/demo-project.ts';
 import { deployDemoMigrations } from '../support/scratch-project.ts';
 import { startEmbeddedPostgres, stopEmbeddedPostgres } from '#kit/embedded-db/server.ts';
 import { generateClientIfStale } from '#kit/setup/generate-client.ts';
+import { checkoutSettings } from '#kit/settings.ts';
+import { migrationsDir } from '../support/checkout.ts';
 import {
   assertTestRoleCanCreate,
   configuredTestServerUrl,
@@ -44,7 +46,7 @@ export default async function setup(project: TestProject) {
     serverUrl = withDatabase(started.url, 'postgres');
   }
 
-  await generateClientIfStale();
+  await generateClientIfStale(checkoutSettings());
   await dropDatabasesWithPrefix(serverUrl, TEST_DATABASE_PREFIX);
   const templateUrl = withDatabase(serverUrl, TEMPLATE_DATABASE);
   // The real CLI creates the database (it does not exist yet) and applies every migration.
@@ -67,8 +69,8 @@ export default async function setup(project: TestProject) {
 /** Until a team changes its history, it is the demo's: then a clone gives the same database. */
 async function migrateDemoTemplate(serverUrl: string): Promise<void> {
   const same =
-    migrationFolders().join() === demoMigrations.join() &&
-    demoMigrations.every((name) => migrationSql(name) === migrationSql(name, demoMigrationsDir));
+    migrationFolders(migrationsDir).join() === demoMigrations.join() &&
+    demoMigrations.every((name) => migrationSql(name, migrationsDir) === migrationSql(name, demoMigrationsDir));
   if (same) {
     await cloneDatabase(serverUrl, TEMPLATE_DATABASE, DEMO_TEMPLATE_DATABASE);
   } else {

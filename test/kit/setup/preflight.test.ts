@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import { withPgClient } from '#kit/db/pg-client.ts';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 
 const role = `kit_test_plain_${process.pid}`;
 const server = () => inject('testServerUrl');

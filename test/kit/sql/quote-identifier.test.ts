@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { quoteIdentifier, quoteQualifiedName } from '#kit/sql/quote-identifier.ts';
 import { loadSqlParsers, type SqlParsers } from '#kit/sql/parse-statements.ts';
 

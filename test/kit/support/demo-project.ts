@@ -6,7 +6,7 @@
  * load patterns, rollback, recovery, init or benchmarks.
  */
 import { join } from 'node:path';
-import { projectRoot } from '#kit/project-paths.ts';
+import { projectRoot } from '#kit-test/support/checkout.ts';
 import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 
 export const demoProjectDir = join(projectRoot, 'test', 'kit', 'fixtures', 'demo-project');

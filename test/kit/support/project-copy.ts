@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SUPPORTED_MAJORS } from '#kit/embedded-db/postgres-major.ts';
 import { outsideLocation } from '#kit/embedded-db/runtime-location.ts';
-import { dataDir, projectRoot } from '#kit/project-paths.ts';
+import { dataDir, projectRoot } from '#kit-test/support/checkout.ts';
 import { isTeamPath } from '#kit/project-ownership.ts';
 import { demoProjectDir } from './demo-project.ts';
 

@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPrisma, type PrismaRun } from '#kit/prisma-cli.ts';
-import { dataDir } from '#kit/project-paths.ts';
+import { dataDir } from '#kit-test/support/checkout.ts';
 import { standInPath } from '#kit/schema-engine/select-engine.ts';
 import { databaseName } from '#kit/db/connection-url.ts';
 import { demoMigrationsDir } from './demo-project.ts';
@@ -56,7 +56,7 @@ export default defineConfig({
         cwd: dir,
         url,
         env: {
-          PRISMA_SCHEMA_ENGINE_BINARY: standInPath,
+          PRISMA_SCHEMA_ENGINE_BINARY: standInPath(),
           // `migrate reset` refuses when the CLI thinks an AI agent drives it. Scratch projects
           // only ever reset databases their test created moments earlier: that is the consent.
           PRISMA_USER_CONSENT_FOR_DANGEROUS_AI_ACTION: 'scratch database created by this test',
