@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import type { Workflow } from '#kit/ci-local/load-workflow.ts';
 import { projectRoot, workflowsDir } from '#kit-test/support/checkout.ts';
 import { copyProject } from '../support/project-copy.ts';
+import { startBranchFromMain } from '../support/git-in.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 import { CI_MATRIX_JOB, ciMatrixDrift } from '#kit/test-matrix/ci-matrix.ts';
 
@@ -119,6 +120,8 @@ describe('workflow files', () => {
 
 describe('npm run kit -- ci-local', () => {
   const copy = copyProject('ci-local');
+  // A repository of its own, as a CI checkout is: the jobs compare with its main branch.
+  startBranchFromMain(copy.dir);
   afterAll(() => copy.remove());
   const ciLocal = (...args: string[]) =>
     spawnSync(...scriptCommand('ci-local', args, copy.dir), {
