@@ -9,6 +9,7 @@
  * WAL, or its own client). Works in throwaway kit_bench_* databases on the kit's server, each
  * cloned from one filled copy.
  */
+import { childEnvironment } from '#kit/environment.ts';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -85,7 +86,7 @@ async function runBackfillCommand(
   const [node, command] = scriptCommand('backfill', ['user-timezone', ...args], projectDir);
   const child = spawn(node, command, {
     cwd: projectDir,
-    env: { ...process.env, DATABASE_URL: url },
+    env: childEnvironment({ DATABASE_URL: url }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

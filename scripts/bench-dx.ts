@@ -7,6 +7,7 @@
  * here (minutes, one run): `npm run kit -- bench tests` times it and says where its time goes.
  * Works on DATABASE_URL's server (or the embedded one) in databases of its own.
  */
+import { childEnvironment } from '#kit/environment.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -55,7 +56,7 @@ function runOnce(timed: Timed, i: number): number {
   const started = performance.now();
   const run = spawnSync(command[0]!, command.slice(1), {
     cwd,
-    env: { ...process.env, ...env, ...timed.envFor?.(i) },
+    env: childEnvironment({ ...env, ...timed.envFor?.(i) }),
     encoding: 'utf8',
   });
   const ms = performance.now() - started;

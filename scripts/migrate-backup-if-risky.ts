@@ -12,7 +12,7 @@ import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { riskyStatements } from '#kit/migrations/risky-migrations.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
-import { environment } from '#kit/environment.ts';
+import { childEnvironment, environment } from '#kit/environment.ts';
 
 runCli(async (_argv, settings) => {
   const history = await readMigrationHistory(requireDatabaseUrl(), settings.migrations);
@@ -42,7 +42,7 @@ runCli(async (_argv, settings) => {
   console.log('backing up: BACKUP_COMMAND');
   const run = spawnSync('bash', ['-eo', 'pipefail', '-c', command], {
     stdio: 'inherit',
-    env: { ...process.env, RISKY_MIGRATIONS: risky.map((migration) => migration.name).join(' ') },
+    env: childEnvironment({ RISKY_MIGRATIONS: risky.map((migration) => migration.name).join(' ') }),
   });
   if (run.status !== 0) throw new CliError(`BACKUP_COMMAND failed (exit ${run.status ?? run.signal}); not migrating.`);
   console.log('backup done.');

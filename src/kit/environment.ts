@@ -133,3 +133,32 @@ export function environmentTable(): string {
     ...Object.entries(VARIABLES).map(([name, variable]) => `| \`${name}\` | ${variable.description} |`),
   ].join('\n');
 }
+
+/**
+ * The environment of a process the kit starts: this one's (`.env` included), with `overrides`
+ * (undefined leaves a variable out). The one place the kit passes the environment on.
+ */
+export function childEnvironment(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  loadEnv();
+  const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
+  for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete env[name];
+  return env;
+}
+
+/**
+ * A variable the kit does not know by name: `ci:local`'s stand-ins for a workflow's `vars` and
+ * `secrets`, which the workflow names.
+ */
+export function unlistedVariable(name: string): string | undefined {
+  loadEnv();
+  return process.env[name];
+}
+
+/**
+ * Sets (or, with undefined, removes) one of the kit's variables in this process, for the Prisma
+ * CLI running it and the processes it starts: the engine choice made in prisma.config.ts.
+ */
+export function setVariable(name: keyof typeof VARIABLES, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}

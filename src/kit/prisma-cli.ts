@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { prismaCliPath } from './prisma-package.ts';
 import { checkoutSettings } from './settings.ts';
-import { environment } from './environment.ts';
+import { childEnvironment, environment } from './environment.ts';
 
 export interface PrismaRun {
   code: number;
@@ -43,8 +43,7 @@ export function runPrisma(args: string[], options: PrismaRunOptions = {}): Promi
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCliPath(), ...args], {
       cwd: options.cwd ?? checkoutSettings().root,
-      env: {
-        ...process.env,
+      env: childEnvironment({
         ...(options.url ? { DATABASE_URL: options.url } : {}),
         PRISMA_HIDE_UPDATE_MESSAGE: '1',
         // The update check runs in a child process of its own (0.3 s of CPU per command); its
@@ -54,7 +53,7 @@ export function runPrisma(args: string[], options: PrismaRunOptions = {}): Promi
         // asking for a name) fails with Prisma's message instead of waiting for an answer.
         CI: environment().CI ?? 'true',
         ...options.env,
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 120_000,
     });

@@ -5,6 +5,7 @@
  * stopped. Ctrl-C / SIGTERM stop the workers after their current batch; run it again to resume.
  * With 0 workers it only queues the run and follows it: `backfill:worker`s elsewhere do the work.
  */
+import { childEnvironment } from '../environment.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectPgClient } from '../db/pg-client.ts';
@@ -46,7 +47,7 @@ function startWorker(url: string, index: number, timings: QueueTimings): ChildPr
   ]);
   const child = spawn(node, args, {
     cwd: checkoutSettings().root,
-    env: { ...process.env, DATABASE_URL: url },
+    env: childEnvironment({ DATABASE_URL: url }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const relay = (chunk: Buffer) => {

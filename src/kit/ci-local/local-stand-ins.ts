@@ -3,6 +3,7 @@
  * service containers and database secrets (each in a scratch database it drops afterwards), this
  * checkout for the github context, the local environment for vars and other secrets.
  */
+import { unlistedVariable } from '../environment.ts';
 import { withDatabase } from '../db/connection-url.ts';
 import { git } from '../git.ts';
 
@@ -23,7 +24,7 @@ export function localServiceUrl(value: string, serverUrl: string): string | unde
 export function localSecret(name: string, serverUrl: string, job: string): { value: string; note?: string } {
   if (/DATABASE_URL$/.test(name))
     return { value: withDatabase(serverUrl, `${LOCAL_DATABASE_PREFIX}${job.replace(/-/g, '_')}`) };
-  const value = process.env[name];
+  const value = unlistedVariable(name);
   return value === undefined ? { value: '', note: `secret ${name} is not set locally (empty)` } : { value };
 }
 

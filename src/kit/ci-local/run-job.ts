@@ -5,6 +5,7 @@
  * `platform-deploy`), and `npm ci` (this checkout is already installed; reinstalling would pull
  * the runner's own dependencies from under it).
  */
+import { childEnvironment, unlistedVariable } from '../environment.ts';
 import { spawnSync } from 'node:child_process';
 import { dropDatabasesWithPrefix } from '../db/scratch-databases.ts';
 import { CliError } from '../cli-error.ts';
@@ -80,7 +81,7 @@ export async function runWorkflowJob(
     if (secret.note && !notes.includes(secret.note)) notes.push(secret.note);
   }
   const vars = Object.fromEntries(
-    [...text.matchAll(/vars\.(\w+)/g)].map(([, name]) => [name!, process.env[name!] ?? '']),
+    [...text.matchAll(/vars\.(\w+)/g)].map(([, name]) => [name!, unlistedVariable(name!) ?? '']),
   );
   const contexts: Contexts = { secrets, vars, github: localGithubContext(root), env: {} };
   if (job.services) notes.push(`services (${Object.keys(job.services).join(', ')}): the embedded PostgreSQL stands in`);
@@ -118,7 +119,7 @@ export async function runWorkflowJob(
       // GitHub's default shell on Linux runners.
       const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
         cwd: step['working-directory'] ? `${root}/${step['working-directory']}` : root,
-        env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env },
+        env: childEnvironment({ CI: 'true', GITHUB_ACTIONS: '', ...env }),
         stdio: 'inherit',
       });
       const seconds = `${((performance.now() - started) / 1000).toFixed(1)} s`;

@@ -15,7 +15,7 @@ import { checkoutSettings } from '../settings.ts';
 import { clusterName, embeddedMajor } from './postgres-major.ts';
 import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
-import { environment } from '../environment.ts';
+import { childEnvironment, environment } from '../environment.ts';
 
 export const EMBEDDED_DATABASE = 'app';
 const SUPERUSER = 'postgres';
@@ -59,7 +59,7 @@ function run(bin: string, args: string[], runAs: OsUser | undefined): Promise<{ 
       ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
       // pg_ctl's child keeps inherited pipes open; the log file gets the server's output instead.
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' },
+      env: childEnvironment({ LC_ALL: 'C' }),
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

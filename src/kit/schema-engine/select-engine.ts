@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prismaCliPath, prismaVersion } from '../prisma-package.ts';
 import { checkoutSettings } from '../settings.ts';
-import { environment } from '../environment.ts';
+import { childEnvironment, environment, setVariable } from '../environment.ts';
 
 /** The stand-in's entry point, as PRISMA_SCHEMA_ENGINE_BINARY names it. */
 export const standInPath = () => join(checkoutSettings().root, 'scripts', 'schema-engine-wasm.mjs');
@@ -39,10 +39,9 @@ function probeNative(): Probe {
   const timeout = environment().PRISMA_ENGINE_PROBE_TIMEOUT_MS ?? 20_000;
   // The child loads this config too; PRISMA_SCHEMA_ENGINE=native makes it leave the engine alone.
   // `--version` needs no database: a malformed DATABASE_URL must not decide the engine.
-  const { DATABASE_URL: _unused, ...env } = process.env;
   const probe = spawnSync(process.execPath, [prismaCliPath(), '--version'], {
     cwd: checkoutSettings().root,
-    env: { ...env, PRISMA_SCHEMA_ENGINE: 'native', PRISMA_SCHEMA_ENGINE_BINARY: '' },
+    env: childEnvironment({ DATABASE_URL: undefined, PRISMA_SCHEMA_ENGINE: 'native', PRISMA_SCHEMA_ENGINE_BINARY: '' }),
     timeout,
     encoding: 'utf8',
   });
@@ -65,7 +64,7 @@ function remembered(version: string): Remembered | undefined {
 }
 
 function useStandIn(): void {
-  process.env.PRISMA_SCHEMA_ENGINE_BINARY = standInPath();
+  setVariable('PRISMA_SCHEMA_ENGINE_BINARY', standInPath());
 }
 
 /** Whether Prisma's native engine runs here (probed once per Prisma version, then remembered). */
@@ -89,7 +88,7 @@ export function selectSchemaEngine(): EngineSelection {
     return { engine: 'custom', reason: `PRISMA_SCHEMA_ENGINE_BINARY=${custom}` };
   }
   if (mode === 'native') {
-    delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+    setVariable('PRISMA_SCHEMA_ENGINE_BINARY', undefined);
     return { engine: 'native', reason: 'PRISMA_SCHEMA_ENGINE=native' };
   }
   if (mode === 'wasm') {
@@ -97,7 +96,7 @@ export function selectSchemaEngine(): EngineSelection {
     return { engine: 'wasm', reason: 'PRISMA_SCHEMA_ENGINE=wasm' };
   }
   const native = nativeEngineAvailability();
-  if (native.available) delete process.env.PRISMA_SCHEMA_ENGINE_BINARY;
+  if (native.available) setVariable('PRISMA_SCHEMA_ENGINE_BINARY', undefined);
   else useStandIn();
   return {
     engine: native.available ? 'native' : 'wasm',
