@@ -7,12 +7,12 @@
 import { defineConfig } from 'prisma/config';
 import { currentDatabaseUrl, NO_DATABASE_HINT } from './src/kit/db/database-url.ts';
 import { selectSchemaEngine } from './src/kit/schema-engine/select-engine.ts';
-import { CliError } from './src/kit/cli-error.ts';
+import { KitError } from './src/kit/kit-error.ts';
 import { assertDirectUrl } from './src/kit/db/pooled-url.ts';
 import { PROJECT_LAYOUT } from './src/kit/settings.ts';
 
 function exitWith(error: unknown): never {
-  if (error instanceof CliError) {
+  if (error instanceof KitError) {
     console.error(`error: ${error.message}`);
     process.exit(error.exitCode);
   }

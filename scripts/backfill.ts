@@ -19,7 +19,7 @@ import { isConnectionLost } from '#kit/db/connection-errors.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
 import kitConfig from '../kit.config.ts';
 import { loadBackfillJobs } from '#kit/kit-config.ts';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { assertDirectUrl } from '#kit/db/pooled-url.ts';
 import { parseCount } from '#kit/parse-count.ts';
@@ -90,9 +90,9 @@ runCli(async (argv) => {
     const job = backfillJobs.find((candidate) => candidate.name === name);
     if (!job) {
       const known = backfillJobs.map((candidate) => candidate.name).join(', ');
-      throw new CliError(
-        name ? `Unknown backfill job "${name}". Jobs: ${known}.` : `Name a backfill job (${known}). ${USAGE}`,
-      );
+      throw name
+        ? new KitError(`Unknown backfill job "${name}"`, { fix: `Jobs: ${known}.` })
+        : new KitError(`Name a backfill job (${known})`, { fix: USAGE });
     }
     jobs = [job];
   }
@@ -117,7 +117,9 @@ runCli(async (argv) => {
   }
   if (values.workers !== undefined) {
     if (values.pending || options.dryRun)
-      throw new CliError(`--workers runs one named job; it can't be combined with --pending or --dry-run. ${USAGE}`);
+      throw new KitError(`--workers runs one named job; it can't be combined with --pending or --dry-run`, {
+        fix: `${USAGE}`,
+      });
     return runOnWorkers(url, jobs[0]!, {
       workers: parseCount('--workers', values.workers, 0),
       ranges: values.ranges === undefined ? undefined : parseCount('--ranges', values.ranges, 1),
@@ -165,8 +167,9 @@ async function runOnWorkers(url: string, job: BackfillJob, options: LocalRunOpti
 function leftPendingLine(job: BackfillJob, rowsChanged: number, left: number): string | undefined {
   if (left === 0) return undefined;
   if (!isTransformJob(job))
-    throw new CliError(
-      `${job.name}: the pass wrote ${n(rowsChanged)} rows, yet ${n(left)} rows still match its pending condition (${job.pending}): its set does not make a row stop matching it, or the app wrote such rows meanwhile (ship the column's default first). Fix the job; running it again would repeat the pass.`,
+    throw new KitError(
+      `${job.name}: the pass wrote ${n(rowsChanged)} rows, yet ${n(left)} rows still match its pending condition (${job.pending}): its set does not make a row stop matching it, or the app wrote such rows meanwhile (ship the column's default first)`,
+      { fix: `Fix the job; running it again would repeat the pass.` },
     );
   return `${job.name}: ${n(left)} rows left pending (the transform skipped them).`;
 }
@@ -184,9 +187,9 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
       return true;
     }
     if (retired)
-      throw new CliError(
-        `${job.name} is retired: ${retired}. A later migration dropped what it names; remove it from src/backfills once no environment still has to run it.`,
-      );
+      throw new KitError(`${job.name} is retired: ${retired}`, {
+        fix: `A later migration dropped what it names; remove it from src/backfills once no environment still has to run it.`,
+      });
     let committed = 0;
     const outcome = await runner
       .run({
@@ -200,8 +203,9 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
       .catch((error: unknown) => {
         if (!isConnectionLost(error)) throw error;
         // Every batch is its own transaction with its checkpoint: what committed stays done.
-        throw new CliError(
-          `${job.name}: the connection to the database was lost (${(error as Error).message}) after ${n(committed)} rows in committed batches; those stay done. Resume with: npm run backfill -- ${job.name}`,
+        throw new KitError(
+          `${job.name}: the connection to the database was lost (${(error as Error).message}) after ${n(committed)} rows in committed batches; those stay done`,
+          { fix: `Resume with: npm run backfill -- ${job.name}` },
         );
       });
     progress?.finish();

@@ -27,7 +27,7 @@ import { demoMigrations } from '../test/kit/support/demo-project.ts';
 import { copyProject } from '../test/kit/support/project-copy.ts';
 import { deployDemoMigrations } from '../test/kit/support/scratch-project.ts';
 import { scriptCommand } from '#kit/script-command.ts';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { startStallObserver } from '../test/kit/support/stall-observer.ts';
 
 const PREFIX = 'kit_bench_';
@@ -143,7 +143,7 @@ runCli(async (argv) => {
   const only = new Set(values.only.split(',').map((method) => method.trim()));
   const unknown = [...only].filter((method) => !METHODS.includes(method));
   if (unknown.length > 0)
-    throw new CliError(`Unknown method ${unknown.join(', ')} for --only. Methods: ${METHODS.join(', ')}.`);
+    throw new KitError(`Unknown method ${unknown.join(', ')} for --only`, { fix: `Methods: ${METHODS.join(', ')}.` });
 
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   await dropDatabasesWithPrefix(server, PREFIX);

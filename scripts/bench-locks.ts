@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
 import { withPgClient } from '#kit/db/pg-client.ts';
@@ -224,9 +224,9 @@ runCli(async (argv, settings) => {
   const wanted = values.only?.split(',').map((key) => key.trim());
   const unknown = wanted?.filter((key) => !LOCK_BENCH_PATTERNS.some((pattern) => pattern.key === key));
   if (unknown?.length)
-    throw new CliError(
-      `Unknown pattern ${unknown.join(', ')} for --only. Patterns: ${LOCK_BENCH_PATTERNS.map((p) => p.key).join(', ')}.`,
-    );
+    throw new KitError(`Unknown pattern ${unknown.join(', ')} for --only`, {
+      fix: `Patterns: ${LOCK_BENCH_PATTERNS.map((p) => p.key).join(', ')}.`,
+    });
   const patterns = LOCK_BENCH_PATTERNS.filter((pattern) => !wanted || wanted.includes(pattern.key));
   const outDir = resolve(values.out ?? join(settings.data, 'bench-locks'));
 

@@ -13,7 +13,7 @@ import { cloneDatabase, dropDatabase, dropDatabasesWithPrefix, migrateDatabase }
 import { parseCount } from '#kit/parse-count.ts';
 import { createProgress } from '#kit/progress.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { seedReferenceData } from '#kit/seeding/reference-seed.ts';
 import kitConfig from '../kit.config.ts';
@@ -114,8 +114,8 @@ runCli(async (argv, settings) => {
   console.log('\nbench:seed');
   for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  |  ')}`);
   if (missed.length > 0) {
-    throw new CliError(
-      `${missed.length} goal(s) missed: ${missed.join('; ')}. Small inputs are dominated by fixed costs; try the defaults.`,
-    );
+    throw new KitError(`${missed.length} goal(s) missed: ${missed.join('; ')}`, {
+      fix: `Small inputs are dominated by fixed costs; try the defaults.`,
+    });
   }
 });

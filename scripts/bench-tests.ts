@@ -12,7 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { checkoutSettings } from '#kit/settings.ts';
 import { runCli } from '#kit/run-cli.ts';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 
 const { root: projectRoot, data: dataDir } = checkoutSettings();
 
@@ -68,7 +68,7 @@ runCli(async (argv) => {
     USAGE,
   );
   if (!['kit', 'walks', 'load'].includes(values.project))
-    throw new CliError(`--project must be kit, walks or load. ${USAGE}`);
+    throw new KitError(`--project must be kit, walks or load`, { fix: `${USAGE}` });
   const workDir = join(dataDir, 'tmp', `bench-tests-${process.pid}`);
   const outDir = resolve(values.out ?? join(dataDir, 'bench-tests'));
   mkdirSync(workDir, { recursive: true });
@@ -154,5 +154,5 @@ runCli(async (argv) => {
   writeFileSync(join(outDir, `bench-tests-${values.project}.md`), lines.join('\n'));
   console.log(lines.join('\n'));
   console.log(`wrote ${join(outDir, `bench-tests-${values.project}.md`)}`);
-  if (run.status !== 0) throw new CliError(`the ${values.project} tests failed (exit ${run.status}); timings above.`);
+  if (run.status !== 0) throw new KitError(`the ${values.project} tests failed (exit ${run.status}); timings above`);
 });

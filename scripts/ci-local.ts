@@ -5,7 +5,7 @@
  * `npm run kit -- ci-local --check` checks every workflow with GitHub's workflow parser, and that
  * ci.yml's matrix job runs the cells of `npm run kit -- test-matrix`.
  */
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { checkWorkflows } from '#kit/ci-local/load-workflow.ts';
 import { runWorkflowJob } from '#kit/ci-local/run-job.ts';
 import { withDatabase } from '#kit/db/connection-url.ts';
@@ -22,13 +22,12 @@ function check(settings: KitSettings): void {
   for (const { file, errors } of results)
     console.log(errors.length === 0 ? `${file}: valid` : `${file}:\n  ${errors.join('\n  ')}`);
   const invalid = results.filter((result) => result.errors.length > 0).length;
-  if (invalid > 0)
-    throw new CliError(`${invalid} of ${results.length} workflow(s) invalid (GitHub's workflow parser).`);
+  if (invalid > 0) throw new KitError(`${invalid} of ${results.length} workflow(s) invalid (GitHub's workflow parser)`);
   const drift = ciMatrixDrift(settings);
   for (const line of drift) console.log(line);
   if (drift.length > 0)
-    throw new CliError(
-      `ci.yml's matrix job differs from npm run kit -- test-matrix (src/kit/test-matrix/cells.ts): make them the same.`,
+    throw new KitError(
+      `ci.yml's matrix job differs from npm run kit -- test-matrix (src/kit/test-matrix/cells.ts): make them the same`,
     );
   console.log('ci.yml matrix: the cells of npm run kit -- test-matrix');
 }
@@ -36,7 +35,8 @@ function check(settings: KitSettings): void {
 runCli(async (argv, settings) => {
   if (argv.length === 1 && argv[0] === '--check') return check(settings);
   const [file, job, extra] = argv;
-  if (!file || !job || extra !== undefined || file.startsWith('-')) throw new CliError(USAGE);
+  if (!file || !job || extra !== undefined || file.startsWith('-'))
+    throw new KitError('Name a workflow file and a job', { fix: USAGE });
   const started = performance.now();
   // Validate the workflow and job before starting anything.
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
@@ -49,5 +49,5 @@ runCli(async (argv, settings) => {
     console.log(`  ${step.outcome}: ${step.name} (${step.detail})`);
   for (const note of report.notes) console.log(`  note: ${note}`);
   if (!report.passed)
-    throw new CliError(`${file} ${job} failed at "${report.steps.find((step) => step.outcome === 'failed')?.name}".`);
+    throw new KitError(`${file} ${job} failed at "${report.steps.find((step) => step.outcome === 'failed')?.name}"`);
 });

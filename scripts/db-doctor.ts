@@ -8,7 +8,7 @@
  */
 import { currentDatabaseUrl, NO_DATABASE_HINT } from '#kit/db/database-url.ts';
 import { examineUrl, type UrlExamination } from '#kit/db/doctor.ts';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { runCli } from '#kit/run-cli.ts';
 import { environment } from '#kit/environment.ts';
@@ -27,7 +27,7 @@ runCli(async (argv, settings) => {
   if (values.help) return console.log(USAGE);
   const env = environment();
   const main = currentDatabaseUrl();
-  if (!main) throw new CliError(NO_DATABASE_HINT);
+  if (!main) throw new KitError(NO_DATABASE_HINT);
   const examinations = [
     await examineUrl(env.DATABASE_URL ? 'DATABASE_URL' : 'embedded server', main, 'migrations', settings.migrations),
   ];
@@ -37,6 +37,6 @@ runCli(async (argv, settings) => {
   if (tests) examinations.push(await examineUrl('TEST_DATABASE_URL', tests, 'tests', settings.migrations));
   for (const examination of examinations) print(examination);
   const problems = examinations.flatMap((examination) => examination.findings).filter((f) => f.level === 'problem');
-  if (problems.length > 0) throw new CliError(`${problems.length} problem(s) above, each with its fix.`);
+  if (problems.length > 0) throw new KitError(`${problems.length} problem(s) above, each with its fix`);
   console.log('no problems found');
 });

@@ -5,7 +5,7 @@
  * Then: migrations run with the migrator's URL (secret MIGRATION_DATABASE_URL), the app with the
  * app role's.
  */
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { redactUrl } from '#kit/db/connection-url.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { setUpRoles } from '#kit/db/roles.ts';
@@ -27,7 +27,8 @@ runCli(async (argv) => {
     USAGE,
   );
   const { MIGRATOR_DB_PASSWORD: migratorPassword, APP_DB_PASSWORD: appPassword } = environment();
-  if (!migratorPassword || !appPassword) throw new CliError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD. ${USAGE}`);
+  if (!migratorPassword || !appPassword)
+    throw new KitError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD`, { fix: `${USAGE}` });
   const url = requireDatabaseUrl();
   const warnings = await setUpRoles(
     url,

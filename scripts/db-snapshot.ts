@@ -2,7 +2,7 @@
  * `npm run db:snapshot -- <name>` | `-- --list` | `-- --delete <name>`, and `npm run db:restore -- <name>`
  * Copies the local dev database with CREATE DATABASE … TEMPLATE, and puts a copy back.
  */
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { databaseName } from '#kit/db/connection-url.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { deleteSnapshot, listSnapshots, restoreSnapshot, takeSnapshot } from '#kit/db/snapshots.ts';
@@ -21,7 +21,7 @@ runCli(async (argv) => {
     USAGE,
   );
   const [mode, name, extra] = parsed.positionals;
-  if (extra !== undefined) throw new CliError(`Unexpected argument "${extra}". ${USAGE}`);
+  if (extra !== undefined) throw new KitError(`Unexpected argument "${extra}"`, { fix: `${USAGE}` });
   const url = requireDatabaseUrl();
   const database = databaseName(url);
   const started = performance.now();

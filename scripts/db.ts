@@ -12,7 +12,7 @@ import {
 } from '#kit/embedded-db/server.ts';
 import { embeddedMajor } from '#kit/embedded-db/postgres-major.ts';
 import { configuredDatabaseUrl, requireDatabaseUrl } from '#kit/db/database-url.ts';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { runCli } from '#kit/run-cli.ts';
 
 runCli(async (args) => {
@@ -21,7 +21,7 @@ runCli(async (args) => {
   if (command === 'url') {
     const url = requireDatabaseUrl();
     if (!external && !(await embeddedPostgresStatus()).running)
-      throw new CliError('The embedded PostgreSQL is not running: npm run db:start, then npm run db:url.');
+      throw new KitError('The embedded PostgreSQL is not running: npm run db:start, then npm run db:url');
     console.log(url);
     return;
   }
@@ -60,6 +60,6 @@ runCli(async (args) => {
       return;
     }
     default:
-      throw new CliError(`Unknown command "${command ?? ''}". Use one of: start, stop, status, url.`);
+      throw new KitError(`Unknown command "${command ?? ''}"`, { fix: `Use one of: start, stop, status, url.` });
   }
 });

@@ -8,7 +8,7 @@
  * a person knows is a rename into expand and contract.
  */
 import { relative } from 'node:path';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
 import { lintMigrations, type LintReport } from '#kit/migration-lint/lint-migrations.ts';
@@ -45,7 +45,7 @@ runCli(async (argv, settings) => {
     USAGE,
   );
   const renames = values.rename.map(parseRename);
-  if (renames.length > 0 && !values.fix) throw new CliError(`--rename works with --fix. ${USAGE}`);
+  if (renames.length > 0 && !values.fix) throw new KitError(`--rename works with --fix`, { fix: `${USAGE}` });
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   if (values.fix) {
     // Only migrations not yet on main: rewriting one that shipped would break every database it reached.
@@ -88,8 +88,8 @@ runCli(async (argv, settings) => {
   const off = [...report.turnedOff].map(([rule, count]) => `${rule} ×${count} (${lintRulesOff[rule]})`);
   const summary = `${report.linted.length} migration(s) linted (${scope}; ${checks}): ${report.findings.length} finding(s)${off.length > 0 ? `; off in kit.config.ts: ${off.join(', ')}` : ''}`;
   if (report.findings.length > 0) {
-    throw new CliError(
-      `${summary}.${fixHint(await loadSqlParsers(), report, values.base, settings)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement.`,
+    throw new KitError(
+      `${summary}.${fixHint(await loadSqlParsers(), report, values.base, settings)} Fix them, or silence one with \`-- lint-ignore <rule>: <reason>\` above its statement`,
     );
   }
   console.log(summary);

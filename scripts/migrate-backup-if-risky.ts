@@ -5,7 +5,7 @@
  * set. BACKUP_COMMAND=skip deploys without a backup, on purpose.
  */
 import { spawnSync } from 'node:child_process';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { migrationSql } from '#kit/migrations/migration-folders.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
@@ -31,8 +31,8 @@ runCli(async (_argv, settings) => {
   for (const migration of risky) console.log(`risky: ${migration.name} (${migration.reasons.join('; ')})`);
   const command = environment().BACKUP_COMMAND;
   if (!command) {
-    throw new CliError(
-      `${risky.length} pending migration(s) destroy data and BACKUP_COMMAND is not set: set it to your platform's snapshot command, or to "skip" to deploy without a backup.`,
+    throw new KitError(
+      `${risky.length} pending migration(s) destroy data and BACKUP_COMMAND is not set: set it to your platform's snapshot command, or to "skip" to deploy without a backup`,
     );
   }
   if (command === 'skip') {
@@ -44,6 +44,6 @@ runCli(async (_argv, settings) => {
     stdio: 'inherit',
     env: childEnvironment({ RISKY_MIGRATIONS: risky.map((migration) => migration.name).join(' ') }),
   });
-  if (run.status !== 0) throw new CliError(`BACKUP_COMMAND failed (exit ${run.status ?? run.signal}); not migrating.`);
+  if (run.status !== 0) throw new KitError(`BACKUP_COMMAND failed (exit ${run.status ?? run.signal}); not migrating`);
   console.log('backup done.');
 });

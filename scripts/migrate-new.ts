@@ -3,7 +3,7 @@
  *   [--type t] [--default expr] [--unique] [--backfill job]`
  * Writes the migration folders of a zero-downtime pattern into prisma/migrations.
  */
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { scaffoldMigration } from '#kit/migration-scaffold/scaffold-migration.ts';
 import { PATTERNS } from '#kit/migration-scaffold/templates.ts';
 import { join, relative } from 'node:path';
@@ -45,7 +45,7 @@ runCli(async (argv, settings) => {
   );
   const { values, positionals } = parsed;
   if (values.help) return help();
-  if (positionals.length > 2) throw new CliError(`Unexpected argument "${positionals[2]}". ${USAGE}`);
+  if (positionals.length > 2) throw new KitError(`Unexpected argument "${positionals[2]}"`, { fix: `${USAGE}` });
   const result = scaffoldMigration({
     pattern: positionals[0],
     name: positionals[1],

@@ -3,7 +3,7 @@
  * Without a flag: explains the failed migration and the ways out (exit 1 while one is failed).
  * With one: performs it with `prisma migrate resolve` (and, for --retry, deploys again).
  */
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { recover, type RecoveryAction } from '#kit/migrations/recover.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
@@ -24,7 +24,7 @@ runCli(async (argv, settings) => {
     USAGE,
   );
   const chosen = (['retry', 'rolled-back', 'applied'] as const).filter((action) => values[action]);
-  if (chosen.length > 1) throw new CliError(`Choose one of --retry, --rolled-back, --applied. ${USAGE}`);
+  if (chosen.length > 1) throw new KitError(`Choose one of --retry, --rolled-back, --applied`, { fix: `${USAGE}` });
   const action: RecoveryAction | undefined = chosen[0];
   const result = await recover(requireDatabaseUrl(), action, settings.migrations);
   for (const line of result.lines) console.log(line);

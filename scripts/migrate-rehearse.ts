@@ -11,7 +11,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { databaseName, parseDatabaseUrl } from '#kit/db/connection-url.ts';
 import { configuredDatabaseUrl, ensureDatabase } from '#kit/db/database-url.ts';
 import { assertDevelopmentServer, serverId } from '#kit/db/development-server.ts';
@@ -55,8 +55,8 @@ function selection(
   if (values.from) {
     const first = all.findIndex((name) => name === values.from || name.startsWith(values.from as string));
     if (first === -1)
-      throw new CliError(
-        `--from ${values.from}: no migration folder starts with that name in ${relative(root, dir) || dir}.`,
+      throw new KitError(
+        `--from ${values.from}: no migration folder starts with that name in ${relative(root, dir) || dir}`,
       );
     return { selected: all.slice(first), all, because: `from ${all[first]}` };
   }
@@ -99,16 +99,16 @@ runCli(async (argv, settings) => {
       databaseName(configured) === databaseName(target) &&
       (await serverId(configured)) === (await serverId(target))
     ) {
-      throw new CliError(
-        '--target is the database DATABASE_URL points at: a rehearsal writes to its target. Point it at a clone (a Neon or Supabase branch, an RDS clone, a restored backup).',
-      );
+      throw new KitError('--target is the database DATABASE_URL points at: a rehearsal writes to its target', {
+        fix: 'Point it at a clone (a Neon or Supabase branch, an RDS clone, a restored backup).',
+      });
     }
     database = { kind: 'target', url: target };
     const pending = (await readMigrationHistory(target, dir)).pending;
     const from = values.from ? pending.findIndex((name) => name.startsWith(values.from as string)) : 0;
     if (from === -1)
-      throw new CliError(
-        `--from ${values.from}: no migration pending on --target starts with that name (pending: ${pending.join(', ') || 'none'}).`,
+      throw new KitError(
+        `--from ${values.from}: no migration pending on --target starts with that name (pending: ${pending.join(', ') || 'none'})`,
       );
     chosen = { selected: pending.slice(from), all: migrationFolders(dir), because: 'pending on --target' };
   } else {
@@ -137,8 +137,8 @@ runCli(async (argv, settings) => {
     log,
   }).catch((error: { code?: string }) => {
     if (error.code === '42501')
-      throw new CliError(
-        'The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>.',
+      throw new KitError(
+        'The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>',
       );
     throw error;
   });

@@ -8,7 +8,7 @@
  * schema before), to review and rehearse before you rely on it. Migrates nothing.
  */
 import { relative } from 'node:path';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { writeDownMigration } from '#kit/migrations/down-migration.ts';
 import { rollbackNewestMigration } from '#kit/migrations/rollback.ts';
@@ -29,7 +29,7 @@ runCli(async (argv, settings) => {
   );
   if (parsed.values.write) {
     const migration = parsed.positionals[0];
-    if (!migration || parsed.positionals.length > 1) throw new CliError(`Name one migration. ${USAGE}`);
+    if (!migration || parsed.positionals.length > 1) throw new KitError(`Name one migration`, { fix: `${USAGE}` });
     // The diff replays migrations in shadow databases on this server.
     const { path, review } = await writeDownMigration(
       requireDatabaseUrl(),
@@ -46,8 +46,8 @@ runCli(async (argv, settings) => {
       );
     return;
   }
-  if (parsed.values.force) throw new CliError(`--force goes with --write. ${USAGE}`);
-  if (parsed.positionals.length > 1) throw new CliError(`Name at most one migration. ${USAGE}`);
+  if (parsed.values.force) throw new KitError(`--force goes with --write`, { fix: `${USAGE}` });
+  if (parsed.positionals.length > 1) throw new KitError(`Name at most one migration`, { fix: `${USAGE}` });
   const name = await rollbackNewestMigration(requireDatabaseUrl(), parsed.positionals[0], settings);
   console.log(`rolled back ${name}: its down.sql ran and Migrate records it as rolled back.`);
   console.log('next: remove or fix the migration folder, or run npx prisma migrate deploy to apply it again.');

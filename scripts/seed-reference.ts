@@ -7,7 +7,7 @@
 import { redactUrl } from '#kit/db/connection-url.ts';
 import { requireDatabaseUrl } from '#kit/db/database-url.ts';
 import { runCli } from '#kit/run-cli.ts';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { seedReferenceData, seedReviewedEdit } from '#kit/seeding/reference-seed.ts';
 import { formatSeedResults } from '#kit/seeding/format-results.ts';
 import kitConfig from '../kit.config.ts';
@@ -15,7 +15,9 @@ import kitConfig from '../kit.config.ts';
 runCli(async (args, settings) => {
   const unknown = args.filter((arg) => arg !== '--update-checksums');
   if (unknown.length > 0)
-    throw new CliError(`Unknown argument ${unknown[0]}. Usage: npm run seed:reference [-- --update-checksums]`);
+    throw new KitError(`Unknown argument ${unknown[0]}`, {
+      fix: `Usage: npm run seed:reference [-- --update-checksums]`,
+    });
   const url = requireDatabaseUrl();
   const started = performance.now();
   const options = { tables: kitConfig.referenceTables, dir: settings.reference };

@@ -4,7 +4,7 @@
  * dev seed (not in production) → summary. A second run changes nothing and says so.
  */
 import { importBundled } from '#kit/build/bundle-if-stale.mjs';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { databaseName, redactUrl } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
 import { developmentServerRefusal } from '#kit/db/development-server.ts';
@@ -32,10 +32,10 @@ async function refuseForeignHistory(url: string, applied: string[], migrationsDi
   if (foreign.length === 0) return;
   const what = `The database has ${foreign.length} applied migration${foreign.length === 1 ? '' : 's'} that prisma/migrations does not (first: ${foreign[0]}), so its history is not this checkout's (did kit init squash it after a setup?).`;
   if (await developmentServerRefusal(url, 'a reset'))
-    throw new CliError(
-      `${what} This is not a development server, so nothing was changed: compare with npx prisma migrate status and point DATABASE_URL at the database this history belongs to.`,
+    throw new KitError(
+      `${what} This is not a development server, so nothing was changed: compare with npx prisma migrate status and point DATABASE_URL at the database this history belongs to`,
     );
-  throw new CliError(`${what} On this development database: npx prisma migrate reset --force, then npm run setup.`);
+  throw new KitError(`${what} On this development database: npx prisma migrate reset --force, then npm run setup`);
 }
 
 /** What to do about a failed deploy: fix a migration only when a migration is what failed. */
@@ -49,7 +49,7 @@ function deployFailure(deploy: PrismaRun, url: string): string {
 }
 
 runCli(async (args, settings) => {
-  if (args.length > 0) throw new CliError(`npm run setup takes no arguments (got ${args.join(' ')}).`);
+  if (args.length > 0) throw new KitError(`npm run setup takes no arguments (got ${args.join(' ')})`);
   const started = performance.now();
 
   const database = await ensureDatabase();
@@ -73,7 +73,7 @@ runCli(async (args, settings) => {
     const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
     if (deploy.code !== 0) {
       process.stderr.write(deploy.stdout + deploy.stderr);
-      throw new CliError(deployFailure(deploy, database.url));
+      throw new KitError(deployFailure(deploy, database.url));
     }
   }
   const after = await appliedMigrationCount(database.url);

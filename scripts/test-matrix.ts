@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { installIntoCache } from '#kit/cache-install.ts';
 import { installedMajor, POSTGRES_BUILDS } from '#kit/embedded-db/postgres-major.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
@@ -101,9 +101,9 @@ async function runCell(cell: MatrixCell): Promise<Tier[]> {
     TEST_DATABASE_URL: '',
   };
   const started = await run('npm', ['run', '--silent', 'db:start'], env, log);
-  if (started.code !== 0) throw new CliError(`${cellName(cell)}: the embedded server did not start (${log}).`);
+  if (started.code !== 0) throw new KitError(`${cellName(cell)}: the embedded server did not start (${log})`);
   const role = await run('node', [join('.ci', 'test-role.mjs')], env, log);
-  if (role.code !== 0) throw new CliError(`${cellName(cell)}: could not create the test role (${log}).`);
+  if (role.code !== 0) throw new KitError(`${cellName(cell)}: could not create the test role (${log})`);
   env.TEST_DATABASE_URL = role.out.trim().split('\n').at(-1);
 
   const tiers: Tier[] = [];
@@ -126,7 +126,7 @@ function parseList(value: string | undefined, option: string): number[] | undefi
   if (value === undefined) return undefined;
   const list = value.split(',').map(Number);
   if (list.some((entry) => !Number.isInteger(entry)))
-    throw new CliError(`${option} takes numbers like 14,18. ${USAGE}`);
+    throw new KitError(`${option} takes numbers like 14,18`, { fix: `${USAGE}` });
   return list;
 }
 
@@ -148,7 +148,7 @@ runCli(async () => {
   const cells = matrixCells(projectRoot).filter(
     (cell) => (!majors || majors.includes(cell.postgres)) && (!lines || lines.includes(cell.node)),
   );
-  if (cells.length === 0) throw new CliError(`No cell of the matrix matches. ${USAGE}`);
+  if (cells.length === 0) throw new KitError(`No cell of the matrix matches`, { fix: `${USAGE}` });
   mkdirSync(logDir, { recursive: true });
 
   const rows: string[] = [];
@@ -184,5 +184,5 @@ runCli(async () => {
     );
     console.log(`recorded in ${file}`);
   }
-  if (failed > 0) throw new CliError(`${failed} of ${rows.length} runs failed: their output is in ${logDir}.`);
+  if (failed > 0) throw new KitError(`${failed} of ${rows.length} runs failed: their output is in ${logDir}`);
 });

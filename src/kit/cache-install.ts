@@ -8,8 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CliError } from './cli-error.ts';
+import { KitError } from './kit-error.ts';
 import { environment } from './environment.ts';
+
+/** A cached install (Node, PostgreSQL) that failed: what, and how to retry. */
+export class CacheInstallError extends KitError {}
 
 /** The kit's cache: Node builds (.ci/run, kit test-matrix) and PostgreSQL builds. */
 export function kitCacheDir(): string {
@@ -59,8 +62,9 @@ export function installIntoCache(pkg: CachedPackage, say: (line: string) => void
   );
   if (result.status !== 0 || !existsSync(join(installed, pkg.proof))) {
     const why = (result.stderr || result.error?.message || 'the package is incomplete').trim().split('\n').at(-1);
-    throw new CliError(
-      `Could not install ${pkg.what} (${pkg.name}@${pkg.version}) from the npm registry: ${why}. ${pkg.otherwise}`,
+    throw new CacheInstallError(
+      `Could not install ${pkg.what} (${pkg.name}@${pkg.version}) from the npm registry: ${why}`,
+      { fix: pkg.otherwise },
     );
   }
   return installed;

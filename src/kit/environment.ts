@@ -8,13 +8,13 @@
  * Read when asked, not cached: the kit sets some variables for the processes it starts (the
  * schema engine's binary, a quieter engine line), and tests set others per run.
  */
-import { CliError } from './cli-error.ts';
+import { ConfigError } from './config-error.ts';
 import { loadEnv } from './env.ts';
 
 interface Variable<T> {
   /** What it does, for docs/environment.md. */
   description: string;
-  /** The value, checked; throws a CliError naming what the variable accepts. */
+  /** The value, checked; throws a ConfigError naming what the variable accepts. */
   read(raw: string | undefined, name: string): T;
 }
 
@@ -35,7 +35,7 @@ const flag = (description: string): Variable<boolean> => ({
     const value = raw?.trim();
     if (value === undefined || value === '' || value === '0') return false;
     if (value === '1') return true;
-    throw new CliError(`${name} must be 1 or 0 (got "${value}"). Fix it in .env or unset it.`);
+    throw new ConfigError(`${name} must be 1 or 0 (got "${value}")`, { fix: `Fix it in .env or unset it.` });
   },
 });
 
@@ -45,7 +45,9 @@ function oneOf<const T extends string>(values: readonly T[], fallback: T, descri
     read: (raw, name) => {
       const value = raw?.trim() || fallback;
       if ((values as readonly string[]).includes(value)) return value as T;
-      throw new CliError(`${name} must be one of ${values.join(', ')} (got "${value}"). Fix it in .env or unset it.`);
+      throw new ConfigError(`${name} must be one of ${values.join(', ')} (got "${value}")`, {
+        fix: `Fix it in .env or unset it.`,
+      });
     },
   };
 }
@@ -57,7 +59,7 @@ const port = (description: string): Variable<number | undefined> => ({
     if (!value) return undefined;
     const number = Number(value);
     if (Number.isInteger(number) && number >= 1 && number <= 65535) return number;
-    throw new CliError(`${name} must be a port number (got "${value}"). Fix it in .env or unset it.`);
+    throw new ConfigError(`${name} must be a port number (got "${value}")`, { fix: `Fix it in .env or unset it.` });
   },
 });
 
@@ -68,7 +70,9 @@ function positiveInteger(description: string): Variable<number | undefined> {
       const value = raw?.trim();
       if (!value) return undefined;
       if (/^\d+$/.test(value) && Number(value) > 0) return Number(value);
-      throw new CliError(`${name} must be a positive whole number (got "${value}"). Fix it in .env or unset it.`);
+      throw new ConfigError(`${name} must be a positive whole number (got "${value}")`, {
+        fix: `Fix it in .env or unset it.`,
+      });
     },
   };
 }

@@ -9,7 +9,7 @@
  * seed (src/kit/build/bundle-if-stale.mjs bundles a module loaded by `import()` apart).
  */
 import type { BackfillJob } from './backfill/job.ts';
-import { CliError } from './cli-error.ts';
+import { ConfigError } from './config-error.ts';
 import type { ReferenceTable } from './seeding/reference-table.ts';
 
 /** The module that lists the jobs: src/backfills/index.ts. */
@@ -86,8 +86,8 @@ export function resolvePolicy(config: KitConfig): KitPolicy {
   const policy = { ...DEFAULT_POLICY, ...config.policy };
   for (const [rule, reason] of Object.entries(policy.lintRulesOff)) {
     if (!reason.trim() || /^TODO\b/i.test(reason.trim()))
-      throw new CliError(
-        `kit.config.ts turns the lint rule ${rule} off without a reason: give one a reviewer can check, e.g. lintRulesOff: { '${rule}': 'why it never applies here' }.`,
+      throw new ConfigError(
+        `kit.config.ts turns the lint rule ${rule} off without a reason: give one a reviewer can check, e.g. lintRulesOff: { '${rule}': 'why it never applies here' }`,
       );
   }
   return policy;

@@ -1,13 +1,13 @@
 /**
  * Runs a command-line entry point: loads `.env`, resolves the project's settings once and hands
  * them to the command (src/kit/settings.ts), and turns an expected failure (a KitError, a
- * CliError, a connection failure, a permission PostgreSQL denied) into one line on stderr and a
+ * connection failure, a permission PostgreSQL denied) into one line on stderr and a
  * non-zero exit, with any password in it scrubbed. Anything else is a bug and is printed with its
  * stack.
  */
 import { relative } from 'node:path';
 import { BundleError } from './build/bundle-if-stale.mjs';
-import { CliError } from './cli-error.ts';
+import { DatabaseError } from './db/database-error.ts';
 import { describeConnectionFailure } from './db/connection-errors.ts';
 import { permissionError } from './db/permission-errors.ts';
 import { scrubSecret } from './db/connection-url.ts';
@@ -22,7 +22,7 @@ const START_HINT = 'Is the server running? For the embedded one: npm run db:star
  * A connection failure (server down, wrong password, missing database) is an expected error,
  * whether node-postgres reports it (ECONNREFUSED, 28P01, …) or Prisma Client does (P1000–P1003).
  */
-function asConnectionError(error: unknown): CliError | undefined {
+function asConnectionError(error: unknown): DatabaseError | undefined {
   const url = databaseUrlIfAny();
   const code =
     (error as { code?: unknown; errorCode?: unknown })?.code ?? (error as { errorCode?: unknown })?.errorCode;
@@ -34,15 +34,13 @@ function asConnectionError(error: unknown): CliError | undefined {
         .map((line) => line.trim())
         .filter(Boolean)
         .at(-1) ?? code;
-    return new CliError(`${code}: ${message}.${code === 'P1001' ? ` ${START_HINT}` : ''}`);
+    return new DatabaseError(`${code}: ${message}`, { fix: code === 'P1001' ? START_HINT : undefined });
   }
   const failure = describeConnectionFailure(error, url);
   if (!failure.errorCode) return undefined;
   const { summary } = failure;
   const advice = failure.errorCode === 'P1001' ? START_HINT : failure.advice;
-  return new CliError(
-    `${failure.errorCode}: ${summary}${advice ? `${/[.!?]$/.test(summary ?? '') ? '' : '.'} ${advice}` : ''}`,
-  );
+  return new DatabaseError(`${failure.errorCode}: ${summary}`, { fix: advice });
 }
 
 function databaseUrlIfAny(): string | undefined {
@@ -57,7 +55,7 @@ function databaseUrlIfAny(): string | undefined {
 export function formatKitError(error: KitError, root: string): string {
   const file = error.file === undefined ? '' : relative(root, error.file) || error.file;
   const where = file ? `${file}${error.line === undefined ? '' : `:${error.line}`}: ` : '';
-  return `${where}${error.problem}.${error.fix ? ` ${error.fix}` : ''}`;
+  return `${where}${error.message}`;
 }
 
 export function runCli(main: (args: string[], settings: KitSettings) => Promise<void>): void {
@@ -69,7 +67,7 @@ export function runCli(main: (args: string[], settings: KitSettings) => Promise<
       console.error(`error: ${scrubSecret(formatKitError(error, settings.root), databaseUrlIfAny())}`);
       process.exit(error.exitCode);
     }
-    if (error instanceof CliError || error instanceof BundleError) {
+    if (error instanceof BundleError) {
       console.error(`error: ${scrubSecret(error.message, databaseUrlIfAny())}`);
       process.exit(error.exitCode);
     }

@@ -5,7 +5,7 @@
  * when they already exist.
  */
 import { faker } from '@faker-js/faker';
-import { CliError } from '#kit/cli-error.ts';
+import { KitError } from '#kit/kit-error.ts';
 import { assertDevelopmentServer } from '#kit/db/development-server.ts';
 import type { PrismaClient } from '../db/client.ts';
 // Dev-only code: the dataset is made with the same factories the tests use.
@@ -66,7 +66,7 @@ async function seedInTransaction(db: Db, options: DevSeedOptions): Promise<DevSe
     });
     // Roles are reference data: the dev seed uses them but never creates them.
     const role = await db.role.findUnique({ where: { name: account.role } });
-    if (!role) throw new CliError(`Role "${account.role}" is missing: run npm run seed:reference before the dev seed.`);
+    if (!role) throw new KitError(`Role "${account.role}" is missing: run npm run seed:reference before the dev seed`);
     await db.userRole.upsert({
       where: { userId_roleId: { userId: user.id, roleId: role.id } },
       update: {},

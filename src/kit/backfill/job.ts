@@ -6,7 +6,7 @@
  * The change is either SQL (`set`) or TypeScript (`transform`): use SQL when the new value is an
  * expression of the row, and a transform when it needs the app's own code.
  */
-import { CliError } from '../cli-error.ts';
+import { BackfillError } from './backfill-error.ts';
 
 interface JobBase {
   /** Name used on the command line and as the checkpoint key: lowercase, digits and dashes. */
@@ -64,12 +64,11 @@ export function defineTransformJob<Row, Change>(
  * What a scaffolded job's change is until a person writes it: a stub reads `set` through a getter
  * that throws this, so the runner refuses to start instead of rewriting every row for nothing.
  */
-export class UnwrittenBackfillError extends CliError {
+export class UnwrittenBackfillError extends BackfillError {
   constructor(readonly job: string) {
-    super(
-      `Backfill "${job}" is still the scaffold's stub: write the value each row gets (the TODO at \`set\` in src/backfills/${job}.ts), then run it again. Nothing was changed.`,
-    );
-    this.name = 'UnwrittenBackfillError';
+    super(`Backfill "${job}" is still the scaffold's stub`, {
+      fix: `Write the value each row gets (the TODO at \`set\` in src/backfills/${job}.ts), then run it again. Nothing was changed.`,
+    });
   }
 }
 

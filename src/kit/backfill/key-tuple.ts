@@ -5,7 +5,7 @@
  * comparisons and ordering are PostgreSQL's own (collations included) and never JavaScript's.
  */
 import type pg from 'pg';
-import { CliError } from '../cli-error.ts';
+import { BackfillError } from './backfill-error.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 export type KeyValue = string[];
@@ -32,8 +32,8 @@ export async function columnTypes(
   const types = new Map(result.rows.map((row) => [row.name, row.type]));
   const missing = columns.filter((column) => !types.has(column));
   if (missing.length > 0) {
-    throw new CliError(
-      `Table "${table}" has no column ${missing.map(quoteIdentifier).join(', ')} (or no such table): check the job's table, key, read and write.`,
+    throw new BackfillError(
+      `Table "${table}" has no column ${missing.map(quoteIdentifier).join(', ')} (or no such table): check the job's table, key, read and write`,
     );
   }
   return types;

@@ -9,7 +9,7 @@ import { childEnvironment } from '../environment.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectPgClient } from '../db/pg-client.ts';
-import { CliError } from '../cli-error.ts';
+import { BackfillError } from './backfill-error.ts';
 import { createProgress } from '../progress.ts';
 import { checkoutSettings } from '../settings.ts';
 import { scriptCommand } from '../script-command.ts';
@@ -71,10 +71,10 @@ export async function runWithLocalWorkers(
   try {
     // Held while the run lasts, so a single runner can't start beside the workers.
     if (!(await tryLockJob(client, job.name, 'shared'))) {
-      throw new CliError(
-        `Backfill "${job.name}" is being run by a single runner. Let it finish, or stop it and run this again.`,
-        3,
-      );
+      throw new BackfillError(`Backfill "${job.name}" is being run by a single runner`, {
+        fix: 'Let it finish, or stop it and run this again.',
+        exitCode: 3,
+      });
     }
     const pendingAtStart = await countPendingRows(client, job);
     const prepared = await prepareJob(client, job);
@@ -122,7 +122,7 @@ export async function runWithLocalWorkers(
       const failure = status.failures[0];
       if (failure) {
         progress.finish();
-        throw new CliError(`Range ${failure.range} of "${job.name}" failed: ${failure.error}`);
+        throw new BackfillError(`Range ${failure.range} of "${job.name}" failed: ${failure.error}`);
       }
       for (const child of workers.filter((w) => !running(w) && !reported.has(w))) {
         reported.add(child);
@@ -133,8 +133,9 @@ export async function runWithLocalWorkers(
       // With --workers 0 the work is done by `backfill:worker`s elsewhere; this only follows it.
       if (workers.length > 0 && !workers.some(running)) {
         progress.finish();
-        throw new CliError(
-          `Every worker of "${job.name}" exited before the run finished; see their output above. Run the same command again to resume.`,
+        throw new BackfillError(
+          `Every worker of "${job.name}" exited before the run finished; see their output above`,
+          { fix: `Run the same command again to resume.` },
         );
       }
     }

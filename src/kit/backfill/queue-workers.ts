@@ -14,7 +14,7 @@ import PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { connectPgClient } from '../db/pg-client.ts';
 import { pgConnectionOptions } from '../db/pg-connection-options.ts';
-import { CliError } from '../cli-error.ts';
+import { BackfillError } from './backfill-error.ts';
 import { parseCount } from '../parse-count.ts';
 import { finishRunIfDone, tryLockJob, unfinishedRanges, unlockJob } from './bookkeeping.ts';
 import type { BackfillJob } from './job.ts';
@@ -69,9 +69,11 @@ export async function openQueue(url: string, timings: QueueTimings = DEFAULT_QUE
     await boss.start();
   } catch (error) {
     if ((error as { code?: string }).code !== '42501') throw error;
-    throw new CliError(
-      `The backfill queue (pg-boss, schema "${QUEUE_SCHEMA}") can't be set up or used by this database role: ${(error as Error).message}. ` +
-        'Run backfills as the migration role (MIGRATION_DATABASE_URL in deploy.yml), which may create and own that schema.',
+    throw new BackfillError(
+      `The backfill queue (pg-boss, schema "${QUEUE_SCHEMA}") can't be set up or used by this database role: ${(error as Error).message}`,
+      {
+        fix: 'Run backfills as the migration role (MIGRATION_DATABASE_URL in deploy.yml), which may create and own that schema.',
+      },
     );
   }
   await boss.createQueue(RANGE_QUEUE, {
@@ -134,7 +136,7 @@ async function runTask(url: string, jobs: BackfillJob[], task: RangeTask, signal
       try {
         outcome = await runRange(client, prepared, task.run, range, { ...task.settings, signal });
       } catch (error) {
-        if (!(error instanceof CliError)) throw error; // e.g. a lost connection: pg-boss retries the range
+        if (!(error instanceof BackfillError)) throw error; // e.g. a lost connection: pg-boss retries the range
         // A batch that failed for good (bad data, a bug in the job): retrying can't help. The range
         // stays unfinished with the reason, for --status and for whoever started the run.
         await client.query('UPDATE backfill_ranges SET last_error = $4 WHERE job = $1 AND run = $2 AND range = $3', [

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import { connectPgClient } from '../db/pg-client.ts';
-import { CliError } from '../cli-error.ts';
+import { BackfillError } from './backfill-error.ts';
 import {
   finishRunIfDone,
   readCheckpoint,
@@ -119,9 +119,9 @@ export class BackfillRunner {
   async run(options: BackfillOptions): Promise<BackfillOutcome> {
     assertJobWritten(this.job);
     if (!(await tryLockJob(this.client, this.job.name, 'exclusive'))) {
-      throw new CliError(
-        `Backfill "${this.job.name}" is already running (another runner or its queue workers hold its lock). Let it finish, or stop it with Ctrl-C / SIGTERM and run this again to resume.`,
-        3,
+      throw new BackfillError(
+        `Backfill "${this.job.name}" is already running (another runner or its queue workers hold its lock)`,
+        { fix: 'Let it finish, or stop it with Ctrl-C / SIGTERM and run this again to resume.', exitCode: 3 },
       );
     }
     const pendingAtStart = await this.pendingRows();

@@ -11,7 +11,7 @@
 import os from 'node:os';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError } from '../cli-error.ts';
+import { BackfillError } from './backfill-error.ts';
 import type { RangeState } from './bookkeeping.ts';
 import { isTransformJob, keyColumns, type BackfillJob, type SqlBackfillJob, type TransformBackfillJob } from './job.ts';
 import {
@@ -299,9 +299,11 @@ async function withLockRetry<T>(job: BackfillJob, cursor: KeyValue | null, attem
         continue;
       }
       const after = cursor ? `after key (${cursor.join(', ')})` : 'at the start of its range';
-      throw new CliError(
-        `A batch of "${job.name}" ${after} failed and was rolled back: ${(error as Error).message}. ` +
-          'Earlier batches are kept; fix the cause and run the job again to resume.',
+      throw new BackfillError(
+        `A batch of "${job.name}" ${after} failed and was rolled back: ${(error as Error).message}`,
+        {
+          fix: 'Earlier batches are kept; fix the cause and run the job again to resume.',
+        },
       );
     }
   }

@@ -3,7 +3,7 @@
  * against local stand-ins for the contexts: secrets, vars, env and github.
  */
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
-import { CliError } from '../cli-error.ts';
+import { WorkflowError } from './workflow-error.ts';
 
 export type Contexts = Record<'secrets' | 'vars' | 'env' | 'github', Record<string, string>>;
 
@@ -28,7 +28,7 @@ export function expandTemplate(text: string, contexts: Contexts): string {
     try {
       return evaluateExpression(expression.trim(), contexts);
     } catch (error) {
-      throw new CliError(`Can't evaluate \${{ ${expression.trim()} }} locally: ${(error as Error).message}`);
+      throw new WorkflowError(`Can't evaluate \${{ ${expression.trim()} }} locally: ${(error as Error).message}`);
     }
   });
 }

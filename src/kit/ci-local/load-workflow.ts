@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parse } from 'yaml';
-import { CliError } from '../cli-error.ts';
+import { WorkflowError } from './workflow-error.ts';
 
 export interface WorkflowStep {
   name?: string;
@@ -57,12 +57,12 @@ export function checkWorkflows(workflowsDir: string): Array<{ file: string; erro
 export function loadWorkflow(file: string | undefined, workflowsDir: string): Workflow {
   const known = workflowFiles(workflowsDir);
   if (!file || !known.includes(file)) {
-    throw new CliError(
-      `${file ? `No workflow "${file}" in .github/workflows` : 'Name a workflow'}. Workflows: ${known.join(', ') || 'none'}.`,
-    );
+    throw new WorkflowError(`${file ? `No workflow "${file}" in .github/workflows` : 'Name a workflow'}`, {
+      fix: `Workflows: ${known.join(', ') || 'none'}.`,
+    });
   }
   const content = readFileSync(join(workflowsDir, file), 'utf8');
   const errors = workflowErrors(file, content);
-  if (errors.length > 0) throw new CliError(`${file} is not a valid workflow: ${errors[0]}`);
+  if (errors.length > 0) throw new WorkflowError(`${file} is not a valid workflow: ${errors[0]}`);
   return { file, ...(parse(content) as Omit<Workflow, 'file'>) };
 }

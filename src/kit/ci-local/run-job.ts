@@ -8,7 +8,7 @@
 import { childEnvironment, unlistedVariable } from '../environment.ts';
 import { spawnSync } from 'node:child_process';
 import { dropDatabasesWithPrefix } from '../db/scratch-databases.ts';
-import { CliError } from '../cli-error.ts';
+import { WorkflowError } from './workflow-error.ts';
 import type { KitSettings } from '../settings.ts';
 import { nativeEngineAvailability } from '../schema-engine/select-engine.ts';
 import { expandTemplate, type Contexts } from './expressions.ts';
@@ -45,7 +45,7 @@ function shouldRun(step: WorkflowStep, failed: boolean): boolean {
   if (condition === '' || condition === 'success()') return !failed;
   if (condition === 'failure()') return failed;
   if (condition === 'always()') return true;
-  throw new CliError(`ci:local can't evaluate "if: ${step.if}" (it knows success(), failure() and always()).`);
+  throw new WorkflowError(`ci:local can't evaluate "if: ${step.if}" (it knows success(), failure() and always())`);
 }
 
 export async function runWorkflowJob(
@@ -59,9 +59,9 @@ export async function runWorkflowJob(
   const workflow = loadWorkflow(file, settings.workflows);
   const job = jobName === undefined ? undefined : workflow.jobs[jobName];
   if (!job || !jobName)
-    throw new CliError(
-      `${jobName ? `No job "${jobName}" in ${workflow.file}` : 'Name a job'}. Jobs: ${Object.keys(workflow.jobs).join(', ')}.`,
-    );
+    throw new WorkflowError(`${jobName ? `No job "${jobName}" in ${workflow.file}` : 'Name a job'}`, {
+      fix: `Jobs: ${Object.keys(workflow.jobs).join(', ')}.`,
+    });
 
   // A job that insists on Prisma's native engine can only run where its binary can be had.
   if (job.env?.PRISMA_SCHEMA_ENGINE === 'native') {
@@ -111,7 +111,7 @@ export async function runWorkflowJob(
       }
       if (!shouldRun(step, failed)) continue;
       if (step.shell && step.shell !== 'bash')
-        throw new CliError(`Step "${name}" uses shell ${step.shell}; ci:local runs bash only.`);
+        throw new WorkflowError(`Step "${name}" uses shell ${step.shell}; ci:local runs bash only`);
       const env = { ...contexts.env, ...resolveEnv(step.env) };
       const script = expandTemplate(step.run ?? '', { ...contexts, env });
       log(`▶ ${name}`);

@@ -9,7 +9,7 @@
  * DROP DATABASE stop such workers themselves.
  */
 import type pg from 'pg';
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 /**
@@ -35,8 +35,9 @@ export async function sessionsToEnd(client: pg.Client, database: string, command
   const others = sessions.filter((session) => !session.may_end);
   if (others.length > 0) {
     const roles = [...new Set(others.map((session) => session.role ?? 'another role'))].join(', ');
-    throw new CliError(
-      `${command} needs ${database} to itself, and ${others.length} of its ${sessions.length} other session(s) belong to ${roles}, which this role may not end. Close them (the app, psql, a GUI) and run it again. Nothing was changed.`,
+    throw new DatabaseError(
+      `${command} needs ${database} to itself, and ${others.length} of its ${sessions.length} other session(s) belong to ${roles}, which this role may not end`,
+      { fix: `Close them (the app, psql, a GUI) and run it again. Nothing was changed.` },
     );
   }
   return sessions.map((session) => session.pid);

@@ -2,7 +2,7 @@
  * The one place every script, prisma.config.ts and the app get the database URL from:
  * `DATABASE_URL` (environment or `.env`) when set, otherwise the embedded server's recorded URL.
  */
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { embeddedUrl, readEmbeddedState, startEmbeddedPostgres } from '../embedded-db/server.ts';
 import { InvalidDatabaseUrlError, parseDatabaseUrl } from './connection-url.ts';
 import { withPgClient } from './pg-client.ts';
@@ -15,7 +15,7 @@ export function configuredDatabaseUrl(): string | undefined {
   try {
     parseDatabaseUrl(url);
   } catch (error) {
-    if (error instanceof InvalidDatabaseUrlError) throw new CliError(error.message);
+    if (error instanceof InvalidDatabaseUrlError) throw new DatabaseError(error.message);
     throw error;
   }
   return url;
@@ -34,7 +34,7 @@ export const NO_DATABASE_HINT =
 
 export function requireDatabaseUrl(): string {
   const url = currentDatabaseUrl();
-  if (!url) throw new CliError(NO_DATABASE_HINT);
+  if (!url) throw new DatabaseError(NO_DATABASE_HINT);
   return url;
 }
 

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { readEmbeddedState } from '../embedded-db/server.ts';
 import { withPgClient } from './pg-client.ts';
 import { environment } from '../environment.ts';
@@ -85,12 +85,12 @@ export async function developmentServerRefusal(
   return `Refusing to run ${command} against ${new URL(url).host}: it is not the embedded server, and an address can't tell a development server from a tunnel to production. If it is a development server of yours, set KIT_DEV_SERVER_ID=${id} (its system identifier) and run this again.`;
 }
 
-/** Throws the refusal as a CliError. Call it before anything the command changes or ends. */
+/** Throws the refusal as a DatabaseError. Call it before anything the command changes or ends. */
 export async function assertDevelopmentServer(
   url: string,
   command: string,
   hints: DevelopmentServerHints = {},
 ): Promise<void> {
   const refusal = await developmentServerRefusal(url, command, hints);
-  if (refusal) throw new CliError(refusal);
+  if (refusal) throw new DatabaseError(refusal);
 }

@@ -29,7 +29,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
 const TLS_PARAMETERS = [
@@ -62,7 +62,9 @@ function readPem(path: string, parameter: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    throw new CliError(`The database URL's ${parameter} names ${path}, which can't be read. Fix the path in the URL.`);
+    throw new DatabaseError(`The database URL's ${parameter} names ${path}, which can't be read`, {
+      fix: `Fix the path in the URL.`,
+    });
   }
 }
 
@@ -96,8 +98,8 @@ function tlsOptions(url: string): PgConnectionOptions {
     case 'verify-full':
       return { connectionString, ssl: { ca, rejectUnauthorized: true } };
     default:
-      throw new CliError(
-        `The database URL's sslmode=${mode} is not one PostgreSQL knows: use disable, prefer, require, verify-ca or verify-full.`,
+      throw new DatabaseError(
+        `The database URL's sslmode=${mode} is not one PostgreSQL knows: use disable, prefer, require, verify-ca or verify-full`,
       );
   }
 }

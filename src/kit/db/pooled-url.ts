@@ -6,7 +6,7 @@
  * held on a pooled connection where later deploys time out on it (P1002). The app uses the pooled
  * URL; migration commands refuse it in one line, naming the direct one to use.
  */
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { environment } from '../environment.ts';
 
 /** Why `url` looks like a transaction-mode pooler's, or undefined. */
@@ -21,7 +21,10 @@ export function pooledBecause(url: string): string | undefined {
 export function assertDirectUrl(url: string, command: string): void {
   const because = pooledBecause(url);
   if (!because || environment().KIT_ALLOW_POOLED_URL) return;
-  throw new CliError(
-    `${command} needs a direct connection, and DATABASE_URL goes through a connection pooler (${because}): Migrate's lock lasts a session, which a transaction-mode pooler does not keep. Use the direct URL for migrations (Neon: the host without -pooler; Supabase: the direct connection string, port 5432) and keep the pooled one for the app; a session-mode pooler is fine: KIT_ALLOW_POOLED_URL=1.`,
+  throw new DatabaseError(
+    `${command} needs a direct connection, and DATABASE_URL goes through a connection pooler (${because}): Migrate's lock lasts a session, which a transaction-mode pooler does not keep`,
+    {
+      fix: `Use the direct URL for migrations (Neon: the host without -pooler; Supabase: the direct connection string, port 5432) and keep the pooled one for the app; a session-mode pooler is fine: KIT_ALLOW_POOLED_URL=1.`,
+    },
   );
 }

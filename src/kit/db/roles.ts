@@ -9,7 +9,7 @@
  * the migrator creates).
  */
 import type pg from 'pg';
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { databaseName } from './connection-url.ts';
 import { withPgClient } from './pg-client.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -86,12 +86,13 @@ async function schemaAccess(
       [names.migrator, names.app, name],
     )
   ).rows[0];
-  if (!schema) throw new CliError(`The database has no schema "${name}": create it, then run npm run db:roles again.`);
+  if (!schema)
+    throw new DatabaseError(`The database has no schema "${name}": create it, then run npm run db:roles again`);
   if (schema.admin_owns_it) return { adminOwnsIt: true, warnings: [] };
   const grant = (role: string, what: string) =>
     `The schema ${name} belongs to "${schema.owner}", not to this admin, and does not let ${role} ${what}. As "${schema.owner}" (or a superuser) run GRANT USAGE, CREATE ON SCHEMA ${quoteIdentifier(name)} TO ${role}; then run npm run db:roles again. Nothing was changed.`;
-  if (!schema.migrator_can) throw new CliError(grant(names.migrator, 'create in it'));
-  if (!schema.app_uses) throw new CliError(grant(names.app, 'use it').replace('USAGE, CREATE', 'USAGE'));
+  if (!schema.migrator_can) throw new DatabaseError(grant(names.migrator, 'create in it'));
+  if (!schema.app_uses) throw new DatabaseError(grant(names.app, 'use it').replace('USAGE, CREATE', 'USAGE'));
   return {
     adminOwnsIt: false,
     warnings: schema.app_creates
@@ -106,11 +107,11 @@ async function schemaAccess(
 export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: RolePasswords): Promise<string[]> {
   const warnings: string[] = [];
   for (const [flag, role] of Object.entries(names)) {
-    if (!ROLE.test(role)) throw new CliError(`--${flag} "${role}" is not a PostgreSQL role name (a-z, 0-9, _).`);
+    if (!ROLE.test(role)) throw new DatabaseError(`--${flag} "${role}" is not a PostgreSQL role name (a-z, 0-9, _)`);
   }
-  if (names.migrator === names.app) throw new CliError('The migrator and the app role must differ.');
+  if (names.migrator === names.app) throw new DatabaseError('The migrator and the app role must differ');
   for (const [which, password] of Object.entries(passwords)) {
-    if (password.length < 12) throw new CliError(`The ${which} password must be at least 12 characters.`);
+    if (password.length < 12) throw new DatabaseError(`The ${which} password must be at least 12 characters`);
   }
   const database = databaseName(adminUrl);
   const schemaName = urlSchema(adminUrl) ?? 'public';
@@ -192,9 +193,9 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       const { code, message } = error as { code?: string; message?: string };
       // Expected on a role that may not do this: say so in one line, with what it needs.
       if (code === '42501') {
-        throw new CliError(
-          `The admin role can't set up roles (${message}). Connect as a role with CREATEROLE that owns the database (or a superuser); nothing was changed.`,
-        );
+        throw new DatabaseError(`The admin role can't set up roles (${message})`, {
+          fix: `Connect as a role with CREATEROLE that owns the database (or a superuser); nothing was changed.`,
+        });
       }
       throw error;
     }

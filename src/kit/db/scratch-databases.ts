@@ -3,7 +3,7 @@
  * with `CREATE DATABASE … TEMPLATE` (tens of milliseconds), drop them when done. The test setup
  * and the benchmarks use these; local snapshots can too.
  */
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { runPrisma } from '../prisma-cli.ts';
 import { databaseName, withDatabase } from './connection-url.ts';
 import { dropDatabaseEndingSessions } from './database-sessions.ts';
@@ -14,7 +14,9 @@ import { quoteIdentifier } from '../sql/quote-identifier.ts';
 export async function migrateDatabase(url: string): Promise<void> {
   const deploy = await runPrisma(['migrate', 'deploy'], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
   if (deploy.code !== 0) {
-    throw new CliError(`prisma migrate deploy into ${databaseName(url)} failed:\n${deploy.stdout}${deploy.stderr}`);
+    throw new DatabaseError(
+      `prisma migrate deploy into ${databaseName(url)} failed:\n${deploy.stdout}${deploy.stderr}`,
+    );
   }
 }
 

@@ -5,7 +5,7 @@
  * to the source closed, which is never acceptable on a shared server.
  */
 import type pg from 'pg';
-import { CliError } from '../cli-error.ts';
+import { DatabaseError } from './database-error.ts';
 import { databaseName, withDatabase } from './connection-url.ts';
 import { assertDevelopmentServer } from './development-server.ts';
 import { dropDatabaseEndingSessions, endSessions, sessionsToEnd } from './database-sessions.ts';
@@ -23,8 +23,8 @@ export interface Snapshot {
 
 function checkName(name: string | undefined): string {
   if (!name || !NAME.test(name)) {
-    throw new CliError(
-      `Snapshot name "${name ?? ''}" must be 1-31 characters of a-z, 0-9 and _, starting with a letter or digit.`,
+    throw new DatabaseError(
+      `Snapshot name "${name ?? ''}" must be 1-31 characters of a-z, 0-9 and _, starting with a letter or digit`,
     );
   }
   return name;
@@ -41,8 +41,9 @@ async function assertMayCreateDatabases(client: pg.Client, command: string): Pro
     )
   ).rows[0];
   if (!role?.may)
-    throw new CliError(
-      `${command} copies databases, which needs CREATEDB; the role ${role?.name ?? '(unknown)'} has not got it. Nothing was changed.`,
+    throw new DatabaseError(
+      `${command} copies databases, which needs CREATEDB; the role ${role?.name ?? '(unknown)'} has not got it`,
+      { fix: `Nothing was changed.` },
     );
 }
 
@@ -87,8 +88,8 @@ export function takeSnapshot(url: string, rawName: string | undefined): Promise<
   return withServer(url, 'db:snapshot', async (client, database) => {
     const target = snapshotDatabase(database, name);
     if (await exists(client, target))
-      throw new CliError(
-        `Snapshot "${name}" exists; restore it, delete it (npm run db:snapshot -- --delete ${name}), or pick another name.`,
+      throw new DatabaseError(
+        `Snapshot "${name}" exists; restore it, delete it (npm run db:snapshot -- --delete ${name}), or pick another name`,
       );
     await assertMayCreateDatabases(client, 'db:snapshot');
     const ended = await endSessions(client, await sessionsToEnd(client, database, 'db:snapshot'));
@@ -106,9 +107,9 @@ export function restoreSnapshot(url: string, rawName: string | undefined): Promi
     const source = snapshotDatabase(database, name);
     if (!(await exists(client, source))) {
       const known = (await listSnapshots(url)).map((snapshot) => snapshot.name);
-      throw new CliError(
-        `No snapshot "${name}" of ${database}. ${known.length ? `Snapshots: ${known.join(', ')}.` : 'Take one with npm run db:snapshot -- <name>.'}`,
-      );
+      throw new DatabaseError(`No snapshot "${name}" of ${database}`, {
+        fix: known.length ? `Snapshots: ${known.join(', ')}.` : 'Take one with npm run db:snapshot -- <name>.',
+      });
     }
     await assertMayCreateDatabases(client, 'db:restore');
     // Checked before the copy, so a refusal leaves everything as it was.
@@ -127,7 +128,7 @@ export function deleteSnapshot(url: string, rawName: string | undefined): Promis
   const name = checkName(rawName);
   return withServer(url, 'db:snapshot --delete', async (client, database) => {
     const target = snapshotDatabase(database, name);
-    if (!(await exists(client, target))) throw new CliError(`No snapshot "${name}" of ${database}.`);
+    if (!(await exists(client, target))) throw new DatabaseError(`No snapshot "${name}" of ${database}`);
     const { size } = (
       await client.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size($1)) AS size', [target])
     ).rows[0]!;

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installIntoCache } from '../cache-install.ts';
-import { CliError } from '../cli-error.ts';
+import { EmbeddedServerError } from './embedded-server-error.ts';
 import { environment } from '../environment.ts';
 import { checkoutSettings } from '../settings.ts';
 
@@ -52,8 +52,9 @@ export function embeddedMajor(): number {
   if (!said) return installedMajor();
   const major = Number(said);
   if (!SUPPORTED_MAJORS.includes(major)) {
-    throw new CliError(
-      `EMBEDDED_POSTGRES_MAJOR must be one of ${SUPPORTED_MAJORS.join(', ')} (got "${said}"). Fix it in .env or unset it for PostgreSQL ${installedMajor()}.`,
+    throw new EmbeddedServerError(
+      `EMBEDDED_POSTGRES_MAJOR must be one of ${SUPPORTED_MAJORS.join(', ')} (got "${said}")`,
+      { fix: `Fix it in .env or unset it for PostgreSQL ${installedMajor()}.` },
     );
   }
   return major;

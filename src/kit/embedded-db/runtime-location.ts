@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CliError } from '../cli-error.ts';
+import { EmbeddedServerError } from './embedded-server-error.ts';
 import { checkoutSettings } from '../settings.ts';
 import { clusterName, platformPackageDir } from './postgres-major.ts';
 import { sha256Hex } from '../sha256.ts';
@@ -50,8 +50,9 @@ async function packageBinaries(major: number): Promise<EmbeddedBinaries> {
   try {
     return (await import(pathToFileURL(entry).href)) as EmbeddedBinaries;
   } catch {
-    throw new CliError(
-      `No embedded PostgreSQL build for ${process.platform}-${process.arch} (${name} is not installed). Set DATABASE_URL to a PostgreSQL server instead.`,
+    throw new EmbeddedServerError(
+      `No embedded PostgreSQL build for ${process.platform}-${process.arch} (${name} is not installed)`,
+      { fix: `Set DATABASE_URL to a PostgreSQL server instead.` },
     );
   }
 }
@@ -73,8 +74,9 @@ function ensureServiceUser(): OsUser {
   );
   const user = lookupUser(SERVICE_USER);
   if (created.status !== 0 || !user) {
-    throw new CliError(
-      `PostgreSQL can't run as root and creating the OS user "${SERVICE_USER}" failed (${(created.stderr || created.error?.message || '').trim()}). Create it (useradd --system ${SERVICE_USER}), run as a normal user, or set DATABASE_URL.`,
+    throw new EmbeddedServerError(
+      `PostgreSQL can't run as root and creating the OS user "${SERVICE_USER}" failed (${(created.stderr || created.error?.message || '').trim()})`,
+      { fix: `Create it (useradd --system ${SERVICE_USER}), run as a normal user, or set DATABASE_URL.` },
     );
   }
   return user;

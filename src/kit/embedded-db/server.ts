@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, c
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { withPgClient } from '../db/pg-client.ts';
-import { CliError } from '../cli-error.ts';
+import { EmbeddedServerError } from './embedded-server-error.ts';
 import { checkoutSettings } from '../settings.ts';
 import { clusterName, embeddedMajor } from './postgres-major.ts';
 import { resolveRuntimeLocation, type OsUser } from './runtime-location.ts';
@@ -38,9 +38,9 @@ export function readEmbeddedState(): EmbeddedState | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as EmbeddedState;
   } catch {
-    throw new CliError(
-      `${file} is not valid JSON (it records the embedded server's port and password). Stop any server it started, delete it together with ${file.replace(/\.json$/, '')}, and run npm run setup.`,
-    );
+    throw new EmbeddedServerError(`${file} is not valid JSON (it records the embedded server's port and password)`, {
+      fix: `Stop any server it started, delete it together with ${file.replace(/\.json$/, '')}, and run npm run setup.`,
+    });
   }
 }
 
@@ -94,9 +94,9 @@ async function choosePort(previous: number | undefined): Promise<number> {
   const port = environment().EMBEDDED_POSTGRES_PORT;
   if (port) {
     if (!(await portIsFree(port))) {
-      throw new CliError(
-        `Port ${port} (EMBEDDED_POSTGRES_PORT) is in use by another program. Choose a free port or unset EMBEDDED_POSTGRES_PORT to pick one automatically.`,
-      );
+      throw new EmbeddedServerError(`Port ${port} (EMBEDDED_POSTGRES_PORT) is in use by another program`, {
+        fix: `Choose a free port or unset EMBEDDED_POSTGRES_PORT to pick one automatically.`,
+      });
     }
     return port;
   }
@@ -108,8 +108,9 @@ function checkOwnership(pgData: string, runAs: OsUser | undefined): void {
   const owner = statSync(pgData).uid;
   const expected = runAs?.uid ?? process.getuid?.();
   if (expected !== undefined && owner !== expected) {
-    throw new CliError(
-      `The embedded data directory ${pgData} belongs to uid ${owner}, not to uid ${expected} that runs the server. Run as that user, or delete it (npm run db:stop; rm -rf ${pgData}) to start fresh.`,
+    throw new EmbeddedServerError(
+      `The embedded data directory ${pgData} belongs to uid ${owner}, not to uid ${expected} that runs the server`,
+      { fix: `Run as that user, or delete it (npm run db:stop; rm -rf ${pgData}) to start fresh.` },
     );
   }
 }
@@ -138,9 +139,9 @@ async function initCluster(
       runAs,
     );
     if (result.code !== 0) {
-      throw new CliError(
-        `initdb failed for ${pgData}: ${lastLine(result.output)}. Remove the folder and run npm run db:start again.`,
-      );
+      throw new EmbeddedServerError(`initdb failed for ${pgData}: ${lastLine(result.output)}`, {
+        fix: `Remove the folder and run npm run db:start again.`,
+      });
     }
   } finally {
     rmSync(passwordFile, { force: true });
@@ -199,8 +200,9 @@ async function withStartLock<T>(work: () => Promise<T>): Promise<T> {
         continue;
       }
       if (Date.now() > deadline)
-        throw new CliError(
-          `Another start of the embedded PostgreSQL (process ${holder}) has held ${startLock} for ${START_LOCK_WAIT_MS / 1000} s. If no setup, db:start or test run is still going, delete that file and run this again.`,
+        throw new EmbeddedServerError(
+          `Another start of the embedded PostgreSQL (process ${holder}) has held ${startLock} for ${START_LOCK_WAIT_MS / 1000} s`,
+          { fix: `If no setup, db:start or test run is still going, delete that file and run this again.` },
         );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -222,7 +224,7 @@ async function runningServer(): Promise<StartResult | undefined> {
  * PostgreSQL's own verdict from its log: the last FATAL or PANIC line. Deleting the data folder
  * is advised only when that line says the files themselves can't be read.
  */
-function startFailure(log: string, logFile: string, clusterRoot: string): CliError {
+function startFailure(log: string, logFile: string, clusterRoot: string): EmbeddedServerError {
   const verdict = log
     .split('\n')
     .filter((line) => /\b(FATAL|PANIC):/.test(line))
@@ -234,11 +236,14 @@ function startFailure(log: string, logFile: string, clusterRoot: string): CliErr
     /invalid (primary |secondary )?checkpoint|could not (read|locate)|incorrect checksum|invalid (data|magic)|corrupt/i.test(
       verdict,
     );
-  return new CliError(
-    unreadable
-      ? `The embedded PostgreSQL did not start, and says its files are unreadable: ${shown} (full log: ${logFile}). It runs with fsync=off, so an OS crash can do this: delete ${clusterRoot} and run npm run setup.`
-      : `The embedded PostgreSQL did not start: ${shown} (full log: ${logFile}).`,
-  );
+  return unreadable
+    ? new EmbeddedServerError(
+        `The embedded PostgreSQL did not start, and says its files are unreadable: ${shown} (full log: ${logFile})`,
+        {
+          fix: `It runs with fsync=off, so an OS crash can do this: delete ${clusterRoot} and run npm run setup.`,
+        },
+      )
+    : new EmbeddedServerError(`The embedded PostgreSQL did not start: ${shown} (full log: ${logFile})`);
 }
 
 /**
@@ -261,8 +266,9 @@ async function startServer(): Promise<StartResult> {
   if (existsSync(join(pgData, 'PG_VERSION'))) {
     checkOwnership(pgData, location.runAs);
     if (!password) {
-      throw new CliError(
-        `Found an embedded cluster in ${pgData} but not its password (${embeddedStateFile()} is missing). Delete ${pgData} to start fresh, or set DATABASE_URL to it.`,
+      throw new EmbeddedServerError(
+        `Found an embedded cluster in ${pgData} but not its password (${embeddedStateFile()} is missing)`,
+        { fix: `Delete ${pgData} to start fresh, or set DATABASE_URL to it.` },
       );
     }
   } else {
@@ -329,7 +335,7 @@ export async function stopEmbeddedPostgres(): Promise<'stopped' | 'not-running'>
     ['stop', '-D', pgData, '-m', 'fast', '-w', '-t', '60'],
     state.runAs,
   );
-  if (result.code !== 0) throw new CliError(`pg_ctl stop failed: ${lastLine(result.output)}`);
+  if (result.code !== 0) throw new EmbeddedServerError(`pg_ctl stop failed: ${lastLine(result.output)}`);
   return 'stopped';
 }
 

@@ -6,9 +6,12 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { KitError } from '../kit-error.ts';
 import { git } from '../git.ts';
 import { KIT_OWNED_TREES, KIT_PATHS } from '../project-ownership.ts';
+
+/** An update the kit refuses to start: why, and what to do first. */
+export class KitUpdateError extends KitError {}
 
 interface PackageJson {
   name: string;
@@ -25,7 +28,7 @@ interface PackageJson {
 /** git's output, or one line naming the git command that failed. */
 function gitOut(root: string, args: string[]): string {
   const run = git(args, root);
-  if (!run.ok) throw new CliError(`git ${args.join(' ')} failed: ${run.error}`);
+  if (!run.ok) throw new KitUpdateError(`git ${args.join(' ')} failed: ${run.error}`);
   return run.out;
 }
 
@@ -56,20 +59,20 @@ export function mergePackageJson(project: PackageJson, kit: PackageJson): Packag
 
 export function updateKit(root: string, ref: string): string[] {
   if (gitOut(root, ['status', '--porcelain']).trim()) {
-    throw new CliError(
-      'The working tree has changes: commit or stash them first, so that the update is one reviewable diff.',
+    throw new KitUpdateError(
+      'The working tree has changes: commit or stash them first, so that the update is one reviewable diff',
     );
   }
   const resolved = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
   if (!resolved.ok) {
-    throw new CliError(
-      `No commit named ${ref} here: git remote add kit <the kit's URL> && git fetch kit, then pass kit/main.`,
+    throw new KitUpdateError(
+      `No commit named ${ref} here: git remote add kit <the kit's URL> && git fetch kit, then pass kit/main`,
     );
   }
   const commit = resolved.out.trim();
   const kitPackage = JSON.parse(gitOut(root, ['show', `${commit}:package.json`])) as PackageJson;
   if (!kitPackage.kit?.version) {
-    throw new CliError(`${ref} is not a version of the kit (its package.json has no "kit" version).`);
+    throw new KitUpdateError(`${ref} is not a version of the kit (its package.json has no "kit" version)`);
   }
   const packagePath = join(root, 'package.json');
   const project = JSON.parse(readFileSync(packagePath, 'utf8')) as PackageJson;

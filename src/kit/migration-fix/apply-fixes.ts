@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listBackfillJob } from '../backfill/list-backfill-job.ts';
-import { CliError } from '../cli-error.ts';
+import { FixError } from './fix-error.ts';
 import { migrationFolders, migrationSql } from '../migrations/migration-folders.ts';
 import { fixGeneratedMigration } from './fix-generated-migration.ts';
 import { loadSqlParsers } from '../sql/parse-statements.ts';
@@ -26,7 +26,7 @@ export interface FixReport {
 /** `20261125040000_add_x` + 2 s → `20261125040002` (timestamps are UTC, as Migrate writes them). */
 function laterTimestamp(folder: string, seconds: number): string {
   const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(folder) ?? [];
-  if (!y) throw new CliError(`--fix can't read the timestamp of migration folder ${folder}.`);
+  if (!y) throw new FixError(`--fix can't read the timestamp of migration folder ${folder}`);
   const date = new Date(Date.UTC(+y, +mo! - 1, +d!, +h!, +mi!, +s! + seconds));
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
@@ -52,8 +52,9 @@ export async function applyFixes(
     );
   for (const rename of named) {
     if (!held(rename))
-      throw new CliError(
-        `--rename ${rename.table}.${rename.from}:${rename.table}.${rename.to}: no migration of this branch drops ${rename.from} and adds ${rename.to} on ${rename.table}. Check the names, or generate the migration first: npx prisma migrate dev --create-only.`,
+      throw new FixError(
+        `--rename ${rename.table}.${rename.from}:${rename.table}.${rename.to}: no migration of this branch drops ${rename.from} and adds ${rename.to} on ${rename.table}`,
+        { fix: `Check the names, or generate the migration first: npx prisma migrate dev --create-only.` },
       );
   }
   const renames = [...named, ...proven.filter(held)];

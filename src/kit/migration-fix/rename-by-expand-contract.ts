@@ -8,7 +8,7 @@
  * (a field whose @map changed: renames-in-schema.ts), can say a drop and an add are a rename, so
  * it happens only then (the linter's drop-and-add-looks-like-rename asks).
  */
-import { CliError } from '../cli-error.ts';
+import { FixError } from './fix-error.ts';
 import { PATTERNS } from '../migration-scaffold/templates.ts';
 import { lastName, type Node, type ParsedStatement, relationName } from '../sql/parse-statements.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -24,8 +24,8 @@ export interface Rename {
 export function parseRename(text: string): Rename {
   const match = /^([\w$]+)\.([\w$]+):([\w$]+)\.([\w$]+)$/.exec(text);
   if (!match || match[1] !== match[3])
-    throw new CliError(
-      `--rename ${text}: write it as <table>.<old column>:<table>.<new column>, one table, e.g. --rename posts.body:posts.content.`,
+    throw new FixError(
+      `--rename ${text}: write it as <table>.<old column>:<table>.<new column>, one table, e.g. --rename posts.body:posts.content`,
     );
   return { table: match[1]!, from: match[2]!, to: match[4]! };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { LintError } from './lint-error.ts';
 import { databaseName } from '../db/connection-url.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
@@ -41,7 +41,7 @@ export async function schemaDrift(url: string, { root, migrations, schema }: Pat
     const skip = failure.startsWith('P3014')
       ? ', or lint without the database checks: npm run migrate:lint -- --no-database'
       : '';
-    throw new CliError(`the drift check (prisma migrate diff) failed: ${failure}${skip}.`);
+    throw new LintError(`the drift check (prisma migrate diff) failed: ${failure}${skip}`);
   }
   const changes = diff.stdout
     .split('\n')

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { LintError } from './lint-error.ts';
 import { checkoutSettings } from '../settings.ts';
 
 export interface SquawkFinding {
@@ -66,7 +66,9 @@ function squawk(args: string[], input?: string): SquawkFinding[] {
     violations = JSON.parse(run.stdout) as SquawkJsonViolation[];
   } catch {
     const reason = (run.stderr || run.error?.message || `exit ${run.status}`).trim().split('\n')[0];
-    throw new CliError(`squawk could not lint the migrations: ${reason}. Run \`npm ci\` to install squawk-cli.`);
+    throw new LintError(`squawk could not lint the migrations: ${reason}`, {
+      fix: `Run \`npm ci\` to install squawk-cli.`,
+    });
   }
   return violations.map((violation) => ({
     file: relative(root, violation.file),

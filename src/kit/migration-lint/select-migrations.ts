@@ -4,7 +4,7 @@
  * was edited after it shipped: Migrate would refuse every database it was applied to.
  */
 import { join, relative } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { LintError } from './lint-error.ts';
 import { DEFAULT_BASES, firstCommit, forkPoint, git, insideGitCheckout } from '../git.ts';
 import { migrationFolders } from '../migrations/migration-folders.ts';
 import type { KitSettings } from '../settings.ts';
@@ -34,15 +34,15 @@ export function selectMigrations(
   const { root, migrations } = settings;
   const all = migrationFolders(migrations);
   if (!insideGitCheckout(root)) {
-    if (options.base) throw new CliError(`--base ${options.base} needs a git checkout; run from one, or use --all.`);
+    if (options.base) throw new LintError(`--base ${options.base} needs a git checkout; run from one, or use --all`);
     return { all, selected: all, edited: [], comparedWith: 'nothing (not a git checkout): linting all' };
   }
   const candidates = options.base ? [options.base] : DEFAULT_BASES;
   const base = firstCommit(candidates, root);
   if (!base) {
     if (options.base)
-      throw new CliError(
-        `--base ${options.base} is not a commit, branch or tag here; fetch it (git fetch origin ${options.base.replace(/^origin\//, '')}) or use --all.`,
+      throw new LintError(
+        `--base ${options.base} is not a commit, branch or tag here; fetch it (git fetch origin ${options.base.replace(/^origin\//, '')}) or use --all`,
       );
     return { all, selected: all, edited: [], comparedWith: 'nothing (no main branch here): linting all' };
   }

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listBackfillJob } from '../backfill/list-backfill-job.ts';
-import { CliError } from '../cli-error.ts';
+import { KitError } from '../kit-error.ts';
 import { backfillJobStub } from './backfill-job-stub.ts';
 import { PATTERNS, type PatternArgs } from './templates.ts';
 
@@ -19,6 +19,9 @@ export interface ScaffoldRequest {
   backfillsDir: string;
   now?: Date;
 }
+
+/** A request the scaffolder refuses before writing anything: a pattern, name or option it can't use. */
+export class ScaffoldRequestError extends KitError {}
 
 export interface ScaffoldResult {
   folders: string[];
@@ -47,8 +50,8 @@ function parseTimestamp(value: string): number {
 
 function checkIdentifier(flag: string, value: string | undefined): void {
   if (value !== undefined && !IDENTIFIER.test(value)) {
-    throw new CliError(
-      `--${flag} "${value}" is not a snake_case PostgreSQL name (a-z, 0-9, _; at most 63 characters).`,
+    throw new ScaffoldRequestError(
+      `--${flag} "${value}" is not a snake_case PostgreSQL name (a-z, 0-9, _; at most 63 characters)`,
     );
   }
 }
@@ -56,22 +59,22 @@ function checkIdentifier(flag: string, value: string | undefined): void {
 export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
   const pattern = request.pattern === undefined ? undefined : PATTERNS[request.pattern];
   if (!pattern) {
-    throw new CliError(
-      `${request.pattern ? `Unknown pattern "${request.pattern}"` : 'No pattern given'}. Patterns: ${patternList()}.`,
-    );
+    throw new ScaffoldRequestError(request.pattern ? `Unknown pattern "${request.pattern}"` : 'No pattern given', {
+      fix: `Patterns: ${patternList()}.`,
+    });
   }
   const { name } = request;
   if (!name || !NAME.test(name)) {
-    throw new CliError(
-      `Migration name "${name ?? ''}" must be snake_case: a-z first, then a-z, 0-9 or _ (e.g. posts_title_index).`,
+    throw new ScaffoldRequestError(
+      `Migration name "${name ?? ''}" must be snake_case: a-z first, then a-z, 0-9 or _ (e.g. posts_title_index)`,
     );
   }
   const args = request.args as PatternArgs;
-  if (!args.table) throw new CliError(`${request.pattern} needs --table <table>.`);
+  if (!args.table) throw new ScaffoldRequestError(`${request.pattern} needs --table <table>`);
   for (const option of pattern.requires) {
     const value = args[option];
     if (value === undefined || (Array.isArray(value) && value.length === 0)) {
-      throw new CliError(`${request.pattern} needs --${option}. See ${pattern.playbook}.`);
+      throw new ScaffoldRequestError(`${request.pattern} needs --${option}`, { fix: `See ${pattern.playbook}.` });
     }
   }
   checkIdentifier('table', args.table);
@@ -79,21 +82,24 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
   checkIdentifier('to', args.to);
   for (const column of args.columns ?? []) checkIdentifier('columns', column);
   if (args.backfill !== undefined && !/^[a-z0-9-]+$/.test(args.backfill)) {
-    throw new CliError(`--backfill "${args.backfill}" is not a backfill job name (a-z, 0-9, -).`);
+    throw new ScaffoldRequestError(`--backfill "${args.backfill}" is not a backfill job name (a-z, 0-9, -)`);
   }
   if (args.type !== undefined && !TYPE.test(args.type)) {
-    throw new CliError(
-      `--type "${args.type}" is not a column type this scaffold accepts (e.g. text, integer, varchar(200), timestamptz(3)).`,
+    throw new ScaffoldRequestError(
+      `--type "${args.type}" is not a column type this scaffold accepts (e.g. text, integer, varchar(200), timestamptz(3))`,
     );
   }
   if (args.default !== undefined && /;|--|\/\*/.test(args.default)) {
-    throw new CliError(`--default must be one SQL expression, without ';' or comments (e.g. "'UTC'", "0", "now()").`);
-  }
-  if (args.to !== undefined && args.to === args.column) throw new CliError('--to must differ from --column.');
-  if (!existsSync(request.migrationsDir)) {
-    throw new CliError(
-      `${request.migrationsDir} does not exist; run from the project root (or create the first migration with npx prisma migrate dev).`,
+    throw new ScaffoldRequestError(
+      `--default must be one SQL expression, without ';' or comments (e.g. "'UTC'", "0", "now()")`,
     );
+  }
+  if (args.to !== undefined && args.to === args.column)
+    throw new ScaffoldRequestError('--to must differ from --column');
+  if (!existsSync(request.migrationsDir)) {
+    throw new ScaffoldRequestError(`${request.migrationsDir} does not exist`, {
+      fix: 'Run from the project root, or create the first migration with npx prisma migrate dev.',
+    });
   }
 
   const migrations = pattern.build(name, args);
@@ -110,7 +116,9 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
   for (const migration of migrations) {
     const clash = existing.find((folder) => folder.replace(/^\d+_/, '') === migration.name);
     if (clash)
-      throw new CliError(`A migration named ${migration.name} already exists (${clash}); choose another name.`);
+      throw new ScaffoldRequestError(`A migration named ${migration.name} already exists (${clash})`, {
+        fix: 'Choose another name.',
+      });
   }
   migrations.forEach((migration, i) => {
     mkdirSync(join(request.migrationsDir, folders[i]!));

@@ -11,8 +11,8 @@
  * as `migrate:recover -- --retry` does. Anything else stops at once, with what recover says.
  * Before the first attempt, lock-preflight.ts waits out the long transactions it would queue behind.
  */
+import { DeployError } from './deploy-error.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError } from '../cli-error.ts';
 import { scrubSecret } from '../db/connection-url.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
@@ -46,7 +46,7 @@ function whyNotRerunnable(parsers: SqlParsers, sql: string): string | undefined 
 
 /**
  * Deploys, retrying lock timeouts of re-runnable migrations; `log` prints each attempt as it
- * happens. Returns the attempt that deployed; throws a CliError naming why it stopped.
+ * happens. Returns the attempt that deployed; throws a DeployError naming why it stopped.
  */
 export async function deployWithRetries(
   url: string,
@@ -65,10 +65,12 @@ export async function deployWithRetries(
       if (deploy.code === 0) return attempt;
       const failed = (await readMigrationHistory(url, settings.migrationsDir)).failed[0];
       // Not a migration that failed (a connection, the lock, a P3009 from before): Prisma's own line.
-      if (!failed) throw new CliError(`prisma migrate deploy failed: ${prismaFailureLine(deploy)}`);
+      if (!failed) throw new DeployError(`prisma migrate deploy failed: ${prismaFailureLine(deploy)}`);
       const error = scrubSecret(failureLine(failed).slice(0, 300), url);
       const stop = (why: string) =>
-        new CliError(`${failed.name} failed: ${error}. Not retried: ${why}. npm run migrate:recover says what to do.`);
+        new DeployError(`${failed.name} failed: ${error}`, {
+          fix: `Not retried: ${why}. npm run migrate:recover says what to do.`,
+        });
       if (!LOCK_TIMEOUT.test(failed.logs ?? '')) throw stop('only a lock timeout is retried');
       const why = whyNotRerunnable(await loadSqlParsers(), sqlOf(failed.name, settings.migrationsDir));
       if (why) throw stop(why);
@@ -108,7 +110,7 @@ async function readyToRunAgain(
     url,
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });
-  if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
+  if (resolve.code !== 0) throw new DeployError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
   log(`${name} marked rolled back`);
   return true;
 }

@@ -6,7 +6,7 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { RollbackError } from './rollback-error.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import type { KitSettings } from '../settings.ts';
 import { migrationFolders, migrationSql } from './migration-folders.ts';
@@ -51,10 +51,12 @@ export async function writeDownMigration(
   const folders = migrationFolders(settings.migrations);
   const index = folders.indexOf(migration);
   if (index < 0)
-    throw new CliError(`No migration named ${migration} in prisma/migrations. Newest: ${folders.at(-1) ?? 'none'}.`);
+    throw new RollbackError(`No migration named ${migration} in prisma/migrations`, {
+      fix: `Newest: ${folders.at(-1) ?? 'none'}.`,
+    });
   const path = downPath(settings.migrations, migration);
   if (existsSync(path) && !options.force)
-    throw new CliError(`${migration}/down.sql exists; pass --force to regenerate it.`);
+    throw new RollbackError(`${migration}/down.sql exists; pass --force to regenerate it`);
 
   const work = join(settings.data, 'tmp', `down-${process.pid}`);
   try {
@@ -73,7 +75,7 @@ export async function writeDownMigration(
       { url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
     );
     if (diff.code !== 0) {
-      throw new CliError(`prisma migrate diff could not compute the down migration: ${prismaFailureLine(diff)}`);
+      throw new RollbackError(`prisma migrate diff could not compute the down migration: ${prismaFailureLine(diff)}`);
     }
     const review = needsReview(await loadSqlParsers(), migrationSql(migration, settings.migrations));
     writeFileSync(

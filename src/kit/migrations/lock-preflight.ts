@@ -10,8 +10,8 @@
  * then stops, naming each session and how to end it; it ends none itself. Sessions of other roles
  * whose transactions this role may not see are counted and said, not waited for.
  */
+import { DeployError } from './deploy-error.ts';
 import type pg from 'pg';
-import { CliError } from '../cli-error.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { type CatalogFacts, readCatalogFacts } from '../sql/catalog-facts.ts';
 import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
@@ -98,7 +98,7 @@ const describe = (blocker: Blocker) =>
 
 /**
  * Waits (up to `settings.waitMs`) until no long transaction holds what the pending migrations will
- * lock; throws a CliError naming them when some still do. `log` shows what it waits for.
+ * lock; throws a DeployError naming them when some still do. `log` shows what it waits for.
  */
 export async function lockPreflight(
   url: string,
@@ -138,8 +138,11 @@ export async function lockPreflight(
       }
       if (Date.now() >= deadline) {
         const pids = blockers.map((blocker) => blocker.pid).join(', ');
-        throw new CliError(
-          `${blockers.length} long transaction(s) still hold what the pending migrations lock (pid ${pids}); nothing was applied. Let them finish and deploy again, or end a stuck one: SELECT pg_terminate_backend(<pid>) (a role may end only its own sessions unless it has pg_signal_backend).`,
+        throw new DeployError(
+          `${blockers.length} long transaction(s) still hold what the pending migrations lock (pid ${pids}); nothing was applied`,
+          {
+            fix: `Let them finish and deploy again, or end a stuck one: SELECT pg_terminate_backend(<pid>) (a role may end only its own sessions unless it has pg_signal_backend).`,
+          },
         );
       }
       await new Promise((done) => setTimeout(done, 1_000));

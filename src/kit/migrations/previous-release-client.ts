@@ -13,11 +13,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { importBundled } from '../build/bundle-if-stale.mjs';
-import { CliError } from '../cli-error.ts';
+import { KitError } from '../kit-error.ts';
 import { pgConnectionOptions, urlSchema } from '../db/pg-connection-options.ts';
 import { DEFAULT_BASES, firstCommit, forkPoint, git, insideGitCheckout } from '../git.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import type { KitSettings } from '../settings.ts';
+
+/** The previous release's client can't be generated or read here: why, and what to do. */
+export class PreviousReleaseError extends KitError {}
 
 export interface ModelCheck {
   model: string;
@@ -38,19 +41,21 @@ function previousSchema(base: string, { root, schema }: KitSettings): string {
   const path = relative(root, schema);
   // `<commit>:./<path>`: the path from the working directory, the project root here.
   const show = git(['show', `${base}:./${path}`], root);
-  if (!show.ok) throw new CliError(`${base} has no ${path} (${show.error}): nothing to compare with.`);
+  if (!show.ok) throw new PreviousReleaseError(`${base} has no ${path} (${show.error}): nothing to compare with`);
   const generator = /generator\s+\w+\s*\{[^}]*\}/.exec(show.out);
-  if (!generator) throw new CliError(`${base}:${path} has no generator block, so it has no client to check.`);
+  if (!generator)
+    throw new PreviousReleaseError(`${base}:${path} has no generator block, so it has no client to check`);
   const block = generator[0].replace(/^\s*output\s*=.*$/m, '').replace(/\}$/, '  output = "./client"\n}');
   return show.out.replace(generator[0], block);
 }
 
 /** Picks the base: the one named, else the main branch (remote first), where this branch left it. */
 function resolveBase(named: string | undefined, root: string): string {
-  if (!insideGitCheckout(root)) throw new CliError('The previous release is read from git: run this in a checkout.');
+  if (!insideGitCheckout(root))
+    throw new PreviousReleaseError('The previous release is read from git: run this in a checkout');
   const base = firstCommit(named ? [named] : DEFAULT_BASES, root);
   if (!base)
-    throw new CliError(
+    throw new PreviousReleaseError(
       named
         ? `--base ${named} is not a commit here; fetch it (git fetch origin ${named.replace(/^origin\//, '')}).`
         : 'No main branch here (origin/main or main): name the previous release with --base <ref>.',
@@ -77,7 +82,9 @@ export async function checkPreviousReleaseClient(
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });
   if (generate.code !== 0)
-    throw new CliError(`prisma generate of ${base.slice(0, 12)}'s schema failed: ${prismaFailureLine(generate)}`);
+    throw new PreviousReleaseError(
+      `prisma generate of ${base.slice(0, 12)}'s schema failed: ${prismaFailureLine(generate)}`,
+    );
   const module = (await importBundled(root, relative(root, join(dir, 'client', 'client.ts')))) as {
     PrismaClient: new (options: { adapter: unknown }) => Record<string, Delegate> & { $disconnect(): Promise<void> };
     Prisma: { ModelName: Record<string, string> };

@@ -7,7 +7,7 @@
  * - rolled-back: the migration was fixed (or a new one replaces it) and any partial effect undone;
  * - applied: someone finished its work by hand.
  */
-import { CliError } from '../cli-error.ts';
+import { DeployError } from './deploy-error.ts';
 import { scrubSecret } from '../db/connection-url.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
@@ -241,7 +241,7 @@ export async function recover(
     ['migrate', 'resolve', action === 'applied' ? '--applied' : '--rolled-back', failed.name],
     { url, env },
   );
-  if (resolve.code !== 0) throw new CliError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
+  if (resolve.code !== 0) throw new DeployError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
   lines.push(`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`);
   if (action === 'rolled-back') {
     const stillThere = await createdAndStillThere(url, sqlOf(failed.name, migrationsDir));
@@ -253,6 +253,7 @@ export async function recover(
   if (action !== 'retry') return { lines: [...lines, 'next: npx prisma migrate deploy'], needsAttention: false };
 
   const deploy = await runPrisma(['migrate', 'deploy'], { url, env, echo: true });
-  if (deploy.code !== 0) throw new CliError(`the retried deploy failed again; run npm run migrate:recover to see why.`);
+  if (deploy.code !== 0)
+    throw new DeployError(`the retried deploy failed again; run npm run migrate:recover to see why`);
   return { lines: [...lines, 'deployed again.'], needsAttention: false };
 }

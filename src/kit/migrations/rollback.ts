@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { RollbackError } from './rollback-error.ts';
 import { withPgClient } from '../db/pg-client.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import type { KitSettings } from '../settings.ts';
@@ -20,27 +20,27 @@ export async function rollbackNewestMigration(
 ): Promise<string> {
   const history = await readMigrationHistory(url, settings.migrations);
   if (history.failed.length > 0) {
-    throw new CliError(
-      `Migration ${history.failed[0]!.name} failed and is unresolved; run npm run migrate:recover first.`,
+    throw new RollbackError(
+      `Migration ${history.failed[0]!.name} failed and is unresolved; run npm run migrate:recover first`,
     );
   }
   const newest = [...history.applied].sort((a, b) => a.name.localeCompare(b.name)).at(-1);
-  if (!newest) throw new CliError('No applied migration to roll back.');
+  if (!newest) throw new RollbackError('No applied migration to roll back');
   if (requested && requested !== newest.name) {
-    throw new CliError(
-      `${requested} is not the newest applied migration (${newest.name} is); roll back one at a time, newest first.`,
+    throw new RollbackError(
+      `${requested} is not the newest applied migration (${newest.name} is); roll back one at a time, newest first`,
     );
   }
   const down = downPath(settings.migrations, newest.name);
   if (!existsSync(down)) {
-    throw new CliError(
-      `${newest.name} has no down.sql: write one with npm run migrate:rollback -- --write ${newest.name} and review it, or fix forward with a new migration.`,
+    throw new RollbackError(
+      `${newest.name} has no down.sql: write one with npm run migrate:rollback -- --write ${newest.name} and review it, or fix forward with a new migration`,
     );
   }
 
   const execute = await runPrisma(['db', 'execute', '--file', down], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
   if (execute.code !== 0) {
-    throw new CliError(
+    throw new RollbackError(
       `${relative(settings.root, down)} failed, and its transaction rolled back, so nothing changed: ${prismaFailureLine(execute)}`,
     );
   }
@@ -57,8 +57,9 @@ export async function rollbackNewestMigration(
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });
   if (resolve.code !== 0) {
-    throw new CliError(
-      `down.sql ran, but marking ${newest.name} rolled back failed: ${prismaFailureLine(resolve)}. Run npx prisma migrate resolve --rolled-back ${newest.name}.`,
+    throw new RollbackError(
+      `down.sql ran, but marking ${newest.name} rolled back failed: ${prismaFailureLine(resolve)}`,
+      { fix: `Run npx prisma migrate resolve --rolled-back ${newest.name}.` },
     );
   }
   return newest.name;

@@ -9,9 +9,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { KitError } from '../kit-error.ts';
 import { migrationFolders } from '../migrations/migration-folders.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
+
+/** An init the kit refuses or can't finish: why, and what to do. */
+export class InitError extends KitError {}
 
 /** package.json's name while the project is still the kit itself. */
 export const KIT_PACKAGE_NAME = 'prisma-postgres-starter';
@@ -47,9 +50,9 @@ export async function initProject(request: InitRequest): Promise<string[]> {
     return [`nothing to do: already initialized (package.json name is ${pkg.name}, kit ${pkg.kit?.version ?? '?'})`];
   }
   if (!/^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/.test(request.name) || request.name.length > 214) {
-    throw new CliError(
-      `"${request.name}" is not a valid npm package name: use lowercase letters, digits, - . _ (e.g. --name billing-service).`,
-    );
+    throw new InitError(`"${request.name}" is not a valid npm package name`, {
+      fix: 'Use lowercase letters, digits, - . _ (e.g. --name billing-service).',
+    });
   }
 
   // Everything that can fail comes first; files change only once the baseline is in hand.
@@ -91,7 +94,7 @@ async function baselineSql(root: string, url: string): Promise<string> {
     url,
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });
-  if (diff.code !== 0) throw new CliError(`prisma migrate diff failed: ${prismaFailureLine(diff)}`);
+  if (diff.code !== 0) throw new InitError(`prisma migrate diff failed: ${prismaFailureLine(diff)}`);
   return `-- Baseline: the schema the project started from, in one migration (npm run kit -- init
 -- squashed the kit's demo history into it with prisma migrate diff --from-empty --to-schema).
 -- Lock: none that matters: every table is new, nothing reads or writes them yet.

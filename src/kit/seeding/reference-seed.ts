@@ -16,7 +16,6 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { connectPgClient } from '../db/pg-client.ts';
-import { CliError } from '../cli-error.ts';
 import { KitError } from '../kit-error.ts';
 import { deletionEffects, describeEffect } from '../db/deletion-effects.ts';
 import type { ColumnType, ReferenceTable } from './reference-table.ts';
@@ -56,6 +55,9 @@ export interface TableResult {
 
 /** A reference data file the seed refuses: which file, which line, what is wrong with it. */
 export class ReferenceFileError extends KitError {}
+
+/** The seed's transaction failed on a table (a constraint, a lost connection): nothing was written. */
+export class ReferenceSeedError extends KitError {}
 
 const AFTER_REVIEW = 'After review, run: npm run seed:reference -- --update-checksums';
 
@@ -280,9 +282,9 @@ async function loadReferenceData(url: string, options: SeedOptions): Promise<Tab
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    if (error instanceof CliError || error instanceof KitError) throw error;
+    if (error instanceof KitError) throw error;
     const table = parsed[results.length]?.spec.table ?? 'reference data';
-    throw new CliError(`Reference seed failed on ${table}, nothing was written: ${(error as Error).message}`);
+    throw new ReferenceSeedError(`Reference seed failed on ${table}, nothing was written: ${(error as Error).message}`);
   } finally {
     await client.end();
   }

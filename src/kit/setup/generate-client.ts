@@ -4,11 +4,14 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../cli-error.ts';
+import { KitError } from '../kit-error.ts';
 import { prismaPackageJson } from '../prisma-package.ts';
 import { runPrisma } from '../prisma-cli.ts';
 import type { KitSettings } from '../settings.ts';
 import { sha256Hex } from '../sha256.ts';
+
+/** `prisma generate` failed: its output is above the line. */
+export class GenerateClientError extends KitError {}
 
 export async function generateClientIfStale(settings: KitSettings): Promise<{ ran: boolean; engineLine: string }> {
   const current = sha256Hex(readFileSync(settings.schema), prismaPackageJson());
@@ -23,7 +26,9 @@ export async function generateClientIfStale(settings: KitSettings): Promise<{ ra
   const result = await runPrisma(['generate'], { cwd: settings.root });
   if (result.code !== 0) {
     process.stderr.write(result.stdout + result.stderr);
-    throw new CliError('prisma generate failed (output above). Check prisma/schema.prisma with: npx prisma validate');
+    throw new GenerateClientError('prisma generate failed (output above)', {
+      fix: 'Check prisma/schema.prisma with: npx prisma validate',
+    });
   }
   writeFileSync(fingerprintFile, current);
   const engineLine = result.stderr.split('\n').find((line) => line.startsWith('schema engine:')) ?? '';

@@ -284,7 +284,7 @@ describe('a backfill that would change nothing', () => {
     const refused = runInProcess(url, userTimezoneStub);
     await expect(refused).rejects.toBeInstanceOf(UnwrittenBackfillError);
     await expect(refused).rejects.toThrow(
-      /^Backfill "user-timezone-stub" is still the scaffold's stub: write the value each row gets \(the TODO at `set` in src\/backfills\/user-timezone-stub\.ts\), then run it again\. Nothing was changed\.$/,
+      /^Backfill "user-timezone-stub" is still the scaffold's stub\. Write the value each row gets \(the TODO at `set` in src\/backfills\/user-timezone-stub\.ts\), then run it again\. Nothing was changed\.$/,
     );
     expect(await awaitingTimezone(url)).toBeGreaterThanOrEqual(500);
   });

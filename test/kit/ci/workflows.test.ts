@@ -218,7 +218,7 @@ describe('npm run kit -- ci-local', () => {
         ['ci.yml', 'lint'],
         /^error: No job "lint" in ci.yml. Jobs: migrations, rehearsal, native-engine, matrix, walks.$/,
       ],
-      [['ci.yml'], /^error: Usage: npm run kit -- ci-local/],
+      [['ci.yml'], /^error: Name a workflow file and a job\. Usage: npm run kit -- ci-local/],
     ];
     for (const [args, message] of cases) {
       const run = ciLocal(...args);

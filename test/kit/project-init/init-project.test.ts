@@ -95,7 +95,7 @@ describe('npm run kit -- init', () => {
     const run = init('--name', 'Team Service');
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(
-      'error: "Team Service" is not a valid npm package name: use lowercase letters, digits, - . _ (e.g. --name billing-service).',
+      'error: "Team Service" is not a valid npm package name. Use lowercase letters, digits, - . _ (e.g. --name billing-service).',
     );
     expect(JSON.parse(readFileSync(join(copy.dir, 'package.json'), 'utf8')).name).toBe('prisma-postgres-starter');
   });

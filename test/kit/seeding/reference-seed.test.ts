@@ -3,7 +3,6 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '#kit/cli-error.ts';
 import { KitError } from '#kit/kit-error.ts';
 import { formatKitError } from '#kit/run-cli.ts';
 import { seedReferenceData, seedReviewedEdit, updateChecksums } from '#kit/seeding/reference-seed.ts';
@@ -32,14 +31,14 @@ async function snapshot() {
   return { roles, flags };
 }
 
-/** The one line the command prints for what `seed` threw: a KitError as run-cli formats it, or a CliError's. */
+/** The one line the command prints for what `seed` threw: a KitError as run-cli formats it. */
 async function refusalLine(seed: Promise<unknown>): Promise<string> {
   const error = await seed.then(
     () => undefined,
     (caught: unknown) => caught,
   );
-  expect(error instanceof KitError || error instanceof CliError, String(error)).toBe(true);
-  return error instanceof KitError ? formatKitError(error, projectRoot) : (error as CliError).message;
+  expect(error, String(error)).toBeInstanceOf(KitError);
+  return formatKitError(error as KitError, projectRoot);
 }
 
 async function expectRefusal(message: RegExp) {
