@@ -189,7 +189,7 @@ describe('npm run kit -- ci-local', () => {
     }
   }, 360_000); // the deploy job up to its failure: 45 s quiet, about 90 s with a CPU hog per core
 
-  it("--check: every workflow passes GitHub's workflow parser, and a broken one fails it", () => {
+  it("--check: every workflow passes GitHub's workflow parser; a broken one, or a matrix that drifts from the kit's, fails it", () => {
     const valid = ciLocal('--check');
     expect(valid.status, valid.stdout + valid.stderr).toBe(0);
     expect(valid.stdout).toBe(
@@ -205,6 +205,21 @@ describe('npm run kit -- ci-local', () => {
       expect(invalid.stderr.trim()).toBe("error: 1 of 4 workflow(s) invalid (GitHub's workflow parser).");
     } finally {
       rmSync(broken);
+    }
+
+    // A matrix that drifts from the kit's: each difference on a line of its own, then one error.
+    const ciYml = join(copy.dir, '.github', 'workflows', 'ci.yml');
+    const original = readFileSync(ciYml, 'utf8');
+    writeFileSync(ciYml, original.replace(/^ {10}- \{ node: 24, postgres: 15, load: false \}\n/m, ''));
+    try {
+      const drifted = ciLocal('--check');
+      expect(drifted.status).toBe(1);
+      expect(drifted.stdout).toContain('ci.yml matrix lacks: node 24 · PostgreSQL 15\n');
+      expect(drifted.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^error: ci\.yml's matrix job differs from npm run kit -- test-matrix/),
+      ]);
+    } finally {
+      writeFileSync(ciYml, original);
     }
   });
 
