@@ -1,13 +1,15 @@
 /**
  * `npm run migrate:rehearse -- [--target <url>] [--all | --from <migration>] [--base <ref>]
- *   [--rows N[,table=N…]] [--max-rows N] [--reader-hold-ms N] [--json] [--migrations <dir>]`
+ *   [--rows N[,table=N…]] [--rows-from <url>] [--max-rows N] [--reader-hold-ms N] [--json] [--migrations <dir>]`
  * Runs the migrations this branch adds (as migrate:lint picks them; every one with --all, or
  * from one on with --from) on a database of production size beside a writer and a long reader,
  * and fails on what PostgreSQL really did: a write-blocking lock held over a scan or rewrite of a
  * big table, a lock the kit's model did not predict, a failed statement, failed app writes
  * (src/kit/rehearsal/rehearse-migrations.ts). With --target it runs the migrations pending on
  * that database, a clone of production; without, on a scratch database of the kit's server with
- * generated rows. Prints Markdown (also to $GITHUB_STEP_SUMMARY) or --json.
+ * generated rows, as many per table as --rows says, or as the planner statistics of --rows-from (a
+ * read-only catalog query, fine against production) say. Prints Markdown (also to
+ * $GITHUB_STEP_SUMMARY) or --json.
  */
 import { appendFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -23,15 +25,19 @@ import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { parseCliArgs } from '#kit/parse-cli-args.ts';
 import { parseCount } from '#kit/parse-count.ts';
 import { formatRehearsal, rehearsalJson } from '#kit/rehearsal/format-rehearsal.ts';
+import { readRowEstimates } from '#kit/rehearsal/row-estimates.ts';
 import { type RehearsalDatabase, rehearseMigrations } from '#kit/rehearsal/rehearse-migrations.ts';
 import { runCli } from '#kit/run-cli.ts';
 import kitConfig from '../kit.config.ts';
 
 const USAGE =
-  'Usage: npm run migrate:rehearse -- [--target <url>] [--all | --from <migration>] [--base <git ref>] [--rows N[,table=N…]] [--max-rows N] [--reader-hold-ms N] [--json] [--migrations <dir>]';
+  'Usage: npm run migrate:rehearse -- [--target <url>] [--all | --from <migration>] [--base <git ref>] [--rows N[,table=N…]] [--rows-from <url>] [--max-rows N] [--reader-hold-ms N] [--json] [--migrations <dir>]';
 
-/** `1000000`, `posts=5000000`, or both: `200000,posts=5000000`. */
-function parseRows(raw: string, fallback: number): (table: string) => number {
+/**
+ * `1000000`, `posts=5000000`, or both: `200000,posts=5000000`. A table named here gets that; else
+ * its estimate from --rows-from, if it has one; else the count for all.
+ */
+function parseRows(raw: string, fallback: number, estimates = new Map<string, number>()): (table: string) => number {
   let all = fallback;
   const byTable = new Map<string, number>();
   for (const part of raw.split(',').map((piece) => piece.trim())) {
@@ -41,7 +47,8 @@ function parseRows(raw: string, fallback: number): (table: string) => number {
     else all = rows;
   }
   // A table is named as PostgreSQL prints it (`posts`, `"User"`, `audit.events`) or bare.
-  return (table) => byTable.get(table) ?? byTable.get(table.replace(/"/g, '')) ?? all;
+  const named = (table: string) => byTable.get(table) ?? byTable.get(table.replace(/"/g, ''));
+  return (table) => named(table) ?? estimates.get(table) ?? all;
 }
 
 /** The folders to rehearse, oldest first. */
@@ -76,6 +83,7 @@ runCli(async (argv, settings) => {
         from: { type: 'string' },
         base: { type: 'string' },
         rows: { type: 'string', default: String(policy.rehearseRows) },
+        'rows-from': { type: 'string' },
         'max-rows': { type: 'string', default: String(policy.planMaxRows) },
         'reader-hold-ms': { type: 'string', default: '500' },
         json: { type: 'boolean', default: false },
@@ -85,7 +93,15 @@ runCli(async (argv, settings) => {
     USAGE,
   );
   const dir = resolve(values.migrations ?? settings.migrations);
-  const rowsFor = parseRows(values.rows, policy.rehearseRows);
+  if (values['rows-from'] && values.target)
+    throw new KitError(
+      "--rows-from sizes a scratch rehearsal's tables, and --target rehearses on the clone's own rows",
+      {
+        fix: 'Use one of them.',
+      },
+    );
+  const rowsFrom = values['rows-from'] && parseDatabaseUrl(values['rows-from'], '--rows-from').toString();
+  const rowsFor = parseRows(values.rows, policy.rehearseRows, rowsFrom ? await readRowEstimates(rowsFrom) : undefined);
   const maxRows = parseCount('--max-rows', values['max-rows'], 0);
   const readerHoldMs = parseCount('--reader-hold-ms', values['reader-hold-ms'], 0);
 
@@ -131,6 +147,9 @@ runCli(async (argv, settings) => {
     selected: chosen.selected,
     database,
     rowsFor,
+    rowsSource: rowsFrom
+      ? `the planner statistics of ${new URL(rowsFrom).host}${new URL(rowsFrom).pathname}`
+      : undefined,
     maxRows,
     readerHoldMs,
     writerBudgetMs: policy.rehearseWriterBudgetMs || undefined,

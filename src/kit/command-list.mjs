@@ -146,7 +146,7 @@ export const COMMANDS = [
   {
     name: 'migrate:rehearse',
     script: 'migrate-rehearse',
-    usage: '[--target <url> | --rows N] [--all | --from <migration>] [--json]',
+    usage: '[--target <url> | --rows N | --rows-from <url>] [--all | --from <migration>] [--json]',
     summary:
       'runs the pending migrations on a database of production size beside a writer and a long reader; fails on what PostgreSQL really locked, scanned and rewrote',
   },

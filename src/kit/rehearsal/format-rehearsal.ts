@@ -35,7 +35,7 @@ export function formatRehearsal(rehearsal: Rehearsal): string {
       ? 'The migrations touch no table that existed before them.'
       : `Tables: ${rehearsal.tables.map((table) => `${table.table} ${n(table.rows)} rows`).join(', ')}${
           generated.length
-            ? ` (${generated.map((table) => table.table).join(', ')}: generated from the column types)`
+            ? ` (${generated.map((table) => table.table).join(', ')}: generated from the column types${rehearsal.rowsSource ? `, as many as ${rehearsal.rowsSource} count` : ''})`
             : ''
         }.`,
     `Beside the migrations the app wrote to each (${n(rehearsal.writer.writes)} writes, ${n(rehearsal.writer.failures.length)} failed; longest ${ms(rehearsal.writer.maxMs)}, p99 ${ms(rehearsal.writer.p99Ms)})${

@@ -40,6 +40,8 @@ export interface RehearsalOptions {
   database: RehearsalDatabase;
   /** The rows a touched table is filled to (scratch only). */
   rowsFor: (table: string) => number;
+  /** Where those counts came from when not from --rows, for the report. */
+  rowsSource?: string;
   /** The policy's row limit: a table over it counts as production size. */
   maxRows: number;
   /** How long the long reader keeps each transaction open; 0 runs no reader. */
@@ -70,6 +72,8 @@ export interface Rehearsal {
   where: string;
   /** Each table touched, with its rows (generated or already there). */
   tables: FilledTable[];
+  /** Where the generated tables' sizes came from when not from --rows. */
+  rowsSource?: string;
   migrations: RehearsedMigration[];
   /** Migrations after one that failed or stopped: not rehearsed. */
   notRehearsed: string[];
@@ -324,6 +328,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
     return {
       where,
       tables: prepared.tables,
+      rowsSource: database.kind === 'scratch' ? options.rowsSource : undefined,
       migrations,
       notRehearsed,
       writer,

@@ -5,8 +5,10 @@
  * it fails on each of the three with what PostgreSQL did (the lock, the scan, the refusal) and
  * the writes' wait, and passes once `migrate:lint --fix` has rewritten the migration. On a clone
  * given as `--target` it runs what is pending there, on the clone's rows; the database
- * `DATABASE_URL` names is refused as a target. The first and last runs are the real command; the
- * others call the same library in-process.
+ * `DATABASE_URL` names is refused as a target. Sized from another database's statistics
+ * (`--rows-from`), it fills to that database's counts and only reads it; a role without CREATEDB
+ * gets one line. The runs of the real command are the CLI's; the others call the same library
+ * in-process.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { connectPgClient, withPgClient } from '#kit/db/pg-client.ts';
+import { withDatabase } from '#kit/db/connection-url.ts';
 import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
 import { applyFixes } from '#kit/migration-fix/apply-fixes.ts';
@@ -25,6 +28,7 @@ import { scriptCommand } from '#kit/script-command.ts';
 import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { demoMigrationsDir } from '../support/demo-project.ts';
 import { fillPostsByOneAuthor } from '../support/plan-fixtures.ts';
+import { createTestRole } from '../support/test-roles.ts';
 
 const NAME = '29991231000000_reviewers_and_nicknames';
 // As Prisma 7 generates it for `@@index([title])` on Post, `reviewer User? @relation(…)` on Post,
@@ -261,4 +265,74 @@ it('refuses as --target the database DATABASE_URL points at, in one line, before
   // Nothing ran: the generated migration is still pending there.
   expect((await readMigrationHistory(database, dir)).pending).toContain(NAME);
   await dropDatabase(database);
+});
+
+it("sizes a scratch rehearsal from another database's planner statistics (--rows-from), only reading it", async () => {
+  const production = await cloneDemoDatabase();
+  await fillPostsByOneAuthor(production, 3_000);
+  const before = await readMigrationHistory(production, dir);
+  const run = spawnSync(
+    ...scriptCommand('migrate-rehearse', [
+      '--migrations',
+      dir,
+      '--from',
+      '2999',
+      '--rows',
+      '500',
+      '--rows-from',
+      production,
+      '--max-rows',
+      '1000000',
+    ]),
+    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: server() } },
+  );
+  // Whether it passes depends on what the test before did to the migrations (--fix); the sizes
+  // are what this one is about.
+  expect(run.stderr).not.toMatch(/^error:/m);
+  expect(run.stdout).toMatch(/Tables: [^\n]*posts 3,000 rows/);
+  expect(run.stdout).toContain(
+    `generated from the column types, as many as the planner statistics of ${new URL(production).host}${new URL(production).pathname} count)`,
+  );
+  // Read, never written: the pending migration is still pending there, the rows are as they were.
+  expect((await readMigrationHistory(production, dir)).pending).toEqual(before.pending);
+  expect(
+    await withPgClient(
+      production,
+      async (client) => (await client.query('SELECT count(*)::int AS n FROM posts')).rows[0].n,
+    ),
+  ).toBe(3_000);
+
+  const both = spawnSync(
+    ...scriptCommand('migrate-rehearse', ['--migrations', dir, '--rows-from', production, '--target', production]),
+    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: server() } },
+  );
+  expect(both.status).toBe(1);
+  expect(both.stderr.trim()).toBe(
+    "error: --rows-from sizes a scratch rehearsal's tables, and --target rehearses on the clone's own rows. Use one of them.",
+  );
+  await dropDatabase(production);
+});
+
+it('refuses, in one line, a role that may not create the scratch database', async () => {
+  const role = `kit_rehearse_nocreatedb_${process.pid}`;
+  const password = 'no-createdb-password';
+  await withPgClient(server(), (client) => createTestRole(client, role, `LOGIN NOCREATEDB PASSWORD '${password}'`));
+  try {
+    const url = new URL(withDatabase(server(), 'postgres'));
+    url.username = role;
+    url.password = password;
+    const run = spawnSync(...scriptCommand('migrate-rehearse', ['--migrations', dir, '--from', '2999']), {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: url.toString() },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'error: The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>.',
+    );
+    expect(run.stderr).not.toContain(password);
+    expect(await scratchDatabases()).toBe(0);
+  } finally {
+    await withPgClient(server(), (client) => client.query(`DROP ROLE ${client.escapeIdentifier(role)}`));
+  }
 });
