@@ -15,7 +15,8 @@ import { loadWasmSchemaEngine, panicRegistry, type WasmSchemaEngine } from './lo
 import {
   createMigrationAdapterFactory,
   databaseErrorText,
-  takeLastScriptFailure,
+  type ScriptFailure,
+  scriptFailures,
   type MigrationDatasource,
 } from './pg-migration-adapter.ts';
 import { canConnectToDatabase, createDatabase, dropDatabase, EngineCommandError } from './database-commands.ts';
@@ -108,8 +109,7 @@ function rpcError(failure: EngineFailure, isPanic: boolean): Record<string, unkn
  * of the script itself counts: when the engine's own bookkeeping fails afterwards (25P02 after a
  * failed BEGIN), that error stands, as natively.
  */
-function inNativeForm(error: unknown): unknown {
-  const failure = takeLastScriptFailure();
+function inNativeForm(error: unknown, failure: ScriptFailure | undefined): unknown {
   const text = error instanceof Error ? error.message : String(error);
   if (!failure) return error;
   const database = databaseErrorText(failure);
@@ -177,6 +177,7 @@ async function refuseWithoutSchemaUsage(url: string): Promise<void> {
 }
 
 function serveRpc(args: EngineArgs): void {
+  const failures = scriptFailures();
   let files: Array<[string, string]> | undefined;
   const schemaFiles = () => {
     files ??= args.datamodels.map((path): [string, string] => [path, readFileSync(path, 'utf8')]);
@@ -205,13 +206,16 @@ function serveRpc(args: EngineArgs): void {
       loadNativeParser().catch(() => undefined);
       const { SchemaEngine } = await loadWasmSchemaEngine();
       const factory = bindMigrationAwareSqlAdapterFactory(
-        await createMigrationAdapterFactory({
-          url,
-          shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl,
-          beforeShadowDiscarded: async (shadowUrl) => {
-            if (shadowWanted) shadowExtensions = await installedExtensionsAt(shadowUrl);
+        await createMigrationAdapterFactory(
+          {
+            url,
+            shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl,
+            beforeShadowDiscarded: async (shadowUrl) => {
+              if (shadowWanted) shadowExtensions = await installedExtensionsAt(shadowUrl);
+            },
           },
-        }),
+          failures,
+        ),
       );
       const datamodels = engineDatamodels(schemaFiles());
       // Commands such as `migrate diff` and `db execute` start the engine without a schema. The
@@ -229,7 +233,7 @@ function serveRpc(args: EngineArgs): void {
   const server = serveJsonRpc(
     { input: process.stdin, write: (line) => process.stdout.write(line), exit: (code) => process.exit(code) },
     {
-      beforeEach: () => takeLastScriptFailure(), // a failure belongs to the request it happened in
+      beforeEach: () => failures.take(), // a failure belongs to the request it happened in
       handle: async (request, server) => {
         const params = request.params ?? {};
         shadowWanted = requestUsesExtensions(params, extensions);
@@ -245,7 +249,7 @@ function serveRpc(args: EngineArgs): void {
       },
       fail: (_request, caught) => {
         const panicked = panicRegistry.message !== undefined;
-        const error = inNativeForm(caught);
+        const error = inNativeForm(caught, failures.take());
         const failure = error instanceof EngineCommandError ? error.failure : engineFailure(error);
         return { error: rpcError(failure, panicked), ...(panicked ? { exitCode: 101 } : {}) };
       },

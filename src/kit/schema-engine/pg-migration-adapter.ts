@@ -106,14 +106,36 @@ export interface ScriptFailure {
   code: string;
   message: string;
 }
-let lastScriptFailure: ScriptFailure | undefined;
 /** PostgreSQL's error as the native engine quotes it under "Database error:". */
 export const databaseErrorText = (failure: ScriptFailure): string => `ERROR: ${failure.message}`;
-export const takeLastScriptFailure = (): ScriptFailure | undefined => {
-  const failure = lastScriptFailure;
-  lastScriptFailure = undefined;
-  return failure;
-};
+
+/**
+ * Where the adapters of one stand-in leave the last script failure for the request it happened in:
+ * the adapter records it (the engine passes on only its own paraphrase), the history write that
+ * follows quotes it, and the request's error formatter takes it (main.ts, `inNativeForm`).
+ */
+export interface ScriptFailures {
+  record(failure: ScriptFailure): void;
+  /** The failure, left in place (the engine's bookkeeping queries that follow it read it too). */
+  last(): ScriptFailure | undefined;
+  /** The failure, cleared: a failure belongs to one request. */
+  take(): ScriptFailure | undefined;
+}
+
+export function scriptFailures(): ScriptFailures {
+  let last: ScriptFailure | undefined;
+  return {
+    record: (failure) => {
+      last = failure;
+    },
+    last: () => last,
+    take: () => {
+      const failure = last;
+      last = undefined;
+      return failure;
+    },
+  };
+}
 
 /**
  * The failure log the engine records in `_prisma_migrations.logs`, in the native engine's words.
@@ -122,8 +144,7 @@ export const takeLastScriptFailure = (): ScriptFailure | undefined => {
  * code and error line, which is what `migrate:recover` and a person reading the table look for.
  * The trace that follows stays as the engine wrote it.
  */
-function nativeFailureLog(query: SqlQuery): SqlQuery {
-  const failure = lastScriptFailure;
+function nativeFailureLog(query: SqlQuery, failure: ScriptFailure | undefined): SqlQuery {
   if (!failure || !/_prisma_migrations/.test(query.sql)) return query;
   const args = query.args.map((arg) => {
     if (typeof arg !== 'string' || !arg.startsWith('external connector error')) return arg;
@@ -133,13 +154,14 @@ function nativeFailureLog(query: SqlQuery): SqlQuery {
   return { ...query, args };
 }
 
-function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
+function decorate(adapter: SqlDriverAdapter, failures: ScriptFailures): SqlDriverAdapter {
   acceptCharColumns(adapter);
   const internals = adapterPgInternals(adapter);
   const executeRaw = adapter.executeRaw.bind(adapter);
   adapter.executeRaw = async (query) => {
     // One statement (Migrate's lock among them, which lockByPolling takes over) goes the usual way.
-    if (query.args.length > 0 || !/;\s*\S/.test(query.sql.trim())) return executeRaw(nativeFailureLog(query));
+    if (query.args.length > 0 || !/;\s*\S/.test(query.sql.trim()))
+      return executeRaw(nativeFailureLog(query, failures.last()));
     // The engine's raw commands may hold several statements (the best-effort reset drops every
     // table, enum and sequence in one), which the native engine sends as one simple query;
     // adapter-pg's extended protocol can't, and fails reading the results.
@@ -155,7 +177,7 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
     }
   };
   const queryRaw = adapter.queryRaw.bind(adapter);
-  adapter.queryRaw = (query) => queryRaw(nativeFailureLog(query));
+  adapter.queryRaw = (query) => queryRaw(nativeFailureLog(query, failures.last()));
   adapter.executeScript = async (script: string) => {
     // The pool holds one connection, so this is the connection every other query of the
     // command runs on. Released without an error argument: that would destroy it.
@@ -164,7 +186,7 @@ function decorate(adapter: SqlDriverAdapter): SqlDriverAdapter {
       await runScriptLikeNativeEngine(connection, script);
     } catch (error) {
       const { code, message } = error as { code?: string; message?: string };
-      if (code && message) lastScriptFailure = { code, message };
+      if (code && message) failures.record({ code, message });
       if (error instanceof DriverAdapterError) throw error;
       internals.onError(error); // converts a pg error into the DriverAdapterError the engine reads
     } finally {
@@ -228,6 +250,7 @@ export interface MigrationDatasource {
  */
 export async function createMigrationAdapterFactory(
   datasource: MigrationDatasource,
+  failures: ScriptFailures,
 ): Promise<SqlMigrationAwareDriverAdapterFactory> {
   const { PrismaPg: Adapter } = await import('@prisma/adapter-pg');
   /** One connection for the whole command, never closed while idle: the native engine's model. */
@@ -238,7 +261,7 @@ export async function createMigrationAdapterFactory(
     provider: main.provider,
     adapterName: main.adapterName,
     connect: async () => {
-      const adapter = decorate(await main.connect());
+      const adapter = decorate(await main.connect(), failures);
       lockByPolling(adapter, datasource.url);
       return adapter;
     },
@@ -248,7 +271,7 @@ export async function createMigrationAdapterFactory(
         // emptied before the replay and after it, as the native engine does; replaying into what
         // the last replay left fails on the first CREATE ("type … already exists").
         const shadowUrl = datasource.shadowDatabaseUrl;
-        const shadow = decorate(await oneConnection(shadowUrl).connect());
+        const shadow = decorate(await oneConnection(shadowUrl).connect(), failures);
         const empty = emptySchema(shadowUrl);
         await shadow.executeScript(empty);
         const disposeShadow = shadow.dispose.bind(shadow);
@@ -260,11 +283,11 @@ export async function createMigrationAdapterFactory(
         return shadow;
       }
       // Same as the native engine: a throwaway database on the same server, dropped afterwards.
-      const admin = decorate(await main.connect());
+      const admin = decorate(await main.connect(), failures);
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
       await admin.executeScript(`CREATE DATABASE ${quoteIdentifier(name)}`);
       const shadowUrl = withDatabase(datasource.url, name);
-      const shadow = decorate(await oneConnection(shadowUrl).connect());
+      const shadow = decorate(await oneConnection(shadowUrl).connect(), failures);
       const disposeShadow = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await datasource.beforeShadowDiscarded?.(shadowUrl);
