@@ -17,7 +17,7 @@ import { runCli } from '#kit/run-cli.ts';
 const USAGE =
   'Usage: npm run migrate:deploy -- [--retries N] [--backoff-s N] [--wait-for-old-transactions-s N] [--old-transaction-s N]';
 
-runCli(async (argv, { migrations }) => {
+runCli(async (argv, { root, migrations }) => {
   const policy = resolvePolicy(kitConfig);
   const { values } = parseCliArgs(
     {
@@ -35,7 +35,7 @@ runCli(async (argv, { migrations }) => {
     USAGE,
   );
   const settings = {
-    migrationsDir: migrations,
+    project: { root, migrations },
     retries: parseCount('--retries', values.retries, 0),
     backoffMs: parseCount('--backoff-s', values['backoff-s'], 0) * 1000,
     preflight: {

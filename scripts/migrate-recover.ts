@@ -26,7 +26,7 @@ runCli(async (argv, settings) => {
   const chosen = (['retry', 'rolled-back', 'applied'] as const).filter((action) => values[action]);
   if (chosen.length > 1) throw new KitError(`Choose one of --retry, --rolled-back, --applied`, { fix: `${USAGE}` });
   const action: RecoveryAction | undefined = chosen[0];
-  const result = await recover(requireDatabaseUrl(), action, settings.migrations);
+  const result = await recover(requireDatabaseUrl(), action, settings);
   for (const line of result.lines) console.log(line);
   if (result.needsAttention) process.exitCode = 1;
 });

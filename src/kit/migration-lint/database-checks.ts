@@ -18,7 +18,7 @@ type Paths = Pick<KitSettings, 'root' | 'migrations' | 'schema'>;
 export async function schemaDrift(url: string, { root, migrations, schema }: Paths): Promise<Finding[]> {
   const diff = await runPrisma(
     ['migrate', 'diff', '--from-migrations', migrations, '--to-schema', schema, '--exit-code'],
-    { url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
+    { cwd: root, url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
   );
   if (diff.code === 0) return [];
   const output = diff.stdout + diff.stderr;

@@ -17,13 +17,14 @@ import { scrubSecret } from '../db/connection-url.ts';
 import { prismaFailureLine, runPrisma } from '../prisma-cli.ts';
 import { loadSqlParsers, type SqlParsers } from '../sql/parse-statements.ts';
 import { isRerunnable } from '../sql/rerunnable.ts';
+import type { KitSettings } from '../settings.ts';
 import { lockPreflight, type PreflightSettings } from './lock-preflight.ts';
 import { readMigrationHistory } from './migration-history.ts';
 import { dropInvalidLeftovers, failureLine, invalidLeftovers, leftBehind, sqlOf } from './recover.ts';
 
 export interface RetrySettings {
-  /** Where the migrations are (a failed one's SQL says whether it may run again). */
-  migrationsDir: string;
+  /** The project: Prisma runs in its root, and a failed migration's SQL says whether it may run again. */
+  project: Pick<KitSettings, 'root' | 'migrations'>;
   /** Retries after the first attempt. */
   retries: number;
   /** The wait before the first retry; each next one waits twice as long. */
@@ -53,17 +54,18 @@ export async function deployWithRetries(
   settings: RetrySettings,
   log: (line: string) => void,
 ): Promise<number> {
-  await lockPreflight(url, settings.migrationsDir, settings.preflight, log);
+  const { project } = settings;
+  await lockPreflight(url, project.migrations, settings.preflight, log);
   const total = settings.retries + 1;
   let failedBefore: string | undefined;
   for (let attempt = 1; ; attempt += 1) {
     if (total > 1) log(`migrate deploy: attempt ${attempt} of ${total}`);
-    const ready = failedBefore === undefined || (await readyToRunAgain(url, failedBefore, settings.migrationsDir, log));
+    const ready = failedBefore === undefined || (await readyToRunAgain(url, failedBefore, project, log));
     if (ready) {
       failedBefore = undefined;
-      const deploy = await runPrisma(['migrate', 'deploy'], { url, echo: true });
+      const deploy = await runPrisma(['migrate', 'deploy'], { cwd: project.root, url, echo: true });
       if (deploy.code === 0) return attempt;
-      const failed = (await readMigrationHistory(url, settings.migrationsDir)).failed[0];
+      const failed = (await readMigrationHistory(url, project.migrations)).failed[0];
       // Not a migration that failed (a connection, the lock, a P3009 from before): Prisma's own line.
       if (!failed) throw new DeployError(`prisma migrate deploy failed: ${prismaFailureLine(deploy)}`);
       const error = scrubSecret(failureLine(failed).slice(0, 300), url);
@@ -72,7 +74,7 @@ export async function deployWithRetries(
           fix: `Not retried: ${why}. npm run migrate:recover says what to do.`,
         });
       if (!LOCK_TIMEOUT.test(failed.logs ?? '')) throw stop('only a lock timeout is retried');
-      const why = whyNotRerunnable(await loadSqlParsers(), sqlOf(failed.name, settings.migrationsDir));
+      const why = whyNotRerunnable(await loadSqlParsers(), sqlOf(failed.name, project.migrations));
       if (why) throw stop(why);
       if (attempt === total)
         throw stop(
@@ -94,10 +96,10 @@ export async function deployWithRetries(
 async function readyToRunAgain(
   url: string,
   name: string,
-  migrationsDir: string,
+  project: RetrySettings['project'],
   log: (line: string) => void,
 ): Promise<boolean> {
-  const leftovers = await invalidLeftovers(url, sqlOf(name, migrationsDir));
+  const leftovers = await invalidLeftovers(url, sqlOf(name, project.migrations));
   try {
     await dropInvalidLeftovers(url, leftovers);
   } catch (error) {
@@ -107,6 +109,7 @@ async function readyToRunAgain(
   }
   for (const index of leftovers) log(`dropped the INVALID index ${index}`);
   const resolve = await runPrisma(['migrate', 'resolve', '--rolled-back', name], {
+    cwd: project.root,
     url,
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });

@@ -46,7 +46,7 @@ export async function writeDownMigration(
   url: string,
   migration: string,
   options: { force: boolean },
-  settings: Pick<KitSettings, 'migrations' | 'data'>,
+  settings: Pick<KitSettings, 'root' | 'migrations' | 'data'>,
 ): Promise<{ path: string; review: boolean }> {
   const folders = migrationFolders(settings.migrations);
   const index = folders.indexOf(migration);
@@ -72,7 +72,7 @@ export async function writeDownMigration(
         ...(before ? ['--to-migrations', before] : ['--to-empty']),
         '--script',
       ],
-      { url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
+      { cwd: settings.root, url, env: { KIT_QUIET_ENGINE_LINE: '1' } },
     );
     if (diff.code !== 0) {
       throw new RollbackError(`prisma migrate diff could not compute the down migration: ${prismaFailureLine(diff)}`);

@@ -20,6 +20,7 @@ import {
   type SqlParsers,
 } from '../sql/parse-statements.ts';
 import { opensTransaction } from '../sql/statement-shapes.ts';
+import type { KitSettings } from '../settings.ts';
 import { migrationSql } from './migration-folders.ts';
 import { readMigrationHistory, type MigrationRecord } from './migration-history.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
@@ -215,8 +216,9 @@ async function explainFailure(failed: MigrationRecord, url: string, migrationsDi
 export async function recover(
   url: string,
   action: RecoveryAction | undefined,
-  migrationsDir: string,
+  project: Pick<KitSettings, 'root' | 'migrations'>,
 ): Promise<{ lines: string[]; needsAttention: boolean }> {
+  const migrationsDir = project.migrations;
   const history = await readMigrationHistory(url, migrationsDir);
   const failed = history.failed[0];
   if (!failed) {
@@ -239,7 +241,7 @@ export async function recover(
   const env = { KIT_QUIET_ENGINE_LINE: '1' };
   const resolve = await runPrisma(
     ['migrate', 'resolve', action === 'applied' ? '--applied' : '--rolled-back', failed.name],
-    { url, env },
+    { cwd: project.root, url, env },
   );
   if (resolve.code !== 0) throw new DeployError(`prisma migrate resolve failed: ${prismaFailureLine(resolve)}`);
   lines.push(`${failed.name} marked ${action === 'applied' ? 'applied' : 'rolled back'}.`);
@@ -252,7 +254,7 @@ export async function recover(
   }
   if (action !== 'retry') return { lines: [...lines, 'next: npx prisma migrate deploy'], needsAttention: false };
 
-  const deploy = await runPrisma(['migrate', 'deploy'], { url, env, echo: true });
+  const deploy = await runPrisma(['migrate', 'deploy'], { cwd: project.root, url, env, echo: true });
   if (deploy.code !== 0)
     throw new DeployError(`the retried deploy failed again; run npm run migrate:recover to see why`);
   return { lines: [...lines, 'deployed again.'], needsAttention: false };

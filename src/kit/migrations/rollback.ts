@@ -38,7 +38,11 @@ export async function rollbackNewestMigration(
     );
   }
 
-  const execute = await runPrisma(['db', 'execute', '--file', down], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
+  const execute = await runPrisma(['db', 'execute', '--file', down], {
+    cwd: settings.root,
+    url,
+    env: { KIT_QUIET_ENGINE_LINE: '1' },
+  });
   if (execute.code !== 0) {
     throw new RollbackError(
       `${relative(settings.root, down)} failed, and its transaction rolled back, so nothing changed: ${prismaFailureLine(execute)}`,
@@ -53,6 +57,7 @@ export async function rollbackNewestMigration(
     ),
   );
   const resolve = await runPrisma(['migrate', 'resolve', '--rolled-back', newest.name], {
+    cwd: settings.root,
     url,
     env: { KIT_QUIET_ENGINE_LINE: '1' },
   });
