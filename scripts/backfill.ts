@@ -169,7 +169,7 @@ function leftPendingLine(job: BackfillJob, rowsChanged: number, left: number): s
   if (!isTransformJob(job))
     throw new KitError(
       `${job.name}: the pass wrote ${n(rowsChanged)} rows, yet ${n(left)} rows still match its pending condition (${job.pending}): its set does not make a row stop matching it, or the app wrote such rows meanwhile (ship the column's default first)`,
-      { fix: `Fix the job; running it again would repeat the pass.` },
+      { fix: 'Fix the job; running it again would repeat the pass.' },
     );
   return `${job.name}: ${n(left)} rows left pending (the transform skipped them).`;
 }
@@ -188,7 +188,7 @@ async function runJob(url: string, job: BackfillJob, options: BackfillOptions, s
     }
     if (retired)
       throw new KitError(`${job.name} is retired: ${retired}`, {
-        fix: `A later migration dropped what it names; remove it from src/backfills once no environment still has to run it.`,
+        fix: 'A later migration dropped what it names; remove it from src/backfills once no environment still has to run it.',
       });
     let committed = 0;
     const outcome = await runner

@@ -115,7 +115,7 @@ runCli(async (argv, settings) => {
   for (const row of rows) console.log(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  |  ')}`);
   if (missed.length > 0) {
     throw new KitError(`${missed.length} goal(s) missed: ${missed.join('; ')}`, {
-      fix: `Small inputs are dominated by fixed costs; try the defaults.`,
+      fix: 'Small inputs are dominated by fixed costs; try the defaults.',
     });
   }
 });

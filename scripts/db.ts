@@ -60,6 +60,6 @@ runCli(async (args) => {
       return;
     }
     default:
-      throw new KitError(`Unknown command "${command ?? ''}"`, { fix: `Use one of: start, stop, status, url.` });
+      throw new KitError(`Unknown command "${command ?? ''}"`, { fix: 'Use one of: start, stop, status, url.' });
   }
 });

@@ -16,7 +16,7 @@ runCli(async (args, settings) => {
   const unknown = args.filter((arg) => arg !== '--update-checksums');
   if (unknown.length > 0)
     throw new KitError(`Unknown argument ${unknown[0]}`, {
-      fix: `Usage: npm run seed:reference [-- --update-checksums]`,
+      fix: 'Usage: npm run seed:reference [-- --update-checksums]',
     });
   const url = requireDatabaseUrl();
   const started = performance.now();

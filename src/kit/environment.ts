@@ -35,7 +35,7 @@ const flag = (description: string): Variable<boolean> => ({
     const value = raw?.trim();
     if (value === undefined || value === '' || value === '0') return false;
     if (value === '1') return true;
-    throw new ConfigError(`${name} must be 1 or 0 (got "${value}")`, { fix: `Fix it in .env or unset it.` });
+    throw new ConfigError(`${name} must be 1 or 0 (got "${value}")`, { fix: 'Fix it in .env or unset it.' });
   },
 });
 
@@ -46,7 +46,7 @@ function oneOf<const T extends string>(values: readonly T[], fallback: T, descri
       const value = raw?.trim() || fallback;
       if ((values as readonly string[]).includes(value)) return value as T;
       throw new ConfigError(`${name} must be one of ${values.join(', ')} (got "${value}")`, {
-        fix: `Fix it in .env or unset it.`,
+        fix: 'Fix it in .env or unset it.',
       });
     },
   };
@@ -59,7 +59,7 @@ const port = (description: string): Variable<number | undefined> => ({
     if (!value) return undefined;
     const number = Number(value);
     if (Number.isInteger(number) && number >= 1 && number <= 65535) return number;
-    throw new ConfigError(`${name} must be a port number (got "${value}")`, { fix: `Fix it in .env or unset it.` });
+    throw new ConfigError(`${name} must be a port number (got "${value}")`, { fix: 'Fix it in .env or unset it.' });
   },
 });
 
@@ -71,7 +71,7 @@ function positiveInteger(description: string): Variable<number | undefined> {
       if (!value) return undefined;
       if (/^\d+$/.test(value) && Number(value) > 0) return Number(value);
       throw new ConfigError(`${name} must be a positive whole number (got "${value}")`, {
-        fix: `Fix it in .env or unset it.`,
+        fix: 'Fix it in .env or unset it.',
       });
     },
   };

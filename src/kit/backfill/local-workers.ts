@@ -135,7 +135,7 @@ export async function runWithLocalWorkers(
         progress.finish();
         throw new BackfillError(
           `Every worker of "${job.name}" exited before the run finished; see their output above`,
-          { fix: `Run the same command again to resume.` },
+          { fix: 'Run the same command again to resume.' },
         );
       }
     }

@@ -37,7 +37,7 @@ export async function sessionsToEnd(client: pg.Client, database: string, command
     const roles = [...new Set(others.map((session) => session.role ?? 'another role'))].join(', ');
     throw new DatabaseError(
       `${command} needs ${database} to itself, and ${others.length} of its ${sessions.length} other session(s) belong to ${roles}, which this role may not end`,
-      { fix: `Close them (the app, psql, a GUI) and run it again. Nothing was changed.` },
+      { fix: 'Close them (the app, psql, a GUI) and run it again. Nothing was changed.' },
     );
   }
   return sessions.map((session) => session.pid);

@@ -63,7 +63,7 @@ function readPem(path: string, parameter: string): string {
     return readFileSync(path, 'utf8');
   } catch {
     throw new DatabaseError(`The database URL's ${parameter} names ${path}, which can't be read`, {
-      fix: `Fix the path in the URL.`,
+      fix: 'Fix the path in the URL.',
     });
   }
 }

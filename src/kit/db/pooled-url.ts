@@ -24,7 +24,7 @@ export function assertDirectUrl(url: string, command: string): void {
   throw new DatabaseError(
     `${command} needs a direct connection, and DATABASE_URL goes through a connection pooler (${because}): Migrate's lock lasts a session, which a transaction-mode pooler does not keep`,
     {
-      fix: `Use the direct URL for migrations (Neon: the host without -pooler; Supabase: the direct connection string, port 5432) and keep the pooled one for the app; a session-mode pooler is fine: KIT_ALLOW_POOLED_URL=1.`,
+      fix: 'Use the direct URL for migrations (Neon: the host without -pooler; Supabase: the direct connection string, port 5432) and keep the pooled one for the app; a session-mode pooler is fine: KIT_ALLOW_POOLED_URL=1.',
     },
   );
 }

@@ -194,7 +194,7 @@ export async function setUpRoles(adminUrl: string, names: RoleNames, passwords: 
       // Expected on a role that may not do this: say so in one line, with what it needs.
       if (code === '42501') {
         throw new DatabaseError(`The admin role can't set up roles (${message})`, {
-          fix: `Connect as a role with CREATEROLE that owns the database (or a superuser); nothing was changed.`,
+          fix: 'Connect as a role with CREATEROLE that owns the database (or a superuser); nothing was changed.',
         });
       }
       throw error;

@@ -43,7 +43,7 @@ async function assertMayCreateDatabases(client: pg.Client, command: string): Pro
   if (!role?.may)
     throw new DatabaseError(
       `${command} copies databases, which needs CREATEDB; the role ${role?.name ?? '(unknown)'} has not got it`,
-      { fix: `Nothing was changed.` },
+      { fix: 'Nothing was changed.' },
     );
 }
 

@@ -52,7 +52,7 @@ async function packageBinaries(major: number): Promise<EmbeddedBinaries> {
   } catch {
     throw new EmbeddedServerError(
       `No embedded PostgreSQL build for ${process.platform}-${process.arch} (${name} is not installed)`,
-      { fix: `Set DATABASE_URL to a PostgreSQL server instead.` },
+      { fix: 'Set DATABASE_URL to a PostgreSQL server instead.' },
     );
   }
 }

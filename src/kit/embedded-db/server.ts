@@ -95,7 +95,7 @@ async function choosePort(previous: number | undefined): Promise<number> {
   if (port) {
     if (!(await portIsFree(port))) {
       throw new EmbeddedServerError(`Port ${port} (EMBEDDED_POSTGRES_PORT) is in use by another program`, {
-        fix: `Choose a free port or unset EMBEDDED_POSTGRES_PORT to pick one automatically.`,
+        fix: 'Choose a free port or unset EMBEDDED_POSTGRES_PORT to pick one automatically.',
       });
     }
     return port;
@@ -140,7 +140,7 @@ async function initCluster(
     );
     if (result.code !== 0) {
       throw new EmbeddedServerError(`initdb failed for ${pgData}: ${lastLine(result.output)}`, {
-        fix: `Remove the folder and run npm run db:start again.`,
+        fix: 'Remove the folder and run npm run db:start again.',
       });
     }
   } finally {
@@ -202,7 +202,7 @@ async function withStartLock<T>(work: () => Promise<T>): Promise<T> {
       if (Date.now() > deadline)
         throw new EmbeddedServerError(
           `Another start of the embedded PostgreSQL (process ${holder}) has held ${startLock} for ${START_LOCK_WAIT_MS / 1000} s`,
-          { fix: `If no setup, db:start or test run is still going, delete that file and run this again.` },
+          { fix: 'If no setup, db:start or test run is still going, delete that file and run this again.' },
         );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -54,7 +54,7 @@ export async function applyFixes(
     if (!held(rename))
       throw new FixError(
         `--rename ${rename.table}.${rename.from}:${rename.table}.${rename.to}: no migration of this branch drops ${rename.from} and adds ${rename.to} on ${rename.table}`,
-        { fix: `Check the names, or generate the migration first: npx prisma migrate dev --create-only.` },
+        { fix: 'Check the names, or generate the migration first: npx prisma migrate dev --create-only.' },
       );
   }
   const renames = [...named, ...proven.filter(held)];

@@ -141,7 +141,7 @@ export async function lockPreflight(
         throw new DeployError(
           `${blockers.length} long transaction(s) still hold what the pending migrations lock (pid ${pids}); nothing was applied`,
           {
-            fix: `Let them finish and deploy again, or end a stuck one: SELECT pg_terminate_backend(<pid>) (a role may end only its own sessions unless it has pg_signal_backend).`,
+            fix: 'Let them finish and deploy again, or end a stuck one: SELECT pg_terminate_backend(<pid>) (a role may end only its own sessions unless it has pg_signal_backend).',
           },
         );
       }
