@@ -118,7 +118,7 @@ runCli(async (argv) => {
   if (values.workers !== undefined) {
     if (values.pending || options.dryRun)
       throw new KitError(`--workers runs one named job; it can't be combined with --pending or --dry-run`, {
-        fix: `${USAGE}`,
+        fix: USAGE,
       });
     return runOnWorkers(url, jobs[0]!, {
       workers: parseCount('--workers', values.workers, 0),

@@ -68,7 +68,7 @@ runCli(async (argv) => {
     USAGE,
   );
   if (!['kit', 'walks', 'load'].includes(values.project))
-    throw new KitError(`--project must be kit, walks or load`, { fix: `${USAGE}` });
+    throw new KitError('--project must be kit, walks or load', { fix: USAGE });
   const workDir = join(dataDir, 'tmp', `bench-tests-${process.pid}`);
   const outDir = resolve(values.out ?? join(dataDir, 'bench-tests'));
   mkdirSync(workDir, { recursive: true });

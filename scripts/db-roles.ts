@@ -28,7 +28,7 @@ runCli(async (argv) => {
   );
   const { MIGRATOR_DB_PASSWORD: migratorPassword, APP_DB_PASSWORD: appPassword } = environment();
   if (!migratorPassword || !appPassword)
-    throw new KitError(`Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD`, { fix: `${USAGE}` });
+    throw new KitError('Set MIGRATOR_DB_PASSWORD and APP_DB_PASSWORD', { fix: USAGE });
   const url = requireDatabaseUrl();
   const warnings = await setUpRoles(
     url,

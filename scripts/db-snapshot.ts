@@ -21,7 +21,7 @@ runCli(async (argv) => {
     USAGE,
   );
   const [mode, name, extra] = parsed.positionals;
-  if (extra !== undefined) throw new KitError(`Unexpected argument "${extra}"`, { fix: `${USAGE}` });
+  if (extra !== undefined) throw new KitError(`Unexpected argument "${extra}"`, { fix: USAGE });
   const url = requireDatabaseUrl();
   const database = databaseName(url);
   const started = performance.now();

@@ -45,7 +45,7 @@ runCli(async (argv, settings) => {
     USAGE,
   );
   const renames = values.rename.map(parseRename);
-  if (renames.length > 0 && !values.fix) throw new KitError(`--rename works with --fix`, { fix: `${USAGE}` });
+  if (renames.length > 0 && !values.fix) throw new KitError('--rename works with --fix', { fix: USAGE });
   const databaseUrl = values['no-database'] ? undefined : requireDatabaseUrl();
   if (values.fix) {
     // Only migrations not yet on main: rewriting one that shipped would break every database it reached.

@@ -45,7 +45,7 @@ runCli(async (argv, settings) => {
   );
   const { values, positionals } = parsed;
   if (values.help) return help();
-  if (positionals.length > 2) throw new KitError(`Unexpected argument "${positionals[2]}"`, { fix: `${USAGE}` });
+  if (positionals.length > 2) throw new KitError(`Unexpected argument "${positionals[2]}"`, { fix: USAGE });
   const result = scaffoldMigration({
     pattern: positionals[0],
     name: positionals[1],

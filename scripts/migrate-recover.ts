@@ -24,7 +24,7 @@ runCli(async (argv, settings) => {
     USAGE,
   );
   const chosen = (['retry', 'rolled-back', 'applied'] as const).filter((action) => values[action]);
-  if (chosen.length > 1) throw new KitError(`Choose one of --retry, --rolled-back, --applied`, { fix: `${USAGE}` });
+  if (chosen.length > 1) throw new KitError('Choose one of --retry, --rolled-back, --applied', { fix: USAGE });
   const action: RecoveryAction | undefined = chosen[0];
   const result = await recover(requireDatabaseUrl(), action, settings);
   for (const line of result.lines) console.log(line);

@@ -29,7 +29,7 @@ runCli(async (argv, settings) => {
   );
   if (parsed.values.write) {
     const migration = parsed.positionals[0];
-    if (!migration || parsed.positionals.length > 1) throw new KitError(`Name one migration`, { fix: `${USAGE}` });
+    if (!migration || parsed.positionals.length > 1) throw new KitError('Name one migration', { fix: USAGE });
     // The diff replays migrations in shadow databases on this server.
     const { path, review } = await writeDownMigration(
       requireDatabaseUrl(),
@@ -46,8 +46,8 @@ runCli(async (argv, settings) => {
       );
     return;
   }
-  if (parsed.values.force) throw new KitError(`--force goes with --write`, { fix: `${USAGE}` });
-  if (parsed.positionals.length > 1) throw new KitError(`Name at most one migration`, { fix: `${USAGE}` });
+  if (parsed.values.force) throw new KitError('--force goes with --write', { fix: USAGE });
+  if (parsed.positionals.length > 1) throw new KitError('Name at most one migration', { fix: USAGE });
   const name = await rollbackNewestMigration(requireDatabaseUrl(), parsed.positionals[0], settings);
   console.log(`rolled back ${name}: its down.sql ran and Migrate records it as rolled back.`);
   console.log('next: remove or fix the migration folder, or run npx prisma migrate deploy to apply it again.');

@@ -126,7 +126,7 @@ function parseList(value: string | undefined, option: string): number[] | undefi
   if (value === undefined) return undefined;
   const list = value.split(',').map(Number);
   if (list.some((entry) => !Number.isInteger(entry)))
-    throw new KitError(`${option} takes numbers like 14,18`, { fix: `${USAGE}` });
+    throw new KitError(`${option} takes numbers like 14,18`, { fix: USAGE });
   return list;
 }
 
@@ -148,7 +148,7 @@ runCli(async () => {
   const cells = matrixCells(projectRoot).filter(
     (cell) => (!majors || majors.includes(cell.postgres)) && (!lines || lines.includes(cell.node)),
   );
-  if (cells.length === 0) throw new KitError(`No cell of the matrix matches`, { fix: `${USAGE}` });
+  if (cells.length === 0) throw new KitError('No cell of the matrix matches', { fix: USAGE });
   mkdirSync(logDir, { recursive: true });
 
   const rows: string[] = [];

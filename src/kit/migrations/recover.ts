@@ -256,6 +256,6 @@ export async function recover(
 
   const deploy = await runPrisma(['migrate', 'deploy'], { cwd: project.root, url, env, echo: true });
   if (deploy.code !== 0)
-    throw new DeployError(`the retried deploy failed again; run npm run migrate:recover to see why`);
+    throw new DeployError('the retried deploy failed again; run npm run migrate:recover to see why');
   return { lines: [...lines, 'deployed again.'], needsAttention: false };
 }
