@@ -77,11 +77,6 @@ async function beyondTheModel(
       .filter((finding) => finding.kind === 'model-missed')
       .map((finding) => `line ${statement.line}: ${finding.message}`);
   });
-  console.log(
-    observations.map(
-      (o, i) => `${statements[i]!.text.slice(0, 70)} | ${JSON.stringify(o.error ?? '')} ${o.tables.length}`,
-    ),
-  );
   return { observed: observations.filter((observed) => observed.tables.length > 0).length, missed };
 }
 
