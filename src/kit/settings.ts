@@ -6,11 +6,10 @@
  * test's own, where a module-level path constant forced the test to copy the whole checkout.
  *
  * The layout is declared here once. prisma.config.ts takes Prisma's two paths (the schema and
- * the migrations) from it, so Prisma and the kit can't disagree, and test/kit/config/settings.test.ts
- * loads prisma.config.ts with Prisma's own loader to hold the two together. The kit doesn't load
- * prisma.config.ts itself at run time: loading it picks the schema engine and the database, and
- * Prisma's config loader costs every command a few hundred ms
- * (docs/benchmarks/settings-load.md).
+ * the migrations) from it, so Prisma and the kit can't disagree; test/kit/config/settings.test.ts
+ * runs the real `prisma migrate status` to hold the two together. The kit doesn't read
+ * prisma.config.ts back at run time: loading it picks the schema engine and the database, and
+ * Prisma's config loader would slow every command down (docs/benchmarks/settings-load.md).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
