@@ -66,24 +66,18 @@ const scratchDatabases = () =>
       (await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'kit\\_rehearse\\_%'`)).rowCount,
   );
 
+/** The real command on this file's migrations, against the test server unless `env` says otherwise. */
+const rehearseCommand = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(...scriptCommand('migrate-rehearse', ['--migrations', dir, ...args]), {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: server(), ...env },
+  });
+
 it('fails a generated migration on what PostgreSQL did: the lock, the scan, the refusal, and the writes it held up', async () => {
-  const run = spawnSync(
-    ...scriptCommand('migrate-rehearse', [
-      '--migrations',
-      dir,
-      '--from',
-      '2999',
-      '--rows',
-      '20000',
-      '--max-rows',
-      '10000',
-    ]),
-    {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: server(), GITHUB_STEP_SUMMARY: join(scratch, 'summary.md') },
-    },
-  );
+  const run = rehearseCommand(['--from', '2999', '--rows', '20000', '--max-rows', '10000'], {
+    GITHUB_STEP_SUMMARY: join(scratch, 'summary.md'),
+  });
   expect(run.status, run.stdout + run.stderr).toBe(1);
   // The same report goes to the GitHub job summary.
   expect(readFileSync(join(scratch, 'summary.md'), 'utf8')).toBe(`${run.stdout}`);
@@ -242,21 +236,14 @@ it('passes once migrate:lint --fix has rewritten it; the phased NOT NULL stops a
 
 it('refuses as --target the database DATABASE_URL points at, in one line, before anything runs', async () => {
   const database = await cloneDemoDatabase();
-  const run = spawnSync(...scriptCommand('migrate-rehearse', ['--migrations', dir, '--target', database]), {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: database },
-  });
+  const run = rehearseCommand(['--target', database], { DATABASE_URL: database });
   expect(run.status).toBe(1);
   expect(run.stderr.trim()).toBe(
     'error: --target is the database DATABASE_URL points at: a rehearsal writes to its target. Point it at a clone (a Neon or Supabase branch, an RDS clone, a restored backup).',
   );
   // A --from that names nothing pending there is refused the same way.
   const elsewhere = await cloneDemoDatabase();
-  const from = spawnSync(
-    ...scriptCommand('migrate-rehearse', ['--migrations', dir, '--target', elsewhere, '--from', '1999']),
-    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: database } },
-  );
+  const from = rehearseCommand(['--target', elsewhere, '--from', '1999'], { DATABASE_URL: database });
   expect(from.status).toBe(1);
   expect(from.stderr.trim()).toMatch(
     /^error: --from 1999: no migration pending on --target starts with that name \(pending: 29991231000000_reviewers_and_nicknames/,
@@ -271,21 +258,7 @@ it("sizes a scratch rehearsal from another database's planner statistics (--rows
   const production = await cloneDemoDatabase();
   await fillPostsByOneAuthor(production, 3_000);
   const before = await readMigrationHistory(production, dir);
-  const run = spawnSync(
-    ...scriptCommand('migrate-rehearse', [
-      '--migrations',
-      dir,
-      '--from',
-      '2999',
-      '--rows',
-      '500',
-      '--rows-from',
-      production,
-      '--max-rows',
-      '1000000',
-    ]),
-    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: server() } },
-  );
+  const run = rehearseCommand(['--from', '2999', '--rows', '500', '--rows-from', production, '--max-rows', '1000000']);
   // Whether it passes depends on what the test before did to the migrations (--fix); the sizes
   // are what this one is about.
   expect(run.stderr).not.toMatch(/^error:/m);
@@ -302,10 +275,7 @@ it("sizes a scratch rehearsal from another database's planner statistics (--rows
     ),
   ).toBe(3_000);
 
-  const both = spawnSync(
-    ...scriptCommand('migrate-rehearse', ['--migrations', dir, '--rows-from', production, '--target', production]),
-    { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: server() } },
-  );
+  const both = rehearseCommand(['--rows-from', production, '--target', production]);
   expect(both.status).toBe(1);
   expect(both.stderr.trim()).toBe(
     "error: --rows-from sizes a scratch rehearsal's tables, and --target rehearses on the clone's own rows. Use one of them.",
@@ -321,11 +291,7 @@ it('refuses, in one line, a role that may not create the scratch database', asyn
     const url = new URL(withDatabase(server(), 'postgres'));
     url.username = role;
     url.password = password;
-    const run = spawnSync(...scriptCommand('migrate-rehearse', ['--migrations', dir, '--from', '2999']), {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: url.toString() },
-    });
+    const run = rehearseCommand(['--from', '2999'], { DATABASE_URL: url.toString() });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
       'error: The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>.',
