@@ -29,7 +29,7 @@ export function localSecret(name: string, serverUrl: string, job: string): { val
 }
 
 export function localGithubContext(root: string): Record<string, string> {
-  const read = (...args: string[]) => git(args).out.trim();
+  const read = (...args: string[]) => git(args, root).out.trim();
   const branch = read('rev-parse', '--abbrev-ref', 'HEAD');
   return {
     sha: read('rev-parse', 'HEAD'),
