@@ -31,18 +31,12 @@ export const PROJECT_LAYOUT = {
   data: '.data',
 } as const;
 
-export type ProjectLayout = { [K in keyof typeof PROJECT_LAYOUT]: string };
-
 /** Absolute paths, one per entry of the layout, and the root they are under. */
-export interface KitSettings extends ProjectLayout {
-  root: string;
-}
+export type KitSettings = Record<keyof typeof PROJECT_LAYOUT, string> & { root: string };
 
-export function settingsFor(root: string, layout: ProjectLayout = PROJECT_LAYOUT): KitSettings {
-  const absolute = Object.fromEntries(
-    Object.entries(layout).map(([name, path]) => [name, join(root, path)]),
-  ) as unknown as ProjectLayout;
-  return { root, ...absolute };
+export function settingsFor(root: string): KitSettings {
+  const paths = Object.entries(PROJECT_LAYOUT).map(([name, path]) => [name, join(root, path)]);
+  return { root, ...(Object.fromEntries(paths) as Record<keyof typeof PROJECT_LAYOUT, string>) };
 }
 
 /**
