@@ -16,17 +16,13 @@ import { splitSqlStatements, type SqlStatement } from './split-statements.ts';
 export type Node = Record<string, any>;
 
 /** The kinds of libpg-query's typed tree (@pgsql/types, the types libpg-query ships with). */
-type NodeKind = PgNode extends infer N ? (N extends Record<infer K, unknown> ? K : never) : never;
+export type NodeKind = PgNode extends infer N ? (N extends Record<infer K, unknown> ? K : never) : never;
 export type NodeOf<K extends NodeKind> = Extract<PgNode, Record<K, unknown>>[K];
 
 /** A node's fields, typed, when it is a `kind` (`nodeAs(cmd.def, 'ColumnDef')`); else undefined. */
 export function nodeAs<K extends NodeKind>(node: PgNode | Node | undefined, kind: K): NodeOf<K> | undefined {
   return node && kind in node ? (node as Record<K, NodeOf<K>>)[kind] : undefined;
 }
-
-/** A statement's body, typed, when the statement is a `kind`; else undefined. */
-export const bodyAs = <K extends NodeKind>(statement: ParsedStatement, kind: K): NodeOf<K> | undefined =>
-  statement.kind === kind ? (statement.body as NodeOf<K>) : undefined;
 
 export interface ParsedStatement extends SqlStatement {
   /** The node's kind (`AlterTableStmt`, `DoStmt`, …); undefined when PostgreSQL's parser refuses the text. */

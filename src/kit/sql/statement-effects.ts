@@ -12,11 +12,21 @@
  * on the other table) comes from `catalog` when there is a database to read (catalog-facts.ts).
  */
 import { type CatalogFacts, foreignKeysAround, NO_CATALOG } from './catalog-facts.ts';
-import type { ColumnDef, Constraint, ConstrType, Node as PgNode } from '@pgsql/types';
+import type {
+  AlterTableStmt,
+  ColumnDef,
+  Constraint,
+  ConstrType,
+  CreateStmt,
+  DropStmt,
+  Node as PgNode,
+  RangeVar,
+} from '@pgsql/types';
 import {
-  bodyAs,
   hasOption,
   lastName,
+  type NodeKind,
+  type NodeOf,
   nodeAs,
   type ParsedStatement,
   relationName,
@@ -152,9 +162,8 @@ function addConstraintEffects(c: Constraint, table: string): TableEffect[] {
   return [{ table, lock: 'ACCESS EXCLUSIVE', work: 'catalog', what: `ADD CONSTRAINT ${c.conname ?? ''}`.trim() }];
 }
 
-function alterTableEffects(statement: ParsedStatement, catalog: CatalogFacts): TableEffect[] {
-  const stmt = bodyAs(statement, 'AlterTableStmt');
-  if (stmt?.objtype !== 'OBJECT_TABLE') return [];
+function alterTableEffects(stmt: AlterTableStmt, catalog: CatalogFacts): TableEffect[] {
+  if (stmt.objtype !== 'OBJECT_TABLE') return [];
   const table = relationName(stmt.relation);
   const effects: TableEffect[] = [];
   const keys = foreignKeysAround(catalog, table);
@@ -222,9 +231,7 @@ function alterTableEffects(statement: ParsedStatement, catalog: CatalogFacts): T
   return effects;
 }
 
-function createTableEffects(statement: ParsedStatement): TableEffect[] {
-  const stmt = bodyAs(statement, 'CreateStmt');
-  if (!stmt) return [];
+function createTableEffects(stmt: CreateStmt): TableEffect[] {
   const table = relationName(stmt.relation);
   const constraints = (stmt.tableElts ?? []).flatMap((element) => {
     const own = nodeAs(element, 'Constraint');
@@ -240,9 +247,7 @@ function createTableEffects(statement: ParsedStatement): TableEffect[] {
   ];
 }
 
-function dropEffects(statement: ParsedStatement, catalog: CatalogFacts): TableEffect[] {
-  const stmt = bodyAs(statement, 'DropStmt');
-  if (!stmt) return [];
+function dropEffects(stmt: DropStmt, catalog: CatalogFacts): TableEffect[] {
   const objects = stmt.objects ?? [];
   if (stmt.removeType === 'OBJECT_TRIGGER') {
     return objects.map((object) => ({
@@ -282,117 +287,75 @@ function dropEffects(statement: ParsedStatement, catalog: CatalogFacts): TableEf
 const eachRelation = (relations: PgNode[] | undefined, effect: Omit<TableEffect, 'table'>): TableEffect[] =>
   (relations ?? []).map((relation) => ({ table: relationName(nodeAs(relation, 'RangeVar')), ...effect }));
 
+/** One effect on one table, the shape most statements have. */
+const on = (relation: RangeVar | undefined, lock: LockMode, work: Work, what: string): TableEffect[] => [
+  { table: relationName(relation), lock, work, what },
+];
+
+/** How to read each kind of statement; a kind not listed touches no table the kit watches. */
+type EffectsOf = {
+  [K in NodeKind]?: (stmt: NodeOf<K>, catalog: CatalogFacts, statement: ParsedStatement) => TableEffect[];
+};
+
+const EFFECTS_BY_KIND: EffectsOf = {
+  CreateStmt: createTableEffects,
+  AlterTableStmt: alterTableEffects,
+  DropStmt: dropEffects,
+  IndexStmt: (stmt) =>
+    on(
+      stmt.relation,
+      stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
+      'build',
+      `CREATE ${stmt.unique ? 'UNIQUE ' : ''}INDEX${stmt.concurrent ? ' CONCURRENTLY' : ''}`,
+    ),
+  RenameStmt: (stmt) =>
+    stmt.relation
+      ? on(stmt.relation, 'ACCESS EXCLUSIVE', 'catalog', `RENAME ${String(stmt.renameType).replace('OBJECT_', '')}`)
+      : [],
+  UpdateStmt: (stmt) => on(stmt.relation, 'ROW EXCLUSIVE', 'rows', 'UPDATE'),
+  DeleteStmt: (stmt) => on(stmt.relation, 'ROW EXCLUSIVE', 'rows', 'DELETE'),
+  InsertStmt: (stmt) => [
+    { table: relationName(stmt.relation), lock: 'ROW EXCLUSIVE', work: 'rows', what: 'INSERT', blocksNobody: true },
+  ],
+  TruncateStmt: (stmt) => eachRelation(stmt.relations, { lock: 'ACCESS EXCLUSIVE', work: 'catalog', what: 'TRUNCATE' }),
+  VacuumStmt: (stmt) => {
+    const full = hasOption(stmt.options, 'full');
+    const what = full ? 'VACUUM FULL' : stmt.is_vacuumcmd ? 'VACUUM' : 'ANALYZE';
+    const [lock, work]: [LockMode, Work] = full ? ['ACCESS EXCLUSIVE', 'rewrite'] : ['SHARE UPDATE EXCLUSIVE', 'scan'];
+    return (stmt.rels ?? []).flatMap((rel) => on(nodeAs(rel, 'VacuumRelation')?.relation, lock, work, what));
+  },
+  ClusterStmt: (stmt) => (stmt.relation ? on(stmt.relation, 'ACCESS EXCLUSIVE', 'rewrite', 'CLUSTER') : []),
+  CreateTrigStmt: (stmt) => on(stmt.relation, 'SHARE ROW EXCLUSIVE', 'catalog', 'CREATE TRIGGER'),
+  RefreshMatViewStmt: (stmt) =>
+    on(stmt.relation, stmt.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE', 'rewrite', 'REFRESH MATERIALIZED VIEW'),
+  DoStmt: (_stmt, catalog, statement) =>
+    statement.inner
+      .flatMap((inner) => statementEffects(inner, catalog))
+      .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` })),
+  LockStmt: (stmt) =>
+    eachRelation(stmt.relations, {
+      lock: LOCK_MODES[stmt.mode ?? 8] ?? 'ACCESS EXCLUSIVE',
+      work: 'catalog',
+      what: 'LOCK TABLE',
+    }),
+  ReindexStmt: (stmt, catalog) => {
+    if (!stmt.relation) return []; // a whole schema or database: refused in a transaction, reported by the linter
+    const concurrent = hasOption(stmt.params, 'concurrently');
+    const named = relationName(stmt.relation);
+    // REINDEX INDEX names the index; the lock on its table is what writers meet.
+    const table = stmt.kind === 'REINDEX_OBJECT_INDEX' ? (catalog.tableOfIndex(named) ?? named) : named;
+    const lock = concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+    return [{ table, lock, work: 'build', what: `REINDEX${concurrent ? ' CONCURRENTLY' : ''}` }];
+  },
+};
+
 /**
  * The effects of one parsed statement; a DO block's are those of the SQL in its body. `catalog`:
  * the database's indexes and foreign keys, where there is one to read.
  */
 export function statementEffects(statement: ParsedStatement, catalog: CatalogFacts = NO_CATALOG): TableEffect[] {
-  switch (statement.kind) {
-    case 'CreateStmt':
-      return createTableEffects(statement);
-    case 'AlterTableStmt':
-      return alterTableEffects(statement, catalog);
-    case 'DropStmt':
-      return dropEffects(statement, catalog);
-    case 'IndexStmt': {
-      const stmt = bodyAs(statement, 'IndexStmt')!;
-      return [
-        {
-          table: relationName(stmt.relation),
-          lock: stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
-          work: 'build',
-          what: `CREATE ${stmt.unique ? 'UNIQUE ' : ''}INDEX${stmt.concurrent ? ' CONCURRENTLY' : ''}`,
-        },
-      ];
-    }
-    case 'RenameStmt': {
-      const stmt = bodyAs(statement, 'RenameStmt')!;
-      return stmt.relation
-        ? [
-            {
-              table: relationName(stmt.relation),
-              lock: 'ACCESS EXCLUSIVE',
-              work: 'catalog',
-              what: `RENAME ${String(stmt.renameType).replace('OBJECT_', '')}`,
-            },
-          ]
-        : [];
-    }
-    case 'UpdateStmt':
-    case 'DeleteStmt': {
-      const relation = (bodyAs(statement, 'UpdateStmt') ?? bodyAs(statement, 'DeleteStmt'))?.relation;
-      const what = statement.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
-      return [{ table: relationName(relation), lock: 'ROW EXCLUSIVE', work: 'rows', what }];
-    }
-    case 'InsertStmt': {
-      const table = relationName(bodyAs(statement, 'InsertStmt')?.relation);
-      return [{ table, lock: 'ROW EXCLUSIVE', work: 'rows', what: 'INSERT', blocksNobody: true }];
-    }
-    case 'TruncateStmt':
-      return eachRelation(bodyAs(statement, 'TruncateStmt')?.relations, {
-        lock: 'ACCESS EXCLUSIVE',
-        work: 'catalog',
-        what: 'TRUNCATE',
-      });
-    case 'VacuumStmt': {
-      const stmt = bodyAs(statement, 'VacuumStmt')!;
-      const full = hasOption(stmt.options, 'full');
-      return (stmt.rels ?? []).map((rel) => ({
-        table: relationName(nodeAs(rel, 'VacuumRelation')?.relation),
-        lock: full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
-        work: full ? 'rewrite' : 'scan',
-        what: full ? 'VACUUM FULL' : stmt.is_vacuumcmd ? 'VACUUM' : 'ANALYZE',
-      }));
-    }
-    case 'ClusterStmt': {
-      const relation = bodyAs(statement, 'ClusterStmt')?.relation;
-      return relation
-        ? [{ table: relationName(relation), lock: 'ACCESS EXCLUSIVE', work: 'rewrite', what: 'CLUSTER' }]
-        : [];
-    }
-    case 'CreateTrigStmt': {
-      const table = relationName(bodyAs(statement, 'CreateTrigStmt')?.relation);
-      return [{ table, lock: 'SHARE ROW EXCLUSIVE', work: 'catalog', what: 'CREATE TRIGGER' }];
-    }
-    case 'RefreshMatViewStmt': {
-      const stmt = bodyAs(statement, 'RefreshMatViewStmt')!;
-      return [
-        {
-          table: relationName(stmt.relation),
-          lock: stmt.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE',
-          work: 'rewrite',
-          what: 'REFRESH MATERIALIZED VIEW',
-        },
-      ];
-    }
-    case 'DoStmt':
-      return statement.inner
-        .flatMap((inner) => statementEffects(inner, catalog))
-        .map((effect) => ({ ...effect, what: `${effect.what} (in DO)` }));
-    case 'LockStmt': {
-      const stmt = bodyAs(statement, 'LockStmt')!;
-      return eachRelation(stmt.relations, {
-        lock: LOCK_MODES[stmt.mode ?? 8] ?? 'ACCESS EXCLUSIVE',
-        work: 'catalog',
-        what: 'LOCK TABLE',
-      });
-    }
-    case 'ReindexStmt': {
-      const stmt = bodyAs(statement, 'ReindexStmt')!;
-      if (!stmt.relation) return []; // a whole schema or database: refused in a transaction, reported by the linter
-      const concurrent = hasOption(stmt.params, 'concurrently');
-      const named = relationName(stmt.relation);
-      return [
-        {
-          // REINDEX INDEX names the index; the lock on its table is what writers meet.
-          table: stmt.kind === 'REINDEX_OBJECT_INDEX' ? (catalog.tableOfIndex(named) ?? named) : named,
-          lock: concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE',
-          work: 'build',
-          what: `REINDEX${concurrent ? ' CONCURRENTLY' : ''}`,
-        },
-      ];
-    }
-    default:
-      return [];
-  }
+  const effectsOf = EFFECTS_BY_KIND[statement.kind as NodeKind] as
+    | ((stmt: unknown, catalog: CatalogFacts, statement: ParsedStatement) => TableEffect[])
+    | undefined;
+  return effectsOf ? effectsOf(statement.body, catalog, statement) : [];
 }
