@@ -10,6 +10,7 @@ import { selectSchemaEngine } from './src/kit/schema-engine/select-engine.ts';
 import { KitError } from './src/kit/kit-error.ts';
 import { assertDirectUrl } from './src/kit/db/pooled-url.ts';
 import { PROJECT_LAYOUT } from './src/kit/settings.ts';
+import { environment } from './src/kit/environment.ts';
 
 function exitWith(error: unknown): never {
   if (error instanceof KitError) {
@@ -20,12 +21,14 @@ function exitWith(error: unknown): never {
 }
 
 let url: string | undefined;
+let shadowDatabaseUrl: string | undefined;
 try {
   const engine = selectSchemaEngine();
-  if (!process.env.KIT_QUIET_ENGINE_LINE) {
+  if (!environment().KIT_QUIET_ENGINE_LINE) {
     console.error(`schema engine: ${engine.engine === 'wasm' ? 'wasm stand-in' : engine.engine} (${engine.reason})`);
   }
   url = currentDatabaseUrl();
+  shadowDatabaseUrl = environment().SHADOW_DATABASE_URL;
   // Migrate's lock and a file's statements need one session: never a transaction-mode pooler.
   if (url && process.argv[2] === 'migrate') assertDirectUrl(url, `prisma migrate ${process.argv[3] ?? ''}`.trim());
 } catch (error) {
@@ -44,6 +47,6 @@ export default defineConfig({
   },
   datasource: {
     url: url ?? '',
-    shadowDatabaseUrl: process.env.SHADOW_DATABASE_URL || undefined,
+    shadowDatabaseUrl,
   },
 });

@@ -55,7 +55,7 @@ async function listJobs(url: string, backfillJobs: BackfillJob[]): Promise<void>
   }
 }
 
-runCli(async (argv) => {
+runCli(async (argv, settings) => {
   const parsed = parseCliArgs(
     {
       args: argv,
@@ -121,6 +121,7 @@ runCli(async (argv) => {
         fix: USAGE,
       });
     return runOnWorkers(url, jobs[0]!, {
+      root: settings.root,
       workers: parseCount('--workers', values.workers, 0),
       ranges: values.ranges === undefined ? undefined : parseCount('--ranges', values.ranges, 1),
       settings: options,

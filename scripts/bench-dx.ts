@@ -125,7 +125,7 @@ runCli(async (argv) => {
   const server = withDatabase((await ensureDatabase()).url, 'postgres');
   const url = withDatabase(server, DATABASE);
   await dropDatabase(url);
-  await migrateDatabase(url);
+  await migrateDatabase(url, projectRoot);
   const copy = branchCopy();
   const copyPrisma = join(copy.dir, 'prisma');
   const bare = bareProject(copyPrisma);
@@ -179,7 +179,12 @@ runCli(async (argv) => {
       kit([process.execPath, standInPath(), '--version']),
       select1,
     );
-    measure('`npm run setup`, nothing to do', '`SELECT 1` via pg', kit(scriptCommand('setup').flat()), select1);
+    measure(
+      '`npm run setup`, nothing to do',
+      '`SELECT 1` via pg',
+      kit(scriptCommand('setup', [], projectRoot).flat()),
+      select1,
+    );
     const freshDatabase = (i: number) => ({ DATABASE_URL: withDatabase(server, `${DATABASE}_fresh_${i}`) });
     const dropFresh = () =>
       Promise.all(Array.from({ length: 2 * runs }, (_, i) => dropDatabase(freshDatabase(i).DATABASE_URL)));
@@ -188,7 +193,7 @@ runCli(async (argv) => {
     measure(
       '`npm run setup`, fresh database',
       'bare `prisma migrate deploy` into a new database',
-      kit(scriptCommand('setup').flat(), { envFor: freshDatabase }),
+      kit(scriptCommand('setup', [], projectRoot).flat(), { envFor: freshDatabase }),
       // Each setup run leaves its database behind; the floor gets new ones too.
       bareCli(prisma('migrate', 'deploy'), { envFor: (i) => freshDatabase(runs + i) }),
     );

@@ -50,7 +50,7 @@ runCli(async (argv, settings) => {
 
   try {
     // (c) first: it also makes the template the other comparisons clone from.
-    const deploy = await timed(() => migrateDatabase(withDatabase(server, TEMPLATE)));
+    const deploy = await timed(() => migrateDatabase(withDatabase(server, TEMPLATE), settings.root));
     // Clones are short and noisy (disk flushes): report the median of five.
     const cloneTimes: number[] = [];
     for (let i = 0; i < 5; i += 1) {

@@ -70,7 +70,7 @@ runCli(async (args, settings) => {
     settings.migrations,
   );
   if (history.pending.length > 0 || history.failed.length > 0 || before === 0) {
-    const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url });
+    const deploy = await runPrisma(['migrate', 'deploy'], { url: database.url, cwd: settings.root });
     if (deploy.code !== 0) {
       process.stderr.write(deploy.stdout + deploy.stderr);
       throw new KitError(deployFailure(deploy, database.url));

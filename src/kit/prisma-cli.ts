@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { prismaCliPath } from './prisma-package.ts';
-import { checkoutSettings } from './settings.ts';
 import { childEnvironment, environment } from './environment.ts';
 
 export interface PrismaRun {
@@ -17,7 +16,8 @@ export interface PrismaRun {
 export interface PrismaRunOptions {
   /** The database the command works on; defaults to what prisma.config.ts resolves. */
   url?: string;
-  cwd?: string;
+  /** The project's root: Prisma loads its prisma.config.ts from here. */
+  cwd: string;
   env?: Record<string, string | undefined>;
   /** Pass output through to this process's terminal as well as capturing it. */
   echo?: boolean;
@@ -39,10 +39,10 @@ export function prismaFailureLine(run: PrismaRun): string {
   return lines.find((line) => /error/i.test(line)) ?? lines[0] ?? `exit ${run.code}`;
 }
 
-export function runPrisma(args: string[], options: PrismaRunOptions = {}): Promise<PrismaRun> {
+export function runPrisma(args: string[], options: PrismaRunOptions): Promise<PrismaRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [prismaCliPath(), ...args], {
-      cwd: options.cwd ?? checkoutSettings().root,
+      cwd: options.cwd,
       env: childEnvironment({
         ...(options.url ? { DATABASE_URL: options.url } : {}),
         PRISMA_HIDE_UPDATE_MESSAGE: '1',

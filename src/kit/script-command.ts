@@ -4,13 +4,13 @@
  * benches and the tests. One process, no npm or shell in between, so a signal reaches the script.
  */
 import { join } from 'node:path';
-import { checkoutSettings } from './settings.ts';
 
 /**
  * `[node, [--liftoff-only, <root>/scripts/run.mjs, name, ...args]]`, shaped for
- * `spawn(...scriptCommand(…), options)`; `root` is another checkout (a test's copy) when given.
+ * `spawn(...scriptCommand(…), options)`; `root` is the project whose scripts run (the settings' root,
+ * or a test's copy).
  * The flag is the npm scripts' own (scripts/run.mjs says why).
  */
-export function scriptCommand(name: string, args: string[] = [], root = checkoutSettings().root): [string, string[]] {
+export function scriptCommand(name: string, args: string[], root: string): [string, string[]] {
   return [process.execPath, ['--liftoff-only', join(root, 'scripts', 'run.mjs'), name, ...args]];
 }

@@ -42,9 +42,10 @@ export function settingsFor(root: string): KitSettings {
 /**
  * The settings of the checkout the running kit belongs to: the nearest folder above this module
  * with a package.json. Found, not fixed at `..`: the schema-engine stand-in runs this module from
- * a bundle under .data/build/. Only the command layer and the kit's own installation (its
- * embedded server, its `.env`, the packages it runs) ask for these; library functions are given
- * their settings.
+ * a bundle under .data/build/. Only the command layer and the checkout's own installation (its
+ * embedded server, its `.env`, the engine and linter binaries it runs), which the app and
+ * prisma.config.ts reach without a command, ask for these; library functions are given their
+ * settings (test/kit/config/settings.test.ts lists the askers).
  */
 export function checkoutSettings(): KitSettings {
   checkout ??= settingsFor(findProjectRoot(dirname(fileURLToPath(import.meta.url))));

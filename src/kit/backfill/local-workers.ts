@@ -11,7 +11,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connectPgClient } from '../db/pg-client.ts';
 import { BackfillError } from './backfill-error.ts';
 import { createProgress } from '../progress.ts';
-import { checkoutSettings } from '../settings.ts';
 import { scriptCommand } from '../script-command.ts';
 import { startOrResumeRun, tryLockJob } from './bookkeeping.ts';
 import { assertJobWritten, type BackfillJob } from './job.ts';
@@ -24,6 +23,8 @@ import { readJobStatus, type JobStatus } from './status.ts';
 const RANGES_PER_WORKER = 4;
 
 export interface LocalRunOptions {
+  /** The project whose worker script (scripts/backfill-worker.ts) the workers run. */
+  root: string;
   workers: number;
   ranges?: number;
   settings: RangeSettings;
@@ -38,15 +39,14 @@ export type LocalRunOutcome =
 /** Writes a line above the progress bar (which redraws itself on the next update). */
 const printLine = (line: string) => process.stderr.write(`${process.stderr.isTTY ? '\r\u001b[K' : ''}${line}\n`);
 
-function startWorker(url: string, index: number, timings: QueueTimings): ChildProcess {
-  const [node, args] = scriptCommand('backfill-worker', [
-    '--slice-s',
-    String(timings.sliceSeconds),
-    '--maintenance-s',
-    String(timings.maintenanceSeconds),
-  ]);
+function startWorker(url: string, index: number, timings: QueueTimings, root: string): ChildProcess {
+  const [node, args] = scriptCommand(
+    'backfill-worker',
+    ['--slice-s', String(timings.sliceSeconds), '--maintenance-s', String(timings.maintenanceSeconds)],
+    root,
+  );
   const child = spawn(node, args, {
-    cwd: checkoutSettings().root,
+    cwd: root,
     env: childEnvironment({ DATABASE_URL: url }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -98,7 +98,7 @@ export async function runWithLocalWorkers(
 
     const started = performance.now();
     const rowsBefore = (await readJobStatus(client, job.name))?.rowsDone ?? 0;
-    for (let i = 1; i <= options.workers; i += 1) workers.push(startWorker(url, i, options.timings));
+    for (let i = 1; i <= options.workers; i += 1) workers.push(startWorker(url, i, options.timings, options.root));
     const reported = new Set<ChildProcess>();
     const progress = createProgress({ label: `${job.name} ×${options.workers}`, total: pendingAtStart });
     for (;;) {

@@ -10,9 +10,12 @@ import { dropDatabaseEndingSessions } from './database-sessions.ts';
 import { withPgClient } from './pg-client.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
-/** Creates (if missing) and migrates the database at `url`; Prisma creates it on P1003. */
-export async function migrateDatabase(url: string): Promise<void> {
-  const deploy = await runPrisma(['migrate', 'deploy'], { url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
+/**
+ * Creates (if missing) and migrates the database at `url` with the migrations of the project at
+ * `root`; Prisma creates it on P1003.
+ */
+export async function migrateDatabase(url: string, root: string): Promise<void> {
+  const deploy = await runPrisma(['migrate', 'deploy'], { url, cwd: root, env: { KIT_QUIET_ENGINE_LINE: '1' } });
   if (deploy.code !== 0) {
     throw new DatabaseError(
       `prisma migrate deploy into ${databaseName(url)} failed:\n${deploy.stdout}${deploy.stderr}`,

@@ -2,7 +2,7 @@
  * The settings (src/kit/settings.ts): the layout is declared once, and the real Prisma CLI,
  * loading prisma.config.ts, finds the schema and the migrations where the kit's settings say;
  * library functions are given their settings, so none reads a path of its own (the source is
- * searched for the old module-level constants).
+ * searched for the old module-level constants, and for the modules that ask for the checkout's).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -32,7 +32,11 @@ describe('settings', () => {
 
   it('are where the Prisma CLI, loading prisma.config.ts, finds the schema and the migrations', async () => {
     const settings = checkoutSettings();
-    const status = await runPrisma(['migrate', 'status'], { url: t.url, env: { KIT_QUIET_ENGINE_LINE: '1' } });
+    const status = await runPrisma(['migrate', 'status'], {
+      url: t.url,
+      cwd: settings.root,
+      env: { KIT_QUIET_ENGINE_LINE: '1' },
+    });
     const output = status.stdout + status.stderr;
     expect(output).toContain(`Prisma schema loaded from ${relative(settings.root, settings.schema)}.`);
     const count = migrationFolders(settings.migrations).length;
@@ -41,17 +45,34 @@ describe('settings', () => {
   });
 
   it('are passed in: no kit module outside the settings finds the project root or .data itself', () => {
-    const modules = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-        entry.isDirectory()
-          ? modules(join(dir, entry.name))
-          : entry.name.endsWith('.ts')
-            ? [join(dir, entry.name)]
-            : [],
-      );
-    const rootFinders = modules(join(projectRoot, 'src', 'kit')).filter((file) =>
-      /import\.meta\.url\)\)|findProjectRoot|'project-paths/.test(readFileSync(file, 'utf8')),
-    );
-    expect(rootFinders.map((file) => relative(projectRoot, file))).toEqual(['src/kit/settings.ts']);
+    expect(kitModulesMatching(/import\.meta\.url\)\)|findProjectRoot|'project-paths/)).toEqual(['src/kit/settings.ts']);
+  });
+
+  it("are handed to library code: only the command layer and the checkout's own installation ask for the checkout's", () => {
+    // The command layer resolves them once and hands them to the command. The rest are the
+    // checkout's own installation, which the app and prisma.config.ts reach without a command:
+    // its embedded server under .data, its .env, the engine and linter binaries it runs.
+    expect(kitModulesMatching(/checkoutSettings\(\)/)).toEqual([
+      'src/kit/embedded-db/postgres-major.ts',
+      'src/kit/embedded-db/runtime-location.ts',
+      'src/kit/embedded-db/server.ts',
+      'src/kit/env.ts',
+      'src/kit/migration-lint/run-squawk.ts',
+      'src/kit/run-cli.ts',
+      'src/kit/schema-engine/select-engine.ts',
+      'src/kit/settings.ts',
+    ]);
   });
 });
+
+/** The src/kit modules whose source matches, relative to the root, sorted. */
+function kitModulesMatching(pattern: RegExp): string[] {
+  const modules = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? modules(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    );
+  return modules(join(projectRoot, 'src', 'kit'))
+    .filter((file) => pattern.test(readFileSync(file, 'utf8')))
+    .map((file) => relative(projectRoot, file))
+    .sort();
+}

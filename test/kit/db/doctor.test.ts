@@ -15,7 +15,7 @@ function doctor(url: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
   delete env.SHADOW_DATABASE_URL;
   delete env.TEST_DATABASE_URL;
-  const run = spawnSync(...scriptCommand('db-doctor', []), { cwd: projectRoot, encoding: 'utf8', env });
+  const run = spawnSync(...scriptCommand('db-doctor', [], projectRoot), { cwd: projectRoot, encoding: 'utf8', env });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

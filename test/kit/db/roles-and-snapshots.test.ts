@@ -13,7 +13,7 @@ import { cloneDemoDatabase } from '../setup/test-database.ts';
 import { scriptCommand } from '#kit/script-command.ts';
 
 function script(name: string, url: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(...scriptCommand(name, args), {
+  const result = spawnSync(...scriptCommand(name, args, projectRoot), {
     cwd: projectRoot,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: url, ...env },

@@ -12,7 +12,7 @@ import { scriptCommand } from '#kit/script-command.ts';
 it('refuses a major the kit does not support, in one line naming the supported ones', () => {
   const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_POSTGRES_MAJOR: '13' };
   delete env.DATABASE_URL;
-  const run = spawnSync(...scriptCommand('db', ['start']), { cwd: projectRoot, encoding: 'utf8', env });
+  const run = spawnSync(...scriptCommand('db', ['start'], projectRoot), { cwd: projectRoot, encoding: 'utf8', env });
   expect(run.status).toBe(1);
   expect(run.stderr.trim().split('\n')).toEqual([
     'error: EMBEDDED_POSTGRES_MAJOR must be one of 14, 15, 16, 17, 18 (got "13"). Fix it in .env or unset it for PostgreSQL 18.',

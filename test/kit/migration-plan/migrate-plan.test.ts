@@ -34,7 +34,7 @@ const migrationsWith = (name: string, sql: string) => migrationsWithPending(scra
 
 function plan(dir: string, ...args: string[]) {
   const summary = join(scratch, `summary-${Math.random().toString(36).slice(2)}.md`);
-  const run = spawnSync(...scriptCommand('migrate-plan', ['--migrations', dir, ...args]), {
+  const run = spawnSync(...scriptCommand('migrate-plan', ['--migrations', dir, ...args], projectRoot), {
     cwd: projectRoot,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: t.url, GITHUB_STEP_SUMMARY: summary },

@@ -68,7 +68,7 @@ const scratchDatabases = () =>
 
 /** The real command on this file's migrations, against the test server unless `env` says otherwise. */
 const rehearseCommand = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(...scriptCommand('migrate-rehearse', ['--migrations', dir, ...args]), {
+  spawnSync(...scriptCommand('migrate-rehearse', ['--migrations', dir, ...args], projectRoot), {
     cwd: projectRoot,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: server(), ...env },

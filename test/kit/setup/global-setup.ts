@@ -50,7 +50,7 @@ export default async function setup(project: TestProject) {
   await dropDatabasesWithPrefix(serverUrl, TEST_DATABASE_PREFIX);
   const templateUrl = withDatabase(serverUrl, TEMPLATE_DATABASE);
   // The real CLI creates the database (it does not exist yet) and applies every migration.
-  await migrateDatabase(templateUrl);
+  await migrateDatabase(templateUrl, checkoutSettings().root);
   await migrateDemoTemplate(serverUrl);
 
   // The test server is a development server, embedded or not: commands the tests run in project
