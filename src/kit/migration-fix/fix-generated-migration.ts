@@ -150,6 +150,96 @@ function requiredColumn(table: string, cmd: Node, statement: string, from: strin
   };
 }
 
+/** What a rewrite makes of one generated statement. */
+interface StatementRewrite {
+  /** What stays in the generated file in its place; nothing when the statement moved out. */
+  kept?: string;
+  next: FixedMigration['next'];
+  jobs?: FixedMigration['jobs'];
+  /** One line for the person, without the statement's line number. */
+  change: string;
+  /** What stays still takes a lock on an existing table, briefly: the file needs the guard rails. */
+  locksBriefly?: boolean;
+}
+
+interface GeneratedStatement {
+  statement: ParsedStatement;
+  /** Tables this file creates: a change to one of them blocks nobody and is left as it is. */
+  createdHere: Set<string>;
+  /** The generated migration's folder name. */
+  migration: string;
+}
+
+/** The ALTER's one command, when it has exactly one of `subtype`. */
+function onlyCommand(statement: ParsedStatement, subtype: string): Node | undefined {
+  const cmds: Node[] = (statement.stmt.AlterTableStmt?.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd);
+  return cmds.length === 1 && cmds[0]!.subtype === subtype ? cmds[0] : undefined;
+}
+
+const alteredTable = (statement: ParsedStatement) => relationName(statement.stmt.AlterTableStmt?.relation);
+
+function indexConcurrently({ statement, createdHere, migration }: GeneratedStatement): StatementRewrite | undefined {
+  const index = statement.stmt.IndexStmt;
+  if (!index || index.concurrent || createdHere.has(relationName(index.relation))) return undefined;
+  return {
+    next: [{ suffix: `index_${index.idxname}`, sql: indexMigration(index, statement.text, migration) }],
+    change: `CREATE INDEX ${index.idxname} moved to its own migration, CONCURRENTLY`,
+  };
+}
+
+function constraintNotValid({ statement, createdHere, migration }: GeneratedStatement): StatementRewrite | undefined {
+  const constraint = onlyCommand(statement, 'AT_AddConstraint')?.def.Constraint;
+  const table = alteredTable(statement);
+  if (
+    !constraint ||
+    !['CONSTR_FOREIGN', 'CONSTR_CHECK'].includes(constraint.contype) ||
+    constraint.skip_validation ||
+    createdHere.has(table)
+  )
+    return undefined;
+  return {
+    kept: `${statement.text} NOT VALID;`,
+    next: [{ suffix: `validate_${constraint.conname}`, sql: validateMigration(table, constraint.conname, migration) }],
+    change: `${constraint.conname} added NOT VALID, validated in the next migration`,
+    // ADD … NOT VALID still takes its lock (SHARE ROW EXCLUSIVE for a foreign key), briefly.
+    locksBriefly: true,
+  };
+}
+
+function requiredColumnPhased({ statement, createdHere, migration }: GeneratedStatement): StatementRewrite | undefined {
+  const addColumn = onlyCommand(statement, 'AT_AddColumn');
+  const table = alteredTable(statement);
+  if (!addColumn || !isRequiredColumn(addColumn) || createdHere.has(table)) return undefined;
+  const rewrite = requiredColumn(table, addColumn, statement.text, migration.replace(/^\d{14}_/, ''));
+  return {
+    kept: rewrite.nullable,
+    next: rewrite.next,
+    jobs: [rewrite.job],
+    change: `${addColumn.def.ColumnDef.colname} added nullable; the phased NOT NULL steps follow, behind the backfill job src/backfills/${rewrite.job.file}: write its value (the TODO; the job is listed in src/backfills/index.ts) and run it before those steps deploy (the first refuses while NULLs remain)`,
+    locksBriefly: true,
+  };
+}
+
+function uniqueUsingIndex({ statement, createdHere, migration }: GeneratedStatement): StatementRewrite | undefined {
+  const constraint = onlyCommand(statement, 'AT_AddConstraint')?.def.Constraint;
+  const table = alteredTable(statement);
+  // INCLUDE, storage options or a tablespace have no place in USING INDEX's simple form: left as they are.
+  const plainUnique =
+    constraint?.contype === 'CONSTR_UNIQUE' &&
+    !constraint.indexname &&
+    !constraint.including &&
+    !constraint.options &&
+    !constraint.indexspace;
+  if (!plainUnique || createdHere.has(table)) return undefined;
+  return {
+    next: uniqueConstraintMigrations(table, constraint, migration),
+    change: `${constraint.conname} becomes a unique index built CONCURRENTLY, then a constraint USING it`,
+  };
+}
+
+/** The mechanical rewrites, tried in order; the first that applies to a statement wins. */
+const REWRITES = [indexConcurrently, constraintNotValid, requiredColumnPhased, uniqueUsingIndex];
+
 /**
  * `migration` is the folder name, `sql` its generated migration.sql; `renames` are the drops and
  * adds a person named as renames (--rename).
@@ -184,10 +274,10 @@ export function fixGeneratedMigration(
   if (reasons.length > 0) return { kind: 'refused', reasons };
 
   const kept: string[] = [];
-  let needsGuards = false;
   const next: FixedMigration['next'] = [];
   const jobs: FixedMigration['jobs'] = [];
   const changes: string[] = [];
+  let needsGuards = false;
   for (const statement of statements) {
     const rename = renamed.get(statement.line);
     if (rename) {
@@ -199,62 +289,19 @@ export function fixGeneratedMigration(
       }
       continue;
     }
-    const index = statement.stmt.IndexStmt;
-    if (index && !index.concurrent && !createdHere.has(relationName(index.relation))) {
-      next.push({ suffix: `index_${index.idxname}`, sql: indexMigration(index, statement.text, migration) });
-      changes.push(`line ${statement.line}: CREATE INDEX ${index.idxname} moved to its own migration, CONCURRENTLY`);
+    const generated = { statement, createdHere, migration };
+    const rewrite = REWRITES.reduce<StatementRewrite | undefined>((found, fix) => found ?? fix(generated), undefined);
+    if (!rewrite) {
+      needsGuards ||= locksExisting(statement, createdHere);
+      kept.push(`${statement.text};`);
       continue;
     }
-    const alter = statement.stmt.AlterTableStmt;
-    const cmds: Node[] = (alter?.cmds ?? []).map((cmd: Node) => cmd.AlterTableCmd);
-    const constraint =
-      cmds.length === 1 && cmds[0]!.subtype === 'AT_AddConstraint' ? cmds[0]!.def.Constraint : undefined;
-    const table = relationName(alter?.relation);
-    if (
-      constraint &&
-      ['CONSTR_FOREIGN', 'CONSTR_CHECK'].includes(constraint.contype) &&
-      !constraint.skip_validation &&
-      !createdHere.has(table)
-    ) {
-      kept.push(`${statement.text} NOT VALID;`);
-      next.push({
-        suffix: `validate_${constraint.conname}`,
-        sql: validateMigration(table, constraint.conname, migration),
-      });
-      changes.push(`line ${statement.line}: ${constraint.conname} added NOT VALID, validated in the next migration`);
-      continue;
-    }
-    const addColumn = cmds.length === 1 && cmds[0]!.subtype === 'AT_AddColumn' ? cmds[0] : undefined;
-    if (addColumn && isRequiredColumn(addColumn) && !createdHere.has(table)) {
-      const rewrite = requiredColumn(table, addColumn, statement.text, migration.replace(/^\d{14}_/, ''));
-      kept.push(rewrite.nullable);
-      needsGuards = true;
-      next.push(...rewrite.next);
-      jobs.push(rewrite.job);
-      changes.push(
-        `line ${statement.line}: ${addColumn.def.ColumnDef.colname} added nullable; the phased NOT NULL steps follow, behind the backfill job src/backfills/${rewrite.job.file}: write its value (the TODO; the job is listed in src/backfills/index.ts) and run it before those steps deploy (the first refuses while NULLs remain)`,
-      );
-      continue;
-    }
-    // INCLUDE, storage options or a tablespace have no place in USING INDEX's simple form: left as they are.
-    const plainUnique =
-      constraint?.contype === 'CONSTR_UNIQUE' &&
-      !constraint.indexname &&
-      !constraint.including &&
-      !constraint.options &&
-      !constraint.indexspace;
-    if (plainUnique && !createdHere.has(table)) {
-      next.push(...uniqueConstraintMigrations(table, constraint, migration));
-      changes.push(
-        `line ${statement.line}: ${constraint.conname} becomes a unique index built CONCURRENTLY, then a constraint USING it`,
-      );
-      continue;
-    }
-    needsGuards ||= locksExisting(statement, createdHere);
-    kept.push(`${statement.text};`);
+    if (rewrite.kept) kept.push(rewrite.kept);
+    next.push(...rewrite.next);
+    jobs.push(...(rewrite.jobs ?? []));
+    changes.push(`line ${statement.line}: ${rewrite.change}`);
+    needsGuards ||= rewrite.locksBriefly === true;
   }
-  // The FOREIGN KEY … NOT VALID kept above still takes its lock briefly: it needs the guard rails too.
-  needsGuards ||= changes.some((change) => change.includes('NOT VALID'));
   const guarded = !needsGuards || /\bSET\s+(LOCAL\s+)?lock_timeout\b/i.test(sql);
   if (changes.length === 0 && guarded) return { kind: 'nothing-to-fix' };
   if (!guarded) changes.push('guard rails added: lock_timeout and statement_timeout');
