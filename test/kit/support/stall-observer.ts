@@ -15,7 +15,10 @@ interface Sample {
   /** `Lock:relation`, `LWLock:WALWrite`, `IO:DataFileRead`, … or undefined while it runs or idles. */
   writerWait?: string;
   blockedBy: string[];
-  /** Other active backends: `autovacuum worker`, `client backend: CREATE INDEX CONCURRENTLY …`. */
+  /**
+   * Other active backends: `autovacuum worker`, `client backend: CREATE INDEX CONCURRENTLY …`,
+   * `checkpointer` (when it is writing rather than idling).
+   */
   active: string[];
   /** How late this sample came: the event loop's delay, in ms. */
   lateMs: number;
@@ -57,7 +60,10 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
         `SELECT pid, backend_type AS type, wait_event_type || ':' || wait_event AS wait,
                 pg_blocking_pids(pid) AS blockers, left(regexp_replace(query, '\\s+', ' ', 'g'), 50) AS query
            FROM pg_stat_activity
-          WHERE pid <> pg_backend_pid() AND (pid = $1 OR state = 'active' OR backend_type = 'autovacuum worker')`,
+          WHERE pid <> pg_backend_pid()
+            AND (pid = $1 OR state = 'active' OR backend_type = 'autovacuum worker'
+                 -- A background process (checkpointer, WAL writer, I/O worker) off its idle loop.
+                 OR (backend_type <> 'client backend' AND wait_event_type IS DISTINCT FROM 'Activity'))`,
         [writerPid],
       );
       const writer = rows.find((row) => row.pid === writerPid);
@@ -93,7 +99,14 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
     },
     explain(from, to) {
       const inside = samples.filter((sample) => sample.at >= from && sample.at <= to + INTERVAL_MS);
-      if (inside.length === 0) return 'no sample in its interval (the first write, before sampling began)';
+      if (inside.length === 0) {
+        const next = samples.find((sample) => sample.at > to);
+        if (samples.length === 0 || from < samples[0]!.at) return 'no sample in its interval (before sampling began)';
+        // The sampler runs on this process's event loop too: held up as long as the write was.
+        return next
+          ? `no sample in its interval: the sampler was held up too (its next sample ${Math.round(next.lateMs)} ms late), so the time went to this process or the CPU it didn't get`
+          : 'no sample in its interval (after sampling ended)';
+      }
       const tally = (values: string[]) => {
         const counts = new Map<string, number>();
         for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
