@@ -38,14 +38,14 @@ const WRITER_ROWS_FROM = 1_000_000_000;
 async function writesFor(client: pg.ClientBase, table: string): Promise<TableWrites> {
   const shape = await readTableShape(client, table);
   // One parent row per foreign key, read now, so that a write costs one row, not a parent scan.
-  const parentKeys = await Promise.all(
-    shape.foreignKeys.map(async (key) => {
-      const { rows } = await client.query(
-        `SELECT ${key.parentColumns.map(quoteIdentifier).join(', ')} FROM ${key.parent} LIMIT 1`,
-      );
-      return rows[0] as Record<string, unknown> | undefined;
-    }),
-  );
+  // One query at a time: a client runs one (pg 9 refuses a second while the first runs).
+  const parentKeys: Array<Record<string, unknown> | undefined> = [];
+  for (const key of shape.foreignKeys) {
+    const { rows } = await client.query(
+      `SELECT ${key.parentColumns.map(quoteIdentifier).join(', ')} FROM ${key.parent} LIMIT 1`,
+    );
+    parentKeys.push(rows[0] as Record<string, unknown> | undefined);
+  }
   const literal = (value: unknown) =>
     value === undefined || value === null ? 'NULL' : `'${String(value).replace(/'/g, "''")}'`;
   let insert: string | undefined;
@@ -83,7 +83,8 @@ export async function startAppTraffic(
 ): Promise<AppTraffic> {
   const writer = await connectPgClient(url);
   const reader = options.readerHoldMs > 0 ? await connectPgClient(url) : undefined;
-  const writes = await Promise.all(tables.map((table) => writesFor(writer, table)));
+  const writes: TableWrites[] = [];
+  for (const table of tables) writes.push(await writesFor(writer, table));
   const samples: Array<[number, number]> = [];
   const failures: Array<[number, string]> = [];
   let running = true;
