@@ -8,7 +8,8 @@
  * (src/kit/rehearsal/rehearse-migrations.ts). With --target it runs the migrations pending on
  * that database, a clone of production; without, on a scratch database of the kit's server with
  * generated rows, as many per table as --rows says, or as the planner statistics of --rows-from (a
- * read-only catalog query, fine against production) say. Prints Markdown (also to
+ * read-only catalog query, fine against production) say. A guard that stops for one of the
+ * team's backfill jobs gets that job run, then its file again. Prints Markdown (also to
  * $GITHUB_STEP_SUMMARY) or --json.
  */
 import { appendFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { databaseName, parseDatabaseUrl } from '#kit/db/connection-url.ts';
 import { configuredDatabaseUrl, ensureDatabase } from '#kit/db/database-url.ts';
 import { assertDevelopmentServer, serverId } from '#kit/db/development-server.ts';
 import { environment } from '#kit/environment.ts';
-import { resolvePolicy } from '#kit/kit-config.ts';
+import { loadBackfillJobs, resolvePolicy } from '#kit/kit-config.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
 import { migrationFolders } from '#kit/migrations/migration-folders.ts';
 import { readMigrationHistory } from '#kit/migrations/migration-history.ts';
@@ -153,6 +154,7 @@ runCli(async (argv, settings) => {
     maxRows,
     readerHoldMs,
     writerBudgetMs: policy.rehearseWriterBudgetMs || undefined,
+    backfillJobs: () => loadBackfillJobs(kitConfig),
     log,
   }).catch((error: { code?: string }) => {
     if (error.code === '42501')

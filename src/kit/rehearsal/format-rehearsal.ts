@@ -1,11 +1,14 @@
 /**
  * A rehearsal for a person (Markdown: the terminal and the GitHub job summary) and for a machine
  * (`--json`, without the writer's per-write samples). A statement that touched no table (a SET,
- * a RESET) is counted, not listed.
+ * a RESET) is counted, not listed. A backfill a guard waited for is listed after the file it
+ * stopped, before that file's second run.
  */
 import type { FindingKind } from './judge-statement.ts';
 import type { ObservedTable } from './observe-statements.ts';
 import type { Rehearsal, RehearsedStatement } from './rehearse-migrations.ts';
+
+type BackfillLines = Rehearsal['backfills'][number];
 
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : n(value)} ms`;
@@ -26,6 +29,21 @@ const SYMBOL: Partial<Record<FindingKind, string>> = { stopped: '⏸', 'lock-que
 
 const listed = (statement: RehearsedStatement) => statement.observed.tables.length > 0 || statement.findings.length > 0;
 
+function describeBackfill(backfill: BackfillLines): string[] {
+  const heading = `### ⏵ backfill ${backfill.job}, which the guard of ${backfill.before} waits for`;
+  if (backfill.error)
+    return ['', heading, '', `It could not run, so the deploy would stop here too: ${backfill.error}`];
+  const left = backfill.stillPending
+    ? ` ${n(backfill.stillPending)} rows still matched its pending condition when it finished: the app wrote them meanwhile (give the column a default for new rows first), or the job's set doesn't clear them.`
+    : '';
+  return [
+    '',
+    heading,
+    '',
+    `${n(backfill.rows)} rows in ${(backfill.ms / 1000).toFixed(1)} s, run as \`npm run backfill -- ${backfill.job}\` runs it; writes meanwhile: longest ${ms(backfill.writes.longestMs)}, p99 ${ms(backfill.writes.p99Ms)}.${left} Then ${backfill.before} ran again.`,
+  ];
+}
+
 export function formatRehearsal(rehearsal: Rehearsal): string {
   const generated = rehearsal.tables.filter((table) => table.generated);
   const lines = [
@@ -44,6 +62,7 @@ export function formatRehearsal(rehearsal: Rehearsal): string {
         : ''
     }.`,
   ];
+  const backfillsLeft = [...rehearsal.backfills];
   for (const migration of rehearsal.migrations) {
     const findings = migration.statements.flatMap((statement) =>
       statement.findings.map((finding) => ({ line: statement.line, finding })),
@@ -76,6 +95,8 @@ export function formatRehearsal(rehearsal: Rehearsal): string {
         ),
       );
     }
+    const backfill = backfillsLeft.findIndex((candidate) => candidate.before === migration.name);
+    if (backfill >= 0) lines.push(...describeBackfill(backfillsLeft.splice(backfill, 1)[0]!));
   }
   if (rehearsal.notRehearsed.length > 0) {
     lines.push('', `Not rehearsed (after the one that stopped): ${rehearsal.notRehearsed.join(', ')}.`);

@@ -8,8 +8,11 @@
  * or a scratch database on the kit's server: the migrations before the rehearsed ones applied,
  * then each table the rehearsed ones touch filled with generated rows (fill-tables.ts). Either
  * way each file runs as Prisma's native engine sends it (split, or whole as one transaction).
+ * A guard that waits for one of the team's backfill jobs gets it run, then its file again
+ * (rehearse-backfill.ts), so the steps after a backfill are rehearsed too.
  */
 import type pg from 'pg';
+import type { BackfillJob } from '../backfill/job.ts';
 import { withDatabase } from '../db/connection-url.ts';
 import { connectPgClient, withPgClient } from '../db/pg-client.ts';
 import { dropDatabase } from '../db/scratch-databases.ts';
@@ -26,6 +29,7 @@ import { type AppTraffic, startAppTraffic } from './app-traffic.ts';
 import { type FilledTable, fillTables } from './fill-tables.ts';
 import { type JudgeContext, judgeStatement, type RehearsalFinding, type WritesDuring } from './judge-statement.ts';
 import { watchBackend } from './backend-watch.ts';
+import { backfillTheGuardNames, type RehearsedBackfill, rehearseBackfill } from './rehearse-backfill.ts';
 import { observeAlone, observeInOneTransaction, type ObservedStatement } from './observe-statements.ts';
 import { type WriterStats, writerStats, writesByWindow } from './write-latency.ts';
 
@@ -47,6 +51,11 @@ export interface RehearsalOptions {
   /** How long the long reader keeps each transaction open; 0 runs no reader. */
   readerHoldMs: number;
   writerBudgetMs?: number;
+  /**
+   * The team's backfill jobs (kit.config.ts), loaded only when a guard waits for one: that job
+   * runs, then its file again.
+   */
+  backfillJobs?: () => Promise<BackfillJob[]>;
   /** Progress lines for a person. */
   log: (line: string) => void;
 }
@@ -75,6 +84,8 @@ export interface Rehearsal {
   /** Where the generated tables' sizes came from when not from --rows. */
   rowsSource?: string;
   migrations: RehearsedMigration[];
+  /** The backfills guards waited for, run between a stopped file and its second run. */
+  backfills: Array<RehearsedBackfill & { writes: WritesDuring }>;
   /** Migrations after one that failed or stopped: not rehearsed. */
   notRehearsed: string[];
   writer: WriterStats;
@@ -87,9 +98,12 @@ const SCRATCH_PREFIX = 'kit_rehearse_';
 /** The app writes this long before the first statement, so its first writes aren't measured cold. */
 const WARM_UP_MS = 300;
 
-/** A statement that failed (or a guard that stopped) ends the rehearsal, as it ends a deploy. */
+/**
+ * A statement that failed (or a guard that stopped, and no backfill let its file through on the
+ * second run) ends the rehearsal, as it ends a deploy.
+ */
 const stopped = (files: Array<{ observations: Observation[] }>) =>
-  files.some(({ observations }) => observations.some(({ observed }) => observed.error));
+  files.at(-1)?.observations.some(({ observed }) => observed.error) ?? false;
 
 /** The tables the rehearsed statements name that exist before them (created ones are empty). */
 function touchedTables(parsed: ParsedStatement[][]): string[] {
@@ -294,6 +308,7 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
     const migration = await connectPgClient(prepared.url);
     const observer = await connectPgClient(prepared.url);
     const observed: ObservedFile[] = [];
+    const backfills: RehearsedBackfill[] = [];
     const notRehearsed: string[] = [];
     let writer: WriterStats;
     try {
@@ -306,6 +321,16 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
           continue;
         }
         options.log(`${file.name}…`);
+        const observations = await observeFile(parsers, file.sql, { migration, observer, pid }, now);
+        observed.push({ fileIndex, observations });
+        const named = backfillTheGuardNames(observations.map((observation) => observation.observed));
+        const job = named === undefined ? undefined : (await options.backfillJobs?.())?.find((j) => j.name === named);
+        if (!job) continue;
+        options.log(`${file.name}: its guard waits for the backfill ${job.name}; running it…`);
+        const backfill = await rehearseBackfill(prepared.url, job, file.name, now);
+        backfills.push(backfill);
+        if (backfill.error) continue;
+        options.log(`${file.name} again…`);
         observed.push({
           fileIndex,
           observations: await observeFile(parsers, file.sql, { migration, observer, pid }, now),
@@ -317,7 +342,9 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       // recorded) only after that statement's transaction commits.
       writer = await traffic.stop();
     }
-    const migrations = judgeObservations(observed, files, parsed, writesIn(traffic, windowsOf(observed)), {
+    const statementWindows = windowsOf(observed);
+    const writes = writesIn(traffic, [...statementWindows, ...backfills.map((backfill) => backfill.window)]);
+    const migrations = judgeObservations(observed, files, parsed, writes.slice(0, statementWindows.length), {
       rows: (table) => rows.get(table),
       maxRows: options.maxRows,
       writerBudgetMs: options.writerBudgetMs,
@@ -330,6 +357,10 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       tables: prepared.tables,
       rowsSource: database.kind === 'scratch' ? options.rowsSource : undefined,
       migrations,
+      backfills: backfills.map((backfill, index) => ({
+        ...backfill,
+        writes: writes[statementWindows.length + index]!,
+      })),
       notRehearsed,
       writer,
       readerHoldMs: options.readerHoldMs,
