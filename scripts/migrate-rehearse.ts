@@ -18,6 +18,7 @@ import { KitError } from '#kit/kit-error.ts';
 import { databaseName, parseDatabaseUrl } from '#kit/db/connection-url.ts';
 import { configuredDatabaseUrl, ensureDatabase } from '#kit/db/database-url.ts';
 import { assertDevelopmentServer, serverId } from '#kit/db/development-server.ts';
+import { dropDatabase } from '#kit/db/scratch-databases.ts';
 import { environment } from '#kit/environment.ts';
 import { loadBackfillJobs, resolvePolicy } from '#kit/kit-config.ts';
 import { selectMigrations } from '#kit/migration-lint/select-migrations.ts';
@@ -142,6 +143,21 @@ runCli(async (argv, settings) => {
     return;
   }
   log(`rehearsing ${chosen.selected.length} migration(s), ${chosen.because}…`);
+  // Ctrl-C (or a cancelled CI job) must not leave a scratch database of production size behind.
+  // It is this process's own, so ending its sessions ends only this rehearsal's.
+  let scratch: string | undefined;
+  let interrupted: Promise<never> | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = (async () => {
+        if (scratch) await dropDatabase(scratch);
+        log(
+          `${signal}: stopped the rehearsal${scratch ? `; dropped its scratch database ${databaseName(scratch)}` : ''}.`,
+        );
+        process.exit(130);
+      })();
+    });
+  }
   const rehearsal = await rehearseMigrations({
     migrationsDir: dir,
     all: chosen.all,
@@ -156,7 +172,12 @@ runCli(async (argv, settings) => {
     writerBudgetMs: policy.rehearseWriterBudgetMs || undefined,
     backfillJobs: () => loadBackfillJobs(kitConfig),
     log,
+    onScratchDatabase: (url) => {
+      scratch = url;
+    },
   }).catch((error: { code?: string }) => {
+    // Interrupted: the drop above ended the rehearsal's sessions under it, and exits.
+    if (interrupted) return interrupted;
     if (error.code === '42501')
       throw new KitError(
         'The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>',

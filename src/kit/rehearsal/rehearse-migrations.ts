@@ -58,6 +58,8 @@ export interface RehearsalOptions {
   backfillJobs?: () => Promise<BackfillJob[]>;
   /** Progress lines for a person. */
   log: (line: string) => void;
+  /** Told the scratch database's URL as soon as it exists, so that an interrupted command can drop it. */
+  onScratchDatabase?: (url: string) => void;
 }
 
 export interface RehearsedStatement {
@@ -151,6 +153,7 @@ async function prepareScratch(
     await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
   });
   const url = withDatabase(serverUrl, name);
+  options.onScratchDatabase?.(url);
   const before = options.all.filter((migration) => !options.selected.includes(migration));
   options.log(`applying the ${before.length} migration(s) before the rehearsed ones…`);
   try {

@@ -7,10 +7,10 @@
  * given as `--target` it runs what is pending there, on the clone's rows; the database
  * `DATABASE_URL` names is refused as a target. Sized from another database's statistics
  * (`--rows-from`), it fills to that database's counts and only reads it; a role without CREATEDB
- * gets one line. The runs of the real command are the CLI's; the others call the same library
+ * gets one line; Ctrl-C leaves no scratch database behind. The runs of the real command are the CLI's; the others call the same library
  * in-process.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,11 +59,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const scratchDatabases = () =>
+/** Whether the rehearsal of process `pid` has a scratch database (other files rehearse meanwhile). */
+const hasScratchDatabase = (pid: number | undefined) =>
   withPgClient(
     server(),
     async (client) =>
-      (await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'kit\\_rehearse\\_%'`)).rowCount,
+      (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [`kit_rehearse_${pid}`])).rowCount === 1,
   );
 
 /** The real command on this file's migrations, against the test server unless `env` says otherwise. */
@@ -102,7 +103,7 @@ it('fails a generated migration on what PostgreSQL did: the lock, the scan, the 
   expect(run.stderr).toContain('applying the 14 migration(s) before the rehearsed ones…');
   // One query at a time on each connection (pg warns about a second one, and pg 9 refuses it).
   expect(run.stderr).not.toContain('DeprecationWarning');
-  expect(await scratchDatabases()).toBe(0);
+  expect(await hasScratchDatabase(run.pid)).toBe(false);
 });
 
 it('on a clone given as --target: the migrations pending there, on its own rows, and the clone keeps them', async () => {
@@ -299,8 +300,31 @@ it('refuses, in one line, a role that may not create the scratch database', asyn
       'error: The role may not create the scratch database (it needs CREATEDB): grant it, or rehearse on a clone: --target <url>.',
     );
     expect(run.stderr).not.toContain(password);
-    expect(await scratchDatabases()).toBe(0);
+    expect(await hasScratchDatabase(run.pid)).toBe(false);
   } finally {
     await withPgClient(server(), (client) => client.query(`DROP ROLE ${client.escapeIdentifier(role)}`));
   }
+});
+
+it('on Ctrl-C, drops its scratch database and says so', async () => {
+  const child = spawn(
+    ...scriptCommand('migrate-rehearse', ['--migrations', dir, '--from', '2999', '--rows', '300000'], projectRoot),
+    { cwd: projectRoot, env: { ...process.env, DATABASE_URL: server() } },
+  );
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // The scratch database exists once the migrations before the rehearsed ones are applied to it.
+      if (stderr.includes('before the rehearsed ones')) resolve();
+    }),
+  );
+  expect(await hasScratchDatabase(child.pid)).toBe(true);
+  child.kill('SIGINT');
+  expect(await exited).toBe(130);
+  expect(stderr.trim().split('\n').at(-1)).toMatch(
+    /^SIGINT: stopped the rehearsal; dropped its scratch database kit_rehearse_\d+\.$/,
+  );
+  expect(await hasScratchDatabase(child.pid)).toBe(false);
 });
