@@ -6,9 +6,7 @@
  */
 import type { FindingKind } from './judge-statement.ts';
 import type { ObservedTable } from './observe-statements.ts';
-import type { Rehearsal, RehearsedStatement } from './rehearse-migrations.ts';
-
-type BackfillLines = Rehearsal['backfills'][number];
+import type { BackfillBesideTheApp, Rehearsal, RehearsedStatement } from './rehearse-migrations.ts';
 
 const n = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : n(value)} ms`;
@@ -29,7 +27,7 @@ const SYMBOL: Partial<Record<FindingKind, string>> = { stopped: '⏸', 'lock-que
 
 const listed = (statement: RehearsedStatement) => statement.observed.tables.length > 0 || statement.findings.length > 0;
 
-function describeBackfill(backfill: BackfillLines): string[] {
+function describeBackfill(backfill: BackfillBesideTheApp): string[] {
   const heading = `### ⏵ backfill ${backfill.job}, which the guard of ${backfill.before} waits for`;
   if (backfill.error)
     return ['', heading, '', `It could not run, so the deploy would stop here too: ${backfill.error}`];

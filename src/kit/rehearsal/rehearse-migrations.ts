@@ -78,6 +78,9 @@ export interface RehearsedMigration {
   statements: RehearsedStatement[];
 }
 
+/** A backfill a guard waited for, with what the app's writes felt while it ran. */
+export type BackfillBesideTheApp = RehearsedBackfill & { writes: WritesDuring };
+
 export interface Rehearsal {
   /** Where it ran, for the report: `scratch database on <host>` or `--target <host>/<db>`. */
   where: string;
@@ -87,7 +90,7 @@ export interface Rehearsal {
   rowsSource?: string;
   migrations: RehearsedMigration[];
   /** The backfills guards waited for, run between a stopped file and its second run. */
-  backfills: Array<RehearsedBackfill & { writes: WritesDuring }>;
+  backfills: BackfillBesideTheApp[];
   /** Migrations after one that failed or stopped: not rehearsed. */
   notRehearsed: string[];
   writer: WriterStats;
@@ -282,6 +285,53 @@ function judgeObservations(
   }));
 }
 
+interface FilesRun {
+  observed: ObservedFile[];
+  backfills: RehearsedBackfill[];
+  notRehearsed: string[];
+}
+
+/**
+ * Runs the files one after another on one connection, as a deploy does, until one stops; a file
+ * whose guard waits for one of the team's backfill jobs gets the job, then runs again.
+ */
+async function runFiles(
+  parsers: SqlParsers,
+  files: Array<{ name: string; sql: string }>,
+  url: string,
+  options: RehearsalOptions,
+  now: () => number,
+): Promise<FilesRun> {
+  const run: FilesRun = { observed: [], backfills: [], notRehearsed: [] };
+  const migration = await connectPgClient(url);
+  const observer = await connectPgClient(url);
+  try {
+    const pid = (await migration.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const observe = (sql: string) => observeFile(parsers, sql, { migration, observer, pid }, now);
+    for (const [fileIndex, file] of files.entries()) {
+      if (stopped(run.observed)) {
+        run.notRehearsed.push(file.name);
+        continue;
+      }
+      options.log(`${file.name}…`);
+      const observations = await observe(file.sql);
+      run.observed.push({ fileIndex, observations });
+      const named = backfillTheGuardNames(observations.map((observation) => observation.observed));
+      const job = named === undefined ? undefined : (await options.backfillJobs?.())?.find((j) => j.name === named);
+      if (!job) continue;
+      options.log(`${file.name}: its guard waits for the backfill ${job.name}; running it…`);
+      const backfill = await rehearseBackfill(url, job, file.name, now);
+      run.backfills.push(backfill);
+      if (backfill.error) continue;
+      options.log(`${file.name} again…`);
+      run.observed.push({ fileIndex, observations: await observe(file.sql) });
+    }
+    return run;
+  } finally {
+    await Promise.all([migration.end(), observer.end()]);
+  }
+}
+
 export async function rehearseMigrations(options: RehearsalOptions): Promise<Rehearsal> {
   const parsers = await loadSqlParsers();
   const files = options.selected.map((name) => {
@@ -308,43 +358,17 @@ export async function rehearseMigrations(options: RehearsalOptions): Promise<Reh
       prepared.tables.map((table) => table.table),
       { readerHoldMs: options.readerHoldMs, t0 },
     );
-    const migration = await connectPgClient(prepared.url);
-    const observer = await connectPgClient(prepared.url);
-    const observed: ObservedFile[] = [];
-    const backfills: RehearsedBackfill[] = [];
-    const notRehearsed: string[] = [];
+    let run: FilesRun;
     let writer: WriterStats;
     try {
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
-      const pid = (await migration.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-      const now = () => performance.now() - t0;
-      for (const [fileIndex, file] of files.entries()) {
-        if (stopped(observed)) {
-          notRehearsed.push(file.name);
-          continue;
-        }
-        options.log(`${file.name}…`);
-        const observations = await observeFile(parsers, file.sql, { migration, observer, pid }, now);
-        observed.push({ fileIndex, observations });
-        const named = backfillTheGuardNames(observations.map((observation) => observation.observed));
-        const job = named === undefined ? undefined : (await options.backfillJobs?.())?.find((j) => j.name === named);
-        if (!job) continue;
-        options.log(`${file.name}: its guard waits for the backfill ${job.name}; running it…`);
-        const backfill = await rehearseBackfill(prepared.url, job, file.name, now);
-        backfills.push(backfill);
-        if (backfill.error) continue;
-        options.log(`${file.name} again…`);
-        observed.push({
-          fileIndex,
-          observations: await observeFile(parsers, file.sql, { migration, observer, pid }, now),
-        });
-      }
+      run = await runFiles(parsers, files, prepared.url, options, () => performance.now() - t0);
     } finally {
-      await Promise.all([migration.end(), observer.end()]);
       // Judged once the writer has stopped: a write a statement's lock held up ends (and is
       // recorded) only after that statement's transaction commits.
       writer = await traffic.stop();
     }
+    const { observed, backfills, notRehearsed } = run;
     const statementWindows = windowsOf(observed);
     const writes = writesIn(traffic, [...statementWindows, ...backfills.map((backfill) => backfill.window)]);
     const migrations = judgeObservations(observed, files, parsed, writes.slice(0, statementWindows.length), {
