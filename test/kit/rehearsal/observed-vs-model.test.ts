@@ -4,10 +4,10 @@
  * the demo schema with rows in its tables, its statements observed as `migrate:rehearse` observes
  * them (the backend's own pg_locks inside the transaction, relfilenode rewrites), and no statement
  * may take a lock stronger than the model says, or rewrite a table the model says it doesn't.
- * Each case runs as Prisma's native engine would send its file: a file it splits has each
- * statement committed on its own, on a database of the case's own (cloned from one with rows), so
- * that no statement's locks hide behind a lock an earlier one took; a file it sends whole runs in
- * one transaction, rolled back. A statement PostgreSQL refuses in a transaction (CONCURRENTLY,
+ * Each case runs as Prisma's native engine would send its file: a file it splits, with more than
+ * one statement that touches a table, has each statement committed on its own, on a database of
+ * the case's own (cloned from one with rows), so that no statement's locks hide behind a lock an
+ * earlier one took; the rest run in one transaction, rolled back, which is the same for them. A statement PostgreSQL refuses in a transaction (CONCURRENTLY,
  * VACUUM) is the model's alone here, and rehearse.test.ts observes one by sampling. Run on every PostgreSQL major of the test matrix
  * (`npm run kit -- test-matrix`), this is the model's check against each server's locking. Every
  * `migrate:new` pattern is held to the same check, its folders run in order in one transaction.
@@ -89,12 +89,14 @@ it('no corpus statement takes a lock or rewrite the lock model did not predict',
   await withPgClient(withRows, (own) => fillTables(own, ['users', 'posts'], () => 50));
   const missed: Record<string, string[]> = {};
   let observed = 0;
+  /** Cases committed statement by statement. */
   let split = 0;
   try {
     for (const name of corpus) {
       const sql = readFileSync(join(corpusDir, name), 'utf8');
       let result: Awaited<ReturnType<typeof beyondTheModel>>;
-      if (parsers.planScript(sql).mode === 'whole') result = await beyondTheModel(sql);
+      const touching = parsers.parseStatements(sql).filter((statement) => statementEffects(statement).length > 0);
+      if (parsers.planScript(sql).mode === 'whole' || touching.length < 2) result = await beyondTheModel(sql);
       else {
         split += 1;
         const url = await cloneDatabase(
@@ -119,8 +121,8 @@ it('no corpus statement takes a lock or rewrite the lock model did not predict',
   expect(missed).toEqual({});
   // Most cases run on the demo schema (a few name tables it lacks and stop at their first statement).
   expect(observed).toBeGreaterThan(corpus.length / 2);
-  // Both ways the engine sends a file are exercised.
-  expect(split).toBeGreaterThan(corpus.length / 2);
+  // Both ways are exercised.
+  expect(split).toBeGreaterThan(0);
   expect(split).toBeLessThan(corpus.length);
 });
 
