@@ -8,7 +8,7 @@
  * Ctrl-C / SIGTERM finish the current batch and exit 0; run the same command again to resume.
  */
 import { isTransformJob, type BackfillJob } from '#kit/backfill/job.ts';
-import { BackfillRunner, type BackfillOptions } from '#kit/backfill/run-backfill.ts';
+import { BackfillRunner, type BackfillOptions, DEFAULT_BATCH_SIZE } from '#kit/backfill/run-backfill.ts';
 import { describeKey } from '#kit/backfill/key-tuple.ts';
 import { runWithLocalWorkers, type LocalRunOptions } from '#kit/backfill/local-workers.ts';
 import { DEFAULT_PRESSURE_LIMITS } from '#kit/backfill/pressure.ts';
@@ -63,7 +63,7 @@ runCli(async (argv, settings) => {
       options: {
         list: { type: 'boolean', default: false },
         pending: { type: 'boolean', default: false },
-        'batch-size': { type: 'string', default: '1000' },
+        'batch-size': { type: 'string', default: String(DEFAULT_BATCH_SIZE) },
         'sleep-ms': { type: 'string', default: '0' },
         'target-ms': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },

@@ -25,6 +25,9 @@ import { DEFAULT_PRESSURE_LIMITS, type PressureLimits } from './pressure.ts';
 import { countPendingRows, prepareJob, runRange } from './run-range.ts';
 import { quoteIdentifier } from '../sql/quote-identifier.ts';
 
+/** Rows per batch unless `--batch-size` says otherwise: each batch holds its rows' locks until it commits. */
+export const DEFAULT_BATCH_SIZE = 1000;
+
 export interface BackfillOptions {
   batchSize: number;
   sleepMs: number;

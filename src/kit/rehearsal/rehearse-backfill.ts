@@ -12,13 +12,10 @@
  * while the job fills them (the column got no default for new rows first), and then the guard
  * stops the file again, as it would in production.
  */
-import { BackfillRunner } from '../backfill/run-backfill.ts';
+import { BackfillRunner, DEFAULT_BATCH_SIZE } from '../backfill/run-backfill.ts';
 import type { BackfillJob } from '../backfill/job.ts';
 import { KitError } from '../kit-error.ts';
 import type { ObservedStatement } from './observe-statements.ts';
-
-/** `npm run backfill`'s own defaults (scripts/backfill.ts). */
-const BATCH_SIZE = 1000;
 
 export interface RehearsedBackfill {
   job: string;
@@ -52,7 +49,7 @@ export async function rehearseBackfill(
   let error: string | undefined;
   const runner = await BackfillRunner.connect(url, job);
   try {
-    const outcome = await runner.run({ batchSize: BATCH_SIZE, sleepMs: 0 });
+    const outcome = await runner.run({ batchSize: DEFAULT_BATCH_SIZE, sleepMs: 0 });
     if (outcome.kind === 'finished' || outcome.kind === 'stopped') {
       rows = outcome.rowsChanged;
       stillPending = outcome.stillPending ?? 0;
