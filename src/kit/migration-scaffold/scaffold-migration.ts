@@ -130,6 +130,9 @@ export function scaffoldMigration(request: ScaffoldRequest): ScaffoldResult {
     // An existing job file is the team's: never overwrite it.
     const stub = join(request.backfillsDir, `${args.backfill}.ts`);
     if (!existsSync(stub)) {
+      // A project that has no job yet may have no folder for them: the migrations above are
+      // already written, so their job must not fail on it.
+      mkdirSync(request.backfillsDir, { recursive: true });
       writeFileSync(
         stub,
         backfillJobStub({ job: args.backfill, table: args.table, column: args.column ?? '', migration: name }),

@@ -5,7 +5,8 @@
  * what comes next, and bad input changes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadSqlParsers } from '#kit/sql/parse-statements.ts';
@@ -234,5 +235,26 @@ describe('npm run migrate:new', () => {
       expect(run.stderr.trim()).toMatch(message);
     }
     expect(readdirSync(migrations)).toEqual(before);
+  });
+
+  it("writes a not-null pattern's job stub where no backfill folder exists yet, and says to list it", () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'scaffold-no-backfills-'));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
+    const migrationsDir = join(scratch, 'migrations');
+    mkdirSync(migrationsDir);
+    const backfillsDir = join(scratch, 'src', 'backfills');
+    const result = scaffoldMigration({
+      pattern: 'not-null',
+      name: 'users_nickname',
+      args: { table: 'users', column: 'nickname', backfill: 'users-nickname' },
+      migrationsDir,
+      backfillsDir,
+    });
+    expect(result.folders).toHaveLength(3);
+    expect(result.files).toEqual([join(backfillsDir, 'users-nickname.ts')]);
+    expect(readFileSync(join(backfillsDir, 'users-nickname.ts'), 'utf8')).toContain("name: 'users-nickname'");
+    expect(result.next[0]).toBe(
+      "Add users-nickname.ts to src/backfills/index.ts (its list wasn't in the shape the kit edits).",
+    );
   });
 });
