@@ -100,8 +100,8 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
     explain(from, to) {
       const inside = samples.filter((sample) => sample.at >= from && sample.at <= to + INTERVAL_MS);
       if (inside.length === 0) {
-        const next = samples.find((sample) => sample.at > to);
         if (samples.length === 0 || from < samples[0]!.at) return 'no sample in its interval (before sampling began)';
+        const next = samples.find((sample) => sample.at > to);
         // The sampler runs on this process's event loop too: held up as long as the write was.
         return next
           ? `no sample in its interval: the sampler was held up too (its next sample ${Math.round(next.lateMs)} ms late), so the time went to this process or the CPU it didn't get`
