@@ -1,4 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { useCompileCache } from './src/kit/build/compile-cache.mjs';
+
+// The workers, and the Prisma commands and scripts a test starts, inherit it: as the kit's commands do.
+useCompileCache(fileURLToPath(new URL('.', import.meta.url)), process.env);
 
 /**
  * The walks: tests that run a documented sequence of real commands end to end (the README loop,
@@ -40,6 +45,12 @@ export default defineConfig({
     // check and telemetry in a process of its own: a tenth of the suite's CPU on 2 cores.
     env: { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     pool: 'forks',
+    // A worker process runs file after file without starting afresh for each (isolate: false in
+    // `kit` and `walks` below): each fresh start imported vitest, faker, pg and the kit again, 66 s
+    // of CPU in `npm test` on 2 cores (docs/benchmarks/test-time.md). Files share no module state
+    // they depend on: each makes its own databases and checkout copies, and one that sets a
+    // variable in process.env puts it back. The load proofs keep a fresh process per file, so no
+    // earlier file's garbage is collected during a measured write.
     // Generous: a busy machine (CI, a laptop compiling) is several times slower than a quiet one.
     // Tests that run a dozen commands in a row (a CI job, the README loop, every scaffold
     // pattern) set their own budget beside them: measured quiet and with a CPU hog per core.
@@ -53,9 +64,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/kit/load/**', 'test/kit/fixtures/**', ...WALKS],
           maxWorkers: 4,
+          isolate: false,
         },
       },
-      { extends: true, test: { name: 'walks', include: WALKS, maxWorkers: 4 } },
+      { extends: true, test: { name: 'walks', include: WALKS, maxWorkers: 4, isolate: false } },
       { extends: true, test: { name: 'load', include: ['test/kit/load/**/*.test.ts'], fileParallelism: false } },
     ],
   },

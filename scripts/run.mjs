@@ -15,9 +15,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BundleError, bundleIfStale } from '#kit/build/bundle-if-stale.mjs';
+import { useCompileCache } from '#kit/build/compile-cache.mjs';
 import { COMMANDS, kitTool, renamedTo, typed } from '#kit/command-list.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// This script's bundle, and the Prisma CLI and schema engine it starts, load from V8's code cache.
+useCompileCache(root, process.env);
 let [name = '', ...args] = process.argv.slice(2);
 
 // An old name (src/kit/command-list.mjs keeps them for one kit version): say the new one, run it.

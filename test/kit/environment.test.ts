@@ -46,7 +46,11 @@ it('reads values typed, with their defaults', () => {
 it('no module of the kit touches process.env but environment.ts: reads, writes and what a child process gets go through it', () => {
   const sources = (dir: string): string[] =>
     readdirSync(join(projectRoot, dir), { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+      entry.isDirectory()
+        ? sources(join(dir, entry.name))
+        : /\.(ts|mjs)$/.test(entry.name)
+          ? [join(dir, entry.name)]
+          : [],
     );
   const offenders = sources('src/kit').filter(
     (file) =>

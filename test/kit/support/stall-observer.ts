@@ -6,8 +6,12 @@
  * whether it waited on a lock (and whose), on I/O or a lightweight lock, or for the client
  * (`Client:ClientRead`: the time went to this process, its event loop or the CPU it didn't get),
  * which is a property of the machine, not of the migration (issue 32, item 5: a ~100 ms stall of
- * the index pattern that came and went).
+ * the index pattern that came and went). It also records this process's own garbage-collection
+ * pauses, which stop the writer's client, the sampler and everything else here at once: on 2 busy
+ * cores one young-generation collection took 23 ms of wall time and was the safe index build's
+ * longest write (docs/benchmarks/bench-locks-index-5-runs.md).
  */
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 
 interface Sample {
@@ -39,11 +43,40 @@ export interface StallObserver {
 
 const INTERVAL_MS = 5;
 
+interface GcPause {
+  /** ms since t0 */
+  at: number;
+  ms: number;
+  kind: string;
+}
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'young generation',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'full',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
+/** This process's garbage-collection pauses from now on, as Node reports them. */
+function recordGcPauses(t0: number): { pauses: GcPause[]; stop(): void } {
+  const pauses: GcPause[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // A gc entry's detail says which collection it was (Node's types leave detail out).
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1;
+      pauses.push({ at: entry.startTime - t0, ms: entry.duration, kind: GC_KINDS[kind] ?? 'other' });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return { pauses, stop: () => observer.disconnect() };
+}
+
 export async function startStallObserver(url: string, firstWriterPid: number, t0: number): Promise<StallObserver> {
   let writerPid = firstWriterPid;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const samples: Sample[] = [];
+  const gc = recordGcPauses(t0);
   let running = true;
   const loop = (async () => {
     let expected = performance.now();
@@ -91,6 +124,7 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
     async stop() {
       running = false;
       await loop;
+      gc.stop();
       await client.end();
     },
     activeWindow(query) {
@@ -98,30 +132,40 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
       return seen.length === 0 ? undefined : [seen[0]!.at, seen.at(-1)!.at];
     },
     explain(from, to) {
-      const inside = samples.filter((sample) => sample.at >= from && sample.at <= to + INTERVAL_MS);
-      if (inside.length === 0) {
-        if (samples.length === 0 || from < samples[0]!.at) return 'no sample in its interval (before sampling began)';
-        const next = samples.find((sample) => sample.at > to);
-        // The sampler runs on this process's event loop too: held up as long as the write was.
-        return next
-          ? `no sample in its interval: the sampler was held up too (its next sample ${Math.round(next.lateMs)} ms late), so the time went to this process or the CPU it didn't get`
-          : 'no sample in its interval (after sampling ended)';
-      }
-      const tally = (values: string[]) => {
-        const counts = new Map<string, number>();
-        for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-        return [...counts].map(([value, n]) => `${value} (${n} of ${inside.length} samples)`).join(', ');
-      };
-      const waits = inside.flatMap((sample) => (sample.writerWait ? [sample.writerWait] : []));
-      const blockers = [...new Set(inside.flatMap((sample) => sample.blockedBy))];
-      const late = Math.max(...inside.map((sample) => sample.lateMs));
-      const others = [...new Set(inside.flatMap((sample) => sample.active))];
-      return [
-        waits.length > 0 ? `the writer's backend waited on ${tally(waits)}` : "the writer's backend was running",
-        ...(blockers.length > 0 ? [`blocked by ${blockers.join('; ')}`] : []),
-        `event loop up to ${Math.round(late)} ms late`,
-        `also active: ${others.length > 0 ? others.join('; ') : 'nothing'}`,
-      ].join('; ');
+      // A pause of a millisecond or more during the write: its client stood still meanwhile.
+      const paused = gc.pauses.filter((pause) => pause.ms >= 1 && pause.at <= to && pause.at + pause.ms >= from);
+      const gcNote = paused.map(
+        (pause) => `this process paused ${pause.ms.toFixed(1)} ms for garbage collection (${pause.kind}); `,
+      );
+      return gcNote.join('') + describeSamples(samples, from, to);
     },
   };
+}
+
+/** What the sampler saw during a write from `from` to `to`, or why it saw nothing, in one line. */
+function describeSamples(samples: Sample[], from: number, to: number): string {
+  const inside = samples.filter((sample) => sample.at >= from && sample.at <= to + INTERVAL_MS);
+  if (inside.length === 0) {
+    if (samples.length === 0 || from < samples[0]!.at) return 'no sample in its interval (before sampling began)';
+    const next = samples.find((sample) => sample.at > to);
+    // The sampler runs on this process's event loop too: held up as long as the write was.
+    return next
+      ? `no sample in its interval: the sampler was held up too (its next sample ${Math.round(next.lateMs)} ms late), so the time went to this process or the CPU it didn't get`
+      : 'no sample in its interval (after sampling ended)';
+  }
+  const tally = (values: string[]) => {
+    const counts = new Map<string, number>();
+    for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+    return [...counts].map(([value, n]) => `${value} (${n} of ${inside.length} samples)`).join(', ');
+  };
+  const waits = inside.flatMap((sample) => (sample.writerWait ? [sample.writerWait] : []));
+  const blockers = [...new Set(inside.flatMap((sample) => sample.blockedBy))];
+  const late = Math.max(...inside.map((sample) => sample.lateMs));
+  const others = [...new Set(inside.flatMap((sample) => sample.active))];
+  return [
+    waits.length > 0 ? `the writer's backend waited on ${tally(waits)}` : "the writer's backend was running",
+    ...(blockers.length > 0 ? [`blocked by ${blockers.join('; ')}`] : []),
+    `event loop up to ${Math.round(late)} ms late`,
+    `also active: ${others.length > 0 ? others.join('; ') : 'nothing'}`,
+  ].join('; ');
 }
