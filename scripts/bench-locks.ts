@@ -14,6 +14,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { KitError } from '#kit/kit-error.ts';
 import { withDatabase } from '#kit/db/connection-url.ts';
 import { ensureDatabase } from '#kit/db/database-url.ts';
@@ -56,6 +58,17 @@ const WARM_UP_MS = 300;
  * the app's writes don't run in this process.
  */
 const WARM_UP_PAIRS = 1;
+
+/**
+ * Empties this process's young generation just before the change starts. Otherwise the collection
+ * it is due lands during the build, at whatever moment, and stops the writer's client for 5–53 ms
+ * on two busy cores (docs/benchmarks/bench-locks-index-5-runs.md). V8 offers the collector only to
+ * a process started with --expose-gc, which the flag turns on from here.
+ */
+function collectYoungGeneration(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as (options: { type: 'minor' }) => void)({ type: 'minor' });
+}
 const USAGE =
   'Usage: npm run kit -- bench locks [--rows N] [--runs N] [--only index,not-null,rename,fix,fix-unique] [--out DIR]';
 
@@ -83,6 +96,7 @@ async function measure(
   let writer = startConcurrentWriter(url, rows, pattern.workload, t0);
   const observer = await startStallObserver(url, await writer.backendPid(), t0);
   await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+  collectYoungGeneration();
   const changeStart = performance.now() - t0;
   const progress = createProgress({ label: `${pattern.key} ${variant} backfill`, total: rows });
   let backfilling = false;
@@ -200,6 +214,7 @@ function markdown(rows: number, results: PatternResult[], machine: string): stri
     ...results.flatMap(({ pattern, naiveLongest, safeLongest }) => [
       `- **${pattern.key}** naive: ${spread(naiveLongest)}`,
       `- **${pattern.key}** safe: ${spread(safeLongest)}`,
+      `- **${pattern.key}** safe as a share of naive, run by run: ${safeLongest.map((safe, run) => `${((safe / (naiveLongest[run] as number)) * 100).toFixed(2)}%`).join(', ')}`,
     ]),
     '',
     "Each safe run's longest write, and what was happening meanwhile (test/kit/support/stall-observer.ts samples the writer's backend every 5 ms):",
