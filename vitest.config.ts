@@ -45,12 +45,6 @@ export default defineConfig({
     // check and telemetry in a process of its own: a tenth of the suite's CPU on 2 cores.
     env: { CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     pool: 'forks',
-    // A worker process runs file after file without starting afresh for each (isolate: false in
-    // `kit` and `walks` below): each fresh start imported vitest, faker, pg and the kit again, 66 s
-    // of CPU in `npm test` on 2 cores (docs/benchmarks/test-time.md). Files share no module state
-    // they depend on: each makes its own databases and checkout copies, and one that sets a
-    // variable in process.env puts it back. The load proofs keep a fresh process per file, so no
-    // earlier file's garbage is collected during a measured write.
     // Generous: a busy machine (CI, a laptop compiling) is several times slower than a quiet one.
     // Tests that run a dozen commands in a row (a CI job, the README loop, every scaffold
     // pattern) set their own budget beside them: measured quiet and with a CPU hog per core.
@@ -64,6 +58,12 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/kit/load/**', 'test/kit/fixtures/**', ...WALKS],
           maxWorkers: 4,
+          // A worker process runs file after file without starting afresh for each: a fresh start
+          // imported vitest, faker, pg and the kit again, 66 s of CPU in `npm test` on 2 cores
+          // (docs/benchmarks/test-time.md). Files share no module state they depend on: each makes
+          // its own databases and checkout copies, and one that sets a variable in process.env
+          // puts it back. The load proofs keep a process per file, so that no earlier file's
+          // garbage is collected during a measured write.
           isolate: false,
         },
       },
