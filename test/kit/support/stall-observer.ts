@@ -86,15 +86,18 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
       const { rows } = await client.query<{
         pid: number;
         type: string;
+        state: string | null;
         wait: string | null;
         blockers: number[];
         query: string;
       }>(
-        `SELECT pid, backend_type AS type, wait_event_type || ':' || wait_event AS wait,
+        `SELECT pid, backend_type AS type, state, wait_event_type || ':' || wait_event AS wait,
                 pg_blocking_pids(pid) AS blockers, left(regexp_replace(query, '\\s+', ' ', 'g'), 50) AS query
            FROM pg_stat_activity
           WHERE pid <> pg_backend_pid()
-            AND (pid = $1 OR state = 'active' OR backend_type = 'autovacuum worker'
+            -- The writer's blockers whatever their state: one idle in a transaction holds its locks
+            -- while its client works out (or waits for CPU to send) the next statement.
+            AND (pid = $1 OR pid = ANY (pg_blocking_pids($1)) OR state = 'active' OR backend_type = 'autovacuum worker'
                  -- A background process (checkpointer, WAL writer, I/O worker) off its idle loop.
                  OR (backend_type <> 'client backend' AND wait_event_type IS DISTINCT FROM 'Activity'))`,
         [writerPid],
@@ -102,7 +105,11 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
       const writer = rows.find((row) => row.pid === writerPid);
       // Who, not what it waits on: a blocker's wait event changes every few samples.
       const describe = (row: (typeof rows)[number]) =>
-        row.type === 'client backend' ? `${row.type}: ${row.query}` : row.type;
+        row.type !== 'client backend'
+          ? row.type
+          : row.state === 'active'
+            ? `${row.type}: ${row.query}`
+            : `${row.type} ${row.state} after: ${row.query}`;
       samples.push({
         at: now - t0,
         writerWait: writer?.wait ?? undefined,
@@ -110,7 +117,9 @@ export async function startStallObserver(url: string, firstWriterPid: number, t0
           const blocker = rows.find((row) => row.pid === pid);
           return blocker ? describe(blocker) : `pid ${pid}`;
         }),
-        active: rows.filter((row) => row.pid !== writerPid).map(describe),
+        active: rows
+          .filter((row) => row.pid !== writerPid && (row.type !== 'client backend' || row.state === 'active'))
+          .map(describe),
         lateMs,
       });
       expected = performance.now() + INTERVAL_MS;
