@@ -30,7 +30,7 @@ export const COMMANDS = [
     shell: 'vitest run --project walks',
     usage: '',
     summary:
-      "the walks: documented command sequences run end to end with the real CLI (the README loop, the CI jobs, init on a fresh clone, every `migrate:new` pattern, recovery and rollback); about 5 minutes. Run it when you change the kit's machinery",
+      "the walks: documented command sequences run end to end with the real CLI (the README loop, the CI jobs, init on a fresh clone, every `migrate:new` pattern, recovery and rollback); about 4 minutes. Run it when you change the kit's machinery",
   },
   {
     name: 'test:load',
