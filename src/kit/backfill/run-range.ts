@@ -96,36 +96,79 @@ const prismaLikeTypes = {
       : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** SET job, one statement: find the batch's last key, update the pending rows up to it. */
-async function applySqlBatch(
+/**
+ * A SET job's batch, claim and bookkeeping in one statement, committed on its own: no row lock
+ * outlives the statement. As a transaction of several round trips, a batch held its rows while the
+ * worker's process sent the next statement, and an app write to one of them waited that long: 2.8 s
+ * with two queue workers on 2 busy cores (docs/benchmarks/bench-backfill.md).
+ *
+ * `claimed` locks the range's bookkeeping row only while its cursor is still where this batch
+ * started; every write of the statement depends on it, so when another process moved the range on
+ * nothing is written. With no pending row left after the cursor, the range is marked finished.
+ */
+async function applySqlBatchAtOnce(
   client: pg.Client,
   prepared: PreparedJob,
-  after: KeyValue | null,
-  upTo: KeyValue | null,
+  run: number,
+  range: RangeState,
+  cursor: KeyValue | null,
   size: number,
 ) {
   const { job, shape } = prepared;
   const table = quoteIdentifier(job.table);
   const params = new SqlParams();
+  const [name, runNo, rangeNo, from] = [
+    params.add(job.name),
+    params.add(run),
+    params.add(range.range),
+    params.add(cursor && JSON.stringify(cursor), 'jsonb'),
+  ];
+  const after = cursor ?? range.lower;
   const columns = shape.columns.join(', ');
-  const where = [...keyBounds(shape, after, upTo, params), `(${job.pending})`].join(' AND ');
+  const where = [...keyBounds(shape, after, range.upper, params), `(${job.pending})`].join(' AND ');
   const fromAfter = [
     ...keyBounds(shape, after, null, params),
     `(${columns}) <= (SELECT ${columns} FROM last)`,
     `(${job.pending})`,
+    'EXISTS (SELECT FROM claimed)',
   ].join(' AND ');
+  const lastAsJson = `(SELECT jsonb_build_array(${shape.columns.map((column) => `${column}::text`).join(', ')}) FROM last)`;
+  const thisRange = `job = ${name} AND run = ${runNo} AND range = ${rangeNo}`;
   const result = await client.query(
-    `WITH last AS (
+    `WITH claimed AS (
+       SELECT FROM backfill_ranges
+        WHERE ${thisRange} AND finished_at IS NULL AND cursor_key IS NOT DISTINCT FROM ${from}
+          FOR UPDATE
+     ), last AS (
        SELECT ${columns} FROM (SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${keyOrder(shape)} LIMIT ${params.add(size)}) batch
         ORDER BY ${keyOrder(shape, 'DESC')} LIMIT 1
      ), changed AS (
        UPDATE ${table} SET ${(job as SqlBackfillJob).set} WHERE ${fromAfter} RETURNING 1
+     ), range_row AS (
+       UPDATE backfill_ranges
+          SET cursor_key = COALESCE(${lastAsJson}, cursor_key),
+              finished_at = CASE WHEN EXISTS (SELECT FROM last) THEN NULL ELSE now() END,
+              rows_done = rows_done + (SELECT count(*) FROM changed),
+              batches = batches + (SELECT count(*) FROM last), updated_at = now(), last_error = NULL
+        WHERE ${thisRange} AND EXISTS (SELECT FROM claimed)
+       RETURNING 1
+     ), job_row AS (
+       UPDATE backfill_checkpoints SET rows_done = rows_done + (SELECT count(*) FROM changed), batches = batches + 1, updated_at = now()
+        WHERE job = ${name} AND EXISTS (SELECT FROM range_row) AND EXISTS (SELECT FROM last) RETURNING batches
+     ), logged AS (
+       INSERT INTO backfill_batches (job, run, batch, range, from_tuple, to_tuple, worker, rows, ms)
+       SELECT ${name}, ${runNo}, batches, ${rangeNo}, ${from}, ${lastAsJson}, ${params.add(WORKER_ID)},
+              (SELECT count(*) FROM changed), round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)
+         FROM job_row
      )
-     SELECT ${keyAsText(shape)}, (SELECT count(*) FROM changed)::int AS rows FROM last`,
+     SELECT EXISTS (SELECT FROM claimed) AS claimed, (SELECT count(*) FROM changed)::int AS rows, last_key.*
+       FROM (SELECT 1) one LEFT JOIN (SELECT ${keyAsText(shape)} FROM last) last_key ON true`,
     params.values,
   );
   const row = result.rows[0];
-  return row ? { lastKey: keyFromRow(shape, row), rows: row.rows as number } : undefined;
+  if (!row.claimed) return { kind: 'taken' as const };
+  if (row.__k0 === null) return { kind: 'finished' as const };
+  return { kind: 'applied' as const, lastKey: keyFromRow(shape, row), rows: row.rows as number };
 }
 
 /** Transform job: read and lock the batch, call the job's code, write every change in one UPDATE … FROM unnest. */
@@ -189,11 +232,13 @@ async function applyTransformBatch(
 }
 
 /**
- * One batch and its bookkeeping, in one transaction of four round trips. The bookkeeping statement
- * is also the claim: it moves the range's cursor only if it is still where this batch started, so
- * when another process got there first this batch matches nothing and is rolled back.
+ * A transform job's batch and its bookkeeping, in one transaction: the rows stay locked from the
+ * read to the write while the job's code runs, so a slow transform is bounded by a smaller batch
+ * (`targetBatchMs`). The bookkeeping statement is also the claim: it moves the range's cursor only
+ * if it is still where this batch started, so when another process got there first this batch
+ * matches nothing and is rolled back.
  */
-async function applyBatch(
+async function applyTransformBatchInTransaction(
   client: pg.Client,
   prepared: PreparedJob,
   run: number,
@@ -205,8 +250,7 @@ async function applyBatch(
   const started = performance.now();
   await client.query('BEGIN');
   try {
-    const apply = isTransformJob(job) ? applyTransformBatch : applySqlBatch;
-    const batch = await apply(client, prepared, cursor ?? range.lower, range.upper, size);
+    const batch = await applyTransformBatch(client, prepared, cursor ?? range.lower, range.upper, size);
     const ms = Math.round(performance.now() - started);
     const recorded = await client.query(
       batch
@@ -241,7 +285,7 @@ async function applyBatch(
     }
     await client.query('COMMIT');
     if (!batch) return { kind: 'finished' as const };
-    return { kind: 'applied' as const, ...batch, ms: performance.now() - started };
+    return { kind: 'applied' as const, ...batch };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -270,18 +314,21 @@ export async function runRange(
       pressureCheckedAt = performance.now();
       if (settings.signal?.aborted) return outcome('stopped');
     }
+    const apply = isTransformJob(prepared.job) ? applyTransformBatchInTransaction : applySqlBatchAtOnce;
+    const started = performance.now();
     const batch = await withLockRetry(prepared.job, cursor, () =>
-      applyBatch(client, prepared, run, range, cursor, batchSize),
+      apply(client, prepared, run, range, cursor, batchSize),
     );
     if (batch.kind !== 'applied') return outcome(batch.kind);
+    const batchMs = performance.now() - started;
     cursor = batch.lastKey;
     rowsChanged += batch.rows;
     batches += 1;
-    maxBatchMs = Math.max(maxBatchMs, batch.ms);
+    maxBatchMs = Math.max(maxBatchMs, batchMs);
     settings.onBatch?.(batch.rows);
     if (settings.targetBatchMs) {
-      if (batch.ms > settings.targetBatchMs) batchSize = Math.max(1, Math.floor(batchSize / 2));
-      else if (batch.ms < settings.targetBatchMs / 2)
+      if (batchMs > settings.targetBatchMs) batchSize = Math.max(1, Math.floor(batchSize / 2));
+      else if (batchMs < settings.targetBatchMs / 2)
         batchSize = Math.min(settings.batchSize, Math.ceil(batchSize * 1.5));
     }
     if (settings.sleepMs > 0)

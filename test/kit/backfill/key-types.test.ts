@@ -192,3 +192,44 @@ describe('two processes handed the same range (a duplicate queue delivery)', () 
     await expectContiguousBatches(job.name, ROWS);
   });
 });
+
+describe('a batch and the app', () => {
+  it("a SET job's batch is one statement: its session never sits in an open transaction holding rows an app write waits for", async () => {
+    // With BEGIN … COMMIT around a batch, its row locks outlived each round trip to the runner, and
+    // an app write waited as long as the runner's process took to send the next one (2.8 s with two
+    // queue workers on a busy machine: docs/benchmarks/bench-backfill.md).
+    const c: KeyCase = {
+      table: 'one_statement',
+      key: ['id'],
+      create: 'CREATE TABLE one_statement (id bigint PRIMARY KEY, state text, updates int NOT NULL DEFAULT 0)',
+      fill: `INSERT INTO one_statement (id) SELECT g FROM generate_series(1, ${ROWS}) g`,
+    };
+    await createTable(c);
+    const job = jobFor(c);
+    const client = new pg.Client(t.url);
+    await client.connect();
+    const sent: string[] = [];
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+      sent.push(text.trim());
+      return query(...args);
+    };
+    try {
+      const run = (await startOrResumeRun(client, job.name, ROWS, async () => [{ lower: null, upper: null }]))!.run;
+      const [range] = await unfinishedRanges(client, job.name, run);
+      sent.length = 0;
+      const outcome = await runRange(client, await prepareJob(client, job), run, range!, {
+        batchSize: 100,
+        sleepMs: 0,
+        pressure: DEFAULT_PRESSURE_LIMITS,
+      });
+      expect(outcome).toMatchObject({ kind: 'finished', rowsChanged: ROWS, batches: ROWS / 100 });
+    } finally {
+      await client.end();
+    }
+    expect(sent.filter((text) => /^(BEGIN|COMMIT|ROLLBACK)\b/i.test(text))).toEqual([]);
+    expect(sent.filter((text) => text.includes('UPDATE "one_statement"'))).toHaveLength(ROWS / 100 + 1);
+    await expectContiguousBatches(job.name, ROWS);
+  });
+});
