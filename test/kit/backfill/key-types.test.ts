@@ -159,14 +159,17 @@ describe.each(cases)('backfill keyed by $table ($key)', (c) => {
   });
 });
 
+/** A table of ROWS rows keyed by a bigint, for the tests that are about batches rather than key types. */
+const bigintKeyedTable = (table: string): KeyCase => ({
+  table,
+  key: ['id'],
+  create: `CREATE TABLE ${table} (id bigint PRIMARY KEY, state text, updates int NOT NULL DEFAULT 0)`,
+  fill: `INSERT INTO ${table} (id) SELECT g FROM generate_series(1, ${ROWS}) g`,
+});
+
 describe('two processes handed the same range (a duplicate queue delivery)', () => {
   it('each batch commits once: the loser of a claim rolls back and leaves the range', async () => {
-    const c: KeyCase = {
-      table: 'delivered_twice',
-      key: ['id'],
-      create: 'CREATE TABLE delivered_twice (id bigint PRIMARY KEY, state text, updates int NOT NULL DEFAULT 0)',
-      fill: `INSERT INTO delivered_twice (id) SELECT g FROM generate_series(1, ${ROWS}) g`,
-    };
+    const c = bigintKeyedTable('delivered_twice');
     await createTable(c);
     const job = { ...jobFor(c), name: 'duplicate-delivery' };
     const clients = [new pg.Client(t.url), new pg.Client(t.url)];
@@ -198,12 +201,7 @@ describe('a batch and the app', () => {
     // With BEGIN … COMMIT around a batch, its row locks outlived each round trip to the runner, and
     // an app write waited as long as the runner's process took to send the next one (2.8 s with two
     // queue workers on a busy machine: docs/benchmarks/bench-backfill.md).
-    const c: KeyCase = {
-      table: 'one_statement',
-      key: ['id'],
-      create: 'CREATE TABLE one_statement (id bigint PRIMARY KEY, state text, updates int NOT NULL DEFAULT 0)',
-      fill: `INSERT INTO one_statement (id) SELECT g FROM generate_series(1, ${ROWS}) g`,
-    };
+    const c = bigintKeyedTable('one_statement');
     await createTable(c);
     const job = jobFor(c);
     const client = new pg.Client(t.url);
